@@ -1,0 +1,13 @@
+// The `traffic` command. Each pipeline stage registers its own subcommand from src/cli/, explicitly.
+import { Command } from 'commander'
+import { registerEnginesCommand } from './cli/engines.ts'
+import { registerGenerateCommand } from './cli/generate.ts'
+
+const program = new Command('traffic')
+  .description('Urban traffic analysis: Kafka → Spark → API → UI, on real local engines.')
+  .showHelpAfterError()
+
+registerEnginesCommand(program)
+registerGenerateCommand(program)
+
+await program.parseAsync()

@@ -1,0 +1,14 @@
+// Shared action wrapper: turns any failure into a clear message and a non-zero exit, never a stack trace.
+import { describeError } from '../errors.ts'
+
+export function action<A extends unknown[]>(fn: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    try {
+      await fn(...args)
+    } catch (error) {
+      process.stderr.write(`✖ ${describeError(error)}\n`)
+      if (process.env.TRAFFIC_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`)
+      process.exitCode = 1
+    }
+  }
+}

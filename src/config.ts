@@ -1,0 +1,146 @@
+// The one typed configuration. Precedence: command-line flags > environment variables > defaults.
+// Defaults describe the embedded local engines; KAFKA_BROKERS / SPARK_REMOTE point at existing ones instead.
+import { homedir } from 'node:os'
+import path from 'node:path'
+import { TrafficError } from './errors.ts'
+
+export interface KafkaConfig {
+  /** host:port list of the bootstrap brokers. */
+  brokers: string[]
+  /** True when we run the broker ourselves (KAFKA_BROKERS not set). */
+  local: boolean
+  port: number
+  controllerPort: number
+  topic: string
+  deadLetterTopic: string
+  partitions: number
+}
+
+export interface SparkConfig {
+  /** Spark Connect endpoint, `sc://host:port`. */
+  remote: string
+  /** True when we run the Spark Connect server ourselves (SPARK_REMOTE not set). */
+  local: boolean
+  port: number
+  /** JVM heap of the local server, e.g. `4g`. */
+  driverMemory: string
+}
+
+export interface EnginesConfig {
+  /** Where fetched engine jars live; shared across clones so a second clone starts warm. */
+  cacheDir: string
+  /** Runtime state of the local engines: KRaft storage, logs, PID files. */
+  stateDir: string
+}
+
+export interface PathsConfig {
+  dataset: string
+  batches: string
+  models: string
+}
+
+export interface Config {
+  kafka: KafkaConfig
+  spark: SparkConfig
+  engines: EnginesConfig
+  paths: PathsConfig
+  api: { host: string; port: number }
+  ui: { host: string; port: number }
+}
+
+/** Values given on the command line; anything absent falls back to the environment, then the defaults. */
+export interface ConfigOverrides {
+  brokers?: string
+  sparkRemote?: string
+  topic?: string
+  partitions?: number
+  cacheDir?: string
+  stateDir?: string
+  dataset?: string
+  batches?: string
+  models?: string
+  apiHost?: string
+  apiPort?: number
+  uiPort?: number
+}
+
+export const DEFAULTS = {
+  kafkaPort: 9092,
+  kafkaControllerPort: 9093,
+  sparkPort: 15002,
+  sparkDriverMemory: '4g',
+  topic: 'urban_traffic_stream',
+  partitions: 1,
+  dataset: 'dataset/futuristic_city_traffic.csv',
+  batches: 'batched_data_traffic',
+  models: 'spark_models_traffic',
+  apiHost: '127.0.0.1',
+  apiPort: 5000,
+  uiPort: 8501,
+} as const
+
+type Env = Record<string, string | undefined>
+
+function integer(name: string, raw: string | number | undefined, fallback: number, min = 1): number {
+  if (raw === undefined || raw === '') return fallback
+  const value = typeof raw === 'number' ? raw : Number(raw)
+  if (!Number.isInteger(value) || value < min) {
+    throw new TrafficError('INVALID_CONFIG', `${name} must be an integer ≥ ${min}, got "${raw}"`)
+  }
+  return value
+}
+
+function parseSparkRemote(remote: string): string {
+  if (!/^sc:\/\/[^/:]+(:\d+)?\/?(;.*)?$/.test(remote)) {
+    throw new TrafficError('INVALID_CONFIG', `SPARK_REMOTE must look like sc://host:15002, got "${remote}"`)
+  }
+  return remote
+}
+
+export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.env): Config {
+  const kafkaPort = integer('KAFKA_PORT', env.KAFKA_PORT, DEFAULTS.kafkaPort)
+  const sparkPort = integer('SPARK_CONNECT_PORT', env.SPARK_CONNECT_PORT, DEFAULTS.sparkPort)
+  const brokersRaw = overrides.brokers ?? env.KAFKA_BROKERS
+  const remoteRaw = overrides.sparkRemote ?? env.SPARK_REMOTE
+  const topic = overrides.topic ?? env.KAFKA_TOPIC ?? DEFAULTS.topic
+
+  return {
+    kafka: {
+      brokers: (brokersRaw ?? `127.0.0.1:${kafkaPort}`)
+        .split(',')
+        .map((b) => b.trim())
+        .filter(Boolean),
+      local: brokersRaw === undefined,
+      port: kafkaPort,
+      controllerPort: integer('KAFKA_CONTROLLER_PORT', env.KAFKA_CONTROLLER_PORT, DEFAULTS.kafkaControllerPort),
+      topic,
+      deadLetterTopic: `${topic}.dlq`,
+      partitions: integer('--partitions', overrides.partitions ?? env.KAFKA_PARTITIONS, DEFAULTS.partitions),
+    },
+    spark: {
+      remote: parseSparkRemote(remoteRaw ?? `sc://127.0.0.1:${sparkPort}`),
+      local: remoteRaw === undefined,
+      port: sparkPort,
+      driverMemory: env.SPARK_DRIVER_MEMORY ?? DEFAULTS.sparkDriverMemory,
+    },
+    engines: {
+      cacheDir: path.resolve(
+        overrides.cacheDir ?? env.TRAFFIC_ENGINES_CACHE ?? path.join(homedir(), '.cache', 'urban-traffic', 'engines'),
+      ),
+      stateDir: path.resolve(overrides.stateDir ?? env.TRAFFIC_STATE_DIR ?? '.traffic'),
+    },
+    paths: {
+      dataset: path.resolve(overrides.dataset ?? env.TRAFFIC_DATASET ?? DEFAULTS.dataset),
+      batches: path.resolve(overrides.batches ?? env.TRAFFIC_BATCHES ?? DEFAULTS.batches),
+      models: path.resolve(overrides.models ?? env.TRAFFIC_MODELS ?? DEFAULTS.models),
+    },
+    api: {
+      host: overrides.apiHost ?? env.API_HOST ?? DEFAULTS.apiHost,
+      port: integer('--port', overrides.apiPort ?? env.API_PORT, DEFAULTS.apiPort),
+    },
+    ui: {
+      host: env.UI_HOST ?? DEFAULTS.apiHost,
+      port: integer('--ui-port', overrides.uiPort ?? env.UI_PORT, DEFAULTS.uiPort),
+    },
+  }
+}
