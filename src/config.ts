@@ -112,7 +112,11 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.e
         .filter(Boolean),
       local: brokersRaw === undefined,
       port: kafkaPort,
-      controllerPort: integer('KAFKA_CONTROLLER_PORT', env.KAFKA_CONTROLLER_PORT, DEFAULTS.kafkaControllerPort),
+      controllerPort: integer(
+        'KAFKA_CONTROLLER_PORT',
+        env.KAFKA_CONTROLLER_PORT,
+        DEFAULTS.kafkaControllerPort,
+      ),
       topic,
       deadLetterTopic: `${topic}.dlq`,
       partitions: integer('--partitions', overrides.partitions ?? env.KAFKA_PARTITIONS, DEFAULTS.partitions),
@@ -125,7 +129,9 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.e
     },
     engines: {
       cacheDir: path.resolve(
-        overrides.cacheDir ?? env.TRAFFIC_ENGINES_CACHE ?? path.join(homedir(), '.cache', 'urban-traffic', 'engines'),
+        overrides.cacheDir ??
+          env.TRAFFIC_ENGINES_CACHE ??
+          path.join(homedir(), '.cache', 'urban-traffic', 'engines'),
       ),
       stateDir: path.resolve(overrides.stateDir ?? env.TRAFFIC_STATE_DIR ?? '.traffic'),
     },

@@ -1,7 +1,9 @@
 // Shared action wrapper: turns any failure into a clear message and a non-zero exit, never a stack trace.
 import { describeError } from '../errors.ts'
 
-export function action<A extends unknown[]>(fn: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
+export function action<A extends unknown[]>(
+  fn: (...args: A) => Promise<void>,
+): (...args: A) => Promise<void> {
   return async (...args: A) => {
     try {
       await fn(...args)

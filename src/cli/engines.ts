@@ -1,0 +1,134 @@
+// `traffic engines fetch|start|stop|status|logs`: the local Kafka broker and Spark Connect server.
+import { createReadStream, existsSync, watch } from 'node:fs'
+import { stat } from 'node:fs/promises'
+import path from 'node:path'
+import type { Command } from 'commander'
+import { loadConfig } from '../config.ts'
+import { fetchEngines } from '../engines/fetch.ts'
+import {
+  type EngineStatus,
+  engineStatuses,
+  localEngines,
+  startEngines,
+  stopEngines,
+} from '../engines/lifecycle.ts'
+import { logTail } from '../engines/process.ts'
+import { TrafficError } from '../errors.ts'
+import { action } from './run.ts'
+
+function relative(file: string): string {
+  const rel = path.relative(process.cwd(), file)
+  return rel.startsWith('..') ? file : rel
+}
+
+export function formatStatus(status: EngineStatus): string {
+  const mark = status.healthy ? '✔' : status.action === 'stopped' || status.action === 'killed' ? '■' : '✖'
+  const parts = [`${mark} ${`${status.name} ${status.version}`.padEnd(22)}`]
+  const state =
+    status.action === 'started' && status.startSeconds !== undefined
+      ? `started in ${status.startSeconds.toFixed(1)} s`
+      : status.action === 'external'
+        ? status.healthy
+          ? 'external, reachable'
+          : 'external, NOT reachable'
+        : (status.action === 'already running' || status.action === 'running') && !status.healthy
+          ? 'running, NOT healthy'
+          : (status.action ?? '')
+  parts.push(state.padEnd(20), status.endpoint.padEnd(24))
+  if (status.pid !== undefined) parts.push(`pid ${status.pid}`.padEnd(11))
+  if (status.logFile) parts.push(`log ${relative(status.logFile)}`)
+  return parts.join(' ')
+}
+
+function print(statuses: EngineStatus[]): void {
+  for (const status of statuses) process.stdout.write(`${formatStatus(status)}\n`)
+}
+
+export function registerEnginesCommand(program: Command): void {
+  const engines = program
+    .command('engines')
+    .description('Fetch, start, stop and inspect the local Apache Kafka broker and Spark Connect server')
+
+  engines
+    .command('fetch')
+    .description(
+      'Download the pinned engine jars from Maven Central into the cache (once; later runs are instant)',
+    )
+    .option('--cache <dir>', 'cache folder for engine jars (env TRAFFIC_ENGINES_CACHE)')
+    .action(
+      action(async (options: { cache?: string }) => {
+        const config = loadConfig({ cacheDir: options.cache })
+        for (const result of await fetchEngines(config.engines.cacheDir)) {
+          const how = result.fetched ? 'fetched into' : 'already in'
+          process.stdout.write(`✔ ${result.engine.name} ${result.engine.version} ${how} ${result.dir}\n`)
+        }
+      }),
+    )
+
+  engines
+    .command('start')
+    .description(
+      'Start Kafka (KRaft, 127.0.0.1:9092/9093) and Spark Connect (127.0.0.1:15002) and wait until healthy',
+    )
+    .action(
+      action(async () => {
+        const statuses = await startEngines(loadConfig())
+        print(statuses)
+        if (statuses.some((s) => !s.healthy)) process.exitCode = 1
+      }),
+    )
+
+  engines
+    .command('stop')
+    .description('Stop the local engines cleanly (SIGTERM, then SIGKILL after 30 s)')
+    .action(action(async () => print(await stopEngines(loadConfig()))))
+
+  engines
+    .command('status')
+    .description('Show versions, endpoints, PIDs, health and log files; exit code 1 if one is not healthy')
+    .action(
+      action(async () => {
+        const statuses = await engineStatuses(loadConfig())
+        print(statuses)
+        if (statuses.some((s) => !s.healthy)) process.exitCode = 1
+      }),
+    )
+
+  engines
+    .command('logs')
+    .description('Print the end of an engine log')
+    .argument('[engine]', 'kafka or spark (default: both)')
+    .option('-n, --lines <n>', 'number of lines', '40')
+    .option('-f, --follow', 'keep printing new lines (one engine only)')
+    .action(
+      action(async (name: string | undefined, options: { lines: string; follow?: boolean }) => {
+        const all = localEngines(loadConfig())
+        const chosen = name ? all.filter((e) => e.name.toLowerCase().startsWith(name.toLowerCase())) : all
+        if (!chosen.length) {
+          throw new TrafficError('INVALID_INPUT', `unknown engine "${name}"`, { hint: 'use kafka or spark' })
+        }
+        for (const engine of chosen) {
+          process.stdout.write(`── ${engine.name}: ${relative(engine.files.logFile)}\n`)
+          process.stdout.write(`${await logTail(engine.files.logFile, Number(options.lines))}\n`)
+        }
+        const [only] = chosen
+        if (options.follow && chosen.length === 1 && only && existsSync(only.files.logFile)) {
+          await followFile(only.files.logFile)
+        }
+      }),
+    )
+}
+
+/** Streams what is appended to a file until Ctrl+C. */
+async function followFile(file: string): Promise<void> {
+  let position = (await stat(file)).size
+  await new Promise<void>(() => {
+    watch(file, () => {
+      const stream = createReadStream(file, { start: position })
+      stream.on('data', (chunk) => {
+        position += chunk.length
+        process.stdout.write(chunk)
+      })
+    })
+  })
+}

@@ -1,0 +1,111 @@
+// `traffic engines fetch`: resolves the pinned engine jars from Maven Central into the cache, once.
+// A `.complete` marker holding the manifest's hash makes it idempotent and notices a changed manifest.
+import { spawn } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { SingleBar } from 'cli-progress'
+import { TrafficError } from '../errors.ts'
+import { extractSparkProtos } from '../spark/protos.ts'
+import { type EngineManifest, jarsDir, KAFKA, SPARK, sparkProtosDir } from './manifest.ts'
+import { checkJava, checkMaven } from './prerequisites.ts'
+
+export interface FetchResult {
+  engine: EngineManifest
+  dir: string
+  /** False when the cache already held this exact manifest. */
+  fetched: boolean
+}
+
+async function manifestHash(engine: EngineManifest): Promise<string> {
+  return createHash('sha256')
+    .update(await readFile(engine.pom))
+    .digest('hex')
+}
+
+function markerPath(dir: string): string {
+  return path.join(dir, '.complete')
+}
+
+export async function isFetched(cacheDir: string, engine: EngineManifest): Promise<boolean> {
+  const marker = markerPath(jarsDir(cacheDir, engine))
+  if (!existsSync(marker)) return false
+  return (await readFile(marker, 'utf8')) === (await manifestHash(engine))
+}
+
+/** Runs Maven's copy-dependencies into `outDir`, counting downloads on a live line. */
+function copyDependencies(engine: EngineManifest, outDir: string, logFile: string): Promise<void> {
+  const bar = new SingleBar({
+    format: `  ${engine.name} ${engine.version}: {value} artifacts downloaded`,
+    noTTYOutput: false,
+    hideCursor: true,
+  })
+  bar.start(0, 0)
+  return new Promise((resolve, reject) => {
+    const mvn = spawn(
+      'mvn',
+      ['-B', '-f', engine.pom, 'dependency:copy-dependencies', `-DoutputDirectory=${outDir}`],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    )
+    const output: string[] = []
+    const onData = (chunk: Buffer) => {
+      const text = chunk.toString()
+      output.push(text)
+      const downloads = text.match(/Downloaded from/g)?.length ?? 0
+      if (downloads) bar.increment(downloads)
+    }
+    mvn.stdout.on('data', onData)
+    mvn.stderr.on('data', onData)
+    mvn.on('error', reject)
+    mvn.on('close', async (code) => {
+      bar.stop()
+      await writeFile(logFile, output.join(''))
+      if (code === 0) return resolve()
+      const tail = output
+        .join('')
+        .split('\n')
+        .filter((l) => l.includes('ERROR'))
+        .slice(0, 5)
+        .join('\n')
+      reject(
+        new TrafficError(
+          'ENGINE_FETCH_FAILED',
+          `Maven could not resolve ${engine.name} ${engine.version}:\n${tail}`,
+          {
+            hint: `full Maven output in ${logFile}; check that Maven Central is reachable (proxy settings in ~/.m2/settings.xml)`,
+            canRetry: true,
+          },
+        ),
+      )
+    })
+  })
+}
+
+export async function fetchEngine(cacheDir: string, engine: EngineManifest): Promise<FetchResult> {
+  const dir = jarsDir(cacheDir, engine)
+  if (await isFetched(cacheDir, engine)) return { engine, dir, fetched: false }
+  const staging = `${dir}.partial`
+  await rm(staging, { recursive: true, force: true })
+  await mkdir(staging, { recursive: true })
+  await copyDependencies(engine, staging, path.join(path.dirname(dir), 'maven.log'))
+  await writeFile(markerPath(staging), await manifestHash(engine))
+  await rm(dir, { recursive: true, force: true })
+  await rename(staging, dir)
+  return { engine, dir, fetched: true }
+}
+
+/** Fetches both engines (and Spark Connect's protos out of the Spark jar); a no-op when cached. */
+export async function fetchEngines(cacheDir: string): Promise<FetchResult[]> {
+  await checkJava()
+  const needed = [KAFKA, SPARK]
+  const missing = []
+  for (const engine of needed) if (!(await isFetched(cacheDir, engine))) missing.push(engine)
+  if (missing.length) await checkMaven()
+  const results = []
+  for (const engine of needed) results.push(await fetchEngine(cacheDir, engine))
+  await extractSparkProtos(jarsDir(cacheDir, SPARK), sparkProtosDir(cacheDir))
+  return results
+}

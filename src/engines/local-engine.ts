@@ -1,0 +1,22 @@
+// What the lifecycle (start / stop / status) needs to know about one local engine.
+import type { ProcessFiles } from './process.ts'
+
+/** Runs a one-off JVM tool (e.g. Kafka's storage formatter) and fails with its output if it fails. */
+export type ToolRunner = (description: string, command: string, args: string[]) => Promise<void>
+
+export interface LocalEngine {
+  name: string
+  version: string
+  /** Identifies our process in /proc/<pid>/cmdline, so a reused PID is never taken for the engine. */
+  mainClass: string
+  /** Working folder: configuration, data, PID and log files. */
+  dir: string
+  ports: number[]
+  /** How clients reach it (host:port list or sc:// URL). */
+  endpoint: string
+  files: ProcessFiles
+  startTimeoutMs: number
+  prepare(runTool: ToolRunner): Promise<void>
+  command(): { command: string; args: string[] }
+  healthy(): Promise<boolean>
+}
