@@ -3,6 +3,7 @@
 import { homedir } from 'node:os'
 import path from 'node:path'
 import { TrafficError } from './errors.ts'
+import { parseSparkRemote } from './spark/remote.ts'
 
 export interface KafkaConfig {
   /** host:port list of the bootstrap brokers. */
@@ -90,10 +91,8 @@ function integer(name: string, raw: string | number | undefined, fallback: numbe
   return value
 }
 
-function parseSparkRemote(remote: string): string {
-  if (!/^sc:\/\/[^/:]+(:\d+)?\/?(;.*)?$/.test(remote)) {
-    throw new TrafficError('INVALID_CONFIG', `SPARK_REMOTE must look like sc://host:15002, got "${remote}"`)
-  }
+function validSparkRemote(remote: string): string {
+  parseSparkRemote(remote)
   return remote
 }
 
@@ -119,10 +118,14 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.e
       ),
       topic,
       deadLetterTopic: `${topic}.dlq`,
-      partitions: integer('--partitions', overrides.partitions ?? env.KAFKA_PARTITIONS, DEFAULTS.partitions),
+      partitions: integer(
+        'KAFKA_PARTITIONS (--partitions)',
+        overrides.partitions ?? env.KAFKA_PARTITIONS,
+        DEFAULTS.partitions,
+      ),
     },
     spark: {
-      remote: parseSparkRemote(remoteRaw ?? `sc://127.0.0.1:${sparkPort}`),
+      remote: validSparkRemote(remoteRaw ?? `sc://127.0.0.1:${sparkPort}`),
       local: remoteRaw === undefined,
       port: sparkPort,
       driverMemory: env.SPARK_DRIVER_MEMORY ?? DEFAULTS.sparkDriverMemory,
@@ -142,11 +145,11 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.e
     },
     api: {
       host: overrides.apiHost ?? env.API_HOST ?? DEFAULTS.apiHost,
-      port: integer('--port', overrides.apiPort ?? env.API_PORT, DEFAULTS.apiPort),
+      port: integer('API_PORT (--port)', overrides.apiPort ?? env.API_PORT, DEFAULTS.apiPort),
     },
     ui: {
       host: env.UI_HOST ?? DEFAULTS.apiHost,
-      port: integer('--ui-port', overrides.uiPort ?? env.UI_PORT, DEFAULTS.uiPort),
+      port: integer('UI_PORT (--port)', overrides.uiPort ?? env.UI_PORT, DEFAULTS.uiPort),
     },
   }
 }

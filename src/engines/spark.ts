@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises'
 import net from 'node:net'
 import path from 'node:path'
 import type { Config } from '../config.ts'
+import { parseSparkRemote } from '../spark/remote.ts'
 import type { LocalEngine } from './local-engine.ts'
 import { jarsDir, SPARK } from './manifest.ts'
 import { javaBinary } from './prerequisites.ts'
@@ -35,9 +36,9 @@ const JAVA_MODULE_OPTIONS = [
   '--enable-native-access=ALL-UNNAMED',
 ]
 
-function tcpOpen(port: number): Promise<boolean> {
+function tcpOpen(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = net.connect({ port, host: '127.0.0.1' })
+    const socket = net.connect({ port, host })
     socket.setTimeout(1_000)
     socket.once('connect', () => {
       socket.destroy()
@@ -92,6 +93,9 @@ export function sparkEngine(config: Config): LocalEngine {
       ],
     }),
 
-    healthy: () => tcpOpen(config.spark.port),
+    healthy: () => {
+      const { host, port } = parseSparkRemote(config.spark.remote)
+      return tcpOpen(host, port)
+    },
   }
 }
