@@ -1,0 +1,186 @@
+// The transport: one client per Spark Connect session, four RPCs (ExecutePlan, AnalyzePlan, Config,
+// ReleaseSession), every failure translated by toSparkError. Plans come from plan.ts; this file does not
+// know what they mean.
+//
+// Executions are NOT reattachable (no ReattachOptions sent). The server then keeps one stream open for
+// the whole operation, releases it by itself when the stream ends, and sends no ResultComplete; a
+// reattachable execution would instead be cut every `senderMaxStreamDuration` (2 min by default), which
+// long ML fits exceed, and would need ReattachExecute/ReleaseExecute bookkeeping. The cost: a connection
+// lost mid-operation fails it (SPARK_UNAVAILABLE, canRetry) instead of resuming.
+import { randomUUID } from 'node:crypto'
+import * as grpc from '@grpc/grpc-js'
+import { TrafficError } from '../errors.ts'
+import { toSparkError } from './errors.ts'
+import { loadSparkConnectService } from './protos.ts'
+import { parseSparkRemote, type SparkRemote } from './remote.ts'
+import type {
+  AnalyzePlanResponse,
+  ConfigResponse,
+  DataType,
+  ExecutePlanResponse,
+  KeyValue,
+  MlCommandResult,
+  Plan,
+  SessionFields,
+} from './types.ts'
+
+export const CLIENT_TYPE = 'urban-traffic/typescript'
+/** Spark sends Arrow batches up to ~4 MiB and allows 128 MiB messages; grpc-js defaults to 4 MiB. */
+const MAX_MESSAGE_BYTES = 128 * 1024 * 1024
+
+export interface SparkClientOptions {
+  /** Folder holding spark/connect/*.proto of the pinned version. */
+  protosDir: string
+  userId?: string
+  sessionId?: string
+}
+
+export interface ExecuteResult {
+  /** Arrow IPC streams, one per ArrowBatch response, in order. */
+  arrowBatches: Buffer[]
+  /** The Spark schema of a collected relation. */
+  schema?: DataType
+  mlCommandResult?: MlCommandResult
+  /** True when the server sent ResultComplete (only reattachable executions do). */
+  resultComplete: boolean
+}
+
+export type AnalyzeRequest = Record<string, unknown>
+export type ConfigOperation = Record<string, unknown>
+
+interface ConnectStub extends grpc.Client {
+  ExecutePlan(request: object, metadata: grpc.Metadata): grpc.ClientReadableStream<ExecutePlanResponse>
+  AnalyzePlan(
+    request: object,
+    metadata: grpc.Metadata,
+    callback: grpc.requestCallback<AnalyzePlanResponse>,
+  ): void
+  Config(request: object, metadata: grpc.Metadata, callback: grpc.requestCallback<ConfigResponse>): void
+  ReleaseSession(request: object, metadata: grpc.Metadata, callback: grpc.requestCallback<object>): void
+}
+
+export class SparkConnectClient {
+  readonly remote: SparkRemote
+  readonly sessionId: string
+  readonly userId: string
+  private readonly stub: ConnectStub
+  private readonly metadata = new grpc.Metadata()
+  /** Set by the first response; a different value later means the server restarted under us. */
+  private serverSideSessionId: string | undefined
+
+  constructor(remote: string | SparkRemote, options: SparkClientOptions) {
+    this.remote = typeof remote === 'string' ? parseSparkRemote(remote) : remote
+    this.sessionId = options.sessionId ?? this.remote.sessionId ?? randomUUID()
+    this.userId = options.userId ?? this.remote.userId ?? process.env.USER ?? 'traffic'
+    if (this.remote.token) this.metadata.set('authorization', `Bearer ${this.remote.token}`)
+    const Service = loadSparkConnectService(options.protosDir)
+    const credentials = this.remote.useSsl ? grpc.credentials.createSsl() : grpc.credentials.createInsecure()
+    this.stub = new Service(this.remote.target, credentials, {
+      'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
+      'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
+    }) as unknown as ConnectStub
+  }
+
+  private fields(): SessionFields {
+    return {
+      session_id: this.sessionId,
+      user_context: { user_id: this.userId, user_name: this.userId },
+      client_type: CLIENT_TYPE,
+      client_observed_server_side_session_id: this.serverSideSessionId,
+    }
+  }
+
+  private observe(serverSideSessionId: string | undefined): void {
+    if (!serverSideSessionId) return
+    if (this.serverSideSessionId && this.serverSideSessionId !== serverSideSessionId) {
+      throw new TrafficError(
+        'SPARK_ERROR',
+        `The Spark Connect server at ${this.remote.target} restarted: this session's views and cached models are gone`,
+        { hint: 'run the command again' },
+      )
+    }
+    this.serverSideSessionId = serverSideSessionId
+  }
+
+  private unary<T extends { server_side_session_id?: string }>(
+    call: (request: object, metadata: grpc.Metadata, callback: grpc.requestCallback<T>) => void,
+    request: object,
+  ): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      call.call(this.stub, { ...this.fields(), ...request }, this.metadata, (error, response) => {
+        if (error || !response)
+          return reject(toSparkError(error ?? new Error('empty response'), this.remote.target))
+        try {
+          this.observe(response.server_side_session_id)
+          resolve(response)
+        } catch (observed) {
+          reject(observed)
+        }
+      })
+    })
+  }
+
+  /** Runs a relation or a command and gathers its whole response stream. */
+  execute(plan: Plan): Promise<ExecuteResult> {
+    const result: ExecuteResult = { arrowBatches: [], resultComplete: false }
+    return new Promise<ExecuteResult>((resolve, reject) => {
+      const stream = this.stub.ExecutePlan(
+        { ...this.fields(), operation_id: randomUUID(), plan },
+        this.metadata,
+      )
+      stream.on('data', (response: ExecutePlanResponse) => {
+        try {
+          this.observe(response.server_side_session_id)
+        } catch (error) {
+          stream.cancel()
+          return reject(error)
+        }
+        if (response.schema) result.schema = response.schema
+        if (response.arrow_batch?.data) result.arrowBatches.push(response.arrow_batch.data)
+        if (response.ml_command_result) result.mlCommandResult = response.ml_command_result
+        if (response.result_complete) result.resultComplete = true
+      })
+      stream.on('error', (error) => reject(toSparkError(error, this.remote.target)))
+      stream.on('end', () => resolve(result))
+    })
+  }
+
+  analyze(request: AnalyzeRequest): Promise<AnalyzePlanResponse> {
+    return this.unary<AnalyzePlanResponse>(this.stub.AnalyzePlan, request)
+  }
+
+  config(operation: ConfigOperation): Promise<ConfigResponse> {
+    return this.unary<ConfigResponse>(this.stub.Config, { operation })
+  }
+
+  async setConfig(pairs: Record<string, string>): Promise<string[]> {
+    const list: KeyValue[] = Object.entries(pairs).map(([key, value]) => ({ key, value }))
+    const response = await this.config({ set: { pairs: list } })
+    return response.warnings ?? []
+  }
+
+  async getConfig(keys: string[]): Promise<Record<string, string | undefined>> {
+    const response = await this.config({ get: { keys } })
+    return Object.fromEntries((response.pairs ?? []).map((pair) => [pair.key, pair.value]))
+  }
+
+  /** Drops the server-side session (temp views, cached ML models) and closes the channel. */
+  async close(): Promise<void> {
+    try {
+      await new Promise<void>((resolve, reject) => {
+        this.stub.ReleaseSession(this.fields(), this.metadata, (error) => (error ? reject(error) : resolve()))
+      })
+    } catch (error) {
+      // An unreachable server has nothing left to release; anything else is worth reporting.
+      const translated = toSparkError(error, this.remote.target)
+      if (translated.code !== 'SPARK_UNAVAILABLE') throw translated
+    } finally {
+      this.closeChannel()
+    }
+  }
+
+  /** Closes the gRPC channel only (used when the session was never established). */
+  closeChannel(): void {
+    this.stub.close()
+  }
+}

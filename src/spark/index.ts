@@ -1,0 +1,24 @@
+// The Spark Connect client's public surface. Training and other callers import from here.
+
+export type { Row } from './arrow.ts'
+export { type Collected, DataFrame } from './dataframe.ts'
+export { SPARK_UNAVAILABLE_HINT, SparkConnectError, type SparkErrorDetails, toSparkError } from './errors.ts'
+export { alias, cast, col, double, expr, fn, int, type LiteralValue, lit, long } from './expressions.ts'
+export { type LoadedOperator, type ModelRef, SparkML } from './ml.ts'
+export type { FetchCall, OperatorSpec, ReadableType, WriteModelOptions } from './ml-commands.ts'
+export { newUid } from './ml-commands.ts'
+export {
+  denseVector,
+  type MlMatrix,
+  type MlParamValues,
+  type MlVector,
+  type ParamValue,
+  sparseVector,
+  toDense,
+} from './ml-values.ts'
+export type { ColumnInput, ReadCsvOptions, WriteMode, WriteOptions } from './plan.ts'
+export { type ExtractResult, ensureSparkProtos, extractSparkProtos } from './protos.ts'
+export { parseSparkRemote, type SparkRemote } from './remote.ts'
+export { CONNECT_RETRY_POLICY, type RetryPolicy } from './retry.ts'
+export type { SchemaField, SchemaInput } from './schema.ts'
+export { type ConnectOptions, SparkSession } from './session.ts'

@@ -1,0 +1,51 @@
+// The Spark Connect connection string: `sc://host[:port][/;param=value;...]`, as every Spark Connect client
+// reads it (port 15002 by default; parameters user_id, session_id, token, use_ssl).
+import { TrafficError } from '../errors.ts'
+
+export const DEFAULT_SPARK_CONNECT_PORT = 15002
+
+export interface SparkRemote {
+  host: string
+  port: number
+  /** `host:port`, the gRPC target. */
+  target: string
+  userId?: string
+  sessionId?: string
+  /** Bearer token sent as the `authorization` header; implies TLS as in Spark's own clients. */
+  token?: string
+  useSsl: boolean
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+function invalid(remote: string, why: string): TrafficError {
+  return new TrafficError('INVALID_CONFIG', `Invalid Spark Connect address "${remote}": ${why}`, {
+    hint: 'use sc://host:port, e.g. sc://127.0.0.1:15002',
+  })
+}
+
+export function parseSparkRemote(remote: string): SparkRemote {
+  const match = /^sc:\/\/([^/:;]+)(?::(\d+))?\/?(;.*)?$/.exec(remote)
+  if (!match?.[1]) throw invalid(remote, 'expected sc://host[:port]')
+  const port = match[2] === undefined ? DEFAULT_SPARK_CONNECT_PORT : Number(match[2])
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw invalid(remote, `bad port ${match[2]}`)
+  const params = new Map<string, string>()
+  for (const part of (match[3] ?? '').split(';').filter(Boolean)) {
+    const eq = part.indexOf('=')
+    if (eq <= 0) throw invalid(remote, `parameter "${part}" is not key=value`)
+    params.set(part.slice(0, eq), decodeURIComponent(part.slice(eq + 1)))
+  }
+  const sessionId = params.get('session_id')
+  if (sessionId !== undefined && !UUID.test(sessionId)) throw invalid(remote, 'session_id must be a UUID')
+  const token = params.get('token')
+  const host = match[1]
+  return {
+    host,
+    port,
+    target: `${host}:${port}`,
+    userId: params.get('user_id'),
+    sessionId,
+    token,
+    useSsl: token !== undefined || params.get('use_ssl') === 'true',
+  }
+}
