@@ -1,0 +1,130 @@
+// DecisionTree and RandomForest models (regression and classification) as pipeline stages over a compiled forest.
+// Classifiers output Spark's `probability` (summed class weights normalised to 1) and `prediction` (the argmax
+// of the summed weights, first index on ties, like Vector.argmax).
+import { TrafficError } from '../../errors.ts'
+import { type CompiledForest, compileForest, predictMean, sumVotes, type TreeNode } from '../forest.ts'
+import { param, readParquetRows, type StageMetadata } from '../spark-files.ts'
+import { inputColumn, type Predictor, type RowLayout, type Step } from '../stage.ts'
+
+export const TREE_MODEL_CLASSES = {
+  'org.apache.spark.ml.regression.RandomForestRegressionModel': { task: 'regression', ensemble: true },
+  'org.apache.spark.ml.classification.RandomForestClassificationModel': {
+    task: 'classification',
+    ensemble: true,
+  },
+  'org.apache.spark.ml.regression.DecisionTreeRegressionModel': { task: 'regression', ensemble: false },
+  'org.apache.spark.ml.classification.DecisionTreeClassificationModel': {
+    task: 'classification',
+    ensemble: false,
+  },
+} as const
+
+export type TreeModelClass = keyof typeof TREE_MODEL_CLASSES
+
+export interface TreeModelParams {
+  className: TreeModelClass
+  uid: string
+  forest: CompiledForest
+  numFeatures: number
+  featuresCol: string
+  predictionCol: string
+  probabilityCol: string
+}
+
+export function createTreeModel(params: TreeModelParams): Predictor {
+  const { forest } = params
+  const task = TREE_MODEL_CLASSES[params.className].task
+  const stage: Predictor = {
+    className: params.className,
+    uid: params.uid,
+    task,
+    numClasses: forest.numClasses,
+    predictionCol: params.predictionCol,
+    probabilityCol: task === 'classification' ? params.probabilityCol : undefined,
+    bind(layout: RowLayout): Step[] {
+      const features = inputColumn(layout, stage, params.featuresCol, ['vector'])
+      if (features.size !== params.numFeatures || forest.featuresRead > features.size) {
+        throw new TrafficError(
+          'MODEL_UNSUPPORTED',
+          `${params.className} ${params.uid} was trained on ${params.numFeatures} features, the pipeline gives ${features.size}`,
+        )
+      }
+      const inSlot = features.slot
+      const predictionSlot = layout.add(params.predictionCol, 'number').slot
+      if (task === 'regression') {
+        return [
+          (row) => {
+            row[predictionSlot] = predictMean(forest, row[inSlot] as Float64Array)
+          },
+        ]
+      }
+      const classes = forest.numClasses
+      const probabilitySlot = layout.add(params.probabilityCol, 'vector', classes).slot
+      const votes = new Float64Array(classes)
+      return [
+        (row) => {
+          sumVotes(forest, row[inSlot] as Float64Array, votes)
+          let sum = 0
+          let best = 0
+          for (let k = 0; k < classes; k++) {
+            const vote = votes[k] as number
+            sum += vote
+            if (vote > (votes[best] as number)) best = k
+          }
+          const probability = new Float64Array(classes)
+          for (let k = 0; k < classes; k++) probability[k] = (votes[k] as number) / sum
+          row[predictionSlot] = best
+          row[probabilitySlot] = probability
+        },
+      ]
+    },
+  }
+  return stage
+}
+
+interface StoredNode extends Omit<TreeNode, 'impurityStats'> {
+  impurityStats: number[] | null
+}
+
+/** Nodes grouped by tree, trees in treeID order (single decision trees store bare nodes, forests {treeID, nodeData}). */
+async function readTrees(dir: string, ensemble: boolean): Promise<TreeNode[][]> {
+  const rows = await readParquetRows(dir)
+  const byTree = new Map<number, TreeNode[]>()
+  for (const row of rows) {
+    const treeId = ensemble ? (row.treeID as number) : 0
+    const node = (ensemble ? row.nodeData : row) as StoredNode
+    const nodes = byTree.get(treeId) ?? []
+    nodes.push({ ...node, impurityStats: node.impurityStats ?? [] })
+    byTree.set(treeId, nodes)
+  }
+  return [...byTree.keys()].sort((a, b) => a - b).map((id) => byTree.get(id) as TreeNode[])
+}
+
+export async function loadTreeModel(dir: string, metadata: StageMetadata): Promise<Predictor> {
+  const className = metadata.class as TreeModelClass
+  const { task, ensemble } = TREE_MODEL_CLASSES[className]
+  if (param(metadata, 'thresholds') !== undefined) {
+    throw new TrafficError(
+      'MODEL_UNSUPPORTED',
+      `${className} ${metadata.uid} sets "thresholds", which the native evaluator does not apply`,
+    )
+  }
+  const numClasses = task === 'classification' ? Number(metadata.numClasses) : 0
+  const trees = await readTrees(dir, ensemble)
+  const forest = compileForest(trees, { numClasses, normaliseLeafStats: ensemble })
+  if (ensemble && metadata.numTrees !== undefined && Number(metadata.numTrees) !== forest.numTrees) {
+    throw new TrafficError(
+      'MODEL_UNSUPPORTED',
+      `${className} ${metadata.uid}: ${metadata.numTrees} trees declared, ${forest.numTrees} stored`,
+    )
+  }
+  return createTreeModel({
+    className,
+    uid: metadata.uid,
+    forest,
+    numFeatures: Number(metadata.numFeatures),
+    featuresCol: param<string>(metadata, 'featuresCol') ?? 'features',
+    predictionCol: param<string>(metadata, 'predictionCol') ?? 'prediction',
+    probabilityCol: param<string>(metadata, 'probabilityCol') ?? 'probability',
+  })
+}
