@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { Metadata, status } from '@grpc/grpc-js'
+import { TrafficError } from '../../src/errors.ts'
+import { SPARK_UNAVAILABLE_HINT, SparkConnectError, toSparkError } from '../../src/spark/errors.ts'
+import { encodeStatus } from './google-rpc-status.ts'
+
+function serviceError(code: number, details: string, trailer?: Buffer) {
+  const metadata = new Metadata()
+  if (trailer) metadata.set('grpc-status-details-bin', trailer)
+  return Object.assign(new Error(`${code} ${details}`), { code, details, metadata })
+}
+
+test('UNAVAILABLE becomes SPARK_UNAVAILABLE with the start hint and the socket error', () => {
+  const error = toSparkError(
+    serviceError(
+      status.UNAVAILABLE,
+      'No connection established. Last error: Error: connect ECONNREFUSED 127.0.0.1:1. Resolution note: ',
+    ),
+    '127.0.0.1:1',
+  )
+  assert.equal(error.code, 'SPARK_UNAVAILABLE')
+  assert.equal(
+    error.message,
+    'Spark Connect at 127.0.0.1:1 is unreachable (connect ECONNREFUSED 127.0.0.1:1)',
+  )
+  assert.equal(error.hint, SPARK_UNAVAILABLE_HINT)
+  assert.equal(error.canRetry, true)
+})
+
+test("a server error carries Spark's error class, SQLSTATE and parameters", () => {
+  const trailer = encodeStatus(13, 'boom', {
+    errorClass: 'TABLE_OR_VIEW_NOT_FOUND',
+    sqlState: '42P01',
+    messageParameters: '{"relationName":"`x`"}',
+  })
+  const error = toSparkError(
+    serviceError(status.INTERNAL, '[TABLE_OR_VIEW_NOT_FOUND] The table `x` …', trailer),
+    'h:1',
+  )
+  assert.ok(error instanceof SparkConnectError)
+  assert.equal(error.code, 'SPARK_ERROR')
+  assert.equal(error.message, 'Spark: [TABLE_OR_VIEW_NOT_FOUND] The table `x` …')
+  assert.equal(error.errorClass, 'TABLE_OR_VIEW_NOT_FOUND')
+  assert.equal(error.sqlState, '42P01')
+  assert.deepEqual(error.details.messageParameters, { relationName: '`x`' })
+  assert.equal(error.details.exceptionClass, 'org.apache.spark.sql.AnalysisException')
+  assert.equal(error.canRetry, false)
+})
+
+test('an error without details still says what the server said; RetryInfo makes it retryable', () => {
+  const plain = toSparkError(serviceError(status.UNKNOWN, 'java.lang.OutOfMemoryError'), 'h:1')
+  assert.equal(plain.message, 'Spark: java.lang.OutOfMemoryError')
+  assert.equal((plain as SparkConnectError).errorClass, undefined)
+  const retryable = toSparkError(
+    serviceError(status.INTERNAL, 'retry me', encodeStatus(13, 'retry me', {}, true)),
+    'h:1',
+  )
+  assert.equal(retryable.canRetry, true)
+})
+
+test('TrafficErrors pass through; other errors are wrapped as SPARK_ERROR', () => {
+  const original = new TrafficError('IO_ERROR', 'disk full')
+  assert.equal(toSparkError(original, 'h:1'), original)
+  const wrapped = toSparkError(new Error('bad arrow'), 'h:1')
+  assert.equal(wrapped.code, 'SPARK_ERROR')
+  assert.match(wrapped.message, /bad arrow/)
+})

@@ -1,0 +1,40 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { parseSparkRemote } from '../../src/spark/remote.ts'
+
+test('host and port, 15002 by default', () => {
+  assert.deepEqual(parseSparkRemote('sc://127.0.0.1:15099'), {
+    host: '127.0.0.1',
+    port: 15099,
+    target: '127.0.0.1:15099',
+    userId: undefined,
+    sessionId: undefined,
+    token: undefined,
+    useSsl: false,
+  })
+  assert.equal(parseSparkRemote('sc://spark.internal').port, 15002)
+  assert.equal(parseSparkRemote('sc://localhost:15002/').target, 'localhost:15002')
+})
+
+test('parameters after /; are read, a token implies TLS', () => {
+  const sessionId = '00112233-4455-6677-8899-aabbccddeeff'
+  const remote = parseSparkRemote(`sc://h:1/;user_id=ana;session_id=${sessionId};token=abc%3D`)
+  assert.equal(remote.userId, 'ana')
+  assert.equal(remote.sessionId, sessionId)
+  assert.equal(remote.token, 'abc=')
+  assert.equal(remote.useSsl, true)
+  assert.equal(parseSparkRemote('sc://h/;use_ssl=true').useSsl, true)
+})
+
+test('malformed addresses are INVALID_CONFIG with a hint', () => {
+  for (const bad of [
+    'http://h:1',
+    'sc://',
+    'sc://h:0',
+    'sc://h:99999',
+    'sc://h:1/;novalue',
+    'sc://h/;session_id=nope',
+  ]) {
+    assert.throws(() => parseSparkRemote(bad), { code: 'INVALID_CONFIG' }, bad)
+  }
+})
