@@ -100,3 +100,13 @@ export function toSparkError(error: unknown, target: string): TrafficError {
     cause: error,
   })
 }
+
+/** The same Spark error with what we were doing in front, e.g. `ML fit of …RandomForestRegressor: …`. */
+export function withContext(error: unknown, context: string): unknown {
+  if (!(error instanceof SparkConnectError) || error.code !== 'SPARK_ERROR') return error
+  const message = `Spark: ${context}: ${error.message.replace(/^Spark: /, '')}`
+  return new SparkConnectError('SPARK_ERROR', message, error.details, {
+    canRetry: error.canRetry,
+    cause: error,
+  })
+}

@@ -3,11 +3,12 @@
 // cache and are addressed by reference; closing the session drops them all.
 import { TrafficError } from '../errors.ts'
 import type { DataFrame } from './dataframe.ts'
+import { withContext } from './errors.ts'
 import * as commands from './ml-commands.ts'
 import { fromLiteral, type MlParamValues, type ParamValue } from './ml-values.ts'
 import { commandPlan } from './plan.ts'
 import type { SparkSession } from './session.ts'
-import type { MlCommandResult, MlOperatorInfo } from './types.ts'
+import type { Command, MlCommandResult, MlOperatorInfo } from './types.ts'
 
 /** A model in the server's ML cache. */
 export interface ModelRef {
@@ -44,6 +45,15 @@ function decodeParams(info: MlOperatorInfo): Record<string, unknown> {
 export class SparkML {
   constructor(private readonly session: SparkSession) {}
 
+  /** Runs one ML command; a Spark failure says which command on which class it was. */
+  private async run(context: string, command: Command): Promise<MlCommandResult> {
+    try {
+      return await this.session.executeMl(commandPlan(command))
+    } catch (error) {
+      throw withContext(error, context)
+    }
+  }
+
   private named(spec: commands.OperatorSpec): commands.NamedOperator {
     return { ...spec, uid: spec.uid ?? commands.newUid(spec.className) }
   }
@@ -51,7 +61,10 @@ export class SparkML {
   /** `estimator.fit(dataset)`; the model stays on the server, referenced by the returned ModelRef. */
   async fit(estimator: commands.OperatorSpec, dataset: DataFrame): Promise<ModelRef> {
     const named = this.named(estimator)
-    const result = await this.session.executeMl(commandPlan(commands.fitCommand(named, dataset.relation)))
+    const result = await this.run(
+      `ML fit of ${estimator.className}`,
+      commands.fitCommand(named, dataset.relation),
+    )
     const info = operatorInfo(result, 'fit')
     const id = info.obj_ref?.id
     if (!id)
@@ -71,16 +84,18 @@ export class SparkML {
 
   /** `evaluator.evaluate(dataset)`, e.g. RegressionEvaluator with `metricName: 'rmse'`. */
   async evaluate(evaluator: commands.OperatorSpec, dataset: DataFrame): Promise<number> {
-    const result = await this.session.executeMl(
-      commandPlan(commands.evaluateCommand(this.named(evaluator), dataset.relation)),
-    )
+    const command = commands.evaluateCommand(this.named(evaluator), dataset.relation)
+    const result = await this.run(`ML evaluate with ${evaluator.className}`, command)
     if (!result.param) throw new TrafficError('SPARK_ERROR', `ML evaluate: no metric returned`)
     return Number(fromLiteral(result.param))
   }
 
   /** Saves a cached model in Spark's native format (`model.write().save(path)`) on the server's file system. */
   async write(model: ModelRef, path: string, options: commands.WriteModelOptions = {}): Promise<void> {
-    await this.session.executeMl(commandPlan(commands.writeModelCommand(model, path, options)))
+    await this.run(
+      `ML write of model ${model.uid} to ${path}`,
+      commands.writeModelCommand(model, path, options),
+    )
   }
 
   /**
@@ -93,7 +108,7 @@ export class SparkML {
     type: commands.ReadableType = 'model',
   ): Promise<LoadedOperator> {
     const request = commands.readCommand(className, path, type, commands.newUid(className))
-    const info = operatorInfo(await this.session.executeMl(commandPlan(request)), 'read')
+    const info = operatorInfo(await this.run(`ML read of ${className} from ${path}`, request), 'read')
     const uid = info.uid ?? ''
     const id = info.obj_ref?.id
     return { ...(id ? { ref: { id, uid } } : {}), uid, params: decodeParams(info) }
@@ -110,7 +125,11 @@ export class SparkML {
     ...args: ParamValue[]
   ): Promise<unknown> {
     const calls = typeof method === 'string' ? [{ method, args }] : method
-    const result = await this.session.executeMl(commandPlan(commands.fetchCommand(model, calls)))
+    const chain = calls.map((call) => call.method).join('.')
+    const result = await this.run(
+      `ML fetch of ${chain} on model ${model.uid}`,
+      commands.fetchCommand(model, calls),
+    )
     if (result.param) return fromLiteral(result.param)
     if (result.summary !== undefined) return { id: result.summary, uid: '' } satisfies ModelRef
     const ids = result.operator_info?.obj_ref?.id
@@ -124,13 +143,13 @@ export class SparkML {
   /** Removes models from the server's ML cache; returns the ids the server actually removed. */
   async delete(...models: ModelRef[]): Promise<string[]> {
     if (models.length === 0) return []
-    const result = await this.session.executeMl(commandPlan(commands.deleteCommand(models)))
+    const result = await this.run('ML delete', commands.deleteCommand(models))
     return (result.operator_info?.obj_ref?.id ?? '').split(',').filter(Boolean)
   }
 
   /** Empties this session's ML cache; returns how many objects were dropped. */
   async cleanCache(): Promise<number> {
-    const result = await this.session.executeMl(commandPlan(commands.cleanCacheCommand()))
+    const result = await this.run('ML cache cleanup', commands.cleanCacheCommand())
     return result.param ? Number(fromLiteral(result.param)) : 0
   }
 }

@@ -2,7 +2,12 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { Metadata, status } from '@grpc/grpc-js'
 import { TrafficError } from '../../src/errors.ts'
-import { SPARK_UNAVAILABLE_HINT, SparkConnectError, toSparkError } from '../../src/spark/errors.ts'
+import {
+  SPARK_UNAVAILABLE_HINT,
+  SparkConnectError,
+  toSparkError,
+  withContext,
+} from '../../src/spark/errors.ts'
 import { encodeStatus } from './google-rpc-status.ts'
 
 function serviceError(code: number, details: string, trailer?: Buffer) {
@@ -65,4 +70,15 @@ test('TrafficErrors pass through; other errors are wrapped as SPARK_ERROR', () =
   const wrapped = toSparkError(new Error('bad arrow'), 'h:1')
   assert.equal(wrapped.code, 'SPARK_ERROR')
   assert.match(wrapped.message, /bad arrow/)
+})
+
+test('withContext says what was being done and keeps the Spark details', () => {
+  const trailer = encodeStatus(13, 'x', { errorClass: 'CONNECT_ML.UNSUPPORTED_EXCEPTION', sqlState: 'XX000' })
+  const original = toSparkError(serviceError(status.INTERNAL, 'Unsupported ML operator', trailer), 'h:1')
+  const wrapped = withContext(original, 'ML fit of org.example.Nope') as SparkConnectError
+  assert.equal(wrapped.message, 'Spark: ML fit of org.example.Nope: Unsupported ML operator')
+  assert.equal(wrapped.errorClass, 'CONNECT_ML.UNSUPPORTED_EXCEPTION')
+  assert.equal(wrapped.cause, original)
+  const unavailable = toSparkError(serviceError(status.UNAVAILABLE, 'down'), 'h:1')
+  assert.equal(withContext(unavailable, 'ML fit'), unavailable)
 })
