@@ -152,6 +152,29 @@ test('a bad param or an unknown operator is a SPARK_ERROR saying which fit faile
   await assert.rejects(spark.ml.fit({ className: 'org.example.Nope', params: {} }, assembled), /Nope/)
 })
 
+test("fit surfaces the server's warning when the ML cache size limit stops tree growth", async () => {
+  // maxModelSize is a session config; trees stop growing at maxModelSize / 2.5 and the server says so.
+  const limited = await SparkSession.connect(loadConfig().spark.remote)
+  try {
+    await limited.setConf({ 'spark.connect.session.connectML.mlCache.memoryControl.maxModelSize': '50000' })
+    const noisy = limited.sql('SELECT rand(1) * 100 AS x, rand(2) * 100 AS z, rand(3) AS y FROM range(5000)')
+    const features = limited.ml.transform(
+      { className: VECTOR_ASSEMBLER, params: { inputCols: ['x', 'z'], outputCol: 'features' } },
+      noisy,
+    )
+    const model = await limited.ml.fit(
+      { className: FOREST, params: { labelCol: 'y', numTrees: 20, maxDepth: 12, seed: 1 } },
+      features,
+    )
+    assert.match(
+      model.warning ?? '',
+      /training stops early because the model size \(\d+ bytes\) exceeds threshold \(20000 bytes\)/,
+    )
+  } finally {
+    await limited.close()
+  }
+})
+
 test('deleted models are gone from the cache; cleanCache empties the rest', async () => {
   const extra = await spark.ml.fit(
     { className: STRING_INDEXER, params: { inputCol: 'city', outputCol: 'c2' } },
