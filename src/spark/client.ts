@@ -71,7 +71,7 @@ export class SparkConnectClient {
   constructor(remote: string | SparkRemote, options: SparkClientOptions) {
     this.remote = typeof remote === 'string' ? parseSparkRemote(remote) : remote
     this.sessionId = options.sessionId ?? this.remote.sessionId ?? randomUUID()
-    this.userId = options.userId ?? this.remote.userId ?? process.env.USER ?? 'traffic'
+    this.userId = options.userId ?? this.remote.userId ?? 'traffic'
     if (this.remote.token) this.metadata.set('authorization', `Bearer ${this.remote.token}`)
     const Service = loadSparkConnectService(options.protosDir)
     const credentials = this.remote.useSsl ? grpc.credentials.createSsl() : grpc.credentials.createInsecure()

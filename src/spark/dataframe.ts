@@ -6,7 +6,7 @@ import { type Row, tableFromBatches, tableToRows } from './arrow.ts'
 import * as plan from './plan.ts'
 import { fromDataType, type SchemaField } from './schema.ts'
 import type { SparkSession } from './session.ts'
-import type { DataType, Int64, Relation } from './types.ts'
+import type { DataType, Int64, Relation, StorageLevel } from './types.ts'
 
 export interface Collected {
   table: Table
@@ -84,6 +84,25 @@ export class DataFrame {
 
   async schema(): Promise<SchemaField[]> {
     return fromDataType(await this.session.schemaOf(this.relation))
+  }
+
+  /**
+   * Keeps the rows on the server (memory, spilling to disk) once first computed, so several fits and
+   * evaluations over the same data read the files once. Lazy, like Spark's `persist()`.
+   */
+  async persist(): Promise<DataFrame> {
+    await this.session.client.analyze({ persist: { relation: this.relation } })
+    return this
+  }
+
+  async unpersist(): Promise<void> {
+    await this.session.client.analyze({ unpersist: { relation: this.relation, blocking: false } })
+  }
+
+  /** Where Spark keeps this DataFrame; `{ replication: 1 }` alone (StorageLevel.NONE) when not persisted. */
+  async storageLevel(): Promise<StorageLevel> {
+    const response = await this.session.client.analyze({ get_storage_level: { relation: this.relation } })
+    return response.get_storage_level?.storage_level ?? {}
   }
 
   async createOrReplaceTempView(name: string): Promise<void> {

@@ -197,11 +197,19 @@ export interface ExecutePlanResponse {
   schema?: DataType
 }
 
+export interface StorageLevel {
+  use_disk?: boolean
+  use_memory?: boolean
+  use_off_heap?: boolean
+  deserialized?: boolean
+  replication?: number
+}
+
 export interface AnalyzePlanResponse {
   server_side_session_id?: string
   schema?: { schema: DataType }
   spark_version?: { version: string }
-  explain?: { explain_string: string }
+  get_storage_level?: { storage_level: StorageLevel }
 }
 
 export interface KeyValue {

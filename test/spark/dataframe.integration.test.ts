@@ -100,6 +100,22 @@ test('writeText writes one line per row', async () => {
   assert.deepEqual(text.split('\n').filter(Boolean).sort(), ['row-0', 'row-1', 'row-2'])
 })
 
+test('persist keeps a DataFrame in memory and disk until unpersist', async () => {
+  const df = spark.readCsv(csv, { schema }).filter('`Speed` > 10')
+  const none = { replication: 1 } // StorageLevel.NONE
+  assert.deepEqual(await df.storageLevel(), none)
+  await df.persist()
+  assert.equal(await df.count(), 27)
+  assert.deepEqual(await df.storageLevel(), {
+    use_disk: true,
+    use_memory: true,
+    deserialized: true,
+    replication: 1,
+  })
+  await df.unpersist()
+  assert.deepEqual(await df.storageLevel(), none)
+})
+
 test('a temp view is visible to SQL in the same session', async () => {
   await spark.readCsv(csv, { schema }).createOrReplaceTempView('traffic_view')
   const rows = await spark

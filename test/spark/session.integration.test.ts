@@ -5,6 +5,7 @@ import { after, before, test } from 'node:test'
 import { loadConfig } from '../../src/config.ts'
 import { SPARK } from '../../src/engines/manifest.ts'
 import { SparkConnectError } from '../../src/spark/errors.ts'
+import { relationPlan, sql } from '../../src/spark/plan.ts'
 import { SparkSession } from '../../src/spark/session.ts'
 
 const { remote } = loadConfig().spark
@@ -37,6 +38,12 @@ test('SELECT 1 comes back through Arrow with its types', async () => {
     ],
   )
   assert.deepEqual(rows, [{ i: 1, d: 2.5, s: 'x', b: true, big: 9007199254740993n, dec: 1.25 }])
+})
+
+test('executions are not reattachable, so the stream simply ends without ResultComplete', async () => {
+  const result = await spark.execute(relationPlan(sql('SELECT 1')))
+  assert.equal(result.arrowBatches.length, 1)
+  assert.equal(result.resultComplete, false)
 })
 
 test('schema() asks the server without running the query', async () => {
