@@ -15,6 +15,14 @@ export interface TreeNode {
   split: { featureIndex: number; leftCategoriesOrThreshold: number[]; numCategories: number }
 }
 
+/**
+ * All trees in two parallel arrays indexed by node, nodes in preorder so a left child directly follows its parent:
+ * - `links[2n]` is the split feature (≥ 0) of a continuous split, `−2 − feature` of a categorical split, −1 on a
+ *   leaf; `links[2n + 1]` is the right child;
+ * - `values[n]` is the threshold (continuous), where the split's entry starts in `categories` (categorical: the
+ *   category count, then one flag per category, 1 = goes left), or, on a leaf, the prediction (regression) or
+ *   where its class weights start in `classWeights` (classification).
+ */
 export interface CompiledForest {
   readonly numTrees: number
   /** 0 for regression. */
@@ -22,20 +30,13 @@ export interface CompiledForest {
   /** Highest feature index any split reads, +1. */
   readonly featuresRead: number
   readonly roots: Int32Array
-  /** Per node: feature index, or −1 on a leaf. */
-  readonly feature: Int32Array
-  readonly threshold: Float64Array
-  /** Per node: start of its left-category flags in `leftCategory`, or −1 for a continuous split. */
-  readonly categoryOffset: Int32Array
-  readonly categoryCount: Int32Array
-  /** 1 where category k of a categorical split goes left. */
-  readonly leftCategory: Uint8Array
-  readonly left: Int32Array
-  readonly right: Int32Array
-  /** Per leaf: the prediction (regression) or the start of its class weights in `classWeights`. */
-  readonly leafValue: Float64Array
+  readonly links: Int32Array
+  readonly values: Float64Array
+  readonly categories: Uint8Array
   readonly classWeights: Float64Array
 }
+
+const LEAF = -1
 
 export interface CompileOptions {
   numClasses: number
@@ -47,75 +48,66 @@ function corrupt(reason: string): TrafficError {
   return new TrafficError('MODEL_UNSUPPORTED', `Tree data is not a valid Spark tree: ${reason}`)
 }
 
-/** `trees[t]` holds the nodes of tree t in any order; node ids must be 0…n−1 (Spark numbers them in preorder). */
+/** `trees[t]` holds the nodes of tree t in any order, with ids 0…n−1 and children referring to those ids. */
 export function compileForest(
   trees: readonly (readonly TreeNode[])[],
   options: CompileOptions,
 ): CompiledForest {
-  const total = trees.reduce((sum, nodes) => sum + nodes.length, 0)
-  const feature = new Int32Array(total)
-  const threshold = new Float64Array(total)
-  const categoryOffset = new Int32Array(total).fill(-1)
-  const categoryCount = new Int32Array(total)
-  const left = new Int32Array(total).fill(-1)
-  const right = new Int32Array(total).fill(-1)
-  const leafValue = new Float64Array(total)
-  const roots = new Int32Array(trees.length)
-  const categoryFlags: number[] = []
+  const links: number[] = []
+  const values: number[] = []
+  const categories: number[] = []
   const weights: number[] = []
+  const roots: number[] = []
   let featuresRead = 0
-  let base = 0
 
-  trees.forEach((nodes, t) => {
-    roots[t] = base
-    const count = nodes.length
-    if (count === 0) throw corrupt(`tree ${t} has no nodes`)
-    for (const node of nodes) {
-      if (!Number.isInteger(node.id) || node.id < 0 || node.id >= count)
-        throw corrupt(`tree ${t} node id ${node.id}`)
-      const n = base + node.id
-      const f = node.split.featureIndex
-      feature[n] = node.leftChild < 0 ? -1 : f
+  for (const [t, treeNodes] of trees.entries()) {
+    const byId = new Map(treeNodes.map((node) => [node.id, node]))
+    if (byId.size !== treeNodes.length) throw corrupt(`tree ${t} repeats node ids`)
+    let visited = 0
+    // Preorder with an explicit stack: [node id, where its parent's right link goes, or −1].
+    const stack: [number, number][] = [[0, -1]]
+    roots.push(values.length)
+    while (stack.length > 0) {
+      const [id, parentSlot] = stack.pop() as [number, number]
+      const node = byId.get(id)
+      if (!node) throw corrupt(`tree ${t} refers to missing node ${id}`)
+      if (++visited > treeNodes.length) throw corrupt(`tree ${t} has a cycle`)
+      const at = values.length
+      if (parentSlot >= 0) links[parentSlot] = at
       if (node.leftChild < 0) {
-        leafValue[n] = options.numClasses > 0 ? weights.length : node.prediction
+        const value = options.numClasses > 0 ? weights.length : node.prediction
         if (options.numClasses > 0) weights.push(...leafWeights(node.impurityStats, options))
+        links.push(LEAF, 0)
+        values.push(value)
         continue
       }
-      for (const child of [node.leftChild, node.rightChild]) {
-        if (!Number.isInteger(child) || child < 0 || child >= count)
-          throw corrupt(`tree ${t} child id ${child}`)
-      }
-      if (f < 0) throw corrupt(`tree ${t} node ${node.id} splits on feature ${f}`)
+      const { featureIndex: f, numCategories, leftCategoriesOrThreshold: split } = node.split
+      if (!(f >= 0)) throw corrupt(`tree ${t} node ${id} splits on feature ${f}`)
       featuresRead = Math.max(featuresRead, f + 1)
-      left[n] = base + node.leftChild
-      right[n] = base + node.rightChild
-      const { numCategories, leftCategoriesOrThreshold: values } = node.split
       if (numCategories < 0) {
-        threshold[n] = values[0] as number
+        links.push(f, 0)
+        values.push(split[0] as number)
       } else {
-        categoryOffset[n] = categoryFlags.length
-        categoryCount[n] = numCategories
+        links.push(-2 - f, 0)
+        values.push(categories.length)
         const flags = new Array<number>(numCategories).fill(0)
-        for (const category of values) flags[category] = 1
-        categoryFlags.push(...flags)
+        for (const category of split) flags[category] = 1
+        categories.push(numCategories, ...flags)
       }
+      // Right is pushed first so the left subtree is laid out right after this node.
+      stack.push([node.rightChild, 2 * at + 1], [node.leftChild, -1])
     }
-    base += count
-  })
+    if (visited !== treeNodes.length) throw corrupt(`tree ${t} has nodes unreachable from its root`)
+  }
 
   return {
     numTrees: trees.length,
     numClasses: options.numClasses,
     featuresRead,
-    roots,
-    feature,
-    threshold,
-    categoryOffset,
-    categoryCount,
-    leftCategory: Uint8Array.from(categoryFlags),
-    left,
-    right,
-    leafValue,
+    roots: Int32Array.from(roots),
+    links: Int32Array.from(links),
+    values: Float64Array.from(values),
+    categories: Uint8Array.from(categories),
     classWeights: Float64Array.from(weights),
   }
 }
@@ -130,40 +122,44 @@ function leafWeights(stats: readonly number[], options: CompileOptions): number[
   return stats.map((count) => (sum === 0 ? 0 : count / sum))
 }
 
-/** Index of the leaf that `x` reaches in the tree rooted at `root`. */
+/** The leaf that `x` reaches in the tree whose root is node `root`. */
 export function findLeaf(forest: CompiledForest, root: number, x: Float64Array): number {
-  const { feature, threshold, categoryOffset, categoryCount, leftCategory, left, right } = forest
+  const { links, values, categories } = forest
   let n = root
-  let f = feature[n] as number
-  while (f >= 0) {
-    const value = x[f] as number
-    const offset = categoryOffset[n] as number
-    if (offset < 0) {
-      n = value <= (threshold[n] as number) ? (left[n] as number) : (right[n] as number)
+  let kind = links[2 * n] as number
+  while (kind !== LEAF) {
+    if (kind >= 0) {
+      n = (x[kind] as number) <= (values[n] as number) ? n + 1 : (links[2 * n + 1] as number)
     } else {
+      const value = x[-2 - kind] as number
+      const table = values[n] as number
       const category = value | 0
-      const isLeft = category === value && category >= 0 && category < (categoryCount[n] as number)
-      n = isLeft && leftCategory[offset + category] === 1 ? (left[n] as number) : (right[n] as number)
+      const goesLeft =
+        category === value &&
+        category >= 0 &&
+        category < (categories[table] as number) &&
+        categories[table + 1 + category] === 1
+      n = goesLeft ? n + 1 : (links[2 * n + 1] as number)
     }
-    f = feature[n] as number
+    kind = links[2 * n] as number
   }
   return n
 }
 
 /** Regression: the mean of the trees' leaf predictions, summed in tree order as Spark does. */
 export function predictMean(forest: CompiledForest, x: Float64Array): number {
-  const { roots, leafValue, numTrees } = forest
+  const { roots, values, numTrees } = forest
   let sum = 0
-  for (let t = 0; t < numTrees; t++) sum += leafValue[findLeaf(forest, roots[t] as number, x)] as number
+  for (let t = 0; t < numTrees; t++) sum += values[findLeaf(forest, roots[t] as number, x)] as number
   return sum / numTrees
 }
 
 /** Classification: writes the summed class weights (Spark's rawPrediction) into `votes`. */
 export function sumVotes(forest: CompiledForest, x: Float64Array, votes: Float64Array): void {
-  const { roots, leafValue, classWeights, numTrees, numClasses } = forest
+  const { roots, values, classWeights, numTrees, numClasses } = forest
   votes.fill(0)
   for (let t = 0; t < numTrees; t++) {
-    const offset = leafValue[findLeaf(forest, roots[t] as number, x)] as number
+    const offset = values[findLeaf(forest, roots[t] as number, x)] as number
     for (let k = 0; k < numClasses; k++)
       votes[k] = (votes[k] as number) + (classWeights[offset + k] as number)
   }
