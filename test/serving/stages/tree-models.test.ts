@@ -33,8 +33,8 @@ test('a forest classifier outputs normalised probabilities and the most probable
     [0],
   )
   const probability = out.get('probability') as Float64Array
-  const votes = [0.25 + 0.5 + 0, 0.75 + 0.5 + 1]
-  assert.deepEqual([...probability], [votes[0] / (votes[0] + votes[1]), votes[1] / (votes[0] + votes[1])])
+  const [no, yes] = [0.25 + 0.5 + 0, 0.75 + 0.5 + 1]
+  assert.deepEqual([...probability], [no / (no + yes), yes / (no + yes)])
   assert.equal(out.get('prediction'), 1)
 })
 
