@@ -2,6 +2,7 @@
 import { Command } from 'commander'
 import { registerEnginesCommand } from './cli/engines.ts'
 import { registerGenerateCommand } from './cli/generate.ts'
+import { registerUiCommand } from './cli/ui.ts'
 
 const program = new Command('traffic')
   .description('Urban traffic analysis: Kafka → Spark → API → UI, on real local engines.')
@@ -9,5 +10,6 @@ const program = new Command('traffic')
 
 registerEnginesCommand(program)
 registerGenerateCommand(program)
+registerUiCommand(program)
 
 await program.parseAsync()

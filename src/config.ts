@@ -46,7 +46,8 @@ export interface Config {
   engines: EnginesConfig
   paths: PathsConfig
   api: { host: string; port: number }
-  ui: { host: string; port: number }
+  /** The web UI's server; `apiUrl` is where it forwards the browser's /api requests. */
+  ui: { host: string; port: number; apiUrl: string }
 }
 
 /** Values given on the command line; anything absent falls back to the environment, then the defaults. */
@@ -63,6 +64,8 @@ export interface ConfigOverrides {
   apiHost?: string
   apiPort?: number
   uiPort?: number
+  uiHost?: string
+  apiUrl?: string
 }
 
 export const DEFAULTS = {
@@ -91,6 +94,19 @@ function integer(name: string, raw: string | number | undefined, fallback: numbe
   return value
 }
 
+function httpUrl(name: string, raw: string): string {
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    throw new TrafficError('INVALID_CONFIG', `${name} must be an http(s) URL, got "${raw}"`)
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new TrafficError('INVALID_CONFIG', `${name} must be an http(s) URL, got "${raw}"`)
+  }
+  return raw.replace(/\/+$/, '')
+}
+
 function validSparkRemote(remote: string): string {
   parseSparkRemote(remote)
   return remote
@@ -102,6 +118,11 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.e
   const brokersRaw = overrides.brokers ?? env.KAFKA_BROKERS
   const remoteRaw = overrides.sparkRemote ?? env.SPARK_REMOTE
   const topic = overrides.topic ?? env.KAFKA_TOPIC ?? DEFAULTS.topic
+
+  const api = {
+    host: overrides.apiHost ?? env.API_HOST ?? DEFAULTS.apiHost,
+    port: integer('API_PORT (--port)', overrides.apiPort ?? env.API_PORT, DEFAULTS.apiPort),
+  }
 
   return {
     kafka: {
@@ -143,13 +164,14 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.e
       batches: path.resolve(overrides.batches ?? env.TRAFFIC_BATCHES ?? DEFAULTS.batches),
       models: path.resolve(overrides.models ?? env.TRAFFIC_MODELS ?? DEFAULTS.models),
     },
-    api: {
-      host: overrides.apiHost ?? env.API_HOST ?? DEFAULTS.apiHost,
-      port: integer('API_PORT (--port)', overrides.apiPort ?? env.API_PORT, DEFAULTS.apiPort),
-    },
+    api,
     ui: {
-      host: env.UI_HOST ?? DEFAULTS.apiHost,
+      host: overrides.uiHost ?? env.UI_HOST ?? DEFAULTS.apiHost,
       port: integer('UI_PORT (--port)', overrides.uiPort ?? env.UI_PORT, DEFAULTS.uiPort),
+      apiUrl: httpUrl(
+        'TRAFFIC_API_URL (--api)',
+        overrides.apiUrl ?? env.TRAFFIC_API_URL ?? `http://${api.host}:${api.port}`,
+      ),
     },
   }
 }

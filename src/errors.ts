@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'MODEL_UNSUPPORTED'
   | 'MODEL_NOT_FOUND'
   | 'IO_ERROR'
+  | 'UI_BUILD_FAILED'
 
 export interface TrafficErrorOptions {
   /** What the user can do about it, e.g. the command to run. */

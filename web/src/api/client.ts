@@ -1,0 +1,70 @@
+// Calls to the API through the UI server's /api proxy (same origin: no CORS, and the API's address is the
+// server's setting, not the browser's). Every failure becomes an ApiError the pages can explain.
+import type { RequestBody } from '../form.ts'
+import type { ModelKey, Predictions } from '../models.ts'
+import type { ErrorResponse, FieldError, RootResponse } from './contract.ts'
+
+export class ApiError extends Error {
+  readonly status: number
+  readonly details: FieldError[]
+
+  constructor(status: number, message: string, details: FieldError[] = []) {
+    super(message)
+    this.name = 'ApiError'
+    this.status = status
+    this.details = details
+  }
+
+  /** The API itself could not be reached (the UI server answers 502 for it), or not even the UI server. */
+  get unreachable(): boolean {
+    return this.status === 0 || this.status === 502 || this.status === 504
+  }
+}
+
+export interface UiConfig {
+  /** Where the UI server sends /api requests; shown to people, never called directly by the browser. */
+  apiUrl: string
+}
+
+async function request<T>(path: string, init?: RequestInit): Promise<T> {
+  let response: Response
+  try {
+    response = await fetch(path, init)
+  } catch {
+    throw new ApiError(0, 'The UI server is not reachable.')
+  }
+  const text = await response.text()
+  let body: unknown
+  try {
+    body = text ? JSON.parse(text) : undefined
+  } catch {
+    body = undefined
+  }
+  if (!response.ok) {
+    const error = (body ?? {}) as Partial<ErrorResponse>
+    throw new ApiError(
+      response.status,
+      error.error ?? `HTTP ${response.status} ${response.statusText}`,
+      Array.isArray(error.details) ? error.details : [],
+    )
+  }
+  return body as T
+}
+
+function post<T>(path: string, body: unknown): Promise<T> {
+  return request<T>(`/api${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  })
+}
+
+export const api = {
+  config: () => request<UiConfig>('/config.json'),
+  root: () => request<RootResponse>('/api/'),
+  predict: <K extends ModelKey>(endpoint: string, body: RequestBody) => post<Predictions[K]>(endpoint, body),
+  predictBatch: <K extends ModelKey>(model: K, rows: RequestBody[]) =>
+    post<Predictions[K][]>(`/predict/${model}/batch`, rows),
+  models: () => request<unknown>('/api/models'),
+  analytics: () => request<unknown>('/api/analytics'),
+}

@@ -1,0 +1,48 @@
+// The API's state everywhere: a pill in the header, and a banner saying what to run when something is down.
+import { MODELS } from '../models.ts'
+import { type ApiStatus, START_COMMANDS } from '../status.ts'
+
+export function missingModels(status: ApiStatus) {
+  return status.state === 'up' ? MODELS.filter((m) => !status.root.models_status[m.loadedFlag]) : []
+}
+
+export function StatusPill({ status }: { status: ApiStatus }) {
+  const missing = missingModels(status)
+  const [tone, text] =
+    status.state === 'checking'
+      ? ['neutral', 'API: checking…']
+      : status.state === 'down'
+        ? ['bad', 'API: not reachable']
+        : missing.length
+          ? ['warn', `API: up, ${MODELS.length - missing.length}/${MODELS.length} models`]
+          : ['good', `API: up, ${MODELS.length}/${MODELS.length} models`]
+  return (
+    <a className={`pill pill-${tone}`} href="#/status" data-testid="status-pill">
+      <span className="dot" aria-hidden="true" />
+      {text}
+    </a>
+  )
+}
+
+export function StatusBanner({ status, apiUrl }: { status: ApiStatus; apiUrl?: string }) {
+  if (status.state === 'down') {
+    return (
+      <div className="banner banner-bad" role="alert" data-testid="status-banner">
+        <strong>{status.unreachable ? 'The API is not reachable' : 'The API answered with an error'}</strong>
+        {apiUrl && <> at {apiUrl}</>}: {status.reason}
+        <br />
+        Start everything with <code>{START_COMMANDS.all}</code>, or only the API with{' '}
+        <code>{START_COMMANDS.api}</code>. This page checks again every 10 seconds.
+      </div>
+    )
+  }
+  const missing = missingModels(status)
+  if (missing.length === 0) return null
+  return (
+    <div className="banner banner-warn" role="status" data-testid="status-banner">
+      <strong>Not loaded: {missing.map((m) => m.key).join(', ')}.</strong> Train the models with{' '}
+      <code>{START_COMMANDS.train}</code> (or run everything with <code>{START_COMMANDS.all}</code>); the API
+      picks them up from its models folder.
+    </div>
+  )
+}

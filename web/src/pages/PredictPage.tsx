@@ -1,0 +1,35 @@
+// Predict: the three models side by side (stacked on narrow windows), like the seed's Streamlit page.
+import type { TrafficAnalytics } from '../api/reports.ts'
+import { MODELS } from '../models.ts'
+import type { ApiStatus } from '../status.ts'
+import type { Loaded } from '../useLoad.ts'
+import { PredictPanel } from './PredictPanel.tsx'
+
+interface PredictPageProps {
+  status: ApiStatus
+  analytics: Loaded<TrafficAnalytics>
+  onUnreachable(): void
+}
+
+export function PredictPage({ status, analytics, onUnreachable }: PredictPageProps) {
+  return (
+    <section className="page" aria-labelledby="predict-title">
+      <h1 id="predict-title">Predict</h1>
+      <p className="lead">
+        Three random forests trained with Spark, one per question. Change the inputs and press Predict; the
+        chart under each answer shows the same inputs at every hour of the day.
+      </p>
+      <div className="panels">
+        {MODELS.map((model) => (
+          <PredictPanel
+            key={model.key}
+            model={model}
+            status={status}
+            analytics={analytics.data}
+            onUnreachable={onUnreachable}
+          />
+        ))}
+      </div>
+    </section>
+  )
+}

@@ -1,0 +1,179 @@
+// One model's panel: its form, the prediction drawn for people, and the same inputs across the 24 hours.
+import { type FormEvent, useMemo, useState } from 'react'
+import { isPeakHour } from '../../../src/dataset/profile.ts'
+import type { ColumnName, DayOfWeek } from '../../../src/schema/columns.ts'
+import { ApiError, api } from '../api/client.ts'
+import type { PeakHourPrediction } from '../api/contract.ts'
+import type { TrafficAnalytics } from '../api/reports.ts'
+import { whatIfChart } from '../charts/options.ts'
+import { Chart } from '../components/Chart.tsx'
+import { Field } from '../components/Field.tsx'
+import { DensityResult } from '../components/results/DensityResult.tsx'
+import { EnergyResult } from '../components/results/EnergyResult.tsx'
+import { PeakResult } from '../components/results/PeakResult.tsx'
+import { type FormValues, initialValues, toRequest, whatIfRows } from '../form.ts'
+import type { ModelSpec, Predictions } from '../models.ts'
+import { type ApiStatus, modelLoaded, START_COMMANDS } from '../status.ts'
+
+interface PredictPanelProps {
+  model: ModelSpec
+  status: ApiStatus
+  analytics?: TrafficAnalytics
+  onUnreachable(): void
+}
+
+interface Outcome {
+  submitted: FormValues
+  prediction: Predictions[keyof Predictions]
+  whatIf?: number[]
+  whatIfError?: string
+}
+
+const sameValues = (a: FormValues, b: FormValues) =>
+  Object.keys(a).every((k) => a[k as ColumnName] === b[k as ColumnName])
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
+export function PredictPanel({ model, status, analytics, onUnreachable }: PredictPanelProps) {
+  const [values, setValues] = useState(() => initialValues(model))
+  const [outcome, setOutcome] = useState<Outcome>()
+  const [fieldErrors, setFieldErrors] = useState<Partial<Record<ColumnName, string>>>({})
+  const [formError, setFormError] = useState<string>()
+  const [pending, setPending] = useState(false)
+  const idPrefix = model.key.replaceAll('_', '-')
+
+  const onChange = (name: ColumnName, value: string) => setValues((v) => ({ ...v, [name]: value }))
+
+  async function submit(event: FormEvent) {
+    event.preventDefault()
+    setPending(true)
+    setFieldErrors({})
+    setFormError(undefined)
+    const body = toRequest(model, values)
+    try {
+      const prediction = await api.predict(model.endpoint, body)
+      const next: Outcome = { submitted: values, prediction }
+      try {
+        const answers = await api.predictBatch(model.key, whatIfRows(model, body))
+        next.whatIf = answers.map((answer) => model.value(answer))
+      } catch (error) {
+        next.whatIfError = message(error)
+      }
+      setOutcome(next)
+    } catch (error) {
+      const details = error instanceof ApiError ? error.details : []
+      const byField: Partial<Record<ColumnName, string>> = {}
+      const general: string[] = []
+      for (const detail of details) {
+        if (detail.field && model.features.includes(detail.field as ColumnName)) {
+          byField[detail.field as ColumnName] = detail.message
+        } else general.push(detail.field ? `${detail.field} ${detail.message}` : detail.message)
+      }
+      setFieldErrors(byField)
+      setFormError([message(error), ...general].join(' — '))
+      if (error instanceof ApiError && error.unreachable) onUnreachable()
+    } finally {
+      setPending(false)
+    }
+  }
+
+  const day = values['Day Of Week'] as DayOfWeek
+  const hour = Number(values['Hour Of Day'])
+  const peakHint = `By the data's rule, ${day} ${hour} h is ${isPeakHour(day, hour) ? '' : 'not '}a peak hour.`
+  const ready = modelLoaded(status, model.loadedFlag)
+  const stale = outcome !== undefined && !sameValues(outcome.submitted, values)
+  const submittedHour = Number(outcome?.submitted['Hour Of Day'])
+  const whatIfOption = useMemo(
+    () =>
+      outcome?.whatIf &&
+      whatIfChart({
+        values: outcome.whatIf,
+        selectedHour: submittedHour,
+        name: model.key === 'peak_hour_model' ? 'P(peak hour)' : model.title,
+        digits: model.key === 'energy_consumption_model' ? 2 : 4,
+        yMax: model.key === 'peak_hour_model' ? 1 : undefined,
+      }),
+    [outcome, submittedHour, model],
+  )
+  const headingId = `${idPrefix}-title`
+
+  return (
+    <section className="card panel" aria-labelledby={headingId} data-testid={`panel-${model.key}`}>
+      <h2 id={headingId}>{model.title}</h2>
+      <p className="muted">
+        Predicts <strong>{model.target}</strong> from the other ten columns.
+      </p>
+      <div className="panel-body">
+        <form
+          onSubmit={submit}
+          noValidate
+          aria-describedby={formError ? `${idPrefix}-form-error` : undefined}
+        >
+          <div className="fields">
+            {model.features.map((name) => (
+              <Field
+                key={name}
+                idPrefix={idPrefix}
+                name={name}
+                value={values[name] ?? ''}
+                error={fieldErrors[name]}
+                hint={name === 'Is Peak Hour' ? peakHint : undefined}
+                onChange={onChange}
+              />
+            ))}
+          </div>
+          {!ready && status.state !== 'checking' && (
+            <p className="note">
+              This model is not available right now — see the banner above, or run{' '}
+              <code>{status.state === 'down' ? START_COMMANDS.api : START_COMMANDS.train}</code>.
+            </p>
+          )}
+          {formError && (
+            <p id={`${idPrefix}-form-error`} className="error" role="alert" data-testid="form-error">
+              {formError}
+            </p>
+          )}
+          <button type="submit" className="primary" disabled={pending}>
+            {pending ? 'Predicting…' : 'Predict'}
+          </button>
+        </form>
+        <div className={`outcome${stale ? ' stale' : ''}`} aria-live="polite">
+          {!outcome && <p className="placeholder">Set the inputs and press Predict.</p>}
+          {stale && (
+            <p className="note">Inputs changed since this prediction — press Predict to update it.</p>
+          )}
+          {outcome && model.key === 'traffic_density_model' && (
+            <DensityResult
+              value={model.value(outcome.prediction)}
+              city={outcome.submitted.City ?? ''}
+              analytics={analytics}
+            />
+          )}
+          {outcome && model.key === 'peak_hour_model' && (
+            <PeakResult prediction={outcome.prediction as PeakHourPrediction} />
+          )}
+          {outcome && model.key === 'energy_consumption_model' && (
+            <EnergyResult value={model.value(outcome.prediction)} analytics={analytics} />
+          )}
+          {whatIfOption && (
+            <figure className="whatif">
+              <figcaption>
+                What if: the same inputs at every hour of the day
+                {model.features.includes('Is Peak Hour') ? ' (Is Peak Hour following the hour)' : ''}
+              </figcaption>
+              <Chart
+                option={whatIfOption}
+                height={200}
+                label={`${model.title} for each hour of the day`}
+                testId={`whatif-${model.key}`}
+              />
+            </figure>
+          )}
+          {outcome?.whatIfError && <p className="error">What-if chart unavailable: {outcome.whatIfError}</p>}
+        </div>
+      </div>
+    </section>
+  )
+}

@@ -1,0 +1,28 @@
+// Load something once its inputs are ready (e.g. the API is up); keeps the last result while reloading.
+import { useEffect, useState } from 'react'
+
+export interface Loaded<T> {
+  data?: T
+  error?: Error
+  loading: boolean
+}
+
+export function useLoad<T>(load: () => Promise<T>, ready: boolean, key: unknown = undefined): Loaded<T> {
+  const [state, setState] = useState<Loaded<T>>({ loading: ready })
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `load` is a fresh closure each render; `key` says when to reload
+  useEffect(() => {
+    if (!ready) return
+    let current = true
+    setState((previous) => ({ ...previous, loading: true }))
+    load().then(
+      (data) => current && setState({ data, loading: false }),
+      (error: unknown) =>
+        current &&
+        setState({ error: error instanceof Error ? error : new Error(String(error)), loading: false }),
+    )
+    return () => {
+      current = false
+    }
+  }, [ready, key])
+  return state
+}
