@@ -1,7 +1,9 @@
 // The `traffic` command. Each pipeline stage registers its own subcommand from src/cli/, explicitly.
 import { Command } from 'commander'
+import { registerConsumeCommand } from './cli/consume.ts'
 import { registerEnginesCommand } from './cli/engines.ts'
 import { registerGenerateCommand } from './cli/generate.ts'
+import { registerProduceCommand } from './cli/produce.ts'
 import { registerUiCommand } from './cli/ui.ts'
 
 const program = new Command('traffic')
@@ -10,6 +12,8 @@ const program = new Command('traffic')
 
 registerEnginesCommand(program)
 registerGenerateCommand(program)
+registerProduceCommand(program)
+registerConsumeCommand(program)
 registerUiCommand(program)
 
 await program.parseAsync()

@@ -1,0 +1,101 @@
+// `traffic consume`: writes the topic into CSV batch files, exactly once, like the seed's batch consumer.
+import path from 'node:path'
+import cliProgress from 'cli-progress'
+import type { Command } from 'commander'
+import { loadConfig } from '../config.ts'
+import { CONSUME_DEFAULTS, consumeToBatchFiles } from '../stream/consume.ts'
+import { kafkaClients } from '../stream/kafka-clients.ts'
+import type { WrittenBatch } from '../stream/output-batch-files.ts'
+import { positiveInteger } from './produce.ts'
+import { action } from './run.ts'
+
+interface ConsumeFlags {
+  out?: string
+  topic?: string
+  group: string
+  partitions?: number
+  batchSize: number
+  idleTimeout: number
+  follow?: boolean
+}
+
+function describeBatch(batch: WrittenBatch): string {
+  const range = `partition ${batch.partition}, offsets ${batch.first}–${batch.last}`
+  return batch.file ? `${batch.file} (${batch.rows} rows)` : `${range}: dead letters only, no file`
+}
+
+export function registerConsumeCommand(program: Command): void {
+  program
+    .command('consume')
+    .description(
+      'Write the Kafka topic into CSV batch files, exactly once (invalid messages go to <topic>.dlq)',
+    )
+    .option('--out <dir>', 'folder of the batch files (env TRAFFIC_BATCHES, default batched_data_traffic)')
+    .option('--topic <name>', 'topic to read (env KAFKA_TOPIC, default urban_traffic_stream)')
+    .option(
+      '--group <id>',
+      'consumer group; run several consumers with one group to share partitions',
+      CONSUME_DEFAULTS.groupId,
+    )
+    .option(
+      '--partitions <n>',
+      'partitions if the topic is created (env KAFKA_PARTITIONS, default 1)',
+      positiveInteger,
+    )
+    .option('--batch-size <rows>', 'rows per batch file', positiveInteger, CONSUME_DEFAULTS.batchSize)
+    .option(
+      '--idle-timeout <seconds>',
+      'with nothing new for this long, write the open (partial) batches, then stop unless --follow',
+      positiveInteger,
+      CONSUME_DEFAULTS.idleTimeoutSeconds,
+    )
+    .option('--follow', 'keep running after the idle timeout, waiting for new messages (Ctrl+C to stop)')
+    .action(
+      action(async (flags: ConsumeFlags) => {
+        const config = loadConfig({ batches: flags.out, topic: flags.topic, partitions: flags.partitions })
+        const controller = new AbortController()
+        process.once('SIGINT', () => controller.abort())
+        process.once('SIGTERM', () => controller.abort())
+
+        const bar = process.stderr.isTTY
+          ? new cliProgress.SingleBar(
+              {
+                format:
+                  '{consumed} messages | {speed} msg/s | {rows} rows in {files} files | {deadLetters} dead letters',
+              },
+              cliProgress.Presets.shades_classic,
+            )
+          : undefined
+        bar?.start(0, 0, { consumed: 0, rows: 0, speed: 0, files: 0, deadLetters: 0 })
+        const stats = await consumeToBatchFiles(kafkaClients(config.kafka), {
+          topic: config.kafka.topic,
+          deadLetterTopic: config.kafka.deadLetterTopic,
+          groupId: flags.group,
+          dir: config.paths.batches,
+          batchSize: flags.batchSize,
+          idleTimeoutMs: flags.idleTimeout * 1000,
+          follow: flags.follow === true,
+          partitions: config.kafka.partitions,
+          signal: controller.signal,
+          onBatch: (batch) => {
+            if (!bar) process.stdout.write(`  ${describeBatch(batch)}\n`)
+          },
+          onProgress: (s) =>
+            bar?.update(0, {
+              consumed: s.consumed.toLocaleString('en-US'),
+              rows: s.rows.toLocaleString('en-US'),
+              speed: Math.round(s.consumed / Math.max(s.seconds, 1e-3)).toLocaleString('en-US'),
+              files: s.files,
+              deadLetters: s.deadLetters,
+            }),
+        }).finally(() => bar?.stop())
+
+        const where = path.relative(process.cwd(), config.paths.batches) || '.'
+        const stopped = controller.signal.aborted ? ' — interrupted; open batches will be read again' : ''
+        process.stdout.write(
+          `✔ wrote ${stats.rows.toLocaleString('en-US')} rows in ${stats.files} batch file(s) to ${where} in ` +
+            `${stats.seconds.toFixed(1)} s; ${stats.deadLetters} dead letter(s) to ${config.kafka.deadLetterTopic}${stopped}\n`,
+        )
+      }),
+    )
+}

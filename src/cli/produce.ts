@@ -1,0 +1,127 @@
+// `traffic produce`: streams the data set CSV into the Kafka topic, one JSON message per row.
+import { open } from 'node:fs/promises'
+import path from 'node:path'
+import { allowedCompressionsAlgorithms, type CompressionAlgorithmValue } from '@platformatic/kafka'
+import cliProgress from 'cli-progress'
+import type { Command } from 'commander'
+import { loadConfig } from '../config.ts'
+import { TrafficError } from '../errors.ts'
+import { kafkaClients } from '../stream/kafka-clients.ts'
+import { PRODUCE_DEFAULTS, produceCsvToTopic } from '../stream/produce.ts'
+import { action } from './run.ts'
+
+interface ProduceFlags {
+  file?: string
+  topic?: string
+  partitions?: number
+  rate?: number
+  limit?: number
+  rejects?: string
+  compression: string
+}
+
+/** Commander parser for flags that take a count ≥ 1. */
+export function positiveInteger(raw: string): number {
+  const value = Number(raw)
+  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < 1) {
+    throw new TrafficError('INVALID_INPUT', `expected a whole number ≥ 1, got "${raw}"`)
+  }
+  return value
+}
+
+/** Data lines in the file (lines after the header), for the progress bar's total; fast, a byte scan. */
+async function countDataLines(file: string): Promise<number> {
+  const handle = await open(file, 'r')
+  const buffer = Buffer.allocUnsafe(1 << 20)
+  let lines = 0
+  try {
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length)
+      if (bytesRead === 0) break
+      for (let i = buffer.indexOf(10, 0); i >= 0 && i < bytesRead; i = buffer.indexOf(10, i + 1)) lines++
+    }
+  } finally {
+    await handle.close()
+  }
+  return Math.max(0, lines - 1)
+}
+
+function rowsPerSecond(rows: number, seconds: number): string {
+  return Math.round(rows / Math.max(seconds, 1e-3)).toLocaleString('en-US')
+}
+
+export function registerProduceCommand(program: Command): void {
+  program
+    .command('produce')
+    .description('Stream the data set CSV into the Kafka topic, one JSON message per valid row')
+    .option('--file <csv>', 'CSV to send (env TRAFFIC_DATASET, default dataset/futuristic_city_traffic.csv)')
+    .option('--topic <name>', 'topic to send to (env KAFKA_TOPIC, default urban_traffic_stream)')
+    .option(
+      '--partitions <n>',
+      'partitions if the topic is created (env KAFKA_PARTITIONS, default 1)',
+      positiveInteger,
+    )
+    .option(
+      '--rate <rows/s>',
+      'replay at this many rows per second, like a live feed (default: full speed)',
+      positiveInteger,
+    )
+    .option('--limit <rows>', 'stop after this many data rows of the file', positiveInteger)
+    .option('--rejects <file>', 'where rejected rows go, as JSON lines (default: <file>.rejects.jsonl)')
+    .option(
+      '--compression <codec>',
+      `compression of produce requests: ${allowedCompressionsAlgorithms.join(', ')}`,
+      PRODUCE_DEFAULTS.compression,
+    )
+    .action(
+      action(async (flags: ProduceFlags) => {
+        const config = loadConfig({ dataset: flags.file, topic: flags.topic, partitions: flags.partitions })
+        const compression = flags.compression as CompressionAlgorithmValue
+        if (!allowedCompressionsAlgorithms.includes(compression)) {
+          throw new TrafficError('INVALID_INPUT', `unknown compression "${flags.compression}"`, {
+            hint: `use one of ${allowedCompressionsAlgorithms.join(', ')}`,
+          })
+        }
+        const file = config.paths.dataset
+        const rejectsFile = path.resolve(flags.rejects ?? `${file}.rejects.jsonl`)
+        const controller = new AbortController()
+        process.once('SIGINT', () => controller.abort())
+
+        const bar = process.stderr.isTTY
+          ? new cliProgress.SingleBar(
+              { format: '{bar} {percentage}% | {value}/{total} rows | {speed} rows/s | {rejected} rejected' },
+              cliProgress.Presets.shades_classic,
+            )
+          : undefined
+        if (bar) {
+          const lines = await countDataLines(file).catch(() => 0)
+          bar.start(Math.min(lines, flags.limit ?? lines), 0, { speed: 0, rejected: 0 })
+        }
+        const stats = await produceCsvToTopic(kafkaClients(config.kafka), {
+          file,
+          topic: config.kafka.topic,
+          partitions: config.kafka.partitions,
+          rejectsFile,
+          rate: flags.rate,
+          limit: flags.limit,
+          compression,
+          signal: controller.signal,
+          onProgress: (s) =>
+            bar?.update(s.sent + s.rejected, {
+              speed: rowsPerSecond(s.sent, s.seconds),
+              rejected: s.rejected,
+            }),
+        }).finally(() => bar?.stop())
+
+        const created = stats.topicCreated ? ` (created with ${config.kafka.partitions} partition(s))` : ''
+        const stopped = controller.signal.aborted ? ' — interrupted' : ''
+        process.stdout.write(
+          `✔ sent ${stats.sent.toLocaleString('en-US')} rows to ${config.kafka.topic}${created} in ` +
+            `${stats.seconds.toFixed(1)} s (${rowsPerSecond(stats.sent, stats.seconds)} rows/s); ` +
+            `${stats.rejected.toLocaleString('en-US')} rejected${stopped}\n`,
+        )
+        if (stats.rejected > 0)
+          process.stdout.write(`  rejected rows (line number + reason): ${rejectsFile}\n`)
+      }),
+    )
+}

@@ -1,0 +1,115 @@
+// Batch file names carry the offsets they hold: urban_traffic_batch_<topic>-<partition>-<first>-<last>.csv.
+// The folder itself is the consumer's durable state: a file exists only once all its rows are on disk, and the
+// highest <last> of a partition says where reading resumes.
+import { randomBytes } from 'node:crypto'
+import { open, readdir, rename, rm } from 'node:fs/promises'
+import path from 'node:path'
+import { TrafficError } from '../errors.ts'
+
+export const BATCH_PREFIX = 'urban_traffic_batch_'
+const FINAL = /^urban_traffic_batch_(.+)-(\d+)-(\d+)-(\d+)\.csv$/
+// The writer tag keeps two processes that write the same batch (see pruneNested) off each other's bytes.
+const TEMPORARY = /^(urban_traffic_batch_.+-\d+-\d+-\d+\.csv)\.[^.]+\.tmp$/
+
+export interface BatchFile {
+  topic: string
+  partition: number
+  /** First and last offset of the range the file covers (invalid messages inside it went to dead letters). */
+  first: bigint
+  last: bigint
+  name: string
+}
+
+export function batchFileName(topic: string, partition: number, first: bigint, last: bigint): string {
+  return `${BATCH_PREFIX}${topic}-${partition}-${first}-${last}.csv`
+}
+
+export function parseBatchFileName(name: string): BatchFile | undefined {
+  const match = FINAL.exec(name)
+  if (!match) return undefined
+  const [, topic, partition, first, last] = match as unknown as [string, string, string, string, string]
+  return { topic, partition: Number(partition), first: BigInt(first), last: BigInt(last), name }
+}
+
+/** The final batch files of a topic (optionally one partition), by partition then first offset. */
+export async function listBatchFiles(dir: string, topic: string, partition?: number): Promise<BatchFile[]> {
+  const names = await readdir(dir).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return []
+    throw error
+  })
+  return names
+    .map(parseBatchFileName)
+    .filter((f): f is BatchFile => f !== undefined && f.topic === topic)
+    .filter((f) => partition === undefined || f.partition === partition)
+    .sort((a, b) => a.partition - b.partition || compare(a.first, b.first) || compare(b.last, a.last))
+}
+
+function compare(a: bigint, b: bigint): number {
+  return a < b ? -1 : a > b ? 1 : 0
+}
+
+/** Deletes the temporary files a writer left behind for a partition (a crash before its rename). */
+export async function removeLeftovers(dir: string, topic: string, partition: number): Promise<number> {
+  const names = await readdir(dir)
+  let removed = 0
+  for (const name of names) {
+    const final = TEMPORARY.exec(name)?.[1]
+    const file = final === undefined ? undefined : parseBatchFileName(final)
+    if (file?.topic === topic && file.partition === partition) {
+      await rm(path.join(dir, name), { force: true })
+      removed += 1
+    }
+  }
+  return removed
+}
+
+/**
+ * Keeps one file per range. Two members of a group can briefly both write a partition during a rebalance; both
+ * start from the same offset, so their files are identical (same name) or one range contains the other (one of
+ * them flushed a partial batch). The contained file's rows are all in the larger one: it is deleted. Returns the
+ * files that remain, in order.
+ */
+export async function pruneNested(dir: string, files: BatchFile[]): Promise<BatchFile[]> {
+  const kept: BatchFile[] = []
+  for (const file of files) {
+    const cover = kept.at(-1)
+    if (cover && cover.partition === file.partition && file.first <= cover.last) {
+      if (file.last > cover.last) {
+        throw new TrafficError('IO_ERROR', `batch files ${cover.name} and ${file.name} overlap`, {
+          hint: 'they were not written by this consumer alone; move one of them out of the folder',
+        })
+      }
+      await rm(path.join(dir, file.name), { force: true })
+      continue
+    }
+    kept.push(file)
+  }
+  return kept
+}
+
+/** A tag unique to this writer, for its temporary files. */
+export function writerTag(): string {
+  return `${process.pid}${randomBytes(3).toString('hex')}`
+}
+
+/**
+ * Writes a file so that it either exists whole or not at all, even across a power cut: write a temporary file,
+ * fsync it, rename it into place, fsync the folder (which makes the rename itself durable).
+ */
+export async function writeDurably(dir: string, name: string, content: string, tag: string): Promise<void> {
+  const temporary = path.join(dir, `${name}.${tag}.tmp`)
+  const file = await open(temporary, 'w')
+  try {
+    await file.writeFile(content)
+    await file.sync()
+  } finally {
+    await file.close()
+  }
+  await rename(temporary, path.join(dir, name))
+  const folder = await open(dir, 'r')
+  try {
+    await folder.sync()
+  } finally {
+    await folder.close()
+  }
+}

@@ -1,0 +1,274 @@
+// Input stage: a consumer-group member that reads one topic from positions the caller sets.
+//
+// It runs its own fetch loop instead of the client's MessagesStream so that positions are exact: every fetch is
+// tagged with the assignment generation it was issued under, and a response that arrives after the assignment
+// changed is thrown away. A rebalance therefore can never deliver a record the caller did not ask for, nor skip
+// one. Lifecycle: connect → read (records or a new assignment) / ack (commit) → close.
+import {
+  type ConnectionPool,
+  type Consumer,
+  IS_CONTROL,
+  ListOffsetTimestamps,
+  type RecordsBatch,
+} from '@platformatic/kafka'
+import { TrafficError } from '../errors.ts'
+import { findKafkaError, type KafkaClients, kafkaError } from './kafka-clients.ts'
+
+export interface KafkaRecordIn {
+  offset: bigint
+  value: Buffer | null
+}
+
+export interface PartitionRecords {
+  partition: number
+  records: KafkaRecordIn[]
+  /** Where the next fetch of this partition starts (past control records too). */
+  next: bigint
+}
+
+export type InputEvent =
+  /**
+   * The group gave this member a new set of partitions (all of them, not a delta). `positions` holds, for each,
+   * the committed offset, or the first offset still on the broker when nothing was committed or it was deleted.
+   * Nothing is read until the caller `seek`s each partition.
+   */
+  | { kind: 'assignment'; partitions: number[]; positions: Map<number, bigint> }
+  /** What one fetch returned (possibly nothing, after the broker's wait time). */
+  | { kind: 'records'; partitions: PartitionRecords[] }
+
+export interface KafkaInputOptions {
+  topic: string
+  groupId: string
+  /** How long the broker may hold a fetch when there is nothing new, in ms. */
+  maxWaitMs?: number
+}
+
+interface FetchResult {
+  generation: number
+  partitions: PartitionRecords[]
+}
+
+const MAX_BYTES = 32 * 1024 * 1024
+const PARTITION_MAX_BYTES = 8 * 1024 * 1024
+
+export class KafkaGroupInput {
+  readonly #clients: KafkaClients
+  readonly #topic: string
+  readonly #groupId: string
+  readonly #maxWaitMs: number
+  #consumer: Consumer | undefined
+  #pool: ConnectionPool | undefined
+  /** Bumped on every (re)join: results of fetches issued before are stale. */
+  #generation = 0
+  #assignmentPending = false
+  #rebalancing = false
+  #assigned = new Set<number>()
+  #positions = new Map<number, bigint>()
+  #prefetch: Promise<FetchResult> | undefined
+  #failure: Error | undefined
+
+  constructor(clients: KafkaClients, options: KafkaInputOptions) {
+    this.#clients = clients
+    this.#topic = options.topic
+    this.#groupId = options.groupId
+    this.#maxWaitMs = options.maxWaitMs ?? 500
+  }
+
+  async connect(): Promise<void> {
+    const consumer = this.#clients.consumer('consumer', this.#groupId)
+    this.#consumer = consumer
+    this.#pool = this.#clients.connectionPool('fetch')
+    consumer.on('consumer:group:rebalance', () => {
+      this.#rebalancing = true
+    })
+    consumer.on('consumer:group:join', () => {
+      this.#rebalancing = false
+      this.#assignmentPending = true
+      this.#generation += 1
+    })
+    // A failed rejoin is reported as an 'error' event; surface it from read() instead of crashing.
+    consumer.on('error', (error: Error) => {
+      this.#failure = error
+    })
+    consumer.topics.track(this.#topic)
+    try {
+      await consumer.joinGroup({})
+    } catch (error) {
+      throw kafkaError(error, `joining consumer group ${this.#groupId}`)
+    }
+  }
+
+  /** True while this member may write results for the partition: assigned, and no rebalance under way. */
+  owns(partition: number): boolean {
+    return !this.#rebalancing && !this.#assignmentPending && this.#assigned.has(partition)
+  }
+
+  /** Makes the next read report the assignment again (a write found its partition taken over meanwhile). */
+  resync(): void {
+    this.#assignmentPending = true
+    this.#generation += 1
+  }
+
+  /** Resolves once no rebalance is under way. */
+  async settled(): Promise<void> {
+    while (this.#rebalancing && !this.#failure) await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+
+  /** Where reading of an assigned partition continues. */
+  seek(partition: number, offset: bigint): void {
+    if (!this.#assigned.has(partition)) return
+    this.#prefetch = undefined
+    this.#positions.set(partition, offset)
+  }
+
+  async read(): Promise<InputEvent> {
+    if (this.#failure) throw kafkaError(this.#failure, `consuming ${this.#topic}`)
+    if (this.#assignmentPending) return this.#takeAssignment()
+    const pending = this.#prefetch ?? this.#fetch(this.#generation)
+    this.#prefetch = undefined
+    const result = await pending
+    if (result.generation !== this.#generation || this.#assignmentPending) return this.read()
+    for (const { partition, next } of result.partitions) this.#positions.set(partition, next)
+    // Overlap the next round trip with the caller's work on this one.
+    this.#prefetch = this.#fetch(this.#generation)
+    this.#prefetch.catch(() => undefined)
+    return { kind: 'records', partitions: result.partitions.filter((p) => p.records.length > 0) }
+  }
+
+  /** Commits `nextOffset` (the first offset not yet stored) for a partition; false when the group refused it. */
+  async ack(partition: number, nextOffset: bigint): Promise<boolean> {
+    try {
+      await this.#require().commit({
+        offsets: [{ topic: this.#topic, partition, offset: nextOffset, leaderEpoch: -1 }],
+      })
+      return true
+    } catch {
+      // Files are the source of truth: the next owner resumes from them even without this commit.
+      return false
+    }
+  }
+
+  async close(): Promise<void> {
+    this.#prefetch = undefined
+    await this.#pool?.close().catch(() => undefined)
+    const consumer = this.#consumer
+    // Force: leave the group at once so the partitions move to the other members without waiting.
+    if (consumer) await new Promise<void>((resolve) => consumer.close(true, () => resolve()))
+  }
+
+  #require(): Consumer {
+    if (!this.#consumer) throw new TrafficError('KAFKA_ERROR', 'the Kafka input is not connected')
+    return this.#consumer
+  }
+
+  async #takeAssignment(): Promise<InputEvent> {
+    const consumer = this.#require()
+    this.#assignmentPending = false
+    this.#prefetch = undefined
+    this.#positions.clear()
+    const generation = this.#generation
+    const assignment = consumer.assignments?.find((a) => a.topic === this.#topic)
+    const partitions = [...(assignment?.partitions ?? [])].sort((a, b) => a - b)
+    this.#assigned = new Set(partitions)
+    const positions = new Map<number, bigint>()
+    if (partitions.length > 0) {
+      try {
+        const [committed, earliest] = await Promise.all([
+          consumer.listCommittedOffsets({ topics: [{ topic: this.#topic, partitions }] }),
+          consumer.listOffsets({ topics: [this.#topic], timestamp: ListOffsetTimestamps.EARLIEST }),
+        ])
+        for (const partition of partitions) {
+          const commit = committed.get(this.#topic)?.[partition] ?? -1n
+          const first = earliest.get(this.#topic)?.[partition] ?? 0n
+          positions.set(partition, commit > first ? commit : first)
+        }
+      } catch (error) {
+        if (this.#generation !== generation) return this.read()
+        throw kafkaError(error, `reading the committed offsets of group ${this.#groupId}`)
+      }
+    }
+    // The group moved on while we asked: report the newer assignment instead.
+    if (this.#generation !== generation) return this.read()
+    return { kind: 'assignment', partitions, positions }
+  }
+
+  async #fetch(generation: number): Promise<FetchResult> {
+    const consumer = this.#require()
+    const wanted = [...this.#positions]
+    if (wanted.length === 0) {
+      // Nothing assigned (more members than partitions): wait like an empty fetch would.
+      await new Promise((resolve) => setTimeout(resolve, this.#maxWaitMs))
+      return { generation, partitions: [] }
+    }
+    const requested = new Map(wanted)
+    try {
+      const metadata = await consumer.metadata({ topics: [this.#topic] })
+      const topic = metadata.topics.get(this.#topic)
+      if (!topic) throw new TrafficError('KAFKA_ERROR', `topic ${this.#topic} does not exist`)
+      const byLeader = new Map<number, { partition: number; fetchOffset: bigint }[]>()
+      for (const [partition, fetchOffset] of wanted) {
+        const leader = topic.partitions[partition]?.leader ?? -1
+        byLeader.set(leader, [...(byLeader.get(leader) ?? []), { partition, fetchOffset }])
+      }
+      const responses = await Promise.all(
+        [...byLeader].map(([node, partitions]) =>
+          consumer.fetch({
+            node,
+            topics: [
+              {
+                topicId: topic.id,
+                partitions: partitions.map((p) => ({
+                  ...p,
+                  partitionMaxBytes: PARTITION_MAX_BYTES,
+                  currentLeaderEpoch: -1,
+                  lastFetchedEpoch: -1,
+                })),
+              },
+            ],
+            maxWaitTime: this.#maxWaitMs,
+            minBytes: 1,
+            maxBytes: MAX_BYTES,
+            connectionPool: this.#pool,
+          }),
+        ),
+      )
+      const partitions: PartitionRecords[] = []
+      for (const response of responses) {
+        for (const topicResponse of response.responses) {
+          for (const partitionResponse of topicResponse.partitions) {
+            const partition = partitionResponse.partitionIndex
+            const from = requested.get(partition) ?? 0n
+            partitions.push({ partition, ...decodeBatches(partitionResponse.records ?? [], from) })
+          }
+        }
+      }
+      return { generation, partitions }
+    } catch (error) {
+      if (generation !== this.#generation) return { generation, partitions: [] }
+      if (error instanceof Error && findKafkaError(error, 'OFFSET_OUT_OF_RANGE')) {
+        const at = wanted.map(([p, o]) => `partition ${p} at ${o}`).join(', ')
+        throw new TrafficError('KAFKA_ERROR', `${this.#topic} no longer holds the offsets to read (${at})`, {
+          hint: 'the data was deleted by retention or the topic was recreated; move the old batch files away',
+          cause: error,
+        })
+      }
+      throw kafkaError(error, `fetching from ${this.#topic}`)
+    }
+  }
+}
+
+/** Data records at or after `from` (a fetch returns whole batches, which may start earlier). */
+function decodeBatches(batches: RecordsBatch[], from: bigint): { records: KafkaRecordIn[]; next: bigint } {
+  const records: KafkaRecordIn[] = []
+  let next = from
+  for (const batch of batches) {
+    const end = batch.firstOffset + BigInt(batch.lastOffsetDelta) + 1n
+    if (end > next) next = end
+    if (batch.attributes & IS_CONTROL) continue
+    for (const record of batch.records) {
+      const offset = batch.firstOffset + BigInt(record.offsetDelta)
+      if (offset >= from) records.push({ offset, value: record.value })
+    }
+  }
+  return { records, next }
+}

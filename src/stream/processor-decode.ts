@@ -1,0 +1,13 @@
+// Processor stage: one Kafka message (JSON text) → one CSV line of the batch file, or the reason it cannot be one.
+import { encodeCsvLine } from '../schema/csv.ts'
+import { decodeJsonMessage } from '../schema/json.ts'
+import { formatFieldErrors } from '../schema/validate.ts'
+
+export type Decoded = { ok: true; line: string } | { ok: false; reason: string }
+
+export function decodeToCsvLine(value: Buffer | null): Decoded {
+  if (value === null || value.length === 0) return { ok: false, reason: 'empty message (no value)' }
+  const decoded = decodeJsonMessage(value)
+  if (!decoded.ok) return { ok: false, reason: formatFieldErrors(decoded.errors) }
+  return { ok: true, line: encodeCsvLine(decoded.value) }
+}
