@@ -4,6 +4,7 @@ import { registerConsumeCommand } from './cli/consume.ts'
 import { registerEnginesCommand } from './cli/engines.ts'
 import { registerGenerateCommand } from './cli/generate.ts'
 import { registerProduceCommand } from './cli/produce.ts'
+import { registerTrainCommand } from './cli/train.ts'
 import { registerUiCommand } from './cli/ui.ts'
 
 const program = new Command('traffic')
@@ -14,6 +15,7 @@ registerEnginesCommand(program)
 registerGenerateCommand(program)
 registerProduceCommand(program)
 registerConsumeCommand(program)
+registerTrainCommand(program)
 registerUiCommand(program)
 
 await program.parseAsync()

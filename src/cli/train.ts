@@ -1,0 +1,124 @@
+// `traffic train`: fits the three random-forest pipelines on the batch files over Spark Connect and saves them
+// as native Spark PipelineModels, with report.json and analytics.json.
+import type { Command } from 'commander'
+import { loadConfig } from '../config.ts'
+import { TrafficError } from '../errors.ts'
+import type { ClassificationMetrics, RegressionMetrics } from '../training/evaluate.ts'
+import { ENCODINGS, type Encoding } from '../training/pipeline.ts'
+import type { TrainingReport } from '../training/report.ts'
+import { DEFAULT_PARAMS, DEFAULT_PARITY_ROWS, train } from '../training/train.ts'
+import { action } from './run.ts'
+
+interface TrainFlags {
+  batches?: string
+  models?: string
+  sparkRemote?: string
+  trees: string
+  depth: string
+  maxBins: string
+  seed: string
+  encoding: string
+  parityRows: string
+}
+
+function integer(flag: string, raw: string, min: number, max: number): number {
+  const value = Number(raw)
+  if (!/^\d+$/.test(raw.trim()) || value < min || value > max) {
+    throw new TrafficError(
+      'INVALID_INPUT',
+      `${flag} must be a whole number from ${min} to ${max}, got "${raw}"`,
+    )
+  }
+  return value
+}
+
+function encoding(raw: string): Encoding {
+  if (!(ENCODINGS as readonly string[]).includes(raw)) {
+    throw new TrafficError('INVALID_INPUT', `--encoding must be one of ${ENCODINGS.join(', ')}, got "${raw}"`)
+  }
+  return raw as Encoding
+}
+
+const round = (value: number) => value.toFixed(4)
+
+function summary(report: TrainingReport): string {
+  const lines = Object.entries(report.models).map(([name, model]) => {
+    const top = model.importances.byColumn
+      .slice(0, 3)
+      .map((c) => `${c.column} ${round(c.importance)}`)
+      .join(', ')
+    let metrics: string
+    if (model.task === 'classification') {
+      const m = model.metrics as ClassificationMetrics
+      metrics = `accuracy ${round(m.accuracy)}  AUC ${round(m.areaUnderROC)}  F1 ${round(m.f1)}`
+    } else {
+      const m = model.metrics as RegressionMetrics
+      metrics = `RMSE ${round(m.rmse)}  MAE ${round(m.mae)}  R² ${round(m.r2)}`
+    }
+    return `  ${name.padEnd(26)} ${metrics}  (${model.rows.test} held-out rows; top features: ${top})`
+  })
+  return `✔ trained on ${report.batches.rows} rows in ${report.timings.total?.toFixed(1)} s\n${lines.join('\n')}\n`
+}
+
+export function registerTrainCommand(program: Command): void {
+  program
+    .command('train')
+    .description(
+      'Train the three random forests (Traffic Density, Is Peak Hour, Energy Consumption) on the batch files with Spark, ' +
+        'save them as Spark PipelineModels with report.json and analytics.json',
+    )
+    .option(
+      '--batches <dir>',
+      'folder of urban_traffic_batch_*.csv (env TRAFFIC_BATCHES, default batched_data_traffic)',
+    )
+    .option(
+      '--models <dir>',
+      'models folder, replaced as a whole on success (env TRAFFIC_MODELS, default spark_models_traffic)',
+    )
+    .option(
+      '--spark-remote <url>',
+      'Spark Connect endpoint sc://host:port (env SPARK_REMOTE, default the local server)',
+    )
+    .option('--trees <n>', 'trees per forest', String(DEFAULT_PARAMS.numTrees))
+    .option('--depth <n>', 'maximum tree depth (0 to 30)', String(DEFAULT_PARAMS.maxDepth))
+    .option(
+      '--max-bins <n>',
+      'bins for continuous features (at least 8: the largest category count)',
+      String(DEFAULT_PARAMS.maxBins),
+    )
+    .option('--seed <n>', 'seed of the held-out split and of the forests', String(DEFAULT_PARAMS.seed))
+    .option(
+      '--encoding <how>',
+      'text columns as category indexes (indexed) or one binary feature per category (onehot)',
+      DEFAULT_PARAMS.encoding,
+    )
+    .option(
+      '--parity-rows <n>',
+      'held-out predictions recorded per model for the serving parity test',
+      String(DEFAULT_PARITY_ROWS),
+    )
+    .action(
+      action(async (flags: TrainFlags) => {
+        const config = loadConfig({
+          batches: flags.batches,
+          models: flags.models,
+          sparkRemote: flags.sparkRemote,
+        })
+        const report = await train({
+          batchesDir: config.paths.batches,
+          modelsDir: config.paths.models,
+          sparkRemote: config.spark.remote,
+          params: {
+            encoding: encoding(flags.encoding),
+            numTrees: integer('--trees', flags.trees, 1, 1000),
+            maxDepth: integer('--depth', flags.depth, 0, 30),
+            maxBins: integer('--max-bins', flags.maxBins, 8, 4096),
+            seed: integer('--seed', flags.seed, 0, 2 ** 31 - 1),
+          },
+          parityRows: integer('--parity-rows', flags.parityRows, 1, 1_000_000),
+          log: (line) => process.stdout.write(`${line}\n`),
+        })
+        process.stdout.write(summary(report))
+      }),
+    )
+}

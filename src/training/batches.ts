@@ -1,0 +1,124 @@
+// The training input: every final batch file of the consumer (`urban_traffic_batch_*.csv`), checked here
+// before Spark sees it (present, readable, the contract's header), then read by Spark with the explicit
+// schema in FAILFAST mode and cached for the many passes training makes.
+import { open, readdir } from 'node:fs/promises'
+import path from 'node:path'
+import { isTrafficError, TrafficError } from '../errors.ts'
+import { COLUMN_NAMES } from '../schema/columns.ts'
+import { checkCsvHeader } from '../schema/csv.ts'
+import { quoteIdentifier } from '../spark/expressions.ts'
+import { type DataFrame, newUid, type SparkSession } from '../spark/index.ts'
+import { BATCH_SCHEMA } from './batch-schema.ts'
+
+const BATCH_FILE = /^urban_traffic_batch_.*\.csv$/
+/** Fewer rows than this cannot give three parts with a meaningful held-out set each. */
+export const MIN_ROWS = 100
+
+const CONSUME_HINT =
+  'produce and consume the data set first (`traffic produce`, `traffic consume`) or pass --batches DIR'
+
+async function firstLine(file: string): Promise<string> {
+  const handle = await open(file, 'r')
+  try {
+    const buffer = Buffer.alloc(4096)
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0)
+    return buffer.subarray(0, bytesRead).toString('utf8').split(/\r?\n/, 1)[0] ?? ''
+  } finally {
+    await handle.close()
+  }
+}
+
+async function checkFile(file: string): Promise<void> {
+  let line: string
+  try {
+    line = await firstLine(file)
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? String(error)
+    throw new TrafficError('IO_ERROR', `Cannot read the batch file ${file} (${reason})`, { cause: error })
+  }
+  if (line === '') throw new TrafficError('INVALID_INPUT', `The batch file ${file} is empty`)
+  const problem = checkCsvHeader(line)
+  if (problem)
+    throw new TrafficError('INVALID_INPUT', `The batch file ${file} is not a traffic batch: ${problem}`)
+}
+
+/** The batch files in `dir`, sorted, each checked; fails clearly when there are none. */
+export async function findBatchFiles(dir: string): Promise<string[]> {
+  let names: string[]
+  try {
+    names = await readdir(dir)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+      throw new TrafficError('IO_ERROR', `Cannot list the batch folder ${dir}: ${String(error)}`, {
+        cause: error,
+      })
+    }
+    names = []
+  }
+  const files = names
+    .filter((name) => BATCH_FILE.test(name))
+    .sort()
+    .map((name) => path.join(dir, name))
+  if (files.length === 0) {
+    throw new TrafficError('NOT_ENOUGH_DATA', `No batch files (urban_traffic_batch_*.csv) in ${dir}`, {
+      hint: CONSUME_HINT,
+    })
+  }
+  for (const file of files) await checkFile(file)
+  return files
+}
+
+export interface LoadedBatches {
+  /** Name of the temp view over the cached rows (for Spark SQL); uncache them with `release()`. */
+  view: string
+  data: DataFrame
+  rows: number
+  release(): Promise<void>
+}
+
+/** Rows with an empty field: Spark reads them as nulls, which no stage accepts. */
+const INCOMPLETE = COLUMN_NAMES.map((name) => `${quoteIdentifier(name)} IS NULL`).join(' OR ')
+
+/**
+ * Reads and caches the batch files. Malformed rows fail here (FAILFAST) rather than in the middle of a fit;
+ * rows with empty fields and too small data sets too.
+ */
+export async function loadBatches(spark: SparkSession, files: string[]): Promise<LoadedBatches> {
+  const view = newUid('traffic_batches')
+  const read = spark.readCsv(files, { schema: [...BATCH_SCHEMA], options: { mode: 'FAILFAST' } })
+  await read.createOrReplaceTempView(view)
+  const release = async () => {
+    await spark.sql(`UNCACHE TABLE IF EXISTS ${view}`).collect()
+  }
+  try {
+    await spark.sql(`CACHE TABLE ${view}`).collect()
+    const [summary] = await spark
+      .sql(`SELECT count(*) AS rows, count_if(${INCOMPLETE}) AS incomplete FROM ${view}`)
+      .collect()
+    const rows = Number(summary?.rows ?? 0)
+    const incomplete = Number(summary?.incomplete ?? 0)
+    if (incomplete > 0) {
+      throw new TrafficError(
+        'INVALID_INPUT',
+        `${incomplete} of ${rows} rows in the batch files have empty fields; every column is required`,
+      )
+    }
+    if (rows < MIN_ROWS) {
+      throw new TrafficError(
+        'NOT_ENOUGH_DATA',
+        `The batch files hold ${rows} rows; training needs at least ${MIN_ROWS}`,
+        { hint: CONSUME_HINT },
+      )
+    }
+    return { view, data: spark.table(view), rows, release }
+  } catch (error) {
+    await release().catch(() => undefined)
+    if (isTrafficError(error, 'SPARK_ERROR')) {
+      throw new TrafficError('INVALID_INPUT', `Spark could not read the batch files: ${error.message}`, {
+        hint: 'every row needs the 11 columns of the contract with values of the right type',
+        cause: error,
+      })
+    }
+    throw error
+  }
+}

@@ -1,0 +1,54 @@
+// The shape of `<models>/report.json`: what was trained on what, with which parameters, how well it does on
+// held-out rows, what mattered, and how long each step took.
+import type { ColumnName } from '../schema/columns.ts'
+import type { Metrics } from './evaluate.ts'
+import type { Importances } from './importances.ts'
+import type { ModelName, Task } from './model-specs.ts'
+import type { Encoding } from './pipeline.ts'
+
+export const REPORT_FILE = 'report.json'
+export const ANALYTICS_FILE = 'analytics.json'
+
+export interface StageReport {
+  uid: string
+  class: string
+  /** Relative to the model folder, e.g. `stages/0_StringIndexer_0123456789ab`. */
+  folder: string
+}
+
+export interface ModelReport {
+  target: ColumnName
+  task: Task
+  /** Index (0-based) of the part of the three-way split. */
+  part: number
+  features: ColumnName[]
+  rows: { part: number; train: number; test: number }
+  pipeline: { uid: string; stages: StageReport[] }
+  metrics: Metrics
+  importances: Importances
+  /** Fit warnings from the server (e.g. tree growth stopped at the ML cache size limit). */
+  warnings: string[]
+  /** Seconds per step. */
+  timings: Record<string, number>
+  parity: { file: string; rows: number }
+}
+
+export interface TrainingParams {
+  encoding: Encoding
+  numTrees: number
+  maxDepth: number
+  maxBins: number
+  seed: number
+}
+
+export interface TrainingReport {
+  trainedAt: string
+  sparkVersion: string
+  sparkRemote: string
+  batches: { dir: string; files: number; rows: number }
+  split: { weights: number[]; seed: number; holdoutFraction: number }
+  params: TrainingParams
+  models: Record<ModelName, ModelReport>
+  /** Seconds per step of the whole run, `total` included. */
+  timings: Record<string, number>
+}

@@ -1,0 +1,145 @@
+// `traffic train`: all batch files → three-way split → three random-forest pipelines fitted over Spark
+// Connect → native PipelineModels, report.json, analytics.json and parity predictions, swapped in place of
+// the models folder only when everything succeeded. Server-side cached data and models are released at the
+// end, on failure too.
+import { writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import type { DataFrame, ModelRef } from '../spark/index.ts'
+import { SparkSession } from '../spark/index.ts'
+import { computeAnalytics } from './analytics.ts'
+import { findBatchFiles, type LoadedBatches, loadBatches } from './batches.ts'
+import { HOLDOUT_FRACTION, MODEL_SPECS, type ModelName, SPLIT_SEED, SPLIT_WEIGHTS } from './model-specs.ts'
+import { createStaging, discard, publish } from './models-folder.ts'
+import { type LineWriter, Progress } from './progress.ts'
+import {
+  ANALYTICS_FILE,
+  type ModelReport,
+  REPORT_FILE,
+  type TrainingParams,
+  type TrainingReport,
+} from './report.ts'
+import { type TrainContext, trainModel } from './train-model.ts'
+
+export interface TrainOptions {
+  batchesDir: string
+  /** Replaced as a whole on success; on the Spark server's file system (the same one for a local server). */
+  modelsDir: string
+  sparkRemote: string
+  params: TrainingParams
+  parityRows: number
+  log: LineWriter
+}
+
+export const DEFAULT_PARAMS: TrainingParams = {
+  encoding: 'indexed',
+  numTrees: 40,
+  maxDepth: 10,
+  maxBins: 32,
+  seed: SPLIT_SEED,
+}
+export const DEFAULT_PARITY_ROWS = 2000
+
+function writeJson(file: string, value: unknown): Promise<void> {
+  return writeFile(file, `${JSON.stringify(value, null, 2)}\n`)
+}
+
+/** Best effort: the run's outcome (or its first error) matters more than a failed cleanup. */
+async function releaseServerState(
+  spark: SparkSession,
+  cached: ModelRef[],
+  batches: LoadedBatches | undefined,
+  progress: Progress,
+): Promise<void> {
+  const attempt = async (what: string, work: () => Promise<unknown>) => {
+    try {
+      await work()
+    } catch (error) {
+      progress.warn(`could not ${what}: ${error instanceof Error ? error.message : String(error)}`)
+    }
+  }
+  if (cached.length) await attempt('release cached models', () => spark.ml.delete(...cached))
+  if (batches) await attempt('uncache the batch rows', () => batches.release())
+  await attempt('close the Spark session', () => spark.close())
+}
+
+async function trainAll(
+  context: TrainContext,
+  batches: LoadedBatches,
+  options: TrainOptions,
+  files: number,
+): Promise<TrainingReport> {
+  const { spark, progress, stagingDir } = context
+  const timings: Record<string, number> = {}
+  const analytics = await progress.step(
+    'analytics (Spark SQL)',
+    () => computeAnalytics(spark, batches.view, batches.rows),
+    timings,
+  )
+  const parts = batches.data.randomSplit([...SPLIT_WEIGHTS], SPLIT_SEED)
+  const models = {} as Record<ModelName, ModelReport>
+  for (const model of MODEL_SPECS) {
+    models[model.name] = await progress.step(
+      `train ${model.name}`,
+      () => trainModel(context, model, parts[model.part] as DataFrame),
+      timings,
+    )
+  }
+  const report: TrainingReport = {
+    trainedAt: new Date().toISOString(),
+    sparkVersion: spark.version,
+    sparkRemote: options.sparkRemote,
+    batches: { dir: options.batchesDir, files, rows: batches.rows },
+    split: { weights: [...SPLIT_WEIGHTS], seed: SPLIT_SEED, holdoutFraction: HOLDOUT_FRACTION },
+    params: options.params,
+    models,
+    timings,
+  }
+  await writeJson(path.join(stagingDir, ANALYTICS_FILE), analytics)
+  return report
+}
+
+export async function train(options: TrainOptions): Promise<TrainingReport> {
+  const progress = new Progress(options.log)
+  const files = await findBatchFiles(options.batchesDir)
+  progress.line(`${files.length} batch file(s) in ${options.batchesDir}`)
+  const spark = await progress.step(`connect to Spark at ${options.sparkRemote}`, () =>
+    SparkSession.connect(options.sparkRemote),
+  )
+  const cached: ModelRef[] = []
+  let batches: LoadedBatches | undefined
+  try {
+    const readTimings: Record<string, number> = {}
+    batches = await progress.step(
+      'read and cache the batch files',
+      () => loadBatches(spark, files),
+      readTimings,
+    )
+    progress.line(`${batches.rows} rows`)
+    const stagingDir = await createStaging(options.modelsDir)
+    try {
+      const context: TrainContext = {
+        spark,
+        progress,
+        params: options.params,
+        parityRows: options.parityRows,
+        stagingDir,
+        cached,
+      }
+      const report = await trainAll(context, batches, options, files.length)
+      report.timings = {
+        ...readTimings,
+        ...report.timings,
+        total: Math.round(progress.elapsedSeconds * 1000) / 1000,
+      }
+      await writeJson(path.join(stagingDir, REPORT_FILE), report)
+      await publish(stagingDir, options.modelsDir)
+      progress.line(`models, ${REPORT_FILE} and ${ANALYTICS_FILE} written to ${options.modelsDir}`)
+      return report
+    } catch (error) {
+      await discard(stagingDir)
+      throw error
+    }
+  } finally {
+    await releaseServerState(spark, cached, batches, progress)
+  }
+}
