@@ -1,12 +1,14 @@
 // The local Apache Spark Connect server (with MLlib), `local[*]`, on loopback.
 import { mkdir } from 'node:fs/promises'
-import net from 'node:net'
 import path from 'node:path'
 import type { Config } from '../config.ts'
-import { parseSparkRemote } from '../spark/remote.ts'
+import { ensureSparkProtos } from '../spark/protos.ts'
+import { SparkSession } from '../spark/session.ts'
 import type { LocalEngine } from './local-engine.ts'
 import { jarsDir, SPARK } from './manifest.ts'
 import { javaBinary } from './prerequisites.ts'
+
+const NO_RETRY = { attempts: 1, initialDelayMs: 0, maxDelayMs: 0, multiplier: 1 }
 
 const MAIN_CLASS = 'org.apache.spark.sql.connect.service.SparkConnectServer'
 
@@ -36,20 +38,18 @@ const JAVA_MODULE_OPTIONS = [
   '--enable-native-access=ALL-UNNAMED',
 ]
 
-function tcpOpen(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ port, host })
-    socket.setTimeout(1_000)
-    socket.once('connect', () => {
-      socket.destroy()
-      resolve(true)
-    })
-    socket.once('error', () => resolve(false))
-    socket.once('timeout', () => {
-      socket.destroy()
-      resolve(false)
-    })
-  })
+/** Healthy when the server answers a trivial query end to end (session, plan, Arrow result). */
+async function answersQuery(remote: string, cacheDir: string): Promise<boolean> {
+  let session: SparkSession | undefined
+  try {
+    session = await SparkSession.connect(remote, { protosDir: ensureSparkProtos(cacheDir), retry: NO_RETRY })
+    const [row] = await session.sql('SELECT 1 AS ok').collect()
+    return row?.ok === 1
+  } catch {
+    return false
+  } finally {
+    await session?.close().catch(() => undefined)
+  }
 }
 
 export function sparkEngine(config: Config): LocalEngine {
@@ -93,9 +93,6 @@ export function sparkEngine(config: Config): LocalEngine {
       ],
     }),
 
-    healthy: () => {
-      const { host, port } = parseSparkRemote(config.spark.remote)
-      return tcpOpen(host, port)
-    },
+    healthy: () => answersQuery(config.spark.remote, config.engines.cacheDir),
   }
 }
