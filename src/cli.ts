@@ -4,6 +4,7 @@ import { registerConsumeCommand } from './cli/consume.ts'
 import { registerEnginesCommand } from './cli/engines.ts'
 import { registerGenerateCommand } from './cli/generate.ts'
 import { registerProduceCommand } from './cli/produce.ts'
+import { registerServeCommand } from './cli/serve.ts'
 import { registerTrainCommand } from './cli/train.ts'
 import { registerUiCommand } from './cli/ui.ts'
 
@@ -16,6 +17,7 @@ registerGenerateCommand(program)
 registerProduceCommand(program)
 registerConsumeCommand(program)
 registerTrainCommand(program)
+registerServeCommand(program)
 registerUiCommand(program)
 
 await program.parseAsync()

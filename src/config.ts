@@ -45,7 +45,8 @@ export interface Config {
   spark: SparkConfig
   engines: EnginesConfig
   paths: PathsConfig
-  api: { host: string; port: number }
+  /** `corsOrigins`: browser origins allowed to call the API (the UI's); `logLevel`: pino level of `traffic serve`. */
+  api: { host: string; port: number; corsOrigins: string[]; logLevel: string }
   /** The web UI's server; `apiUrl` is where it forwards the browser's /api requests. */
   ui: { host: string; port: number; apiUrl: string }
 }
@@ -119,9 +120,15 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.e
   const remoteRaw = overrides.sparkRemote ?? env.SPARK_REMOTE
   const topic = overrides.topic ?? env.KAFKA_TOPIC ?? DEFAULTS.topic
 
+  const uiPort = integer('UI_PORT (--port)', overrides.uiPort ?? env.UI_PORT, DEFAULTS.uiPort)
   const api = {
     host: overrides.apiHost ?? env.API_HOST ?? DEFAULTS.apiHost,
     port: integer('API_PORT (--port)', overrides.apiPort ?? env.API_PORT, DEFAULTS.apiPort),
+    corsOrigins: (env.API_CORS_ORIGINS ?? `http://127.0.0.1:${uiPort},http://localhost:${uiPort}`)
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter(Boolean),
+    logLevel: env.API_LOG_LEVEL ?? 'info',
   }
 
   return {
@@ -167,7 +174,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.e
     api,
     ui: {
       host: overrides.uiHost ?? env.UI_HOST ?? DEFAULTS.apiHost,
-      port: integer('UI_PORT (--port)', overrides.uiPort ?? env.UI_PORT, DEFAULTS.uiPort),
+      port: uiPort,
       apiUrl: httpUrl(
         'TRAFFIC_API_URL (--api)',
         overrides.apiUrl ?? env.TRAFFIC_API_URL ?? `http://${api.host}:${api.port}`,

@@ -18,7 +18,8 @@ export interface StringIndexerParams {
 /** A value the model did not see in training, for a StringIndexer whose handleInvalid is not `keep`. */
 export class UnseenLabelError extends TrafficError {
   readonly column: string
-  readonly labels: readonly string[]
+  /** The message without the column name, e.g. for an error listed under that field. */
+  readonly detail: string
 
   constructor(column: string, value: unknown, labels: readonly string[], handleInvalid: HandleInvalid) {
     const shown = value === undefined || value === null ? 'a missing value' : JSON.stringify(value)
@@ -26,12 +27,10 @@ export class UnseenLabelError extends TrafficError {
       handleInvalid === 'skip'
         ? 'the model (handleInvalid=skip) gives no prediction for it'
         : 'the model (handleInvalid=error) rejects it'
-    super(
-      'INVALID_INPUT',
-      `${column}: ${shown} was not seen in training; ${outcome}. Known: ${labels.join(', ')}`,
-    )
+    const detail = `${shown} was not seen in training; ${outcome}. Known: ${labels.join(', ')}`
+    super('INVALID_INPUT', `${column}: ${detail}`)
     this.column = column
-    this.labels = labels
+    this.detail = detail
   }
 }
 

@@ -1,0 +1,63 @@
+// The HTTP API as a function of its options, so `traffic serve`, the tests and the benchmark build the same app.
+// Order (fastify/demo): external plugins, then our services, then routes.
+import cors from '@fastify/cors'
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import { installErrorHandlers } from './errors.ts'
+import { type ApiMetrics, installObservability, RequestLog } from './observability.ts'
+import { adminRoutes } from './routes/admin.ts'
+import { docsRoutes, registerOpenApi } from './routes/docs.ts'
+import { healthRoutes } from './routes/health.ts'
+import { modelsRoutes } from './routes/models.ts'
+import { predictRoutes } from './routes/predict.ts'
+import { rootRoutes } from './routes/root.ts'
+import { BODY_LIMIT_BYTES } from './schemas.ts'
+import { ModelRegistry } from './services/model-registry.ts'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    models: ModelRegistry
+    metrics: ApiMetrics
+  }
+}
+
+export interface AppOptions {
+  /** Folder holding traffic_density_model/, peak_hour_model/, energy_consumption_model/ (+ report/analytics JSON). */
+  modelsDir: string
+  /** Browser origins allowed to call the API (the web UI's). */
+  corsOrigins: readonly string[]
+  /** pino logger options, or false for none. */
+  logger: FastifyServerOptions['logger']
+  /** Reload when the models folder changes, after this many quiet milliseconds; no watching when absent. */
+  watchDebounceMs?: number
+}
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger,
+    bodyLimit: BODY_LIMIT_BYTES,
+    logController: new RequestLog(),
+    ajv: {
+      // Types are part of the contract: "8" is not an hour. Report every field at once; no Infinity/NaN.
+      customOptions: { coerceTypes: false, allErrors: true, removeAdditional: false, strictNumbers: true },
+    },
+  })
+
+  await app.register(cors, { origin: [...options.corsOrigins], methods: ['GET', 'POST'] })
+  await registerOpenApi(app)
+
+  const models = new ModelRegistry(options.modelsDir, app.log)
+  app.decorate('models', models)
+  app.decorate('metrics', installObservability(app, models))
+  installErrorHandlers(app)
+  await models.reload()
+  if (options.watchDebounceMs !== undefined) models.watch(options.watchDebounceMs)
+  app.addHook('onClose', async () => models.close())
+
+  await app.register(rootRoutes)
+  await app.register(predictRoutes)
+  await app.register(modelsRoutes)
+  await app.register(healthRoutes)
+  await app.register(adminRoutes)
+  await app.register(docsRoutes)
+  return app
+}

@@ -1,0 +1,130 @@
+// Every failure becomes JSON `{"error": …, "details"?: […]}` with the right status: 400 for a client's mistake
+// (naming the field and what is allowed), 503 while a model is not loaded, 500 only for our own faults.
+// Schema validation only decides valid/invalid (compiled, fast); the explanation comes from src/schema's rules,
+// so the API words errors exactly like the producer and the consumer do.
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { isTrafficError } from '../errors.ts'
+import {
+  createValidator,
+  formatFieldErrors,
+  type FieldError as RecordFieldError,
+} from '../schema/validate.ts'
+import { featuresOf, type ModelId, SERVED_MODELS, type ServedModel } from '../serving/model-catalog.ts'
+import { UnseenLabelError } from '../serving/stages/string-indexer.ts'
+import { type ErrorResponse, type FieldError, MAX_BATCH_ROWS } from './schemas.ts'
+
+/** Route config telling the error handler which model's columns a body holds. */
+export interface PredictRouteConfig {
+  model?: ModelId
+  batch?: boolean
+}
+
+/** Reported per response; a 10,000-row batch of bad rows would otherwise produce megabytes of errors. */
+const MAX_DETAILS = 50
+
+const VALIDATORS = new Map(SERVED_MODELS.map((model) => [model.id, createValidator(featuresOf(model))]))
+
+function recordErrors(model: ServedModel, record: unknown, index?: number): FieldError[] {
+  const result = VALIDATORS.get(model.id)?.(record)
+  if (!result || result.ok) return []
+  return result.errors.map((error: RecordFieldError) => ({
+    ...error,
+    ...(index === undefined ? {} : { index }),
+  }))
+}
+
+interface SchemaError {
+  instancePath: string
+  keyword: string
+  message?: string
+  params: Record<string, unknown>
+}
+
+function batchErrors(model: ServedModel, body: unknown, errors: readonly SchemaError[]): FieldError[] {
+  if (!Array.isArray(body)) {
+    return [
+      {
+        field: null,
+        message: `expected a JSON array of records (got ${body === null ? 'null' : typeof body})`,
+      },
+    ]
+  }
+  if (body.length > MAX_BATCH_ROWS) {
+    return [{ field: null, message: `a batch holds at most ${MAX_BATCH_ROWS} rows (got ${body.length})` }]
+  }
+  const rows = new Set(
+    errors.map((error) => Number(error.instancePath.split('/')[1])).filter(Number.isInteger),
+  )
+  return [...rows].sort((a, b) => a - b).flatMap((index) => recordErrors(model, body[index], index))
+}
+
+/** Field errors for a body the route schema rejected. */
+export function describeInvalidBody(
+  config: PredictRouteConfig,
+  body: unknown,
+  errors: readonly SchemaError[],
+): FieldError[] {
+  const model = SERVED_MODELS.find((candidate) => candidate.id === config.model)
+  const described = model ? (config.batch ? batchErrors(model, body, errors) : recordErrors(model, body)) : []
+  if (described.length > 0) return described
+  // Not a predict body, or the two validators disagree: fall back to the schema's own words.
+  return errors.map((error) => ({
+    field: error.instancePath.replace(/^\//, '') || null,
+    message: `${error.message ?? error.keyword}`,
+  }))
+}
+
+function formatDetails(details: readonly FieldError[]): string {
+  const byRow = details.map((detail) => {
+    const text = formatFieldErrors([
+      { field: detail.field as RecordFieldError['field'], message: detail.message },
+    ])
+    return detail.index === undefined ? text : `row ${detail.index}: ${text}`
+  })
+  return byRow.slice(0, 5).join('; ') + (byRow.length > 5 ? `; … (${byRow.length} problems in all)` : '')
+}
+
+export function badRequest(reply: FastifyReply, details: FieldError[]): FastifyReply {
+  const body: ErrorResponse = {
+    error: `Invalid input: ${formatDetails(details)}`,
+    details: details.slice(0, MAX_DETAILS),
+  }
+  return reply.code(400).send(body)
+}
+
+const CLIENT_ERRORS: Record<string, string> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'Malformed JSON body: it does not parse as JSON',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'Empty body: send a JSON object (Content-Type: application/json)',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'Unsupported Content-Type: send JSON with Content-Type: application/json',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'Request body too large',
+}
+
+export function installErrorHandlers(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    if (error.validation) {
+      const config = request.routeOptions.config as PredictRouteConfig
+      const details =
+        error.validationContext === 'body'
+          ? describeInvalidBody(config, request.body, error.validation as SchemaError[])
+          : error.validation.map((e) => ({
+              field: e.instancePath.replace(/^\//, '') || null,
+              message: `${e.message}`,
+            }))
+      return badRequest(reply, details)
+    }
+    if (error instanceof UnseenLabelError) {
+      return badRequest(reply, [{ field: error.column, message: error.detail }])
+    }
+    if (isTrafficError(error, 'INVALID_INPUT')) return reply.code(400).send({ error: error.message })
+    const status = error.statusCode ?? 500
+    if (status >= 400 && status < 500) {
+      return reply.code(status).send({ error: CLIENT_ERRORS[error.code] ?? error.message })
+    }
+    request.log.error({ err: error }, 'request failed')
+    return reply.code(500).send({ error: `Internal error: ${error.message}` })
+  })
+
+  app.setNotFoundHandler((request, reply) => {
+    reply.code(404).send({ error: `No route ${request.method} ${request.url}; see /docs for the API` })
+  })
+}

@@ -1,0 +1,29 @@
+// The OpenAPI document (generated from the route schemas) and a browsable docs page.
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import type { FastifyInstance } from 'fastify'
+
+/** Must be registered before the routes it documents. */
+export async function registerOpenApi(app: FastifyInstance): Promise<void> {
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Urban traffic prediction API',
+        description:
+          'Predictions from the three Spark random forests trained by `traffic train`, evaluated natively. ' +
+          'The first three endpoints keep the seed Flask API contract.',
+        version: '1.0.0',
+      },
+      tags: [
+        { name: 'predict', description: 'Predictions' },
+        { name: 'models', description: 'What is served and the traffic analysis' },
+        { name: 'operations', description: 'Health and reloads' },
+      ],
+    },
+  })
+}
+
+export async function docsRoutes(app: FastifyInstance): Promise<void> {
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
+  await app.register(swaggerUi, { routePrefix: '/docs', logLevel: 'warn' })
+}

@@ -1,0 +1,50 @@
+// What is being served (model cards, with the training report) and the traffic analysis computed at training.
+import type { FastifyInstance } from 'fastify'
+import { featuresOf, SERVED_MODELS } from '../../serving/model-catalog.ts'
+import { ErrorResponse, type ModelCard, ModelsResponse } from '../schemas.ts'
+
+export async function modelsRoutes(app: FastifyInstance): Promise<void> {
+  const tags = ['models']
+  app.get(
+    '/models',
+    { schema: { summary: 'Model cards and the training report', tags, response: { 200: ModelsResponse } } },
+    async () => {
+      const { models, report } = app.models.state
+      const cards = SERVED_MODELS.map((spec): ModelCard => {
+        const slot = models.get(spec.id)
+        const model = slot?.model ?? null
+        return {
+          id: spec.id,
+          endpoint: `/predict_${spec.id}`,
+          batch_endpoint: `/predict/${spec.id}/batch`,
+          folder: spec.folder,
+          target: spec.target,
+          task: spec.task,
+          features: featuresOf(spec),
+          loaded: model !== null,
+          error: slot?.error ?? null,
+          uid: model?.uid ?? null,
+          spark_version: model?.sparkVersion ?? null,
+          saved_at: model?.savedAt?.toISOString() ?? null,
+          loaded_at: model?.loadedAt.toISOString() ?? null,
+          stages: model?.stages ?? [],
+        }
+      })
+      return { models: cards, report }
+    },
+  )
+
+  app.get(
+    '/analytics',
+    { schema: { summary: 'Traffic analysis (analytics.json)', tags, response: { 404: ErrorResponse } } },
+    async (_request, reply) => {
+      const { analytics } = app.models.state
+      if (analytics === null) {
+        return reply
+          .code(404)
+          .send({ error: 'No analytics.json in the models folder yet; run `traffic train`' })
+      }
+      return analytics
+    },
+  )
+}

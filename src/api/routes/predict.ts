@@ -1,0 +1,88 @@
+// The seed's three endpoints (POST /predict_<model>, one record) and their batch forms (POST /predict/<model>/batch,
+// an array of records → an array of answers in the same order).
+import { Type } from '@sinclair/typebox'
+import type { FastifyInstance, FastifyReply } from 'fastify'
+import type { ModelId, ServedModel } from '../../serving/model-catalog.ts'
+import { SERVED_MODELS } from '../../serving/model-catalog.ts'
+import type { LoadedModel } from '../../serving/model-set.ts'
+import { UnseenLabelError } from '../../serving/stages/string-indexer.ts'
+import { badRequest, type PredictRouteConfig } from '../errors.ts'
+import { FORMAT_PREDICTION } from '../predictions.ts'
+import {
+  BATCH_BODY_LIMIT_BYTES,
+  ErrorResponse,
+  MAX_BATCH_ROWS,
+  PREDICT_REQUEST,
+  PREDICT_RESPONSE,
+} from '../schemas.ts'
+
+type Body = Record<string, unknown>
+
+/** The model in service, or a 503 answer saying why there is none. */
+function modelOr503(app: FastifyInstance, spec: ServedModel, reply: FastifyReply): LoadedModel | undefined {
+  const slot = app.models.slot(spec.id)
+  if (slot?.model) return slot.model
+  reply.code(503).send({
+    error: `The ${spec.target} model is not loaded: ${slot?.error ?? 'models are still loading'}`,
+  })
+  return undefined
+}
+
+export async function predictRoutes(app: FastifyInstance): Promise<void> {
+  for (const spec of SERVED_MODELS) {
+    const format = FORMAT_PREDICTION[spec.id as ModelId] as (typeof FORMAT_PREDICTION)[ModelId]
+    const errors = { 400: ErrorResponse, 503: ErrorResponse }
+    const single: PredictRouteConfig = { model: spec.id }
+    const batch: PredictRouteConfig = { model: spec.id, batch: true }
+
+    app.post(
+      `/predict_${spec.id}`,
+      {
+        config: single,
+        schema: {
+          summary: `Predict ${spec.target} for one record`,
+          tags: ['predict'],
+          body: PREDICT_REQUEST[spec.id],
+          response: { 200: PREDICT_RESPONSE[spec.id], ...errors },
+        },
+      },
+      async (request, reply) => {
+        const model = modelOr503(app, spec, reply)
+        if (!model) return reply
+        const answer = format(model.evaluator.predict(request.body as Body))
+        app.metrics.predictions.inc({ model: spec.id })
+        return answer
+      },
+    )
+
+    app.post(
+      `/predict/${spec.id}/batch`,
+      {
+        config: batch,
+        bodyLimit: BATCH_BODY_LIMIT_BYTES,
+        schema: {
+          summary: `Predict ${spec.target} for up to ${MAX_BATCH_ROWS} records`,
+          tags: ['predict'],
+          body: Type.Array(PREDICT_REQUEST[spec.id], { maxItems: MAX_BATCH_ROWS }),
+          response: { 200: Type.Array(PREDICT_RESPONSE[spec.id]), ...errors },
+        },
+      },
+      async (request, reply) => {
+        const model = modelOr503(app, spec, reply)
+        if (!model) return reply
+        const rows = request.body as Body[]
+        const answers = new Array(rows.length)
+        for (let i = 0; i < rows.length; i++) {
+          try {
+            answers[i] = format(model.evaluator.predict(rows[i] as Body))
+          } catch (error) {
+            if (!(error instanceof UnseenLabelError)) throw error
+            return badRequest(reply, [{ field: error.column, message: error.detail, index: i }])
+          }
+        }
+        app.metrics.predictions.inc({ model: spec.id }, rows.length)
+        return answers
+      },
+    )
+  }
+}

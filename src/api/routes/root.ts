@@ -1,0 +1,18 @@
+// GET / exactly as the seed's Flask API answered it, so its clients' health checks keep working.
+import type { FastifyInstance } from 'fastify'
+import { SERVED_MODELS } from '../../serving/model-catalog.ts'
+import { RootResponse } from '../schemas.ts'
+
+export async function rootRoutes(app: FastifyInstance): Promise<void> {
+  app.get(
+    '/',
+    { schema: { summary: 'API status and which models are loaded', response: { 200: RootResponse } } },
+    async () => ({
+      status: 'API is running' as const,
+      message: `Urban traffic prediction API. POST JSON to ${SERVED_MODELS.map((m) => `/predict_${m.id}`).join(', ')}; docs at /docs.`,
+      models_status: Object.fromEntries(
+        SERVED_MODELS.map((spec) => [`${spec.folder}_loaded`, app.models.slot(spec.id)?.model != null]),
+      ),
+    }),
+  )
+}

@@ -1,0 +1,94 @@
+// The models in service and the training outputs shown next to them (report.json, analytics.json). A reload builds
+// the complete new state first and then swaps one reference, so a request always sees one consistent state and
+// none fails while models change. Reloads run one at a time.
+import { readFile } from 'node:fs/promises'
+import path from 'node:path'
+import type { FastifyBaseLogger } from 'fastify'
+import { describeError } from '../../errors.ts'
+import type { ModelId } from '../../serving/model-catalog.ts'
+import { loadModelSet, type ModelSet, type ModelSlot } from '../../serving/model-set.ts'
+import { type FolderWatcher, watchFolder } from './folder-watcher.ts'
+
+export interface RegistryState {
+  models: ModelSet
+  /** Parsed report.json / analytics.json from the models folder, or null when absent or unreadable. */
+  report: unknown
+  analytics: unknown
+  loadedAt: Date
+}
+
+export class ModelRegistry {
+  readonly modelsDir: string
+  readonly #log: FastifyBaseLogger
+  #state: RegistryState = { models: new Map(), report: null, analytics: null, loadedAt: new Date(0) }
+  #queue: Promise<unknown> = Promise.resolve()
+  #watcher: FolderWatcher | undefined
+
+  constructor(modelsDir: string, log: FastifyBaseLogger) {
+    this.modelsDir = modelsDir
+    this.#log = log
+  }
+
+  get state(): RegistryState {
+    return this.#state
+  }
+
+  slot(id: ModelId): ModelSlot | undefined {
+    return this.#state.models.get(id)
+  }
+
+  get allLoaded(): boolean {
+    const slots = [...this.#state.models.values()]
+    return slots.length > 0 && slots.every((slot) => slot.model !== null)
+  }
+
+  /** Reloads from disk (after any reload already under way) and returns the new state. */
+  reload(): Promise<RegistryState> {
+    const next = this.#queue.then(() => this.#load())
+    this.#queue = next.catch(() => undefined)
+    return next
+  }
+
+  /** Reloads by itself when anything under the models folder changes. */
+  watch(debounceMs: number): void {
+    this.#watcher ??= watchFolder(
+      this.modelsDir,
+      () => {
+        this.reload().catch((error) => this.#log.error({ err: error }, 'model reload failed'))
+      },
+      debounceMs,
+    )
+  }
+
+  close(): void {
+    this.#watcher?.close()
+    this.#watcher = undefined
+  }
+
+  async #load(): Promise<RegistryState> {
+    const [models, report, analytics] = await Promise.all([
+      loadModelSet(this.modelsDir, this.#state.models),
+      this.#readJson('report.json'),
+      this.#readJson('analytics.json'),
+    ])
+    for (const slot of models.values()) {
+      const before = this.#state.models.get(slot.spec.id)?.model
+      if (slot.error) this.#log.warn({ model: slot.spec.id, error: slot.error }, 'model not (re)loaded')
+      else if (slot.model && slot.model !== before)
+        this.#log.info({ model: slot.spec.id, uid: slot.model.uid }, 'model loaded')
+    }
+    this.#state = { models, report, analytics, loadedAt: new Date() }
+    return this.#state
+  }
+
+  async #readJson(name: string): Promise<unknown> {
+    const file = path.join(this.modelsDir, name)
+    try {
+      return JSON.parse(await readFile(file, 'utf8'))
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+        this.#log.warn({ file, error: describeError(error) }, 'unreadable')
+      return null
+    }
+  }
+}

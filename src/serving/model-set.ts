@@ -1,0 +1,97 @@
+// Loads the three served models from the models folder into an immutable set. A reload builds a whole new set
+// (reusing models whose files did not change) so a server can swap one reference atomically.
+import { readdir, stat } from 'node:fs/promises'
+import path from 'node:path'
+import { describeError, TrafficError } from '../errors.ts'
+import { compileEvaluator, type ModelEvaluator } from './evaluator.ts'
+import { inputColumnsOf, type ModelId, SERVED_MODELS, type ServedModel } from './model-catalog.ts'
+import { type PipelineModel, readPipelineModel } from './pipeline-model.ts'
+
+export interface LoadedModel {
+  dir: string
+  uid: string
+  sparkVersion: string
+  /** When Spark saved it, if recorded. */
+  savedAt: Date | undefined
+  /** Stage classes in order, e.g. `org.apache.spark.ml.feature.StringIndexerModel`. */
+  stages: string[]
+  evaluator: ModelEvaluator
+  loadedAt: Date
+  /** Changes whenever the model is written again (new metadata file). */
+  fingerprint: string
+}
+
+export interface ModelSlot {
+  spec: ServedModel
+  /** The model in service, or null while none could be loaded. */
+  model: LoadedModel | null
+  /** Why the latest load failed (a previous model may still be in service), or null. */
+  error: string | null
+}
+
+export type ModelSet = ReadonlyMap<ModelId, ModelSlot>
+
+async function fingerprintOf(dir: string): Promise<string | null> {
+  try {
+    const folder = path.join(dir, 'metadata')
+    const part = (await readdir(folder)).filter((name) => name.startsWith('part-')).sort()[0]
+    if (!part) return null
+    const info = await stat(path.join(folder, part))
+    return `${part}:${info.ino}:${info.mtimeMs}:${info.size}`
+  } catch {
+    return null
+  }
+}
+
+function checkTask(spec: ServedModel, pipeline: PipelineModel, evaluator: ModelEvaluator): void {
+  const wrongTask = evaluator.task !== spec.task
+  const wrongClasses = spec.task === 'classification' && evaluator.numClasses !== 2
+  if (wrongTask || wrongClasses) {
+    const got =
+      evaluator.task === 'classification' ? `a ${evaluator.numClasses}-class classifier` : 'a regression'
+    const want = spec.task === 'classification' ? 'a 2-class classifier (0/1)' : 'a regression'
+    throw new TrafficError('MODEL_UNSUPPORTED', `${pipeline.dir} is ${got}; ${spec.target} needs ${want}`)
+  }
+}
+
+async function loadModel(spec: ServedModel, dir: string, fingerprint: string): Promise<LoadedModel> {
+  const pipeline = await readPipelineModel(dir)
+  const evaluator = compileEvaluator(pipeline, inputColumnsOf(spec))
+  checkTask(spec, pipeline, evaluator)
+  return {
+    dir,
+    uid: pipeline.uid,
+    sparkVersion: pipeline.sparkVersion,
+    savedAt: pipeline.timestamp === undefined ? undefined : new Date(pipeline.timestamp),
+    stages: pipeline.stages.map((stage) => stage.className),
+    evaluator,
+    loadedAt: new Date(),
+    fingerprint,
+  }
+}
+
+/**
+ * Loads every served model. A model whose folder is gone is unloaded; one that fails to load keeps the previous
+ * version in service (if any) and reports the error; an unchanged one is reused as is.
+ */
+export async function loadModelSet(modelsDir: string, previous?: ModelSet): Promise<ModelSet> {
+  const slots = await Promise.all(
+    SERVED_MODELS.map(async (spec): Promise<[ModelId, ModelSlot]> => {
+      const dir = path.join(modelsDir, spec.folder)
+      const before = previous?.get(spec.id)?.model ?? null
+      const fingerprint = await fingerprintOf(dir)
+      if (fingerprint === null) {
+        return [spec.id, { spec, model: null, error: `no saved model in ${dir}` }]
+      }
+      if (before && before.dir === dir && before.fingerprint === fingerprint) {
+        return [spec.id, { spec, model: before, error: null }]
+      }
+      try {
+        return [spec.id, { spec, model: await loadModel(spec, dir, fingerprint), error: null }]
+      } catch (error) {
+        return [spec.id, { spec, model: before, error: describeError(error) }]
+      }
+    }),
+  )
+  return new Map(slots)
+}
