@@ -1,7 +1,6 @@
 // The shell: header with the pages and the API's state, a banner when something is down, then the page.
 import { useEffect, useState } from 'react'
 import { api } from './api/client.ts'
-import { readAnalytics } from './api/reports.ts'
 import { StatusBanner, StatusPill } from './components/StatusBanner.tsx'
 import { AnalysisPage } from './pages/AnalysisPage.tsx'
 import { ModelsPage } from './pages/ModelsPage.tsx'
@@ -29,7 +28,7 @@ export function App() {
   const [status, recheck] = useApiStatus()
   const config = useLoad(api.config, true)
   const apiUp = status.state === 'up'
-  const analytics = useLoad(async () => readAnalytics(await api.analytics()), apiUp)
+  const analytics = useLoad(api.analytics, apiUp)
   const apiUrl = config.data?.apiUrl
 
   useEffect(() => {

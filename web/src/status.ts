@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useState } from 'react'
 import { ApiError, api } from './api/client.ts'
 import type { RootResponse } from './api/contract.ts'
+import { loadedFlag, type ModelView } from './models.ts'
 
 export type ApiStatus =
   | { state: 'checking' }
@@ -37,6 +38,6 @@ export function useApiStatus(intervalMs = 10_000): [ApiStatus, () => void] {
   return [status, check]
 }
 
-export function modelLoaded(status: ApiStatus, flag: keyof RootResponse['models_status']): boolean {
-  return status.state === 'up' && status.root.models_status[flag]
+export function modelLoaded(status: ApiStatus, model: ModelView): boolean {
+  return status.state === 'up' && status.root.models_status[loadedFlag(model)] === true
 }

@@ -1,8 +1,9 @@
 // Calls to the API through the UI server's /api proxy (same origin: no CORS, and the API's address is the
 // server's setting, not the browser's). Every failure becomes an ApiError the pages can explain.
 import type { RequestBody } from '../form.ts'
-import type { ModelKey, Predictions } from '../models.ts'
-import type { ErrorResponse, FieldError, RootResponse } from './contract.ts'
+import type { ModelId, ModelView, Predictions } from '../models.ts'
+import type { ErrorResponse, FieldError, ModelsResponse, RootResponse } from './contract.ts'
+import type { TrafficAnalytics } from './reports.ts'
 
 export class ApiError extends Error {
   readonly status: number
@@ -62,9 +63,10 @@ function post<T>(path: string, body: unknown): Promise<T> {
 export const api = {
   config: () => request<UiConfig>('/config.json'),
   root: () => request<RootResponse>('/api/'),
-  predict: <K extends ModelKey>(endpoint: string, body: RequestBody) => post<Predictions[K]>(endpoint, body),
-  predictBatch: <K extends ModelKey>(model: K, rows: RequestBody[]) =>
-    post<Predictions[K][]>(`/predict/${model}/batch`, rows),
-  models: () => request<unknown>('/api/models'),
-  analytics: () => request<unknown>('/api/analytics'),
+  predict: <M extends ModelId>(model: ModelView<M>, body: RequestBody) =>
+    post<Predictions[M]>(model.endpoint, body),
+  predictBatch: <M extends ModelId>(model: ModelView<M>, rows: RequestBody[]) =>
+    post<Predictions[M][]>(model.batchEndpoint, rows),
+  models: () => request<ModelsResponse>('/api/models'),
+  analytics: () => request<TrafficAnalytics>('/api/analytics'),
 }

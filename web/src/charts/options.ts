@@ -31,7 +31,7 @@ const TRANSPARENT = 'rgba(0,0,0,0)'
 /** A half-ring gauge with the density bands on its rim and, inside, an arc over the city's typical range. */
 export function densityGauge(value: number, typical?: { low: number; high: number }): ChartOption {
   const max = Math.max(1, Math.ceil(value * 10) / 10)
-  const arc = { min: 0, max, startAngle: 200, endAngle: -20, center: ['50%', '62%'] }
+  const arc = { min: 0, max, startAngle: 200, endAngle: -20, center: ['50%', '60%'] }
   const bare = { axisTick: { show: false }, splitLine: { show: false }, axisLabel: { show: false } }
   return {
     animation: !reducedMotion(),
@@ -39,7 +39,7 @@ export function densityGauge(value: number, typical?: { low: number; high: numbe
       {
         type: 'gauge',
         ...arc,
-        radius: '96%',
+        radius: '100%',
         splitNumber: 5,
         axisLine: {
           lineStyle: {
@@ -61,7 +61,7 @@ export function densityGauge(value: number, typical?: { low: number; high: numbe
             {
               type: 'gauge' as const,
               ...arc,
-              radius: '72%',
+              radius: '58%',
               axisLine: {
                 lineStyle: {
                   width: 6,
@@ -108,7 +108,7 @@ export function whatIfChart({ values, selectedHour, name, digits, yMax }: WhatIf
       type: 'value',
       min: 0,
       max: yMax,
-      axisLabel: { color: COLORS.muted, formatter: fixed(digits > 2 ? 2 : digits) },
+      axisLabel: { color: COLORS.muted },
       splitLine: { lineStyle: { color: COLORS.grid } },
     },
     series: [
@@ -186,9 +186,10 @@ export function heatmapChart(
   cells: [number, number, number][],
 ): ChartOption {
   const values = cells.map((cell) => cell[2])
+  const [min, max] = [Math.min(...values), Math.max(...values)]
   return {
     animation: !reducedMotion(),
-    grid: { left: 8, right: 8, top: 8, bottom: 56, containLabel: true },
+    grid: { left: 8, right: 8, top: 8, bottom: 64, containLabel: true },
     tooltip: {
       formatter: (p) => {
         const [hour, city, value] = (p as unknown as { value: [number, number, number] }).value
@@ -198,19 +199,22 @@ export function heatmapChart(
     xAxis: {
       type: 'category',
       data: hours.map(String),
+      name: 'hour of day',
+      nameLocation: 'middle',
+      nameGap: 26,
       axisLabel: { color: COLORS.muted },
-      splitArea: { show: true },
     },
-    yAxis: { type: 'category', data: cities, axisLabel: { color: COLORS.ink } },
+    yAxis: { type: 'category', data: cities, inverse: true, axisLabel: { color: COLORS.ink } },
     visualMap: {
-      min: Math.min(...values),
-      max: Math.max(...values),
-      calculable: true,
+      min,
+      max,
       orient: 'horizontal',
       left: 'center',
       bottom: 0,
-      itemHeight: 160,
-      formatter: fixed(2),
+      itemHeight: 200,
+      itemWidth: 12,
+      text: [`${max.toFixed(2)} denser`, `lighter ${min.toFixed(2)}`],
+      textStyle: { color: COLORS.muted },
       inRange: { color: ['#f0f7ff', '#93c5fd', '#2563eb', '#1e3a8a'] },
     },
     series: [
@@ -222,7 +226,7 @@ export function heatmapChart(
 export interface HistogramBin {
   from: number
   to: number
-  count: number
+  rows: number
 }
 
 /** A distribution as a histogram, with one value marked on it. */
@@ -237,7 +241,7 @@ export function distributionChart(bins: HistogramBin[], marked: number, digits: 
       {
         type: 'bar',
         barWidth: '100%',
-        data: bins.map((bin) => [(bin.from + bin.to) / 2, bin.count]),
+        data: bins.map((bin) => [(bin.from + bin.to) / 2, bin.rows]),
         itemStyle: { color: '#c7d2fe' },
         markLine: {
           silent: true,

@@ -1,9 +1,9 @@
 // The API's state everywhere: a pill in the header, and a banner saying what to run when something is down.
 import { MODELS } from '../models.ts'
-import { type ApiStatus, START_COMMANDS } from '../status.ts'
+import { type ApiStatus, modelLoaded, START_COMMANDS } from '../status.ts'
 
 export function missingModels(status: ApiStatus) {
-  return status.state === 'up' ? MODELS.filter((m) => !status.root.models_status[m.loadedFlag]) : []
+  return status.state === 'up' ? MODELS.filter((m) => !modelLoaded(status, m)) : []
 }
 
 export function StatusPill({ status }: { status: ApiStatus }) {
@@ -40,7 +40,7 @@ export function StatusBanner({ status, apiUrl }: { status: ApiStatus; apiUrl?: s
   if (missing.length === 0) return null
   return (
     <div className="banner banner-warn" role="status" data-testid="status-banner">
-      <strong>Not loaded: {missing.map((m) => m.key).join(', ')}.</strong> Train the models with{' '}
+      <strong>Not loaded: {missing.map((m) => m.folder).join(', ')}.</strong> Train the models with{' '}
       <code>{START_COMMANDS.train}</code> (or run everything with <code>{START_COMMANDS.all}</code>); the API
       picks them up from its models folder.
     </div>

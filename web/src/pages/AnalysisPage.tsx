@@ -11,20 +11,37 @@ interface AnalysisPageProps {
   analytics: Loaded<TrafficAnalytics>
 }
 
+function peakShare(analytics: TrafficAnalytics): string {
+  const peak = analytics.byPeakHour.find((g) => g.isPeakHour === 1)?.rows ?? 0
+  return `Peak hours hold ${peak.toLocaleString('en')} rows, ${((100 * peak) / analytics.rows).toFixed(1)} % of all.`
+}
+
 function Charts({ analytics }: { analytics: TrafficAnalytics }) {
   const options = useMemo(() => {
-    const cities = [...new Set(analytics.cityHour.map((c) => c.city))].sort()
-    const hours = [...new Set(analytics.cityHour.map((c) => c.hour))].sort((a, b) => a - b)
-    const cells = analytics.cityHour.map(
-      (c) => [hours.indexOf(c.hour), cities.indexOf(c.city), c.mean] as [number, number, number],
+    const cities = [...new Set(analytics.byCityHour.map((c) => c.city))].sort()
+    const hours = [...new Set(analytics.byCityHour.map((c) => c.hour))].sort((a, b) => a - b)
+    const cells = analytics.byCityHour.map(
+      (c) => [hours.indexOf(c.hour), cities.indexOf(c.city), c.meanDensity] as [number, number, number],
     )
-    const bars = (groups: TrafficAnalytics['byWeather'], colors?: string[]) =>
-      barChart({ categories: groups.map((g) => g.key), values: groups.map((g) => g.mean), digits: 3, colors })
+    const bars = (groups: { key: string; meanDensity: number }[], colors?: string[]) =>
+      barChart({
+        categories: groups.map((g) => g.key),
+        values: groups.map((g) => g.meanDensity),
+        digits: 3,
+        horizontal: true,
+        colors,
+      })
     return {
       heatmap: heatmapChart(cities, hours, cells),
-      weather: bars(analytics.byWeather),
-      vehicle: bars(analytics.byVehicle),
-      peak: bars(analytics.byPeak, [COLORS.high, COLORS.muted]),
+      weather: bars(analytics.byWeather.map((g) => ({ ...g, key: g.weather }))),
+      vehicle: bars(analytics.byVehicleType.map((g) => ({ ...g, key: g.vehicleType }))),
+      peak: bars(
+        analytics.byPeakHour.map((g) => ({
+          ...g,
+          key: g.isPeakHour === 1 ? 'Peak hours' : 'Off-peak hours',
+        })),
+        analytics.byPeakHour.map((g) => (g.isPeakHour === 1 ? COLORS.high : COLORS.muted)),
+      ),
     }
   }, [analytics])
   return (
@@ -65,7 +82,31 @@ function Charts({ analytics }: { analytics: TrafficAnalytics }) {
             label="Mean traffic density at peak and off-peak hours"
             testId="chart-peak"
           />
+          <p className="muted small">{peakShare(analytics)}</p>
         </div>
+      </div>
+      <div className="card">
+        <h2>Rows per city</h2>
+        <table className="rows-table" data-testid="rows-per-city">
+          <thead>
+            <tr>
+              <th scope="col">City</th>
+              <th scope="col">Rows</th>
+              <th scope="col">Share</th>
+              <th scope="col">Mean traffic density</th>
+            </tr>
+          </thead>
+          <tbody>
+            {analytics.byCity.map((c) => (
+              <tr key={c.city}>
+                <th scope="row">{c.city}</th>
+                <td>{c.rows.toLocaleString('en')}</td>
+                <td>{((100 * c.rows) / analytics.rows).toFixed(1)} %</td>
+                <td>{c.meanDensity.toFixed(3)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
       </div>
     </>
   )

@@ -1,26 +1,168 @@
-// Models: the trainer's model cards — metrics, feature importances, confusion matrix, rows, trained-at.
+// Models: one card per model — how well it does on held-out rows, what it looks at, what it was trained on.
+import { useMemo } from 'react'
 import { api } from '../api/client.ts'
-import { type ModelCard, readModels } from '../api/reports.ts'
+import type { ClassificationMetrics, ModelReport, RegressionMetrics } from '../api/contract.ts'
+import { type ModelSummary, summarize } from '../api/reports.ts'
+import { barChart } from '../charts/options.ts'
+import { Chart } from '../components/Chart.tsx'
+import { MODELS } from '../models.ts'
 import type { ApiStatus } from '../status.ts'
 import { useLoad } from '../useLoad.ts'
 
-function Card({ card }: { card: ModelCard }) {
-  return <div className="card">{card.key}</div>
+const isClassification = (metrics: ModelReport['metrics']): metrics is ClassificationMetrics =>
+  'confusionMatrix' in metrics
+
+function metricList(metrics: ModelReport['metrics']): [string, string][] {
+  if (isClassification(metrics)) {
+    return [
+      ['Accuracy', metrics.accuracy.toFixed(4)],
+      ['AUC', metrics.areaUnderROC.toFixed(4)],
+      ['F1 (weighted)', metrics.f1.toFixed(4)],
+      ['F1 peak hour', metrics.f1Positive.toFixed(4)],
+      ['Precision', metrics.precisionPositive.toFixed(4)],
+      ['Recall', metrics.recallPositive.toFixed(4)],
+    ]
+  }
+  const regression = metrics as RegressionMetrics
+  return [
+    ['R²', regression.r2.toFixed(4)],
+    ['RMSE', regression.rmse.toFixed(4)],
+    ['MAE', regression.mae.toFixed(4)],
+  ]
+}
+
+function ConfusionMatrix({ metrics }: { metrics: ClassificationMetrics }) {
+  const [[tn, fp], [fn, tp]] = metrics.confusionMatrix.counts
+  const total = tn + fp + fn + tp || 1
+  const cell = (count: number, right: boolean) => (
+    <td
+      style={{
+        background: `rgba(${right ? '47,158,91' : '214,69,69'},${(0.12 + (0.6 * count) / total).toFixed(2)})`,
+      }}
+    >
+      {count.toLocaleString('en')}
+    </td>
+  )
+  return (
+    <table className="confusion" data-testid="confusion-matrix">
+      <caption className="sr-only">Confusion matrix: actual class by predicted class, held-out rows</caption>
+      <thead>
+        <tr>
+          <td />
+          <th scope="col">Predicted: not peak</th>
+          <th scope="col">Predicted: peak</th>
+        </tr>
+      </thead>
+      <tbody>
+        <tr>
+          <th scope="row">Actual: not peak</th>
+          {cell(tn, true)}
+          {cell(fp, false)}
+        </tr>
+        <tr>
+          <th scope="row">Actual: peak</th>
+          {cell(fn, false)}
+          {cell(tp, true)}
+        </tr>
+      </tbody>
+    </table>
+  )
+}
+
+function ModelCardView({ summary }: { summary: ModelSummary }) {
+  const { view, card, report, trainedAt, params } = summary
+  const importances = report?.importances.byColumn
+  const option = useMemo(
+    () =>
+      importances &&
+      barChart({
+        categories: importances.map((i) => i.column),
+        values: importances.map((i) => i.importance),
+        digits: 3,
+        horizontal: true,
+      }),
+    [importances],
+  )
+  return (
+    <article className="card" aria-labelledby={`card-${view.id}`} data-testid={`model-card-${view.id}`}>
+      <h2 id={`card-${view.id}`}>
+        {view.title} <span className="muted">— predicts {view.target}</span>
+      </h2>
+      <p className="muted">
+        <code>{view.folder}</code> · {card?.loaded ? 'loaded in the API' : 'not loaded in the API'}
+        {card?.error ? ` (${card.error})` : ''}
+      </p>
+      {report ? (
+        <>
+          <dl className="metrics">
+            {metricList(report.metrics).map(([name, value]) => (
+              <div key={name}>
+                <dt>{name}</dt>
+                <dd>{value}</dd>
+              </div>
+            ))}
+          </dl>
+          <p className="muted">
+            Trained on {report.rows.train.toLocaleString('en')} rows, evaluated on{' '}
+            {report.rows.test.toLocaleString('en')} held-out rows (part {report.part + 1} of 3:{' '}
+            {report.rows.part.toLocaleString('en')} rows)
+            {trainedAt ? `, at ${new Date(trainedAt).toLocaleString('en-GB')}` : ''}.
+            {params
+              ? ` ${params.numTrees} trees, depth ≤ ${params.maxDepth}, ${params.encoding} encoding.`
+              : ''}
+          </p>
+          {report.warnings.map((warning) => (
+            <p key={warning} className="note">
+              Spark: {warning}
+            </p>
+          ))}
+          {isClassification(report.metrics) && <ConfusionMatrix metrics={report.metrics} />}
+          <h3>Feature importances</h3>
+          {option && (
+            <Chart
+              option={option}
+              height={Math.max(180, 26 * (importances?.length ?? 0))}
+              label={`Feature importances of the ${view.title} model`}
+              testId={`importances-${view.id}`}
+            />
+          )}
+        </>
+      ) : (
+        <p className="placeholder">
+          No training report for this model: it was trained elsewhere, or <code>report.json</code> is missing.
+          Run <code>npx traffic train</code> to get metrics and importances.
+        </p>
+      )}
+      {card?.saved_at && (
+        <p className="muted small">
+          Saved {new Date(card.saved_at).toLocaleString('en-GB')} by Spark {card.spark_version ?? '?'} ·{' '}
+          {card.stages.map((s) => s.split('.').at(-1)).join(' → ')}
+        </p>
+      )}
+    </article>
+  )
 }
 
 export function ModelsPage({ status }: { status: ApiStatus }) {
-  const models = useLoad(async () => readModels(await api.models()), status.state === 'up')
+  const models = useLoad(async () => summarize(MODELS, await api.models()), status.state === 'up')
   return (
     <section className="page" aria-labelledby="models-title">
       <h1 id="models-title">Models</h1>
+      <p className="lead">
+        Random forests trained with Spark MLlib, each on its own third of the data, evaluated on 20 % held-out
+        rows.
+      </p>
+      {status.state !== 'up' && !models.data && <p className="placeholder">Waiting for the API…</p>}
       {models.error && (
         <p className="error" role="alert">
           Could not load the model cards: {models.error.message}
         </p>
       )}
-      {models.data?.map((card) => (
-        <Card key={card.key} card={card} />
-      ))}
+      <div className="grid-cards">
+        {models.data?.map((summary) => (
+          <ModelCardView key={summary.view.id} summary={summary} />
+        ))}
+      </div>
     </section>
   )
 }

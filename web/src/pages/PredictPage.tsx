@@ -22,7 +22,7 @@ export function PredictPage({ status, analytics, onUnreachable }: PredictPagePro
       <div className="panels">
         {MODELS.map((model) => (
           <PredictPanel
-            key={model.key}
+            key={model.id}
             model={model}
             status={status}
             analytics={analytics.data}

@@ -3,7 +3,7 @@ import { type FormEvent, useMemo, useState } from 'react'
 import { isPeakHour } from '../../../src/dataset/profile.ts'
 import type { ColumnName, DayOfWeek } from '../../../src/schema/columns.ts'
 import { ApiError, api } from '../api/client.ts'
-import type { PeakHourPrediction } from '../api/contract.ts'
+import type { PeakHourResponse } from '../api/contract.ts'
 import type { TrafficAnalytics } from '../api/reports.ts'
 import { whatIfChart } from '../charts/options.ts'
 import { Chart } from '../components/Chart.tsx'
@@ -12,11 +12,11 @@ import { DensityResult } from '../components/results/DensityResult.tsx'
 import { EnergyResult } from '../components/results/EnergyResult.tsx'
 import { PeakResult } from '../components/results/PeakResult.tsx'
 import { type FormValues, initialValues, toRequest, whatIfRows } from '../form.ts'
-import type { ModelSpec, Predictions } from '../models.ts'
+import type { ModelView, Predictions } from '../models.ts'
 import { type ApiStatus, modelLoaded, START_COMMANDS } from '../status.ts'
 
 interface PredictPanelProps {
-  model: ModelSpec
+  model: ModelView
   status: ApiStatus
   analytics?: TrafficAnalytics
   onUnreachable(): void
@@ -42,7 +42,7 @@ export function PredictPanel({ model, status, analytics, onUnreachable }: Predic
   const [fieldErrors, setFieldErrors] = useState<Partial<Record<ColumnName, string>>>({})
   const [formError, setFormError] = useState<string>()
   const [pending, setPending] = useState(false)
-  const idPrefix = model.key.replaceAll('_', '-')
+  const idPrefix = model.id.replaceAll('_', '-')
 
   const onChange = (name: ColumnName, value: string) => setValues((v) => ({ ...v, [name]: value }))
 
@@ -53,10 +53,10 @@ export function PredictPanel({ model, status, analytics, onUnreachable }: Predic
     setFormError(undefined)
     const body = toRequest(model, values)
     try {
-      const prediction = await api.predict(model.endpoint, body)
+      const prediction = await api.predict(model, body)
       const next: Outcome = { submitted: values, prediction }
       try {
-        const answers = await api.predictBatch(model.key, whatIfRows(model, body))
+        const answers = await api.predictBatch(model, whatIfRows(model, body))
         next.whatIf = answers.map((answer) => model.value(answer))
       } catch (error) {
         next.whatIfError = message(error)
@@ -82,7 +82,7 @@ export function PredictPanel({ model, status, analytics, onUnreachable }: Predic
   const day = values['Day Of Week'] as DayOfWeek
   const hour = Number(values['Hour Of Day'])
   const peakHint = `By the data's rule, ${day} ${hour} h is ${isPeakHour(day, hour) ? '' : 'not '}a peak hour.`
-  const ready = modelLoaded(status, model.loadedFlag)
+  const ready = modelLoaded(status, model)
   const stale = outcome !== undefined && !sameValues(outcome.submitted, values)
   const submittedHour = Number(outcome?.submitted['Hour Of Day'])
   const whatIfOption = useMemo(
@@ -91,16 +91,16 @@ export function PredictPanel({ model, status, analytics, onUnreachable }: Predic
       whatIfChart({
         values: outcome.whatIf,
         selectedHour: submittedHour,
-        name: model.key === 'peak_hour_model' ? 'P(peak hour)' : model.title,
-        digits: model.key === 'energy_consumption_model' ? 2 : 4,
-        yMax: model.key === 'peak_hour_model' ? 1 : undefined,
+        name: model.id === 'is_peak_hour' ? 'P(peak hour)' : model.title,
+        digits: model.digits,
+        yMax: model.id === 'is_peak_hour' ? 1 : undefined,
       }),
     [outcome, submittedHour, model],
   )
   const headingId = `${idPrefix}-title`
 
   return (
-    <section className="card panel" aria-labelledby={headingId} data-testid={`panel-${model.key}`}>
+    <section className="card panel" aria-labelledby={headingId} data-testid={`panel-${model.id}`}>
       <h2 id={headingId}>{model.title}</h2>
       <p className="muted">
         Predicts <strong>{model.target}</strong> from the other ten columns.
@@ -144,17 +144,17 @@ export function PredictPanel({ model, status, analytics, onUnreachable }: Predic
           {stale && (
             <p className="note">Inputs changed since this prediction — press Predict to update it.</p>
           )}
-          {outcome && model.key === 'traffic_density_model' && (
+          {outcome && model.id === 'traffic_density' && (
             <DensityResult
               value={model.value(outcome.prediction)}
               city={outcome.submitted.City ?? ''}
               analytics={analytics}
             />
           )}
-          {outcome && model.key === 'peak_hour_model' && (
-            <PeakResult prediction={outcome.prediction as PeakHourPrediction} />
+          {outcome && model.id === 'is_peak_hour' && (
+            <PeakResult prediction={outcome.prediction as PeakHourResponse} />
           )}
-          {outcome && model.key === 'energy_consumption_model' && (
+          {outcome && model.id === 'energy_consumption' && (
             <EnergyResult value={model.value(outcome.prediction)} analytics={analytics} />
           )}
           {whatIfOption && (
@@ -167,7 +167,7 @@ export function PredictPanel({ model, status, analytics, onUnreachable }: Predic
                 option={whatIfOption}
                 height={200}
                 label={`${model.title} for each hour of the day`}
-                testId={`whatif-${model.key}`}
+                testId={`whatif-${model.id}`}
               />
             </figure>
           )}

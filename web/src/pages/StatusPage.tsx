@@ -1,7 +1,7 @@
 // Status, like the seed's sidebar: is the API reachable, which models it has loaded, and what to run if not.
 import type { ReactNode } from 'react'
 import { MODELS } from '../models.ts'
-import { type ApiStatus, START_COMMANDS } from '../status.ts'
+import { type ApiStatus, modelLoaded, START_COMMANDS } from '../status.ts'
 
 interface StatusPageProps {
   status: ApiStatus
@@ -17,8 +17,10 @@ function Check({ ok, children }: { ok: boolean | undefined; children: ReactNode 
       <span className="mark" aria-hidden="true">
         {mark}
       </span>
-      <span className="sr-only">{ok === undefined ? 'unknown: ' : ok ? 'ok: ' : 'problem: '}</span>
-      {children}
+      <span>
+        <span className="sr-only">{ok === undefined ? 'unknown: ' : ok ? 'ok: ' : 'problem: '}</span>
+        {children}
+      </span>
     </li>
   )
 }
@@ -40,13 +42,18 @@ export function StatusPage({ status, apiUrl, onRecheck }: StatusPageProps) {
                 : 'being checked'}
           </Check>
           {MODELS.map((model) => (
-            <Check key={model.key} ok={up ? status.root.models_status[model.loadedFlag] : undefined}>
-              {model.title} model (<code>{model.key}</code>){' '}
-              {up ? (status.root.models_status[model.loadedFlag] ? 'loaded' : 'not loaded') : 'unknown'}
+            <Check key={model.id} ok={up ? modelLoaded(status, model) : undefined}>
+              {model.title} model (<code>{model.folder}</code>){' '}
+              {up ? (modelLoaded(status, model) ? 'loaded' : 'not loaded') : 'unknown'}
             </Check>
           ))}
         </ul>
         {status.state === 'up' && <p className="muted">{status.root.message}</p>}
+        {apiUrl && (
+          <p className="muted">
+            API documentation: <a href={`${apiUrl}/docs`}>{apiUrl}/docs</a>
+          </p>
+        )}
         <p className="muted">
           {known ? `Last checked ${status.checkedAt.toLocaleTimeString()}; checked every 10 seconds. ` : ''}
           <button type="button" onClick={onRecheck}>

@@ -28,7 +28,7 @@ export function DensityResult({ value, city, analytics }: DensityResultProps) {
       </p>
       <Chart
         option={option}
-        height={210}
+        height={250}
         label={`Gauge: traffic density ${value.toFixed(4)}, ${band.label}`}
         testId="density-gauge"
       />

@@ -6,11 +6,11 @@ import { Chart } from '../Chart.tsx'
 
 /** Share of the recorded values below `value`, counting a bin's rows as spread evenly across it. */
 function shareBelow(bins: HistogramBin[], value: number): number {
-  const total = bins.reduce((sum, bin) => sum + bin.count, 0)
+  const total = bins.reduce((sum, bin) => sum + bin.rows, 0)
   const below = bins.reduce((sum, bin) => {
-    if (value >= bin.to) return sum + bin.count
+    if (value >= bin.to) return sum + bin.rows
     if (value <= bin.from) return sum
-    return sum + (bin.count * (value - bin.from)) / (bin.to - bin.from)
+    return sum + (bin.rows * (value - bin.from)) / (bin.to - bin.from)
   }, 0)
   return total ? below / total : 0
 }

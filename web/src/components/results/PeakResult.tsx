@@ -1,7 +1,7 @@
 // Predicted peak hour: the label, and how sure the model is as a bar.
-import type { PeakHourPrediction } from '../../api/contract.ts'
+import type { PeakHourResponse } from '../../api/contract.ts'
 
-export function PeakResult({ prediction }: { prediction: PeakHourPrediction }) {
+export function PeakResult({ prediction }: { prediction: PeakHourResponse }) {
   const probability = prediction.probability_of_predicted_class
   const peak = prediction.predicted_is_peak_hour === 1
   return (
