@@ -3,9 +3,8 @@
 import type { Command } from 'commander'
 import { loadConfig } from '../config.ts'
 import { TrafficError } from '../errors.ts'
-import type { ClassificationMetrics, RegressionMetrics } from '../training/evaluate.ts'
 import { ENCODINGS, type Encoding } from '../training/pipeline.ts'
-import type { TrainingReport } from '../training/report.ts'
+import { formatTrainingSummary } from '../training/summary.ts'
 import { DEFAULT_PARAMS, DEFAULT_PARITY_ROWS, train } from '../training/train.ts'
 import { action } from './run.ts'
 
@@ -37,27 +36,6 @@ function encoding(raw: string): Encoding {
     throw new TrafficError('INVALID_INPUT', `--encoding must be one of ${ENCODINGS.join(', ')}, got "${raw}"`)
   }
   return raw as Encoding
-}
-
-const round = (value: number) => value.toFixed(4)
-
-function summary(report: TrainingReport): string {
-  const lines = Object.entries(report.models).map(([name, model]) => {
-    const top = model.importances.byColumn
-      .slice(0, 3)
-      .map((c) => `${c.column} ${round(c.importance)}`)
-      .join(', ')
-    let metrics: string
-    if (model.task === 'classification') {
-      const m = model.metrics as ClassificationMetrics
-      metrics = `accuracy ${round(m.accuracy)}  AUC ${round(m.areaUnderROC)}  F1 ${round(m.f1)}`
-    } else {
-      const m = model.metrics as RegressionMetrics
-      metrics = `RMSE ${round(m.rmse)}  MAE ${round(m.mae)}  R² ${round(m.r2)}`
-    }
-    return `  ${name.padEnd(26)} ${metrics}  (${model.rows.test} held-out rows; top features: ${top})`
-  })
-  return `✔ trained on ${report.batches.rows} rows in ${report.timings.total?.toFixed(1)} s\n${lines.join('\n')}\n`
 }
 
 export function registerTrainCommand(program: Command): void {
@@ -118,7 +96,7 @@ export function registerTrainCommand(program: Command): void {
           parityRows: integer('--parity-rows', flags.parityRows, 1, 1_000_000),
           log: (line) => process.stdout.write(`${line}\n`),
         })
-        process.stdout.write(summary(report))
+        process.stdout.write(formatTrainingSummary(report))
       }),
     )
 }
