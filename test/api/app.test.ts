@@ -1,0 +1,85 @@
+// Cross-cutting behaviour of the app: CORS only for the UI, body size limits, unknown routes, and no 500 for any
+// client input.
+import assert from 'node:assert/strict'
+import { after, before, test } from 'node:test'
+import { BODY_LIMIT_BYTES, type ErrorResponse, SEED_EXAMPLES } from '../../src/api/schemas.ts'
+import { modelsFolder, type RunningApi, startApi, UI_ORIGIN } from './fixtures.ts'
+
+const folder = modelsFolder(false)
+let api: RunningApi
+before(async () => {
+  api = await startApi(folder.dir)
+})
+after(async () => {
+  await api.close()
+  folder.cleanup()
+})
+
+test('CORS headers go to the UI origin only', async () => {
+  const preflight = (origin: string) =>
+    fetch(`${api.url}/predict_is_peak_hour`, {
+      method: 'OPTIONS',
+      headers: {
+        origin,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type',
+      },
+    })
+  const ui = await preflight(UI_ORIGIN)
+  assert.equal(ui.headers.get('access-control-allow-origin'), UI_ORIGIN)
+  const other = await preflight('http://evil.example')
+  assert.equal(other.headers.get('access-control-allow-origin'), null)
+  const simple = await api.get('/', { origin: UI_ORIGIN })
+  assert.equal(simple.headers.get('access-control-allow-origin'), UI_ORIGIN)
+})
+
+test('a body over the limit is 413 with a JSON error, not 500', async () => {
+  const huge = { ...SEED_EXAMPLES.is_peak_hour, padding: 'x'.repeat(BODY_LIMIT_BYTES) }
+  const answer = await api.post<ErrorResponse>('/predict_is_peak_hour', huge)
+  assert.equal(answer.status, 413)
+  assert.match(answer.json.error, /too large/)
+})
+
+test('a body that is not JSON is refused with a 4xx JSON error', async () => {
+  const xml = await api.post<ErrorResponse>('/predict_is_peak_hour', '<record/>', {
+    'content-type': 'application/xml',
+  })
+  assert.equal(xml.status, 415)
+  assert.match(xml.json.error, /Content-Type: application\/json/)
+})
+
+test('unknown routes are 404 with a JSON error pointing at the docs', async () => {
+  const answer = await api.get<ErrorResponse>('/predict_weather')
+  assert.equal(answer.status, 404)
+  assert.match(answer.json.error, /No route GET \/predict_weather; see \/docs/)
+})
+
+test('no client input makes the server answer 500', async () => {
+  const values = [null, true, -1, 0, 1e308, '', 'x'.repeat(300), [], {}, [1], { a: 1 }, 'Monday', 23.5]
+  const fields = Object.keys(SEED_EXAMPLES.traffic_density)
+  const bodies: string[] = ['{', '}', '[', '[{}]', '"', 'nul', '{"City":}', '\u0000', '{"__proto__":{"x":1}}']
+  let seed = 7
+  const random = (n: number) => {
+    seed = (seed * 1103515245 + 12345) % 2147483648
+    return seed % n
+  }
+  for (let i = 0; i < 150; i++) {
+    const record: Record<string, unknown> = { ...SEED_EXAMPLES.traffic_density }
+    for (let k = 0; k < 3; k++)
+      record[fields[random(fields.length)] as string] = values[random(values.length)]
+    if (random(4) === 0) delete record[fields[random(fields.length)] as string]
+    bodies.push(JSON.stringify(random(5) === 0 ? [record] : record))
+  }
+  const routes = ['/predict_traffic_density', '/predict/traffic_density/batch', '/admin/reload', '/']
+  for (const body of bodies) {
+    for (const route of routes) {
+      const response = await fetch(api.url + route, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      })
+      assert.ok(response.status < 500 || response.status === 503, `${route} ${body} → ${response.status}`)
+      assert.equal(typeof ((await response.json()) as ErrorResponse).error === 'string' || response.ok, true)
+    }
+  }
+})

@@ -1,0 +1,33 @@
+import assert from 'node:assert/strict'
+import { cpSync } from 'node:fs'
+import { test } from 'node:test'
+import type { ReadyResponse } from '../../../src/api/schemas.ts'
+import { modelsFolder, needsModels, startApi } from '../fixtures.ts'
+
+test('POST /admin/reload picks up models written after start', { skip: needsModels }, async () => {
+  const folder = modelsFolder(false)
+  const api = await startApi(folder.dir)
+  try {
+    assert.equal((await api.post<ReadyResponse>('/admin/reload', {})).json.ready, false)
+    cpSync(process.env.TRAFFIC_TEST_MODELS as string, folder.dir, { recursive: true })
+    const reloaded = await api.post<ReadyResponse>('/admin/reload', {})
+    assert.equal(reloaded.status, 200)
+    assert.equal(reloaded.json.ready, true)
+  } finally {
+    await api.close()
+    folder.cleanup()
+  }
+})
+
+test('POST /admin/reload is refused from a non-loopback client', async () => {
+  const folder = modelsFolder(false)
+  const api = await startApi(folder.dir)
+  try {
+    const answer = await api.app.inject({ method: 'POST', url: '/admin/reload', remoteAddress: '192.0.2.7' })
+    assert.equal(answer.statusCode, 403)
+    assert.match(answer.json().error, /local machine only/)
+  } finally {
+    await api.close()
+    folder.cleanup()
+  }
+})
