@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict'
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { after, test } from 'node:test'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { watchFolder } from '../../../src/api/services/folder-watcher.ts'
+
+const root = mkdtempSync(path.join(tmpdir(), 'folder-watcher-'))
+after(() => rmSync(root, { recursive: true, force: true }))
+
+/** Counts callbacks. */
+function counter() {
+  let calls = 0
+  return {
+    onChange: () => {
+      calls++
+    },
+    get calls() {
+      return calls
+    },
+  }
+}
+
+test('a burst of writes anywhere below the folder gives one callback after it goes quiet', async () => {
+  const dir = path.join(root, 'burst')
+  mkdirSync(dir)
+  const seen = counter()
+  const watcher = watchFolder(dir, seen.onChange, 100)
+  try {
+    mkdirSync(path.join(dir, 'model', 'stages', '0_x'), { recursive: true })
+    for (let i = 0; i < 20; i++) writeFileSync(path.join(dir, 'model', 'stages', '0_x', `part-${i}`), 'x')
+    await sleep(40)
+    renameSync(path.join(dir, 'model'), path.join(dir, 'model2'))
+    await sleep(300)
+    assert.equal(seen.calls, 1)
+    writeFileSync(path.join(dir, 'report.json'), '{}')
+    await sleep(300)
+    assert.equal(seen.calls, 2)
+  } finally {
+    watcher.close()
+  }
+})
+
+test('a folder that does not exist yet is noticed when created, then watched deeply', async () => {
+  const dir = path.join(root, 'later')
+  const seen = counter()
+  const watcher = watchFolder(dir, seen.onChange, 50)
+  try {
+    await sleep(50)
+    mkdirSync(dir)
+    await sleep(250)
+    assert.equal(seen.calls, 1)
+    mkdirSync(path.join(dir, 'deep'))
+    writeFileSync(path.join(dir, 'deep', 'file'), 'x')
+    await sleep(250)
+    assert.equal(seen.calls, 2)
+  } finally {
+    watcher.close()
+  }
+})
+
+test('a folder deleted and created again is still followed', async () => {
+  const dir = path.join(root, 'again')
+  mkdirSync(dir)
+  const seen = counter()
+  const watcher = watchFolder(dir, seen.onChange, 50)
+  try {
+    rmSync(dir, { recursive: true })
+    await sleep(250)
+    const afterDelete = seen.calls
+    assert.ok(afterDelete >= 1)
+    mkdirSync(dir)
+    await sleep(250)
+    writeFileSync(path.join(dir, 'file'), 'x')
+    await sleep(250)
+    assert.ok(seen.calls >= afterDelete + 2, `calls: ${seen.calls}`)
+  } finally {
+    watcher.close()
+  }
+})
+
+test('close stops callbacks, including one still waiting for quiet', async () => {
+  const dir = path.join(root, 'closed')
+  mkdirSync(dir)
+  const seen = counter()
+  const watcher = watchFolder(dir, seen.onChange, 100)
+  writeFileSync(path.join(dir, 'file'), 'x')
+  await sleep(30)
+  watcher.close()
+  await sleep(200)
+  assert.equal(seen.calls, 0)
+})
