@@ -7,11 +7,13 @@ import { registerProduceCommand } from './cli/produce.ts'
 import { registerServeCommand } from './cli/serve.ts'
 import { registerTrainCommand } from './cli/train.ts'
 import { registerUiCommand } from './cli/ui.ts'
+import { registerUpCommand } from './cli/up.ts'
 
 const program = new Command('traffic')
   .description('Urban traffic analysis: Kafka → Spark → API → UI, on real local engines.')
   .showHelpAfterError()
 
+registerUpCommand(program)
 registerEnginesCommand(program)
 registerGenerateCommand(program)
 registerProduceCommand(program)

@@ -1,9 +1,9 @@
 // `traffic engines fetch|start|stop|status|logs`: the local Kafka broker and Spark Connect server.
 import { createReadStream, existsSync, watch } from 'node:fs'
 import { stat } from 'node:fs/promises'
-import path from 'node:path'
 import type { Command } from 'commander'
 import { loadConfig } from '../config.ts'
+import { displayPath } from '../display-path.ts'
 import { fetchEngines } from '../engines/fetch.ts'
 import {
   type EngineStatus,
@@ -15,11 +15,6 @@ import {
 import { logTail } from '../engines/process.ts'
 import { TrafficError } from '../errors.ts'
 import { action } from './run.ts'
-
-function relative(file: string): string {
-  const rel = path.relative(process.cwd(), file)
-  return rel.startsWith('..') ? file : rel
-}
 
 export function formatStatus(status: EngineStatus): string {
   const mark = status.healthy ? '✔' : status.action === 'stopped' || status.action === 'killed' ? '■' : '✖'
@@ -36,7 +31,7 @@ export function formatStatus(status: EngineStatus): string {
           : (status.action ?? '')
   parts.push(state.padEnd(20), status.endpoint.padEnd(24))
   if (status.pid !== undefined) parts.push(`pid ${status.pid}`.padEnd(11))
-  if (status.logFile) parts.push(`log ${relative(status.logFile)}`)
+  if (status.logFile) parts.push(`log ${displayPath(status.logFile)}`)
   return parts.join(' ')
 }
 
@@ -108,7 +103,7 @@ export function registerEnginesCommand(program: Command): void {
           throw new TrafficError('INVALID_INPUT', `unknown engine "${name}"`, { hint: 'use kafka or spark' })
         }
         for (const engine of chosen) {
-          process.stdout.write(`── ${engine.name}: ${relative(engine.files.logFile)}\n`)
+          process.stdout.write(`── ${engine.name}: ${displayPath(engine.files.logFile)}\n`)
           process.stdout.write(`${await logTail(engine.files.logFile, Number(options.lines))}\n`)
         }
         const [only] = chosen

@@ -14,3 +14,11 @@ export function action<A extends unknown[]>(
     }
   }
 }
+
+/** Resolves on the first Ctrl+C (SIGINT) or SIGTERM, with the signal's name. */
+export function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', resolve)
+    process.once('SIGTERM', resolve)
+  })
+}

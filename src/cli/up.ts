@@ -1,0 +1,130 @@
+// `traffic up` (`npm start`): the whole pipeline, then the API and the UI, until Ctrl+C.
+import { existsSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+import path from 'node:path'
+import type { Command } from 'commander'
+import { type ApiServer, startApiServer } from '../api/server.ts'
+import { type Config, loadConfig } from '../config.ts'
+import { displayPath } from '../display-path.ts'
+import { type EngineStatus, stopEngines } from '../engines/lifecycle.ts'
+import { stageDisplay } from '../pipeline/display.ts'
+import { pipelineEngines, runPipeline, type UpResult } from '../pipeline/up.ts'
+import { REPORT_FILE, type TrainingReport } from '../training/report.ts'
+import { formatTrainingSummary } from '../training/summary.ts'
+import { DEFAULT_PARAMS } from '../training/train.ts'
+import { DIST_DIR, ensureWebBuild } from '../ui/build.ts'
+import { startUiServer, type UiServer } from '../ui/server.ts'
+import { formatStatus } from './engines.ts'
+import { positiveInteger } from './produce.ts'
+import { action, untilSignal } from './run.ts'
+
+const FULL_DATASET_ROWS = 1_219_567
+
+interface UpFlags {
+  rows?: number
+  seed: number
+  fresh?: boolean
+  serve: boolean
+  keepEngines?: boolean
+  trees: number
+  depth: number
+  partitions?: number
+}
+
+async function readReport(config: Config): Promise<TrainingReport | undefined> {
+  const file = path.join(config.paths.models, REPORT_FILE)
+  return existsSync(file) ? (JSON.parse(await readFile(file, 'utf8')) as TrainingReport) : undefined
+}
+
+function summary(config: Config, result: UpResult, report: TrainingReport | undefined): string {
+  const { state, timings } = result
+  const lines = [
+    '',
+    `Rows streamed: ${(state.produced?.rows ?? 0).toLocaleString('en')} into ${config.kafka.topic}` +
+      (state.produced?.rejected ? ` (${state.produced.rejected} rejected)` : ''),
+    `Batch files:   ${state.consumed?.files ?? 0} in ${displayPath(config.paths.batches)}/ ` +
+      `(${(state.consumed?.rows ?? 0).toLocaleString('en')} rows)`,
+  ]
+  if (report) lines.push(formatTrainingSummary(report).trimEnd())
+  const stageTimes = Object.entries(timings).map(([stage, seconds]) => `${stage} ${seconds.toFixed(1)} s`)
+  if (stageTimes.length) lines.push(`Time per stage: ${stageTimes.join(' · ')}`)
+  return `${lines.join('\n')}\n`
+}
+
+export function registerUpCommand(program: Command): void {
+  program
+    .command('up')
+    .description(
+      'Run the whole pipeline — engines, data set, produce, consume, train — then serve the API and the UI. ' +
+        'Stages already done for the same input are skipped.',
+    )
+    .option(
+      '--rows <n>',
+      `rows of the synthetic data set when dataset/futuristic_city_traffic.csv is absent (default ${FULL_DATASET_ROWS})`,
+      positiveInteger,
+    )
+    .option('--seed <n>', 'seed of the synthetic data set', positiveInteger, 42)
+    .option('--fresh', 'redo every stage: delete the topic, batch files, models (and a generated data set)')
+    .option('--no-serve', 'stop after training instead of serving the API and the UI')
+    .option('--keep-engines', 'leave the engines this run started running when it ends')
+    .option('--trees <n>', 'trees per forest', positiveInteger, DEFAULT_PARAMS.numTrees)
+    .option('--depth <n>', 'maximum tree depth', positiveInteger, DEFAULT_PARAMS.maxDepth)
+    .option(
+      '--partitions <n>',
+      'partitions of the topic when it is created (env KAFKA_PARTITIONS)',
+      positiveInteger,
+    )
+    .action(
+      action(async (flags: UpFlags) => {
+        const config = loadConfig({ partitions: flags.partitions })
+        const controller = new AbortController()
+        const stopRequested = untilSignal().then(() => controller.abort())
+        const display = stageDisplay()
+        let engines: EngineStatus[] = []
+        let result: UpResult | undefined
+        let api: ApiServer | undefined
+        let ui: UiServer | undefined
+        try {
+          const began = performance.now()
+          engines = await pipelineEngines(config)
+          for (const engine of engines) display.log(formatStatus(engine))
+          const engineSeconds = Math.round(performance.now() - began) / 1000
+          result = await runPipeline(config, {
+            rows: flags.rows ?? FULL_DATASET_ROWS,
+            rowsGiven: flags.rows !== undefined,
+            seed: flags.seed,
+            fresh: flags.fresh === true,
+            params: { ...DEFAULT_PARAMS, numTrees: flags.trees, maxDepth: flags.depth },
+            display,
+            signal: controller.signal,
+          })
+          result.timings = { engines: engineSeconds, ...result.timings }
+          display.stop()
+          process.stdout.write(summary(config, result, result.report ?? (await readReport(config))))
+          if (!flags.serve || controller.signal.aborted) return
+
+          await ensureWebBuild()
+          api = await startApiServer(config, {
+            watch: true,
+            logFile: path.join(config.engines.stateDir, 'api.log'),
+          })
+          ui = await startUiServer({ ...config.ui, distDir: DIST_DIR })
+          process.stdout.write(
+            `\n✔ API    ${api.url}  (docs ${api.url}/docs; log ${displayPath(path.join(config.engines.stateDir, 'api.log'))})\n✔ Web UI ${ui.url}\nReady. Ctrl+C stops everything.\n`,
+          )
+          await stopRequested
+        } finally {
+          display.stop()
+          await ui?.close()
+          await api?.app.close()
+          // Stop only what this run started: engines that were already running stay as they were.
+          const started = engines.filter((e) => e.action === 'started').map((e) => e.name)
+          if (!flags.keepEngines && started.length) {
+            const keep = new Set(engines.map((e) => e.name).filter((name) => !started.includes(name)))
+            for (const status of await stopEngines(config, keep))
+              process.stdout.write(`${formatStatus(status)}\n`)
+          }
+        }
+      }),
+    )
+}

@@ -1,0 +1,50 @@
+// Facts about the stream topic that decide what `traffic up` must redo, and the reset behind `--fresh`.
+import { Admin } from '@platformatic/kafka'
+import type { KafkaConfig } from '../config.ts'
+import { kafkaError } from '../stream/kafka-clients.ts'
+
+function admin(config: KafkaConfig): Admin {
+  return new Admin({ clientId: 'traffic-up', bootstrapBrokers: config.brokers })
+}
+
+/** Messages in the topic (sum of the partitions' end offsets); 0 when it does not exist. */
+export async function topicMessageCount(config: KafkaConfig): Promise<number> {
+  const client = admin(config)
+  try {
+    if (!(await client.listTopics()).includes(config.topic)) return 0
+    const metadata = await client.metadata({ topics: [config.topic] })
+    const partitions = metadata.topics.get(config.topic)?.partitionsCount ?? 0
+    const listed = await client.listOffsets({
+      topics: [
+        {
+          name: config.topic,
+          partitions: Array.from({ length: partitions }, (_, partitionIndex) => ({
+            partitionIndex,
+            timestamp: -1n,
+          })),
+        },
+      ],
+    })
+    return listed.flatMap((t) => t.partitions).reduce((sum, p) => sum + Number(p.offset), 0)
+  } catch (error) {
+    throw kafkaError(error, `reading the end offsets of ${config.topic}`)
+  } finally {
+    await client.close().catch(() => undefined)
+  }
+}
+
+/** Deletes the topic, its dead letters and the batch writer's committed offsets, so a run starts from nothing. */
+export async function resetTopic(config: KafkaConfig, groupId: string): Promise<void> {
+  const client = admin(config)
+  try {
+    const existing = await client.listTopics()
+    const topics = [config.topic, config.deadLetterTopic].filter((t) => existing.includes(t))
+    if (topics.length) await client.deleteTopics({ topics })
+    const groups = await client.listGroups()
+    if (groups.has(groupId)) await client.deleteGroups({ groups: [groupId] })
+  } catch (error) {
+    throw kafkaError(error, `resetting ${config.topic}`)
+  } finally {
+    await client.close().catch(() => undefined)
+  }
+}
