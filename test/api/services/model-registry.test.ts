@@ -67,7 +67,7 @@ function replaceModel(dir: string, folder: string): void {
 
 test('no request fails while models are reloaded by hand and replaced on disk', {
   skip: needsModels,
-}, async () => {
+}, async (t) => {
   const folder = modelsFolder(true)
   const api = await startApi(folder.dir, { watchDebounceMs: 100 })
   try {
