@@ -59,7 +59,7 @@ export function App() {
         </nav>
         <StatusPill status={status} />
       </header>
-      <StatusBanner status={status} apiUrl={apiUrl} />
+      <StatusBanner status={status} />
       <main id="main" tabIndex={-1}>
         {page === 'predict' && <PredictPage status={status} analytics={analytics} onUnreachable={recheck} />}
         {page === 'models' && <ModelsPage status={status} />}

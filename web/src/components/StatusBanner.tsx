@@ -24,12 +24,13 @@ export function StatusPill({ status }: { status: ApiStatus }) {
   )
 }
 
-export function StatusBanner({ status, apiUrl }: { status: ApiStatus; apiUrl?: string }) {
+export function StatusBanner({ status }: { status: ApiStatus }) {
   if (status.state === 'down') {
     return (
       <div className="banner banner-bad" role="alert" data-testid="status-banner">
-        <strong>{status.unreachable ? 'The API is not reachable' : 'The API answered with an error'}</strong>
-        {apiUrl && <> at {apiUrl}</>}: {status.reason}
+        <strong>
+          {status.unreachable ? status.reason : `The API answered with an error: ${status.reason}`}
+        </strong>
         <br />
         Start everything with <code>{START_COMMANDS.all}</code>, or only the API with{' '}
         <code>{START_COMMANDS.api}</code>. This page checks again every 10 seconds.

@@ -124,10 +124,9 @@ export function PredictPanel({ model, status, analytics, onUnreachable }: Predic
               />
             ))}
           </div>
-          {!ready && status.state !== 'checking' && (
+          {!ready && status.state === 'up' && (
             <p className="note">
-              This model is not available right now — see the banner above, or run{' '}
-              <code>{status.state === 'down' ? START_COMMANDS.api : START_COMMANDS.train}</code>.
+              This model is not loaded in the API — train it with <code>{START_COMMANDS.train}</code>.
             </p>
           )}
           {formError && (

@@ -36,9 +36,9 @@ export function StatusPage({ status, apiUrl, onRecheck }: StatusPageProps) {
           <Check ok={known ? up : undefined}>
             API {apiUrl ? <code>{apiUrl}</code> : null}{' '}
             {status.state === 'up'
-              ? `reachable: “${status.root.status}”`
+              ? `— reachable: “${status.root.status}”`
               : status.state === 'down'
-                ? `not reachable: ${status.reason}`
+                ? `— ${status.reason}`
                 : 'being checked'}
           </Check>
           {MODELS.map((model) => (
