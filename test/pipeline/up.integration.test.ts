@@ -1,0 +1,155 @@
+// `traffic up` end to end on the real engines: every stage's output, the API's three predictions, the UI page,
+// then Ctrl+C stops everything it started; a second run skips every data stage.
+import assert from 'node:assert/strict'
+import { type ChildProcess, spawn } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
+import net from 'node:net'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { after, before, test } from 'node:test'
+import { SEED_EXAMPLES } from '../../src/api/schemas.ts'
+import { loadConfig } from '../../src/config.ts'
+import { stateFile } from '../../src/pipeline/state.ts'
+import { resetTopic, topicMessageCount } from '../../src/pipeline/topic.ts'
+import { listBatchFiles } from '../../src/stream/batch-files.ts'
+import { CONSUME_DEFAULTS } from '../../src/stream/consume.ts'
+
+const ROWS = 4_000
+const BIN = path.resolve(import.meta.dirname, '../../bin/traffic.js')
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ port, host: '127.0.0.1' })
+    socket.once('connect', () => {
+      socket.destroy()
+      resolve(true)
+    })
+    socket.once('error', () => resolve(false))
+  })
+}
+
+interface Run {
+  child: ChildProcess
+  output: () => string
+  exited: Promise<number | null>
+}
+
+function runUp(args: string[], env: NodeJS.ProcessEnv): Run {
+  const child = spawn(process.execPath, [BIN, 'up', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  let output = ''
+  child.stdout?.on('data', (chunk) => {
+    output += chunk
+  })
+  child.stderr?.on('data', (chunk) => {
+    output += chunk
+  })
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+  return { child, output: () => output, exited }
+}
+
+async function until(run: Run, text: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!run.output().includes(text)) {
+    if (run.child.exitCode !== null) assert.fail(`traffic up exited early:\n${run.output()}`)
+    if (Date.now() > deadline) assert.fail(`no "${text}" within ${timeoutMs / 1000} s:\n${run.output()}`)
+    await new Promise((resolve) => setTimeout(resolve, 250))
+  }
+}
+
+let dir: string
+let env: NodeJS.ProcessEnv
+const topic = `test-up-${randomUUID()}`
+
+before(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'traffic-up-'))
+  env = {
+    ...process.env,
+    KAFKA_TOPIC: topic,
+    TRAFFIC_DATASET: path.join(dir, 'dataset', 'futuristic_city_traffic.csv'),
+    TRAFFIC_BATCHES: path.join(dir, 'batched_data_traffic'),
+    TRAFFIC_MODELS: path.join(dir, 'spark_models_traffic'),
+    API_PORT: String(await freePort()),
+    UI_PORT: String(await freePort()),
+  }
+})
+
+after(async () => {
+  const config = loadConfig({}, env)
+  await resetTopic(config.kafka, CONSUME_DEFAULTS.groupId)
+  await rm(stateFile(config.engines.stateDir, topic), { force: true })
+  await rm(path.join(config.engines.stateDir, 'rejects', `${topic}.rejects.csv`), { force: true })
+  await rm(dir, { recursive: true, force: true })
+})
+
+test('traffic up runs every stage, serves the API and the UI, and Ctrl+C stops it all', async () => {
+  const run = runUp(['--rows', String(ROWS), '--trees', '5', '--depth', '5'], env)
+  await until(run, 'Ready. Ctrl+C stops everything.', 600_000)
+
+  const config = loadConfig({}, env)
+  assert.equal(await topicMessageCount(config.kafka), ROWS)
+  const batches = await listBatchFiles(config.paths.batches, topic)
+  assert.equal(
+    batches.reduce((sum, b) => sum + Number(b.last - b.first + 1n), 0),
+    ROWS,
+  )
+  for (const model of ['traffic_density_model', 'peak_hour_model', 'energy_consumption_model']) {
+    assert.ok(existsSync(path.join(config.paths.models, model, 'metadata')), `${model} saved`)
+    assert.ok((await readdir(path.join(config.paths.models, model, 'stages'))).length >= 2)
+  }
+  const report = JSON.parse(await readFile(path.join(config.paths.models, 'report.json'), 'utf8'))
+  assert.equal(report.batches.rows, ROWS)
+
+  const api = `http://127.0.0.1:${env.API_PORT}`
+  const root = await (await fetch(`${api}/`)).json()
+  assert.deepEqual(root.models_status, {
+    traffic_density_model_loaded: true,
+    peak_hour_model_loaded: true,
+    energy_consumption_model_loaded: true,
+  })
+  const post = async (endpoint: string, body: unknown) => {
+    const response = await fetch(`${api}/${endpoint}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    })
+    assert.equal(response.status, 200)
+    return response.json()
+  }
+  const density = await post('predict_traffic_density', SEED_EXAMPLES.traffic_density)
+  assert.equal(typeof density.predicted_traffic_density, 'number')
+  const peak = await post('predict_is_peak_hour', SEED_EXAMPLES.is_peak_hour)
+  assert.ok([0, 1].includes(peak.predicted_is_peak_hour))
+  assert.equal(peak.label, peak.predicted_is_peak_hour === 1 ? 'Peak Hour' : 'Not Peak Hour')
+  const energy = await post('predict_energy_consumption', SEED_EXAMPLES.energy_consumption)
+  assert.ok(energy.predicted_energy_consumption > 0)
+
+  const page = await fetch(`http://127.0.0.1:${env.UI_PORT}/`)
+  assert.equal(page.status, 200)
+  assert.match(await page.text(), /<div id="root">/)
+
+  run.child.kill('SIGINT')
+  assert.equal(await run.exited, 0, run.output())
+  assert.equal(await portOpen(Number(env.API_PORT)), false, 'API stopped')
+  assert.equal(await portOpen(Number(env.UI_PORT)), false, 'UI stopped')
+})
+
+test('a second run skips every data stage that is already done', async () => {
+  const run = runUp(['--rows', String(ROWS), '--no-serve'], env)
+  assert.equal(await run.exited, 0, run.output())
+  for (const stage of ['dataset', 'produce', 'consume', 'train']) {
+    assert.match(run.output(), new RegExp(`✔ ${stage}: skipped`), `${stage} skipped`)
+  }
+})
