@@ -123,7 +123,8 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.e
   const uiPort = integer('UI_PORT (--port)', overrides.uiPort ?? env.UI_PORT, DEFAULTS.uiPort)
   const api = {
     host: overrides.apiHost ?? env.API_HOST ?? DEFAULTS.apiHost,
-    port: integer('API_PORT (--port)', overrides.apiPort ?? env.API_PORT, DEFAULTS.apiPort),
+    // 0 asks the system for a free port (tests, several servers side by side).
+    port: integer('API_PORT (--port)', overrides.apiPort ?? env.API_PORT, DEFAULTS.apiPort, 0),
     corsOrigins: (env.API_CORS_ORIGINS ?? `http://127.0.0.1:${uiPort},http://localhost:${uiPort}`)
       .split(',')
       .map((origin) => origin.trim())
