@@ -1,14 +1,15 @@
 // The training input: every final batch file of the consumer (`urban_traffic_batch_*.csv`), checked here
 // before Spark sees it (present, readable, the contract's header), then read by Spark with the explicit
-// schema in FAILFAST mode and cached for the many passes training makes.
+// schema in FAILFAST mode and cached on the server for the many passes training makes.
 import { open, readdir } from 'node:fs/promises'
 import path from 'node:path'
 import { isTrafficError, TrafficError } from '../errors.ts'
 import { COLUMN_NAMES } from '../schema/columns.ts'
 import { checkCsvHeader } from '../schema/csv.ts'
 import { quoteIdentifier } from '../spark/expressions.ts'
-import { type DataFrame, newUid, type SparkSession } from '../spark/index.ts'
+import type { Row, SparkSession } from '../spark/index.ts'
 import { BATCH_SCHEMA } from './batch-schema.ts'
+import type { CachedTable, ServerState } from './server-state.ts'
 
 const BATCH_FILE = /^urban_traffic_batch_.*\.csv$/
 /** Fewer rows than this cannot give three parts with a meaningful held-out set each. */
@@ -69,56 +70,53 @@ export async function findBatchFiles(dir: string): Promise<string[]> {
 }
 
 export interface LoadedBatches {
-  /** Name of the temp view over the cached rows (for Spark SQL); uncache them with `release()`. */
-  view: string
-  data: DataFrame
+  table: CachedTable
   rows: number
-  release(): Promise<void>
 }
 
 /** Rows with an empty field: Spark reads them as nulls, which no stage accepts. */
 const INCOMPLETE = COLUMN_NAMES.map((name) => `${quoteIdentifier(name)} IS NULL`).join(' OR ')
 
 /**
- * Reads and caches the batch files. Malformed rows fail here (FAILFAST) rather than in the middle of a fit;
- * rows with empty fields and too small data sets too.
+ * Reads the batch files into the server's cache. Malformed rows fail here (FAILFAST) rather than in the
+ * middle of a fit; so do rows with empty fields and too small data sets.
  */
-export async function loadBatches(spark: SparkSession, files: string[]): Promise<LoadedBatches> {
-  const view = newUid('traffic_batches')
+export async function loadBatches(
+  spark: SparkSession,
+  state: ServerState,
+  files: string[],
+): Promise<LoadedBatches> {
   const read = spark.readCsv(files, { schema: [...BATCH_SCHEMA], options: { mode: 'FAILFAST' } })
-  await read.createOrReplaceTempView(view)
-  const release = async () => {
-    await spark.sql(`UNCACHE TABLE IF EXISTS ${view}`).collect()
-  }
+  let table: CachedTable
+  let summary: Row | undefined
   try {
-    await spark.sql(`CACHE TABLE ${view}`).collect()
-    const [summary] = await spark
-      .sql(`SELECT count(*) AS rows, count_if(${INCOMPLETE}) AS incomplete FROM ${view}`)
+    table = await state.cache(read, 'traffic_batches')
+    ;[summary] = await spark
+      .sql(`SELECT count(*) AS rows, count_if(${INCOMPLETE}) AS incomplete FROM ${table.view}`)
       .collect()
-    const rows = Number(summary?.rows ?? 0)
-    const incomplete = Number(summary?.incomplete ?? 0)
-    if (incomplete > 0) {
-      throw new TrafficError(
-        'INVALID_INPUT',
-        `${incomplete} of ${rows} rows in the batch files have empty fields; every column is required`,
-      )
-    }
-    if (rows < MIN_ROWS) {
-      throw new TrafficError(
-        'NOT_ENOUGH_DATA',
-        `The batch files hold ${rows} rows; training needs at least ${MIN_ROWS}`,
-        { hint: CONSUME_HINT },
-      )
-    }
-    return { view, data: spark.table(view), rows, release }
   } catch (error) {
-    await release().catch(() => undefined)
-    if (isTrafficError(error, 'SPARK_ERROR')) {
-      throw new TrafficError('INVALID_INPUT', `Spark could not read the batch files: ${error.message}`, {
-        hint: 'every row needs the 11 columns of the contract with values of the right type',
-        cause: error,
-      })
-    }
-    throw error
+    if (!isTrafficError(error, 'SPARK_ERROR')) throw error
+    throw new TrafficError('INVALID_INPUT', `Spark could not read the batch files: ${error.message}`, {
+      hint: 'every row needs the 11 columns of the contract, with values of the right type',
+      cause: error,
+    })
   }
+  const rows = Number(summary?.rows ?? 0)
+  const incomplete = Number(summary?.incomplete ?? 0)
+  if (incomplete > 0) {
+    throw new TrafficError(
+      'INVALID_INPUT',
+      `${incomplete} of ${rows} rows in the batch files have empty fields; every column is required`,
+    )
+  }
+  if (rows < MIN_ROWS) {
+    throw new TrafficError(
+      'NOT_ENOUGH_DATA',
+      `The batch files hold ${rows} rows; training needs at least ${MIN_ROWS}`,
+      {
+        hint: CONSUME_HINT,
+      },
+    )
+  }
+  return { table, rows }
 }

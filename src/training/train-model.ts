@@ -20,6 +20,7 @@ import {
 import { writePipelineModel } from './pipeline-writer.ts'
 import type { Progress } from './progress.ts'
 import type { ModelReport, TrainingParams } from './report.ts'
+import type { ServerState } from './server-state.ts'
 
 export interface TrainContext {
   spark: SparkSession
@@ -29,8 +30,8 @@ export interface TrainContext {
   parityRows: number
   /** Folder the complete result is written into (swapped in place of the models folder at the end). */
   stagingDir: string
-  /** Every model the server caches for this run, so the caller can release them whatever happens. */
-  cached: ModelRef[]
+  /** What the run holds on the server; released by the caller whatever happens. */
+  state: ServerState
 }
 
 async function importancesOf(
@@ -50,15 +51,6 @@ async function importancesOf(
   )
 }
 
-async function release(context: TrainContext, stages: readonly FittedStage[]): Promise<void> {
-  const refs = stages.flatMap((stage) => (stage.ref ? [stage.ref] : []))
-  await context.spark.ml.delete(...refs)
-  for (const ref of refs) {
-    const index = context.cached.indexOf(ref)
-    if (index >= 0) context.cached.splice(index, 1)
-  }
-}
-
 export async function trainModel(
   context: TrainContext,
   model: ModelSpec,
@@ -69,15 +61,17 @@ export async function trainModel(
   const timings: Record<string, number> = {}
   const warnings: string[] = []
 
-  const [train, test] = part.randomSplit([1 - HOLDOUT_FRACTION, HOLDOUT_FRACTION], params.seed) as [
-    DataFrame,
-    DataFrame,
-  ]
-  const [trainRows, testRows] = await progress.step(
-    'count rows',
-    async () => [await train.count(), await test.count()],
+  const [trainSplit, testSplit] = part.randomSplit([1 - HOLDOUT_FRACTION, HOLDOUT_FRACTION], params.seed)
+  const [train, test] = await progress.step(
+    'split and cache',
+    async () => [
+      await context.state.cache(trainSplit as DataFrame, 'train'),
+      await context.state.cache(testSplit as DataFrame, 'held_out'),
+    ],
     timings,
   )
+  const trainRows = await train.data.count()
+  const testRows = await test.data.count()
   if (trainRows === 0 || testRows === 0) {
     throw new TrafficError(
       'NOT_ENOUGH_DATA',
@@ -87,19 +81,19 @@ export async function trainModel(
   progress.line(`${trainRows} training rows, ${testRows} held-out rows`)
 
   const planned = planPipeline(model, params.encoding, params)
-  const stages = await fitPipeline(spark, planned, train, {
+  const stages = await fitPipeline(spark, planned, train.data, {
     step: (label, fit) => progress.step(label, fit, timings),
-    fitted: (ref) => context.cached.push(ref),
+    fitted: (ref) => context.state.holdModel(ref),
     warning: (stage, message) => {
       warnings.push(`${stage}: ${message}`)
       progress.warn(`${stage}: ${message}`)
     },
   })
-  const predictions = applyStages(spark, stages, test)
+  const predictions = applyStages(spark, stages, test.data)
   const metrics = await progress.step('evaluate', () => evaluateModel(spark, model, predictions), timings)
   const importances = await progress.step(
     'feature importances',
-    () => importancesOf(context, model, stages, test),
+    () => importancesOf(context, model, stages, test.data),
     timings,
   )
   const parity = await progress.step(
@@ -115,7 +109,9 @@ export async function trainModel(
     () => writePipelineModel(spark, stages, path.join(context.stagingDir, model.name)),
     timings,
   )
-  await release(context, stages)
+  await context.state.releaseModels(stages.flatMap((stage) => (stage.ref ? [stage.ref] : [])))
+  await context.state.uncache(train)
+  await context.state.uncache(test)
 
   return {
     target: model.target,

@@ -4,7 +4,7 @@
 // end, on failure too.
 import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import type { DataFrame, ModelRef } from '../spark/index.ts'
+import type { DataFrame } from '../spark/index.ts'
 import { SparkSession } from '../spark/index.ts'
 import { computeAnalytics } from './analytics.ts'
 import { findBatchFiles, type LoadedBatches, loadBatches } from './batches.ts'
@@ -18,6 +18,7 @@ import {
   type TrainingParams,
   type TrainingReport,
 } from './report.ts'
+import { ServerState } from './server-state.ts'
 import { type TrainContext, trainModel } from './train-model.ts'
 
 export interface TrainOptions {
@@ -43,25 +44,6 @@ function writeJson(file: string, value: unknown): Promise<void> {
   return writeFile(file, `${JSON.stringify(value, null, 2)}\n`)
 }
 
-/** Best effort: the run's outcome (or its first error) matters more than a failed cleanup. */
-async function releaseServerState(
-  spark: SparkSession,
-  cached: ModelRef[],
-  batches: LoadedBatches | undefined,
-  progress: Progress,
-): Promise<void> {
-  const attempt = async (what: string, work: () => Promise<unknown>) => {
-    try {
-      await work()
-    } catch (error) {
-      progress.warn(`could not ${what}: ${error instanceof Error ? error.message : String(error)}`)
-    }
-  }
-  if (cached.length) await attempt('release cached models', () => spark.ml.delete(...cached))
-  if (batches) await attempt('uncache the batch rows', () => batches.release())
-  await attempt('close the Spark session', () => spark.close())
-}
-
 async function trainAll(
   context: TrainContext,
   batches: LoadedBatches,
@@ -72,10 +54,10 @@ async function trainAll(
   const timings: Record<string, number> = {}
   const analytics = await progress.step(
     'analytics (Spark SQL)',
-    () => computeAnalytics(spark, batches.view, batches.rows),
+    () => computeAnalytics(spark, batches.table.view, batches.rows),
     timings,
   )
-  const parts = batches.data.randomSplit([...SPLIT_WEIGHTS], SPLIT_SEED)
+  const parts = batches.table.data.randomSplit([...SPLIT_WEIGHTS], SPLIT_SEED)
   const models = {} as Record<ModelName, ModelReport>
   for (const model of MODEL_SPECS) {
     models[model.name] = await progress.step(
@@ -105,13 +87,12 @@ export async function train(options: TrainOptions): Promise<TrainingReport> {
   const spark = await progress.step(`connect to Spark at ${options.sparkRemote}`, () =>
     SparkSession.connect(options.sparkRemote),
   )
-  const cached: ModelRef[] = []
-  let batches: LoadedBatches | undefined
+  const state = new ServerState(spark)
   try {
     const readTimings: Record<string, number> = {}
-    batches = await progress.step(
+    const batches = await progress.step(
       'read and cache the batch files',
-      () => loadBatches(spark, files),
+      () => loadBatches(spark, state, files),
       readTimings,
     )
     progress.line(`${batches.rows} rows`)
@@ -123,7 +104,7 @@ export async function train(options: TrainOptions): Promise<TrainingReport> {
         params: options.params,
         parityRows: options.parityRows,
         stagingDir,
-        cached,
+        state,
       }
       const report = await trainAll(context, batches, options, files.length)
       report.timings = {
@@ -140,6 +121,10 @@ export async function train(options: TrainOptions): Promise<TrainingReport> {
       throw error
     }
   } finally {
-    await releaseServerState(spark, cached, batches, progress)
+    // The run's outcome (or its first error) matters more than a failed cleanup: warn and go on.
+    await state.releaseAll((what, error) =>
+      progress.warn(`could not ${what}: ${error instanceof Error ? error.message : String(error)}`),
+    )
+    await spark.close().catch(() => undefined)
   }
 }
