@@ -117,7 +117,10 @@ function hourDeviations(): number[][] {
       )
     for (const wave of waves) wave[h] = (wave[h] as number) + shift
   }
-  return waves.map((wave) => deviations(wave.map((x) => 1 + x)))
+  return waves.map((wave) => {
+    const waveMean = mean(wave)
+    return wave.map((x) => x - waveMean)
+  })
 }
 const hourDeviation = hourDeviations()
 
