@@ -143,7 +143,6 @@ export async function consumeToBatchFiles(
         lastActivity = performance.now()
         continue
       }
-      if (event.partitions.length > 0) lastActivity = performance.now()
       for (const { partition, records } of event.partitions) {
         if (!(await append(partition, records))) {
           // A rebalance is under way: wait for it, then the next read reports the new assignment.
@@ -151,6 +150,8 @@ export async function consumeToBatchFiles(
           break
         }
       }
+      // Measured after the work: writing a batch may take longer than the idle timeout on a busy machine.
+      if (event.partitions.length > 0) lastActivity = performance.now()
       stats.seconds = (performance.now() - began) / 1000
       options.onProgress?.(stats)
       if (performance.now() - lastActivity >= options.idleTimeoutMs && (await flushAll())) {

@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict'
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { after, before, describe, it } from 'node:test'
+import {
+  batchFileName,
+  listBatchFiles,
+  parseBatchFileName,
+  pruneNested,
+  removeLeftovers,
+  writeDurably,
+} from '../../src/stream/batch-files.ts'
+
+let dir: string
+before(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'batch-files-'))
+})
+after(() => rm(dir, { recursive: true, force: true }))
+
+async function touch(...names: string[]): Promise<void> {
+  for (const name of names) await writeFile(path.join(dir, name), 'x')
+}
+
+describe('batch file names', () => {
+  it('carry topic, partition and offset range, and parse back (topics may hold dashes and dots)', () => {
+    const name = batchFileName('urban_traffic_stream', 2, 100000n, 199999n)
+    assert.equal(name, 'urban_traffic_batch_urban_traffic_stream-2-100000-199999.csv')
+    assert.deepEqual(parseBatchFileName('urban_traffic_batch_my-topic.v2-0-5-9.csv'), {
+      topic: 'my-topic.v2',
+      partition: 0,
+      first: 5n,
+      last: 9n,
+      name: 'urban_traffic_batch_my-topic.v2-0-5-9.csv',
+    })
+  })
+
+  it('ignore other files, including temporary ones', () => {
+    assert.equal(parseBatchFileName('urban_traffic_batch_t-0-0-9.csv.123abc.tmp'), undefined)
+    assert.equal(parseBatchFileName('notes.csv'), undefined)
+  })
+})
+
+describe('batch folder', () => {
+  it('lists one topic by partition and offset, and a missing folder as empty', async () => {
+    await touch(
+      batchFileName('a', 1, 0n, 9n),
+      batchFileName('a', 0, 10n, 19n),
+      batchFileName('a', 0, 0n, 9n),
+      batchFileName('b', 0, 0n, 9n),
+    )
+    const files = await listBatchFiles(dir, 'a')
+    assert.deepEqual(
+      files.map((f) => [f.partition, f.first, f.last]),
+      [
+        [0, 0n, 9n],
+        [0, 10n, 19n],
+        [1, 0n, 9n],
+      ],
+    )
+    assert.equal((await listBatchFiles(dir, 'a', 1)).length, 1)
+    assert.deepEqual(await listBatchFiles(path.join(dir, 'missing'), 'a'), [])
+  })
+
+  it('removes the temporary files of one partition only', async () => {
+    await touch(`${batchFileName('c', 0, 0n, 9n)}.111aaa.tmp`, `${batchFileName('c', 1, 0n, 9n)}.222bbb.tmp`)
+    assert.equal(await removeLeftovers(dir, 'c', 0), 1)
+    const left = (await readdir(dir)).filter((n) => n.endsWith('.tmp'))
+    assert.deepEqual(left, [`${batchFileName('c', 1, 0n, 9n)}.222bbb.tmp`])
+  })
+
+  it('prunes a file whose range lies inside another (a partial batch written by a member that lost the partition)', async () => {
+    await touch(
+      batchFileName('d', 0, 0n, 99n),
+      batchFileName('d', 0, 0n, 41n),
+      batchFileName('d', 0, 100n, 199n),
+    )
+    const kept = await pruneNested(dir, await listBatchFiles(dir, 'd'))
+    assert.deepEqual(
+      kept.map((f) => f.name),
+      [batchFileName('d', 0, 0n, 99n), batchFileName('d', 0, 100n, 199n)],
+    )
+    assert.equal((await listBatchFiles(dir, 'd')).length, 2)
+  })
+
+  it('refuses ranges that overlap without one containing the other', async () => {
+    await touch(batchFileName('e', 0, 0n, 99n), batchFileName('e', 0, 50n, 149n))
+    await assert.rejects(pruneNested(dir, await listBatchFiles(dir, 'e')), /overlap/)
+  })
+
+  it('writes a file durably: whole content under the final name, no temporary file left', async () => {
+    const name = batchFileName('f', 0, 0n, 1n)
+    await writeDurably(dir, name, 'header\nrow\n', 'tag1')
+    assert.equal(await readFile(path.join(dir, name), 'utf8'), 'header\nrow\n')
+    assert.deepEqual(
+      (await readdir(dir)).filter((n) => n.startsWith('urban_traffic_batch_f')),
+      [name],
+    )
+  })
+})

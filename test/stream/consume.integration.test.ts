@@ -1,0 +1,242 @@
+// topic → batch files on the real broker: round trip, dead letters, and two members of one group.
+import assert from 'node:assert/strict'
+import { readdir } from 'node:fs/promises'
+import { after, describe, it } from 'node:test'
+import { Admin } from '@platformatic/kafka'
+import { type ConsumeOptions, consumeToBatchFiles } from '../../src/stream/consume.ts'
+import { DEAD_LETTER_HEADERS } from '../../src/stream/output-dead-letters.ts'
+import { produceCsvToTopic } from '../../src/stream/produce.ts'
+import {
+  type BatchContent,
+  cleanUp,
+  clients,
+  committedOffsets,
+  config,
+  csvLines,
+  generateCsv,
+  readBatches,
+  readTopic,
+  sendRaw,
+  tempDir,
+  unique,
+} from './helpers.ts'
+
+const topics: string[] = []
+const groups: string[] = []
+const dirs: string[] = []
+after(() => cleanUp({ topics, groups, dirs }))
+
+async function scenario(
+  name: string,
+): Promise<{ topic: string; groupId: string; dir: string; work: string }> {
+  const topic = unique(name)
+  const groupId = unique(`${name}-group`)
+  const work = await tempDir(name)
+  topics.push(topic, `${topic}.dlq`)
+  groups.push(groupId)
+  dirs.push(work)
+  return { topic, groupId, dir: `${work}/batches`, work }
+}
+
+function consumeOptions(
+  s: { topic: string; groupId: string; dir: string },
+  more: Partial<ConsumeOptions> = {},
+) {
+  return {
+    topic: s.topic,
+    deadLetterTopic: `${s.topic}.dlq`,
+    groupId: s.groupId,
+    dir: s.dir,
+    batchSize: 100_000,
+    idleTimeoutMs: 2_000,
+    follow: false,
+    partitions: 1,
+    ...more,
+  }
+}
+
+/** Per partition, the files must tile the offsets 0…end-1: no gap, no overlap. */
+async function rewindGroup(groupId: string, topic: string, offset: bigint): Promise<void> {
+  const admin = new Admin({ clientId: 'test-rewind', bootstrapBrokers: config.kafka.brokers })
+  try {
+    await admin.alterConsumerGroupOffsets({
+      groupId,
+      topics: [{ name: topic, partitionOffsets: [{ partition: 0, offset }] }],
+    })
+  } finally {
+    await admin.close()
+  }
+}
+
+function assertTiles(batches: BatchContent[], ends: Map<number, bigint>): void {
+  for (const [partition, end] of ends) {
+    let expected = 0n
+    for (const batch of batches.filter((b) => b.partition === partition)) {
+      assert.equal(
+        batch.first,
+        expected,
+        `partition ${partition}: a file starts at ${batch.first}, not ${expected}`,
+      )
+      expected = batch.last + 1n
+    }
+    assert.equal(expected, end, `partition ${partition}: files end at ${expected}, the topic at ${end}`)
+  }
+}
+
+describe('consume: topic → batch files', () => {
+  it('round trip: N generated rows land in the batch files exactly once, in batches of the right size', async () => {
+    const s = await scenario('roundtrip')
+    const csv = await generateCsv(s.work, 250_000, 11)
+    const produced = await produceCsvToTopic(clients, {
+      file: csv,
+      topic: s.topic,
+      partitions: 1,
+      rejectsFile: `${s.work}/r`,
+    })
+    assert.equal(produced.sent, 250_000)
+
+    const written: number[] = []
+    const stats = await consumeToBatchFiles(
+      clients,
+      consumeOptions(s, { onBatch: (b) => written.push(b.rows) }),
+    )
+    const batches = await readBatches(s.dir, s.topic)
+    assert.deepEqual(
+      batches.map((b) => b.lines.length),
+      [100_000, 100_000, 50_000],
+    )
+    assert.deepEqual(written, [100_000, 100_000, 50_000])
+    assertTiles(batches, new Map([[0, 250_000n]]))
+    assert.deepEqual(batches.flatMap((b) => b.lines).sort(), await csvLines(csv))
+    assert.equal(stats.rows, 250_000)
+    assert.equal((await committedOffsets(s.groupId, s.topic)).get(0), 250_000n)
+
+    // A second run finds nothing new: the last partial batch was written exactly once.
+    const again = await consumeToBatchFiles(clients, consumeOptions(s, { idleTimeoutMs: 1_000 }))
+    assert.equal(again.rows, 0)
+    assert.equal((await readdir(s.dir)).length, 3)
+  })
+
+  it('resumes from the files when commits were lost (a crash between rename and commit)', async () => {
+    const s = await scenario('lost-commit')
+    const csv = await generateCsv(s.work, 40_000, 13)
+    const rejectsFile = `${s.work}/r`
+    await produceCsvToTopic(clients, { file: csv, topic: s.topic, partitions: 1, rejectsFile, limit: 30_000 })
+    await consumeToBatchFiles(clients, consumeOptions(s, { batchSize: 10_000, idleTimeoutMs: 1_000 }))
+    // Roll the group back as if the commits of the last two files never reached the broker.
+    await rewindGroup(s.groupId, s.topic, 10_000n)
+    await produceCsvToTopic(clients, { file: csv, topic: s.topic, partitions: 1, rejectsFile })
+
+    const resumed = await consumeToBatchFiles(
+      clients,
+      consumeOptions(s, { batchSize: 10_000, idleTimeoutMs: 1_000 }),
+    )
+    assert.equal(resumed.rows, 40_000, 'only the new rows were read')
+    const batches = await readBatches(s.dir, s.topic)
+    assertTiles(batches, new Map([[0, 70_000n]]))
+    assert.equal((await committedOffsets(s.groupId, s.topic)).get(0), 70_000n)
+  })
+
+  it('bad messages go to the dead-letter topic with their reason and source; the good ones around them all land', async () => {
+    const s = await scenario('dlq')
+    await clients.ensureTopic(s.topic, 1)
+    const good = (i: number) =>
+      JSON.stringify({
+        City: 'AquaCity',
+        'Vehicle Type': 'Drone',
+        Weather: 'Clear',
+        'Economic Condition': 'Stable',
+        'Day Of Week': 'Monday',
+        'Hour Of Day': i % 24,
+        Speed: 40 + i,
+        'Is Peak Hour': 0,
+        'Random Event Occurred': 1,
+        'Energy Consumption': 20.5,
+        'Traffic Density': 0.25,
+      })
+    const goodRow = JSON.parse(good(0))
+    const bad: [string | null, RegExp][] = [
+      ['this is not JSON', /not valid JSON/],
+      [null, /empty message/],
+      ['[1,2,3]', /expected a JSON object/],
+      ['"just a string"', /expected a JSON object/],
+      [JSON.stringify({ ...goodRow, Speed: undefined }), /Speed is missing/],
+      [
+        JSON.stringify({ ...goodRow, 'Hour Of Day': '7' }),
+        /Hour Of Day must be an integer 0–23 \(got a string/,
+      ],
+      [JSON.stringify({ ...goodRow, 'Hour Of Day': 24 }), /Hour Of Day must be an integer 0–23 \(got 24\)/],
+      [JSON.stringify({ ...goodRow, 'Is Peak Hour': 2 }), /Is Peak Hour must be 0 or 1/],
+      [
+        JSON.stringify({ ...goodRow, 'Traffic Density': -0.1 }),
+        /Traffic Density must be a finite number ≥ 0/,
+      ],
+      [JSON.stringify({ ...goodRow, City: 'Atlantis' }), /City must be one of/],
+    ]
+    // good, bad, good, bad, …, good: every bad message sits between two good ones.
+    const values: { partition: number; value: string | null }[] = [{ partition: 0, value: good(0) }]
+    bad.forEach(([value], i) => {
+      values.push({ partition: 0, value }, { partition: 0, value: good(i + 1) })
+    })
+    await sendRaw(s.topic, values)
+
+    const stats = await consumeToBatchFiles(clients, consumeOptions(s))
+    assert.equal(stats.deadLetters, bad.length)
+    assert.equal(stats.rows, bad.length + 1)
+    const [batch] = await readBatches(s.dir, s.topic)
+    assert.equal(batch?.lines.length, bad.length + 1)
+    assert.deepEqual([batch?.first, batch?.last], [0n, BigInt(values.length - 1)])
+
+    const letters = await readTopic(`${s.topic}.dlq`)
+    assert.equal(letters.length, bad.length)
+    letters.forEach((letter, i) => {
+      const [value, reason] = bad[i] as [string | null, RegExp]
+      assert.equal(letter.value?.toString() ?? null, value === null ? null : value)
+      assert.match(letter.headers.get(DEAD_LETTER_HEADERS.reason) ?? '', reason)
+      assert.equal(letter.headers.get(DEAD_LETTER_HEADERS.topic), s.topic)
+      assert.equal(letter.headers.get(DEAD_LETTER_HEADERS.partition), '0')
+      assert.equal(letter.headers.get(DEAD_LETTER_HEADERS.offset), String(2 * i + 1))
+    })
+  })
+
+  it('two consumers in one group over a 3-partition topic write every offset exactly once between them', async () => {
+    const s = await scenario('group')
+    const csv = await generateCsv(s.work, 120_000, 12)
+    await clients.ensureTopic(s.topic, 3)
+    const byMember: number[][] = [[], []]
+    const options = (member: number) =>
+      consumeOptions(s, {
+        batchSize: 4_000,
+        idleTimeoutMs: 3_000,
+        partitions: 3,
+        onBatch: (b) => byMember[member]?.push(b.partition),
+      })
+    // Rows arrive over ~4 s, and the second member joins while they flow: a rebalance mid-run.
+    const first = consumeToBatchFiles(clients, options(0))
+    const produced = produceCsvToTopic(clients, {
+      file: csv,
+      topic: s.topic,
+      partitions: 3,
+      rejectsFile: `${s.work}/r`,
+      rate: 30_000,
+    })
+    await new Promise((resolve) => setTimeout(resolve, 1_500))
+    const second = consumeToBatchFiles(clients, options(1))
+    const [a, b] = await Promise.all([first, second, produced])
+
+    const offsets = new Map<number, bigint>()
+    for (const message of await readTopic(s.topic)) {
+      offsets.set(message.partition, (offsets.get(message.partition) ?? 0n) + 1n)
+    }
+    assert.equal(offsets.size, 3)
+    const batches = await readBatches(s.dir, s.topic)
+    assertTiles(batches, offsets)
+    for (const batch of batches) assert.equal(BigInt(batch.lines.length), batch.last - batch.first + 1n)
+    assert.deepEqual(batches.flatMap((batch) => batch.lines).sort(), await csvLines(csv))
+    assert.ok(a.rows > 0 && b.rows > 0, `both members wrote batches (${a.rows} and ${b.rows} rows)`)
+    assert.equal(a.rows + b.rows, 120_000)
+    assert.ok((await readdir(s.dir)).every((name) => !name.endsWith('.tmp')))
+    const committed = await committedOffsets(s.groupId, s.topic)
+    for (const [partition, end] of offsets) assert.equal(committed.get(partition), end)
+  })
+})

@@ -1,0 +1,146 @@
+// Shared by the stream integration tests: unique names, generated CSV files, and independent ways to look at what
+// landed (the client library's own consumer for topics, plain file reads for batch folders).
+import { randomUUID } from 'node:crypto'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { Admin, Consumer, ListOffsetTimestamps, Producer } from '@platformatic/kafka'
+import { loadConfig } from '../../src/config.ts'
+import { writeSyntheticCsv } from '../../src/dataset/write-synthetic.ts'
+import { CSV_HEADER, encodeCsvLine } from '../../src/schema/csv.ts'
+import { decodeJsonMessage } from '../../src/schema/json.ts'
+import { listBatchFiles } from '../../src/stream/batch-files.ts'
+import { kafkaClients } from '../../src/stream/kafka-clients.ts'
+
+export const config = loadConfig()
+export const clients = kafkaClients(config.kafka)
+
+export function unique(name: string): string {
+  return `test-${name}-${randomUUID().slice(0, 8)}`
+}
+
+export async function tempDir(name: string): Promise<string> {
+  return mkdtemp(path.join(tmpdir(), `${name}-`))
+}
+
+export async function generateCsv(dir: string, rows: number, seed: number): Promise<string> {
+  const out = path.join(dir, `generated-${rows}-${seed}.csv`)
+  await writeSyntheticCsv({ rows, seed, out })
+  return out
+}
+
+/** The data lines of a CSV file (header dropped), sorted: a multiset to compare. */
+export async function csvLines(file: string): Promise<string[]> {
+  const lines = (await readFile(file, 'utf8')).split('\n').slice(1)
+  return lines.filter((line) => line !== '').sort()
+}
+
+export interface BatchContent {
+  partition: number
+  first: bigint
+  last: bigint
+  lines: string[]
+}
+
+/** Every final batch file of a topic with its data lines, after checking each starts with the header. */
+export async function readBatches(dir: string, topic: string): Promise<BatchContent[]> {
+  const files = await listBatchFiles(dir, topic)
+  return Promise.all(
+    files.map(async (file) => {
+      const [header, ...lines] = (await readFile(path.join(dir, file.name), 'utf8')).split('\n')
+      if (header !== CSV_HEADER) throw new Error(`${file.name} does not start with the header`)
+      return { ...file, lines: lines.filter((line) => line !== '') }
+    }),
+  )
+}
+
+export interface TopicMessage {
+  partition: number
+  offset: bigint
+  value: Buffer | undefined
+  headers: Map<string, string>
+}
+
+/** Everything on a topic up to its current end, read with the client library's own consumer. */
+export async function readTopic(topic: string): Promise<TopicMessage[]> {
+  const consumer = new Consumer({
+    clientId: 'test-reader',
+    bootstrapBrokers: config.kafka.brokers,
+    groupId: unique('reader'),
+  })
+  try {
+    const ends = (
+      await consumer.listOffsets({ topics: [topic], timestamp: ListOffsetTimestamps.LATEST })
+    ).get(topic)
+    const total = (ends ?? []).reduce((sum, end) => sum + Number(end), 0)
+    const messages: TopicMessage[] = []
+    if (total === 0) return messages
+    const stream = await consumer.consume({ topics: [topic], mode: 'earliest', autocommit: false })
+    for await (const message of stream) {
+      const headers = new Map([...message.headers].map(([k, v]) => [k.toString(), v.toString()]))
+      messages.push({ partition: message.partition, offset: message.offset, value: message.value, headers })
+      if (messages.length >= total) break
+    }
+    await stream.close()
+    return messages
+  } finally {
+    await consumer.close(true)
+  }
+}
+
+/** A topic's JSON rows as CSV lines, sorted (fails on a message that is not a valid row). */
+export function rowsAsCsvLines(messages: TopicMessage[]): string[] {
+  return messages
+    .map((message) => {
+      const decoded = decodeJsonMessage(message.value ?? '')
+      if (!decoded.ok) throw new Error(`offset ${message.offset} is not a valid row`)
+      return encodeCsvLine(decoded.value)
+    })
+    .sort()
+}
+
+/** Sends raw values (null: a message without value) to given partitions, as a plain producer would. */
+export async function sendRaw(
+  topic: string,
+  values: { partition: number; value: string | null }[],
+): Promise<void> {
+  const producer = new Producer({ clientId: 'test-raw', bootstrapBrokers: config.kafka.brokers })
+  try {
+    await producer.send({
+      messages: values.map(({ partition, value }) => ({
+        topic,
+        partition,
+        value: value === null ? undefined : Buffer.from(value),
+      })),
+    })
+  } finally {
+    await producer.close()
+  }
+}
+
+export async function cleanUp(options: {
+  topics?: string[]
+  groups?: string[]
+  dirs?: string[]
+}): Promise<void> {
+  const admin = new Admin({ clientId: 'test-cleanup', bootstrapBrokers: config.kafka.brokers })
+  try {
+    if (options.groups?.length) await admin.deleteGroups({ groups: options.groups }).catch(() => undefined)
+    if (options.topics?.length) await admin.deleteTopics({ topics: options.topics }).catch(() => undefined)
+  } finally {
+    await admin.close()
+  }
+  for (const dir of options.dirs ?? []) await rm(dir, { recursive: true, force: true })
+}
+
+/** The group's committed offset per partition of a topic. */
+export async function committedOffsets(groupId: string, topic: string): Promise<Map<number, bigint>> {
+  const admin = new Admin({ clientId: 'test-offsets', bootstrapBrokers: config.kafka.brokers })
+  try {
+    const [group] = await admin.listConsumerGroupOffsets({ groups: [groupId] })
+    const partitions = group?.topics.find((t) => t.name === topic)?.partitions ?? []
+    return new Map(partitions.map((p) => [p.partitionIndex, p.committedOffset]))
+  } finally {
+    await admin.close()
+  }
+}

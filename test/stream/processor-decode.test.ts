@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { decodeToCsvLine } from '../../src/stream/processor-decode.ts'
+
+const GOOD = {
+  City: 'AquaCity',
+  'Vehicle Type': 'Flying Car',
+  Weather: 'Solar Flare',
+  'Economic Condition': 'Recession',
+  'Day Of Week': 'Wednesday',
+  'Hour Of Day': 2,
+  Speed: 118.8,
+  'Is Peak Hour': 0,
+  'Random Event Occurred': 0,
+  'Energy Consumption': 143.5682,
+  'Traffic Density': 0.3208,
+}
+
+function reason(value: string | null): string {
+  const decoded = decodeToCsvLine(value === null ? null : Buffer.from(value))
+  assert.equal(decoded.ok, false)
+  return decoded.ok ? '' : decoded.reason
+}
+
+describe('decode processor', () => {
+  it('turns a JSON message into the CSV line of the data set (canonical order, 4 decimals)', () => {
+    const shuffled = Object.fromEntries(Object.entries(GOOD).reverse())
+    assert.deepEqual(decodeToCsvLine(Buffer.from(JSON.stringify({ ...shuffled, extra: 1 }))), {
+      ok: true,
+      line: 'AquaCity,Flying Car,Solar Flare,Recession,Wednesday,2,118.8000,0,0,143.5682,0.3208',
+    })
+  })
+
+  it('says why a message cannot be a row', () => {
+    assert.match(reason(null), /empty/)
+    assert.match(reason(''), /empty/)
+    assert.match(reason('not json'), /not valid JSON/)
+    assert.match(reason('[1,2]'), /expected a JSON object/)
+    const { Speed: _, ...missing } = GOOD
+    assert.match(reason(JSON.stringify(missing)), /Speed is missing/)
+    assert.match(reason(JSON.stringify({ ...GOOD, Speed: 'fast' })), /Speed must be a finite number/)
+    assert.match(
+      reason(JSON.stringify({ ...GOOD, 'Hour Of Day': 24 })),
+      /Hour Of Day must be an integer 0–23/,
+    )
+    assert.match(reason(JSON.stringify({ ...GOOD, City: 'Atlantis' })), /City must be one of/)
+  })
+})
