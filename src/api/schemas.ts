@@ -174,6 +174,8 @@ export const ModelCard = Type.Object({
   saved_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   loaded_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   stages: Type.Array(Type.String(), { description: 'Spark stage classes, in order' }),
+  trees: Type.Integer({ description: 'Trees in the model (0 when not loaded)' }),
+  nodes: Type.Integer({ description: 'Tree nodes in all (0 when not loaded)' }),
 })
 export const ModelsResponse = Type.Object({
   models: Type.Array(ModelCard),

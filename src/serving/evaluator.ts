@@ -27,6 +27,8 @@ export interface Prediction {
 export interface ModelEvaluator {
   readonly task: Predictor['task']
   readonly numClasses: number
+  readonly trees: number
+  readonly nodes: number
   /** Evaluates one record, keyed by column name. Throws a TrafficError('INVALID_INPUT') on a value the model rejects. */
   predict(record: Readonly<Record<string, unknown>>): Prediction
 }
@@ -51,6 +53,8 @@ export function compileEvaluator(model: PipelineModel, inputs: readonly InputCol
   return {
     task: predictor.task,
     numClasses: predictor.numClasses,
+    trees: predictor.trees,
+    nodes: predictor.nodes,
     predict(record) {
       for (let i = 0; i < names.length; i++)
         row[inputSlots[i] as number] = record[names[i] as string] as Value

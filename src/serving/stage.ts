@@ -60,6 +60,9 @@ export interface Predictor extends Stage {
   readonly predictionCol: string
   /** Set for classifiers. */
   readonly probabilityCol: string | undefined
+  /** Size of the model: trees and nodes in all. */
+  readonly trees: number
+  readonly nodes: number
 }
 
 export function isPredictor(stage: Stage): stage is Predictor {

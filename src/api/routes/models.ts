@@ -28,6 +28,8 @@ export async function modelsRoutes(app: FastifyInstance): Promise<void> {
           saved_at: model?.savedAt?.toISOString() ?? null,
           loaded_at: model?.loadedAt.toISOString() ?? null,
           stages: model?.stages ?? [],
+          trees: model?.evaluator.trees ?? 0,
+          nodes: model?.evaluator.nodes ?? 0,
         }
       })
       return { models: cards, report }

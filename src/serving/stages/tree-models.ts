@@ -41,6 +41,8 @@ export function createTreeModel(params: TreeModelParams): Predictor {
     numClasses: forest.numClasses,
     predictionCol: params.predictionCol,
     probabilityCol: task === 'classification' ? params.probabilityCol : undefined,
+    trees: forest.numTrees,
+    nodes: forest.values.length,
     bind(layout: RowLayout): Step[] {
       const features = inputColumn(layout, stage, params.featuresCol, ['vector'])
       if (features.size !== params.numFeatures || forest.featuresRead > features.size) {

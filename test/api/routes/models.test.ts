@@ -47,6 +47,7 @@ test('model cards describe the Spark models and carry report.json; analytics.jso
       assert.match(card.uid ?? '', /\w+_[0-9a-f]{12}$/)
       assert.match(card.spark_version ?? '', /^\d+\.\d+\.\d+/)
       assert.ok(card.stages.length >= 2)
+      assert.ok(card.trees >= 1 && card.nodes >= card.trees, `${card.trees} trees, ${card.nodes} nodes`)
       assert.match(card.stages.at(-1) ?? '', /^org\.apache\.spark\.ml\.(regression|classification)\./)
       assert.equal(card.features.length, 10)
       assert.ok(!card.features.includes(card.target))
