@@ -25,7 +25,8 @@ export interface TreeModelParams {
   className: TreeModelClass
   uid: string
   forest: CompiledForest
-  numFeatures: number
+  /** Feature vector length at training, when the writer recorded it (Spark's tree writers do). */
+  numFeatures: number | undefined
   featuresCol: string
   predictionCol: string
   probabilityCol: string
@@ -45,10 +46,11 @@ export function createTreeModel(params: TreeModelParams): Predictor {
     nodes: forest.values.length,
     bind(layout: RowLayout): Step[] {
       const features = inputColumn(layout, stage, params.featuresCol, ['vector'])
-      if (features.size !== params.numFeatures || forest.featuresRead > features.size) {
+      const expected = params.numFeatures ?? features.size
+      if (features.size !== expected || forest.featuresRead > features.size) {
         throw new TrafficError(
           'MODEL_UNSUPPORTED',
-          `${params.className} ${params.uid} was trained on ${params.numFeatures} features, the pipeline gives ${features.size}`,
+          `${params.className} ${params.uid} was trained on ${params.numFeatures ?? `≥ ${forest.featuresRead}`} features, the pipeline gives ${features.size}`,
         )
       }
       const inSlot = features.slot
@@ -124,7 +126,7 @@ export async function loadTreeModel(dir: string, metadata: StageMetadata): Promi
     className,
     uid: metadata.uid,
     forest,
-    numFeatures: Number(metadata.numFeatures),
+    numFeatures: metadata.numFeatures === undefined ? undefined : Number(metadata.numFeatures),
     featuresCol: param<string>(metadata, 'featuresCol') ?? 'features',
     predictionCol: param<string>(metadata, 'predictionCol') ?? 'prediction',
     probabilityCol: param<string>(metadata, 'probabilityCol') ?? 'probability',

@@ -82,3 +82,25 @@ test('a regression tree predicts its leaf and declares no probability column', (
       /trained on 2 features, the pipeline gives 3/.test(error.message),
   )
 })
+
+test('without a recorded numFeatures, a vector too short for the splits is still refused', () => {
+  const stage = createTreeModel({
+    className: 'org.apache.spark.ml.regression.RandomForestRegressionModel',
+    uid: 'rfr_old',
+    forest: compileForest([nodes({ feature: 3, threshold: 0, left: { leaf: 1 }, right: { leaf: 2 } })], {
+      numClasses: 0,
+      normaliseLeafStats: true,
+    }),
+    numFeatures: undefined,
+    featuresCol: 'features',
+    predictionCol: 'prediction',
+    probabilityCol: 'probability',
+  })
+  assert.equal(run(stage, [0, 0, 0, 1]).get('prediction'), 2)
+  assert.throws(
+    () => run(stage, [0, 0]),
+    (error) =>
+      isTrafficError(error, 'MODEL_UNSUPPORTED') &&
+      /trained on ≥ 4 features, the pipeline gives 2/.test(error.message),
+  )
+})
