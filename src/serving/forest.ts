@@ -126,10 +126,12 @@ function leafWeights(stats: readonly number[], options: CompileOptions): number[
 export function findLeaf(forest: CompiledForest, root: number, x: Float64Array): number {
   const { links, values, categories } = forest
   let n = root
-  let kind = links[2 * n] as number
-  while (kind !== LEAF) {
+  for (;;) {
+    const kind = links[2 * n] as number
     if (kind >= 0) {
       n = (x[kind] as number) <= (values[n] as number) ? n + 1 : (links[2 * n + 1] as number)
+    } else if (kind === LEAF) {
+      return n
     } else {
       const value = x[-2 - kind] as number
       const table = values[n] as number
@@ -141,9 +143,7 @@ export function findLeaf(forest: CompiledForest, root: number, x: Float64Array):
         categories[table + 1 + category] === 1
       n = goesLeft ? n + 1 : (links[2 * n + 1] as number)
     }
-    kind = links[2 * n] as number
   }
-  return n
 }
 
 /** Regression: the mean of the trees' leaf predictions, summed in tree order as Spark does. */
