@@ -8,6 +8,7 @@ import https from 'node:https'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import { TrafficError } from '../errors.ts'
+import type { UiConfig } from './config.ts'
 
 export interface UiServerOptions {
   host: string
@@ -120,7 +121,7 @@ async function serveFile(distDir: string, request: IncomingMessage, response: Se
 export async function startUiServer(options: UiServerOptions): Promise<UiServer> {
   const apiUrl = new URL(options.apiUrl)
   const distDir = path.resolve(options.distDir)
-  const config = { apiUrl: options.apiUrl }
+  const config: UiConfig = { apiUrl: options.apiUrl }
 
   const server = http.createServer((request, response) => {
     const pathname = (request.url ?? '/').split('?')[0] ?? '/'

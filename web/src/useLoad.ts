@@ -1,4 +1,5 @@
-// Load something once its inputs are ready (e.g. the API is up); keeps the last result while reloading.
+// Load something when it becomes possible (e.g. the API is up), again each time it does; keeps the last result
+// while reloading.
 import { useEffect, useState } from 'react'
 
 export interface Loaded<T> {
@@ -7,9 +8,9 @@ export interface Loaded<T> {
   loading: boolean
 }
 
-export function useLoad<T>(load: () => Promise<T>, ready: boolean, key: unknown = undefined): Loaded<T> {
+export function useLoad<T>(load: () => Promise<T>, ready: boolean): Loaded<T> {
   const [state, setState] = useState<Loaded<T>>({ loading: ready })
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `load` is a fresh closure each render; `key` says when to reload
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `load` is a fresh closure each render; `ready` says when
   useEffect(() => {
     if (!ready) return
     let current = true
@@ -23,6 +24,6 @@ export function useLoad<T>(load: () => Promise<T>, ready: boolean, key: unknown 
     return () => {
       current = false
     }
-  }, [ready, key])
+  }, [ready])
   return state
 }

@@ -1,5 +1,7 @@
 // Calls to the API through the UI server's /api proxy (same origin: no CORS, and the API's address is the
 // server's setting, not the browser's). Every failure becomes an ApiError the pages can explain.
+
+import type { UiConfig } from '../../../src/ui/config.ts'
 import type { RequestBody } from '../form.ts'
 import type { ModelId, ModelView, Predictions } from '../models.ts'
 import type { ErrorResponse, FieldError, ModelsResponse, RootResponse } from './contract.ts'
@@ -20,11 +22,6 @@ export class ApiError extends Error {
   get unreachable(): boolean {
     return this.status === 0 || this.status === 502 || this.status === 504
   }
-}
-
-export interface UiConfig {
-  /** Where the UI server sends /api requests; shown to people, never called directly by the browser. */
-  apiUrl: string
 }
 
 async function request<T>(path: string, init?: RequestInit): Promise<T> {

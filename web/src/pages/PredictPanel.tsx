@@ -97,6 +97,9 @@ export function PredictPanel({ model, status, analytics, onUnreachable }: Predic
       }),
     [outcome, submittedHour, model],
   )
+  const whatIfLabel = `${model.title} for each hour of the day: ${outcome?.whatIf
+    ?.map((value, hour) => `${hour} h ${value.toFixed(model.digits)}`)
+    .join(', ')}`
   const headingId = `${idPrefix}-title`
 
   return (
@@ -162,12 +165,7 @@ export function PredictPanel({ model, status, analytics, onUnreachable }: Predic
                 What if: the same inputs at every hour of the day
                 {model.features.includes('Is Peak Hour') ? ' (Is Peak Hour following the hour)' : ''}
               </figcaption>
-              <Chart
-                option={whatIfOption}
-                height={200}
-                label={`${model.title} for each hour of the day`}
-                testId={`whatif-${model.id}`}
-              />
+              <Chart option={whatIfOption} height={200} label={whatIfLabel} testId={`whatif-${model.id}`} />
             </figure>
           )}
           {outcome?.whatIfError && <p className="error">What-if chart unavailable: {outcome.whatIfError}</p>}
