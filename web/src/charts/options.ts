@@ -96,7 +96,7 @@ interface WhatIfOptions {
 export function whatIfChart({ values, selectedHour, name, digits, yMax }: WhatIfOptions): ChartOption {
   return {
     animation: !reducedMotion(),
-    grid: { left: 8, right: 16, top: 24, bottom: 8, containLabel: true },
+    grid: { left: 8, right: 16, top: 32, bottom: 8, containLabel: true },
     tooltip: { trigger: 'axis', valueFormatter: fixed(digits) },
     xAxis: {
       type: 'category',
@@ -108,6 +108,9 @@ export function whatIfChart({ values, selectedHour, name, digits, yMax }: WhatIf
       type: 'value',
       min: 0,
       max: yMax,
+      name,
+      nameLocation: 'end',
+      nameTextStyle: { color: COLORS.muted, align: 'left' },
       axisLabel: { color: COLORS.muted },
       splitLine: { lineStyle: { color: COLORS.grid } },
     },

@@ -91,7 +91,7 @@ export function PredictPanel({ model, status, analytics, onUnreachable }: Predic
       whatIfChart({
         values: outcome.whatIf,
         selectedHour: submittedHour,
-        name: model.id === 'is_peak_hour' ? 'P(peak hour)' : model.title,
+        name: model.id === 'is_peak_hour' ? 'probability of a peak hour' : model.target,
         digits: model.digits,
         yMax: model.id === 'is_peak_hour' ? 1 : undefined,
       }),
