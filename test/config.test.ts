@@ -42,7 +42,10 @@ test('bad values are rejected with the setting named', () => {
 test('the UI forwards to the API it is told about, else to the configured API address', () => {
   assert.equal(loadConfig({}, {}).ui.apiUrl, 'http://127.0.0.1:5000')
   assert.equal(loadConfig({}, { API_PORT: '5055' }).ui.apiUrl, 'http://127.0.0.1:5055')
-  assert.equal(loadConfig({}, { TRAFFIC_API_URL: 'http://127.0.0.1:7000/' }).ui.apiUrl, 'http://127.0.0.1:7000')
+  assert.equal(
+    loadConfig({}, { TRAFFIC_API_URL: 'http://127.0.0.1:7000/' }).ui.apiUrl,
+    'http://127.0.0.1:7000',
+  )
   assert.equal(loadConfig({ apiUrl: 'http://127.0.0.1:7001', uiHost: '::1' }, {}).ui.host, '::1')
   assert.throws(
     () => loadConfig({ apiUrl: 'ftp://127.0.0.1' }, {}),
