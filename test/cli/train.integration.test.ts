@@ -1,0 +1,166 @@
+// `traffic train` as a user runs it, against the real Spark Connect server: a small successful run, and every
+// way it must refuse to train — clear message, non-zero exit, and the models folder exactly as it was.
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import net from 'node:net'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { after, test } from 'node:test'
+import { createSyntheticSource } from '../../src/dataset/generator.ts'
+import { CSV_HEADER, encodeCsvLine } from '../../src/schema/csv.ts'
+
+const BIN = path.resolve('bin/traffic.js')
+const root = mkdtempSync(path.join(tmpdir(), 'train-cli-'))
+after(() => rmSync(root, { recursive: true, force: true }))
+
+interface Run {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+function traffic(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (chunk) => {
+    stdout += chunk
+  })
+  child.stderr.on('data', (chunk) => {
+    stderr += chunk
+  })
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })))
+}
+
+function csvRows(count: number, seed = 5): string[] {
+  const next = createSyntheticSource(seed)
+  return Array.from({ length: count }, () => encodeCsvLine(next()))
+}
+
+/** A fresh case folder: `batches/` with the given files, and `models/` holding a previous result. */
+function scenario(name: string, files: Record<string, string>): { batches: string; models: string } {
+  const dir = path.join(root, name)
+  const batches = path.join(dir, 'batches')
+  const models = path.join(dir, 'out', 'models')
+  mkdirSync(batches, { recursive: true })
+  mkdirSync(models, { recursive: true })
+  writeFileSync(path.join(models, 'report.json'), 'previous')
+  for (const [file, content] of Object.entries(files)) writeFileSync(path.join(batches, file), content)
+  return { batches, models }
+}
+
+/** The models folder is exactly the previous one and nothing was left next to it. */
+function assertUntouched(models: string): void {
+  assert.deepEqual(readdirSync(path.dirname(models)), ['models'])
+  assert.deepEqual(readdirSync(models), ['report.json'])
+  assert.equal(readFileSync(path.join(models, 'report.json'), 'utf8'), 'previous')
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+const batchFile = (rows: string[]) => `${[CSV_HEADER, ...rows].join('\n')}\n`
+
+test('a small run prints progress per stage, a summary, and replaces the previous models', async () => {
+  const { batches, models } = scenario('ok', {
+    'urban_traffic_batch_0.csv': batchFile(csvRows(1500, 1)),
+    'urban_traffic_batch_1.csv': batchFile(csvRows(1500, 2)),
+  })
+  const run = await traffic([
+    'train',
+    '--batches',
+    batches,
+    '--models',
+    models,
+    '--trees',
+    '3',
+    '--depth',
+    '4',
+  ])
+  assert.equal(run.code, 0, run.stderr)
+  assert.match(run.stdout, /2 batch file\(s\) in /)
+  assert.match(run.stdout, /\[ +[\d.]+ s\] peak_hour_model · fit RandomForestClassifier ✔ [\d.]+ s/)
+  assert.match(run.stdout, /✔ trained on 3000 rows in [\d.]+ s/)
+  assert.match(run.stdout, /traffic_density_model +RMSE [\d.]+ +MAE [\d.]+ +R² -?[\d.]+/)
+  assert.deepEqual(readdirSync(path.dirname(models)), ['models'])
+  const report = JSON.parse(readFileSync(path.join(models, 'report.json'), 'utf8'))
+  assert.deepEqual(report.params, { encoding: 'indexed', numTrees: 3, maxDepth: 4, maxBins: 32, seed: 12345 })
+  for (const name of ['traffic_density_model', 'peak_hour_model', 'energy_consumption_model']) {
+    assert.ok(existsSync(path.join(models, name, 'metadata', '_SUCCESS')))
+  }
+})
+
+test('Spark unreachable: says where it looked and how to start it', async () => {
+  const { batches, models } = scenario('unreachable', {
+    'urban_traffic_batch_0.csv': batchFile(csvRows(200)),
+  })
+  const port = await freePort()
+  const run = await traffic(['train', '--batches', batches, '--models', models], {
+    SPARK_REMOTE: `sc://127.0.0.1:${port}`,
+  })
+  assert.equal(run.code, 1)
+  assert.match(run.stderr, new RegExp(`Spark Connect at 127\\.0\\.0\\.1:${port} is unreachable`))
+  assert.match(run.stderr, /traffic engines start/)
+  assertUntouched(models)
+})
+
+test('no batch files: names the folder and the commands that make them', async () => {
+  const { batches, models } = scenario('none', { 'urban_traffic_batch_0.csv.tmp': 'partial' })
+  const run = await traffic(['train', '--batches', batches, '--models', models])
+  assert.equal(run.code, 1)
+  assert.match(run.stderr, /No batch files \(urban_traffic_batch_\*\.csv\) in .*none/)
+  assert.match(run.stderr, /traffic consume/)
+  assertUntouched(models)
+})
+
+test('fewer than 100 rows: says how many there are', async () => {
+  const { batches, models } = scenario('few', { 'urban_traffic_batch_0.csv': batchFile(csvRows(60)) })
+  const run = await traffic(['train', '--batches', batches, '--models', models])
+  assert.equal(run.code, 1)
+  assert.match(run.stderr, /The batch files hold 60 rows; training needs at least 100/)
+  assertUntouched(models)
+})
+
+test('a file Spark cannot parse (a text where a number belongs) is refused before any model is fitted', async () => {
+  const rows = csvRows(300)
+  rows[150] = (rows[150] as string).replace(/,\d+\.\d{4},/, ',fast,')
+  const { batches, models } = scenario('malformed', { 'urban_traffic_batch_0.csv': batchFile(rows) })
+  const run = await traffic(['train', '--batches', batches, '--models', models])
+  assert.equal(run.code, 1)
+  assert.match(run.stderr, /Spark could not read the batch files: .*[Mm]alformed/)
+  assert.doesNotMatch(run.stdout, /fit StringIndexer/)
+  assertUntouched(models)
+})
+
+test('an unreadable batch file or one with another header is named', async () => {
+  const foreign = scenario('foreign', { 'urban_traffic_batch_0.csv': 'id,value\n1,2\n' })
+  const run = await traffic(['train', '--batches', foreign.batches, '--models', foreign.models])
+  assert.equal(run.code, 1)
+  assert.match(run.stderr, /urban_traffic_batch_0\.csv is not a traffic batch: expected the header/)
+  assertUntouched(foreign.models)
+
+  const unreadable = scenario('unreadable', {})
+  mkdirSync(path.join(unreadable.batches, 'urban_traffic_batch_0.csv'))
+  const second = await traffic(['train', '--batches', unreadable.batches, '--models', unreadable.models])
+  assert.equal(second.code, 1)
+  assert.match(second.stderr, /Cannot read the batch file .*urban_traffic_batch_0\.csv/)
+  assertUntouched(unreadable.models)
+})
+
+test('invalid options are refused with the allowed range', async () => {
+  const run = await traffic(['train', '--trees', '0'])
+  assert.equal(run.code, 1)
+  assert.match(run.stderr, /--trees must be a whole number from 1 to 1000, got "0"/)
+  const encoding = await traffic(['train', '--encoding', 'binary'])
+  assert.match(encoding.stderr, /--encoding must be one of indexed, onehot, got "binary"/)
+})
