@@ -233,6 +233,10 @@ test("the API's field errors show next to the field", async () => {
         const id = await panel.getByLabel(field, { exact: true }).getAttribute('id')
         assert.equal(await panel.locator(`#${id}-error`).textContent(), detail.message)
       }
+      assert.equal(
+        await panel.getByTestId('form-error').textContent(),
+        'The API did not accept the marked fields.',
+      )
       await screenshot(panel, 'predict-field-errors')
     },
     [/Failed to load resource: the server responded with a status of 400/],

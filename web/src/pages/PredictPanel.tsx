@@ -72,7 +72,11 @@ export function PredictPanel({ model, status, analytics, onUnreachable }: Predic
         } else general.push(detail.field ? `${detail.field} ${detail.message}` : detail.message)
       }
       setFieldErrors(byField)
-      setFormError([message(error), ...general].join(' — '))
+      // Messages already shown next to their fields are not repeated under the form.
+      const onlyFields = Object.keys(byField).length > 0 && general.length === 0
+      setFormError(
+        onlyFields ? 'The API did not accept the marked fields.' : [message(error), ...general].join(' — '),
+      )
       if (error instanceof ApiError && error.unreachable) onUnreachable()
     } finally {
       setPending(false)
