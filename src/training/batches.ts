@@ -3,6 +3,7 @@
 // schema in FAILFAST mode and cached on the server for the many passes training makes.
 import { open, readdir } from 'node:fs/promises'
 import path from 'node:path'
+import { readTrafficCsv } from '../dataset/csv-reader.ts'
 import { isTrafficError, TrafficError } from '../errors.ts'
 import { COLUMN_NAMES } from '../schema/columns.ts'
 import { checkCsvHeader } from '../schema/csv.ts'
@@ -69,6 +70,16 @@ export async function findBatchFiles(dir: string): Promise<string[]> {
   return files
 }
 
+/** Spark names the file at best; the first row our own codec rejects says which line and why. */
+async function firstInvalidRow(files: string[]): Promise<string | undefined> {
+  for (const file of files) {
+    for await (const row of readTrafficCsv(file)) {
+      if (!row.ok) return `${file} line ${row.lineNumber}: ${row.reason}`
+    }
+  }
+  return undefined
+}
+
 export interface LoadedBatches {
   table: CachedTable
   rows: number
@@ -96,10 +107,15 @@ export async function loadBatches(
       .collect()
   } catch (error) {
     if (!isTrafficError(error, 'SPARK_ERROR')) throw error
-    throw new TrafficError('INVALID_INPUT', `Spark could not read the batch files: ${error.message}`, {
-      hint: 'every row needs the 11 columns of the contract, with values of the right type',
-      cause: error,
-    })
+    const culprit = await firstInvalidRow(files)
+    throw new TrafficError(
+      'INVALID_INPUT',
+      `Spark could not read the batch files: ${culprit ?? error.message}`,
+      {
+        hint: 'every row needs the 11 columns of the contract, with values of the right type',
+        cause: error,
+      },
+    )
   }
   const rows = Number(summary?.rows ?? 0)
   const incomplete = Number(summary?.incomplete ?? 0)
