@@ -33,7 +33,7 @@ export class KafkaTopicOutput {
    * Sends the values as one request and resolves once the broker has them on all in-sync replicas.
    * Call it again only after the previous write resolved: one request in flight keeps the sequence in order.
    */
-  async write(values: string[]): Promise<void> {
+  async write(values: Buffer[]): Promise<void> {
     const { topic } = this.#options
     try {
       await this.#producer?.send({ messages: values.map((value) => ({ topic, value })) })
