@@ -1,11 +1,13 @@
 // Loads the three served models from the models folder into an immutable set. A reload builds a whole new set
-// (reusing models whose files did not change) so a server can swap one reference atomically.
+// (reusing models whose files did not change) so a server can swap one reference atomically. The files are read
+// and decoded in a worker thread; only the quick binding of stages happens on the caller's thread.
 import { readdir, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { describeError, TrafficError } from '../errors.ts'
 import { compileEvaluator, type ModelEvaluator } from './evaluator.ts'
 import { inputColumnsOf, type ModelId, SERVED_MODELS, type ServedModel } from './model-catalog.ts'
-import { type PipelineModel, readPipelineModel } from './pipeline-model.ts'
+import { buildPipeline, type PipelineData, type PipelineModel } from './pipeline-model.ts'
+import { readPipelinesInWorker } from './read-in-worker.ts'
 
 export interface LoadedModel {
   dir: string
@@ -54,12 +56,12 @@ function checkTask(spec: ServedModel, pipeline: PipelineModel, evaluator: ModelE
   }
 }
 
-async function loadModel(spec: ServedModel, dir: string, fingerprint: string): Promise<LoadedModel> {
-  const pipeline = await readPipelineModel(dir)
+function loadModel(spec: ServedModel, data: PipelineData, fingerprint: string): LoadedModel {
+  const pipeline = buildPipeline(data)
   const evaluator = compileEvaluator(pipeline, inputColumnsOf(spec))
   checkTask(spec, pipeline, evaluator)
   return {
-    dir,
+    dir: data.dir,
     uid: pipeline.uid,
     sparkVersion: pipeline.sparkVersion,
     savedAt: pipeline.timestamp === undefined ? undefined : new Date(pipeline.timestamp),
@@ -75,23 +77,38 @@ async function loadModel(spec: ServedModel, dir: string, fingerprint: string): P
  * version in service (if any) and reports the error; an unchanged one is reused as is.
  */
 export async function loadModelSet(modelsDir: string, previous?: ModelSet): Promise<ModelSet> {
-  const slots = await Promise.all(
-    SERVED_MODELS.map(async (spec): Promise<[ModelId, ModelSlot]> => {
+  const found = await Promise.all(
+    SERVED_MODELS.map(async (spec) => {
       const dir = path.join(modelsDir, spec.folder)
-      const before = previous?.get(spec.id)?.model ?? null
-      const fingerprint = await fingerprintOf(dir)
-      if (fingerprint === null) {
-        return [spec.id, { spec, model: null, error: `no saved model in ${dir}` }]
-      }
-      if (before && before.dir === dir && before.fingerprint === fingerprint) {
-        return [spec.id, { spec, model: before, error: null }]
-      }
-      try {
-        return [spec.id, { spec, model: await loadModel(spec, dir, fingerprint), error: null }]
-      } catch (error) {
-        return [spec.id, { spec, model: before, error: describeError(error) }]
+      return {
+        spec,
+        dir,
+        before: previous?.get(spec.id)?.model ?? null,
+        fingerprint: await fingerprintOf(dir),
       }
     }),
   )
+  const changed = found.filter(
+    ({ dir, before, fingerprint }) =>
+      fingerprint !== null && !(before?.dir === dir && before.fingerprint === fingerprint),
+  )
+  let read: (PipelineData | TrafficError)[]
+  try {
+    read = await readPipelinesInWorker(changed.map(({ dir }) => dir))
+  } catch (error) {
+    read = changed.map(() => new TrafficError('IO_ERROR', describeError(error)))
+  }
+  const slots = found.map(({ spec, dir, before, fingerprint }): [ModelId, ModelSlot] => {
+    if (fingerprint === null) return [spec.id, { spec, model: null, error: `no saved model in ${dir}` }]
+    const index = changed.findIndex((entry) => entry.spec === spec)
+    if (index < 0) return [spec.id, { spec, model: before, error: null }]
+    try {
+      const data = read[index]
+      if (data instanceof TrafficError) throw data
+      return [spec.id, { spec, model: loadModel(spec, data as PipelineData, fingerprint), error: null }]
+    } catch (error) {
+      return [spec.id, { spec, model: before, error: describeError(error) }]
+    }
+  })
   return new Map(slots)
 }

@@ -5,45 +5,10 @@ import path from 'node:path'
 import { after, test } from 'node:test'
 import { isTrafficError } from '../../src/errors.ts'
 import { readPipelineModel, stageFolderName } from '../../src/serving/pipeline-model.ts'
+import { assembler, writeMetadata, writePipeline } from './metadata-files.ts'
 
 const root = mkdtempSync(path.join(tmpdir(), 'pipeline-model-'))
 after(() => rmSync(root, { recursive: true, force: true }))
-
-/** Writes Spark-style metadata (`metadata/part-00000-<id>-c000.txt` + `_SUCCESS`) for an ML object. */
-function writeMetadata(dir: string, metadata: object): void {
-  mkdirSync(path.join(dir, 'metadata'), { recursive: true })
-  writeFileSync(path.join(dir, 'metadata', 'part-00000-1b2c-c000.txt'), `${JSON.stringify(metadata)}\n`)
-  writeFileSync(path.join(dir, 'metadata', '_SUCCESS'), '')
-}
-
-function writePipeline(name: string, stages: { uid: string; class: string; paramMap?: object }[]): string {
-  const dir = path.join(root, name)
-  writeMetadata(dir, {
-    class: 'org.apache.spark.ml.PipelineModel',
-    timestamp: 1795824685552,
-    sparkVersion: '4.2.0',
-    uid: `pipeline_${name}`,
-    paramMap: { stageUids: stages.map((stage) => stage.uid) },
-    defaultParamMap: {},
-  })
-  stages.forEach((stage, index) => {
-    writeMetadata(path.join(dir, 'stages', stageFolderName(index, stages.length, stage.uid)), {
-      class: stage.class,
-      timestamp: 1795824685552,
-      sparkVersion: '4.2.0',
-      uid: stage.uid,
-      paramMap: stage.paramMap ?? {},
-      defaultParamMap: {},
-    })
-  })
-  return dir
-}
-
-const assembler = (uid: string) => ({
-  uid,
-  class: 'org.apache.spark.ml.feature.VectorAssembler',
-  paramMap: { inputCols: ['Speed'], outputCol: `out_${uid}` },
-})
 
 test('stage folders are <index>_<uid>, the index padded to the digits of the stage count', () => {
   assert.equal(stageFolderName(2, 3, 'rfr_1'), '2_rfr_1')
@@ -52,7 +17,7 @@ test('stage folders are <index>_<uid>, the index padded to the digits of the sta
 
 test('a PipelineModel is read with its uid, Spark version, timestamp and stages in order', async () => {
   const uids = Array.from({ length: 11 }, (_, i) => `vecAssembler_${i}`)
-  const model = await readPipelineModel(writePipeline('eleven', uids.map(assembler)))
+  const model = await readPipelineModel(writePipeline(root, 'eleven', uids.map(assembler)))
   assert.equal(model.uid, 'pipeline_eleven')
   assert.equal(model.sparkVersion, '4.2.0')
   assert.equal(model.timestamp, 1795824685552)
@@ -63,7 +28,7 @@ test('a PipelineModel is read with its uid, Spark version, timestamp and stages 
 })
 
 test('an unsupported stage is refused with MODEL_UNSUPPORTED naming its class and the supported ones', async () => {
-  const dir = writePipeline('tokenizer', [
+  const dir = writePipeline(root, 'tokenizer', [
     assembler('va'),
     { uid: 'tok_1', class: 'org.apache.spark.ml.feature.Tokenizer' },
   ])
@@ -90,7 +55,7 @@ test('a folder that is not a saved PipelineModel gives MODEL_NOT_FOUND or MODEL_
     paramMap: {},
   })
   await assert.rejects(readPipelineModel(stage), (error) => isTrafficError(error, 'MODEL_UNSUPPORTED'))
-  const half = writePipeline('half-written', [assembler('va_0')])
+  const half = writePipeline(root, 'half-written', [assembler('va_0')])
   rmSync(path.join(half, 'stages'), { recursive: true })
   await assert.rejects(readPipelineModel(half), (error) => isTrafficError(error, 'MODEL_NOT_FOUND'))
   mkdirSync(path.join(root, 'garbage', 'metadata'), { recursive: true })

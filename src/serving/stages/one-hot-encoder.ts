@@ -48,7 +48,7 @@ export function createOneHotEncoder(params: OneHotEncoderParams): Stage {
   return stage
 }
 
-export async function loadOneHotEncoder(dir: string, metadata: StageMetadata): Promise<Stage> {
+export async function readOneHotEncoder(dir: string, metadata: StageMetadata): Promise<OneHotEncoderParams> {
   const [data] = await readParquetRows(dir)
   const categorySizes = data?.categorySizes as number[] | undefined
   const inputCols = param<string[]>(metadata, 'inputCols') ?? [param<string>(metadata, 'inputCol') as string]
@@ -61,12 +61,12 @@ export async function loadOneHotEncoder(dir: string, metadata: StageMetadata): P
       `OneHotEncoderModel ${metadata.uid}: categorySizes do not match its inputs`,
     )
   }
-  return createOneHotEncoder({
+  return {
     uid: metadata.uid,
     inputCols,
     outputCols,
     categorySizes,
     dropLast: param<boolean>(metadata, 'dropLast') ?? true,
     handleInvalid: param<'keep' | 'error'>(metadata, 'handleInvalid') ?? 'error',
-  })
+  }
 }

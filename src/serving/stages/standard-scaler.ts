@@ -49,9 +49,12 @@ export function createStandardScaler(params: StandardScalerParams): Stage {
   return stage
 }
 
-export async function loadStandardScaler(dir: string, metadata: StageMetadata): Promise<Stage> {
+export async function readStandardScaler(
+  dir: string,
+  metadata: StageMetadata,
+): Promise<StandardScalerParams> {
   const [data] = await readParquetRows(dir)
-  return createStandardScaler({
+  return {
     uid: metadata.uid,
     inputCol: requireParam<string>(metadata, 'inputCol'),
     outputCol: requireParam<string>(metadata, 'outputCol'),
@@ -59,5 +62,5 @@ export async function loadStandardScaler(dir: string, metadata: StageMetadata): 
     std: decodeVector(data?.std, `StandardScalerModel ${metadata.uid} std`),
     withMean: param<boolean>(metadata, 'withMean') ?? false,
     withStd: param<boolean>(metadata, 'withStd') ?? true,
-  })
+  }
 }

@@ -68,7 +68,7 @@ export function createStringIndexer(params: StringIndexerParams): Stage {
   return stage
 }
 
-export async function loadStringIndexer(dir: string, metadata: StageMetadata): Promise<Stage> {
+export async function readStringIndexer(dir: string, metadata: StageMetadata): Promise<StringIndexerParams> {
   const [data] = await readParquetRows(dir)
   const labelsArray = (data?.labelsArray ?? (data?.labels ? [data.labels] : undefined)) as
     | string[][]
@@ -87,11 +87,11 @@ export async function loadStringIndexer(dir: string, metadata: StageMetadata): P
       `StringIndexerModel ${metadata.uid}: labels do not match its input columns`,
     )
   }
-  return createStringIndexer({
+  return {
     uid: metadata.uid,
     inputCols,
     outputCols,
     labelsArray,
     handleInvalid: param<HandleInvalid>(metadata, 'handleInvalid') ?? 'error',
-  })
+  }
 }

@@ -104,7 +104,7 @@ async function readTrees(dir: string, ensemble: boolean): Promise<TreeNode[][]> 
   return [...byTree.keys()].sort((a, b) => a - b).map((id) => byTree.get(id) as TreeNode[])
 }
 
-export async function loadTreeModel(dir: string, metadata: StageMetadata): Promise<Predictor> {
+export async function readTreeModel(dir: string, metadata: StageMetadata): Promise<TreeModelParams> {
   const className = metadata.class as TreeModelClass
   const { task, ensemble } = TREE_MODEL_CLASSES[className]
   if (param(metadata, 'thresholds') !== undefined) {
@@ -122,7 +122,7 @@ export async function loadTreeModel(dir: string, metadata: StageMetadata): Promi
       `${className} ${metadata.uid}: ${metadata.numTrees} trees declared, ${forest.numTrees} stored`,
     )
   }
-  return createTreeModel({
+  return {
     className,
     uid: metadata.uid,
     forest,
@@ -130,5 +130,5 @@ export async function loadTreeModel(dir: string, metadata: StageMetadata): Promi
     featuresCol: param<string>(metadata, 'featuresCol') ?? 'features',
     predictionCol: param<string>(metadata, 'predictionCol') ?? 'prediction',
     probabilityCol: param<string>(metadata, 'probabilityCol') ?? 'probability',
-  })
+  }
 }

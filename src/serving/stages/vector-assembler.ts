@@ -43,10 +43,13 @@ export function createVectorAssembler(params: VectorAssemblerParams): Stage {
   return stage
 }
 
-export async function loadVectorAssembler(_dir: string, metadata: StageMetadata): Promise<Stage> {
-  return createVectorAssembler({
+export async function readVectorAssembler(
+  _dir: string,
+  metadata: StageMetadata,
+): Promise<VectorAssemblerParams> {
+  return {
     uid: metadata.uid,
     inputCols: requireParam<string[]>(metadata, 'inputCols'),
     outputCol: requireParam<string>(metadata, 'outputCol'),
-  })
+  }
 }
