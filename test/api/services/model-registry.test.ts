@@ -97,13 +97,19 @@ test('no request fails while models are reloaded by hand and replaced on disk', 
   }
 })
 
-test('a removed model is unloaded (503); a broken one keeps the previous version in service', {
+test('an unchanged model is kept, a broken one keeps the previous version in service, a removed one is unloaded (503)', {
   skip: needsModels,
 }, async () => {
   const folder = modelsFolder(true)
   const api = await startApi(folder.dir, { watchDebounceMs: 50 })
   try {
     const serving = api.app.models.slot('energy_consumption')?.model
+    await api.app.models.reload()
+    assert.equal(
+      api.app.models.slot('energy_consumption')?.model,
+      serving,
+      'an unchanged model is reused, not reread',
+    )
     // A half-written model: the pipeline metadata names a stage whose folder is not there.
     const energy = path.join(folder.dir, 'energy_consumption_model')
     replaceModel(folder.dir, 'energy_consumption_model')
