@@ -59,7 +59,7 @@ function batchErrors(model: ServedModel, body: unknown, errors: readonly SchemaE
 }
 
 /** Field errors for a body the route schema rejected. */
-export function describeInvalidBody(
+function describeInvalidBody(
   config: PredictRouteConfig,
   body: unknown,
   errors: readonly SchemaError[],

@@ -2,8 +2,7 @@
 // an array of records → an array of answers in the same order).
 import { Type } from '@sinclair/typebox'
 import type { FastifyInstance, FastifyReply } from 'fastify'
-import type { ModelId, ServedModel } from '../../serving/model-catalog.ts'
-import { SERVED_MODELS } from '../../serving/model-catalog.ts'
+import { type ModelId, SERVED_MODELS, type ServedModel } from '../../serving/model-catalog.ts'
 import type { LoadedModel } from '../../serving/model-set.ts'
 import { UnseenLabelError } from '../../serving/stages/string-indexer.ts'
 import { badRequest, type PredictRouteConfig } from '../errors.ts'
@@ -30,7 +29,7 @@ function modelOr503(app: FastifyInstance, spec: ServedModel, reply: FastifyReply
 
 export async function predictRoutes(app: FastifyInstance): Promise<void> {
   for (const spec of SERVED_MODELS) {
-    const format = FORMAT_PREDICTION[spec.id as ModelId] as (typeof FORMAT_PREDICTION)[ModelId]
+    const format: (typeof FORMAT_PREDICTION)[ModelId] = FORMAT_PREDICTION[spec.id]
     const errors = { 400: ErrorResponse, 503: ErrorResponse }
     const single: PredictRouteConfig = { model: spec.id }
     const batch: PredictRouteConfig = { model: spec.id, batch: true }
