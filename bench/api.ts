@@ -71,7 +71,7 @@ function startServer() {
     child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString()
       const match = /API on (http:\/\/[^ ]+) /.exec(output)
-      if (match && output.includes('energy_consumption_model')) {
+      if (match && output.includes('→ /predict_energy_consumption')) {
         if (output.includes('not loaded')) reject(new Error(`some models are not loaded:\n${output}`))
         else resolve(match[1] as string)
       }

@@ -18,7 +18,7 @@ function startServe(modelsDir: string): { child: ChildProcess; output: () => str
     const onData = (chunk: Buffer) => {
       output += chunk.toString()
       const match = /API on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)
-      if (match && output.includes('energy_consumption_model')) resolve(match[1] as string)
+      if (match && output.includes('→ /predict_energy_consumption')) resolve(match[1] as string)
     }
     child.stdout?.on('data', onData)
     child.stderr?.on('data', onData)
