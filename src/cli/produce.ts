@@ -1,10 +1,10 @@
 // `traffic produce`: streams the data set CSV into the Kafka topic, one JSON message per row.
-import { open } from 'node:fs/promises'
 import path from 'node:path'
 import { allowedCompressionsAlgorithms, type CompressionAlgorithmValue } from '@platformatic/kafka'
 import cliProgress from 'cli-progress'
 import type { Command } from 'commander'
 import { loadConfig } from '../config.ts'
+import { countDataRows } from '../dataset/count-rows.ts'
 import { TrafficError } from '../errors.ts'
 import { kafkaClients } from '../stream/kafka-clients.ts'
 import { PRODUCE_DEFAULTS, produceCsvToTopic } from '../stream/produce.ts'
@@ -27,23 +27,6 @@ export function positiveInteger(raw: string): number {
     throw new TrafficError('INVALID_INPUT', `expected a whole number ≥ 1, got "${raw}"`)
   }
   return value
-}
-
-/** Data lines in the file (lines after the header), for the progress bar's total; fast, a byte scan. */
-async function countDataLines(file: string): Promise<number> {
-  const handle = await open(file, 'r')
-  const buffer = Buffer.allocUnsafe(1 << 20)
-  let lines = 0
-  try {
-    for (;;) {
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length)
-      if (bytesRead === 0) break
-      for (let i = buffer.indexOf(10, 0); i >= 0 && i < bytesRead; i = buffer.indexOf(10, i + 1)) lines++
-    }
-  } finally {
-    await handle.close()
-  }
-  return Math.max(0, lines - 1)
 }
 
 function rowsPerSecond(rows: number, seconds: number): string {
@@ -94,7 +77,7 @@ export function registerProduceCommand(program: Command): void {
             )
           : undefined
         if (bar) {
-          const lines = await countDataLines(file).catch(() => 0)
+          const lines = await countDataRows(file).catch(() => 0)
           bar.start(Math.min(lines, flags.limit ?? lines), 0, { speed: 0, rejected: 0 })
         }
         const stats = await produceCsvToTopic(kafkaClients(config.kafka), {

@@ -96,11 +96,21 @@ export function writerTag(): string {
  * Writes a file so that it either exists whole or not at all, even across a power cut: write a temporary file,
  * fsync it, rename it into place, fsync the folder (which makes the rename itself durable).
  */
-export async function writeDurably(dir: string, name: string, content: string, tag: string): Promise<void> {
+export async function writeDurably(dir: string, name: string, content: Buffer[], tag: string): Promise<void> {
   const temporary = path.join(dir, `${name}.${tag}.tmp`)
   const file = await open(temporary, 'w')
   try {
-    await file.writeFile(content)
+    const { bytesWritten } = await file.writev(content)
+    const expected = content.reduce((sum, chunk) => sum + chunk.length, 0)
+    if (bytesWritten !== expected) {
+      throw new TrafficError(
+        'IO_ERROR',
+        `short write to ${temporary}: ${bytesWritten} of ${expected} bytes`,
+        {
+          hint: 'is the disk full?',
+        },
+      )
+    }
     await file.sync()
   } finally {
     await file.close()

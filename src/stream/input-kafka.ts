@@ -48,8 +48,8 @@ interface FetchResult {
   partitions: PartitionRecords[]
 }
 
-const MAX_BYTES = 32 * 1024 * 1024
-const PARTITION_MAX_BYTES = 8 * 1024 * 1024
+const PARTITION_MAX_BYTES = 1024 * 1024
+const MAX_BYTES = 4 * PARTITION_MAX_BYTES
 
 export class KafkaGroupInput {
   readonly #clients: KafkaClients

@@ -14,6 +14,8 @@ import {
   writerTag,
 } from './batch-files.ts'
 
+const HEADER = Buffer.from(`${CSV_HEADER}\n`)
+
 export interface WrittenBatch {
   partition: number
   first: bigint
@@ -27,7 +29,35 @@ interface OpenBatch {
   first: bigint
   /** The offset after the last one appended. */
   next: bigint
-  lines: string[]
+  rows: number
+  /** The CSV text so far. Lines are encoded as they come rather than kept as strings: a kept string is a rope of
+   * its fields, ten times its size, that survives into the old generation and makes garbage collection dominate. */
+  text: GrowingBuffer
+}
+
+class GrowingBuffer {
+  #buffer = Buffer.allocUnsafe(1 << 20)
+  length = 0
+
+  append(line: string): void {
+    // A UTF-8 character takes at most 3 bytes per UTF-16 unit; +1 for the line break.
+    const needed = this.length + line.length * 3 + 1
+    if (needed > this.#buffer.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(needed, this.#buffer.length * 2))
+      this.#buffer.copy(bigger, 0, 0, this.length)
+      this.#buffer = bigger
+    }
+    this.length += this.#buffer.write(line, this.length)
+    this.#buffer[this.length++] = 0x0a
+  }
+
+  bytes(): Buffer {
+    return this.#buffer.subarray(0, this.length)
+  }
+}
+
+function emptyBatch(first: bigint): OpenBatch {
+  return { first, next: first, rows: 0, text: new GrowingBuffer() }
 }
 
 export interface BatchFilesOptions {
@@ -71,7 +101,7 @@ export class BatchFilesOutput {
   open(partition: number, start: bigint): bigint {
     const current = this.#batches.get(partition)
     if (current?.first === start) return current.next
-    this.#batches.set(partition, { first: start, next: start, lines: [] })
+    this.#batches.set(partition, emptyBatch(start))
     return start
   }
 
@@ -98,13 +128,16 @@ export class BatchFilesOutput {
   append(partition: number, offset: bigint, line: string | undefined): boolean {
     const batch = this.#batches.get(partition)
     if (!batch || offset < batch.next) return false
-    if (line !== undefined) batch.lines.push(line)
+    if (line !== undefined) {
+      batch.text.append(line)
+      batch.rows += 1
+    }
     batch.next = offset + 1n
-    return batch.lines.length >= this.#options.batchSize
+    return batch.rows >= this.#options.batchSize
   }
 
   isFull(partition: number): boolean {
-    return (this.#batches.get(partition)?.lines.length ?? 0) >= this.#options.batchSize
+    return (this.#batches.get(partition)?.rows ?? 0) >= this.#options.batchSize
   }
 
   /** Whether the partition's open batch has consumed anything. */
@@ -123,11 +156,11 @@ export class BatchFilesOutput {
     if (!batch || batch.next === batch.first) return undefined
     const { dir, topic } = this.#options
     const last = batch.next - 1n
-    const written: WrittenBatch = { partition, first: batch.first, last, rows: batch.lines.length }
-    if (batch.lines.length > 0) {
+    const written: WrittenBatch = { partition, first: batch.first, last, rows: batch.rows }
+    if (batch.rows > 0) {
       const name = batchFileName(topic, partition, batch.first, last)
       try {
-        await writeDurably(dir, name, `${CSV_HEADER}\n${batch.lines.join('\n')}\n`, this.#tag)
+        await writeDurably(dir, name, [HEADER, batch.text.bytes()], this.#tag)
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
         throw error
@@ -135,7 +168,7 @@ export class BatchFilesOutput {
       await pruneNested(dir, await listBatchFiles(dir, topic, partition))
       written.file = name
     }
-    this.#batches.set(partition, { first: batch.next, next: batch.next, lines: [] })
+    this.#batches.set(partition, emptyBatch(batch.next))
     return written
   }
 

@@ -90,7 +90,7 @@ describe('batch folder', () => {
 
   it('writes a file durably: whole content under the final name, no temporary file left', async () => {
     const name = batchFileName('f', 0, 0n, 1n)
-    await writeDurably(dir, name, 'header\nrow\n', 'tag1')
+    await writeDurably(dir, name, [Buffer.from('header\n'), Buffer.from('row\n')], 'tag1')
     assert.equal(await readFile(path.join(dir, name), 'utf8'), 'header\nrow\n')
     assert.deepEqual(
       (await readdir(dir)).filter((n) => n.startsWith('urban_traffic_batch_f')),

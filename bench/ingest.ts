@@ -1,0 +1,307 @@
+// `npm run bench:ingest` — streaming ingest speed on this machine, with 1,219,567 rows (the real file's size):
+//   1. producer alone: `traffic produce` code, CSV → topic;
+//   2. consumer alone: `traffic consume` code, topic → 100k-row batch files;
+//   3. end to end: consumer and producer started together, until the last batch file is on disk;
+//   4. Kafka's own ProducerPerformance (Java client) on the same broker with the same records: the ceiling.
+// Ours run in their own processes, so each has its own peak RSS. The data set is generated once and cached.
+// Prints a table and writes bench/results/ingest-<date>.json.
+// Options: --rows <n> (1219567), --codecs (also time the producer with every compression codec), --keep (leave
+// topics and batch files), --phase (internal: one measured run in this process).
+import { spawn } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
+import { createWriteStream, existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { finished } from 'node:stream/promises'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { Admin, allowedCompressionsAlgorithms, type CompressionAlgorithmValue } from '@platformatic/kafka'
+import { loadConfig } from '../src/config.ts'
+import { readTrafficCsv } from '../src/dataset/csv-reader.ts'
+import { writeSyntheticCsv } from '../src/dataset/write-synthetic.ts'
+import { engineStatuses, startEngines, stopEngines } from '../src/engines/lifecycle.ts'
+import { KAFKA } from '../src/engines/manifest.ts'
+import { encodeJsonMessage } from '../src/schema/json.ts'
+import { consumeToBatchFiles } from '../src/stream/consume.ts'
+import { kafkaClients } from '../src/stream/kafka-clients.ts'
+import { PRODUCE_DEFAULTS, produceCsvToTopic } from '../src/stream/produce.ts'
+import { producerPerformance } from './kafka-producer-performance.ts'
+
+const REAL_ROWS = 1_219_567
+const SEED = 42
+const PAYLOAD_LINES = 100_000
+
+const { values: args } = parseArgs({
+  options: {
+    rows: { type: 'string', default: String(REAL_ROWS) },
+    codecs: { type: 'boolean', default: false },
+    keep: { type: 'boolean', default: false },
+    phase: { type: 'string' },
+    topic: { type: 'string' },
+    file: { type: 'string' },
+    dir: { type: 'string' },
+    group: { type: 'string' },
+    compression: { type: 'string', default: PRODUCE_DEFAULTS.compression },
+  },
+})
+
+const config = loadConfig()
+const clients = kafkaClients(config.kafka)
+
+interface PhaseResult {
+  rows: number
+  seconds: number
+  /** Wall-clock time (epoch ms) the phase's last row was acknowledged / its last batch file written. */
+  doneAt: number
+  peakRssMb: number
+  cpuSeconds: number
+}
+
+function measured(rows: number, began: number, doneAt: number): PhaseResult {
+  const cpu = process.cpuUsage()
+  return {
+    rows,
+    seconds: (doneAt - began) / 1000,
+    doneAt,
+    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+  }
+}
+
+/** One measured run, in this process: the parent reads the RESULT line. */
+async function runPhase(phase: string): Promise<void> {
+  const topic = args.topic as string
+  const began = Date.now()
+  let result: PhaseResult
+  if (phase === 'produce') {
+    const stats = await produceCsvToTopic(clients, {
+      file: args.file as string,
+      topic,
+      partitions: config.kafka.partitions,
+      rejectsFile: path.join(os.tmpdir(), `bench-rejects-${process.pid}.jsonl`),
+      compression: args.compression as CompressionAlgorithmValue,
+    })
+    result = measured(stats.sent, began, Date.now())
+  } else {
+    let doneAt = began
+    const stats = await consumeToBatchFiles(clients, {
+      topic,
+      deadLetterTopic: `${topic}.dlq`,
+      groupId: args.group as string,
+      dir: args.dir as string,
+      batchSize: 100_000,
+      idleTimeoutMs: 8_000,
+      follow: false,
+      partitions: config.kafka.partitions,
+      onBatch: () => {
+        doneAt = Date.now()
+      },
+    })
+    result = measured(stats.rows, began, doneAt)
+  }
+  process.stdout.write(`RESULT ${JSON.stringify(result)}\n`)
+}
+
+/** Runs one phase in a child process (its own heap, its own peak RSS). */
+function child(phase: string, options: Record<string, string>): Promise<PhaseResult> {
+  const flags = Object.entries({ phase, ...options }).flatMap(([k, v]) => [`--${k}`, v])
+  const proc = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), ...flags], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  let output = ''
+  proc.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString()
+  })
+  return new Promise((resolve, reject) => {
+    proc.on('exit', (code) => {
+      const line = output.split('\n').find((l) => l.startsWith('RESULT '))
+      if (code !== 0 || !line) reject(new Error(`bench phase ${phase} failed (exit ${code}):\n${output}`))
+      else resolve(JSON.parse(line.slice('RESULT '.length)) as PhaseResult)
+    })
+  })
+}
+
+async function cachedDataSet(rows: number): Promise<{ csv: string; payload: string }> {
+  const dir = path.join(config.engines.cacheDir, '..', 'bench')
+  const csv = path.join(dir, `futuristic_city_traffic-${rows}-seed${SEED}.csv`)
+  const payload = path.join(dir, `messages-${PAYLOAD_LINES}-seed${SEED}.jsonl`)
+  if (!existsSync(csv)) {
+    process.stdout.write(`generating ${rows.toLocaleString('en-US')} rows once → ${csv}\n`)
+    await writeSyntheticCsv({ rows, seed: SEED, out: csv })
+  }
+  if (!existsSync(payload)) {
+    // ProducerPerformance draws its records from these lines: the same JSON messages our producer sends.
+    const out = createWriteStream(payload)
+    let lines = 0
+    for await (const row of readTrafficCsv(csv)) {
+      if (!row.ok) continue
+      out.write(`${lines === 0 ? '' : '\n'}${encodeJsonMessage(row.record)}`)
+      if (++lines >= PAYLOAD_LINES) break
+    }
+    out.end()
+    await finished(out)
+  }
+  return { csv, payload }
+}
+
+/** Starts the local broker for the run if it is not running (Spark is left alone); resolves a stopper. */
+async function ensureBroker(): Promise<() => Promise<void>> {
+  const kafka = (await engineStatuses(config)).find((s) => s.name === 'Kafka')
+  if (!config.kafka.local || kafka?.pid !== undefined) return async () => undefined
+  const onlyKafka = loadConfig({ sparkRemote: config.spark.remote })
+  await startEngines(onlyKafka)
+  return async () => {
+    await stopEngines(onlyKafka)
+  }
+}
+
+function rate(rows: number, seconds: number): number {
+  return Math.round(rows / seconds)
+}
+
+async function main(): Promise<void> {
+  const rows = Number(args.rows)
+  const stopBroker = await ensureBroker()
+  const { csv, payload } = await cachedDataSet(rows)
+  const run = `bench-ingest-${randomUUID().slice(0, 8)}`
+  const work = await mkdtemp(path.join(os.tmpdir(), `${run}-`))
+  const topics: string[] = []
+  const topic = (name: string) => {
+    const t = `${run}-${name}`
+    topics.push(t, `${t}.dlq`)
+    return t
+  }
+  const loadBefore = os.loadavg()
+  try {
+    process.stdout.write('1/4 producer alone…\n')
+    const produce = await child('produce', { topic: topic('alone'), file: csv })
+    process.stdout.write('2/4 consumer alone…\n')
+    const consume = await child('consume', {
+      topic: `${run}-alone`,
+      dir: path.join(work, 'alone'),
+      group: `${run}-alone`,
+    })
+    process.stdout.write('3/4 end to end (consumer and producer together)…\n')
+    const began = Date.now()
+    const [e2eConsume, e2eProduce] = await Promise.all([
+      child('consume', { topic: topic('e2e'), dir: path.join(work, 'e2e'), group: `${run}-e2e` }),
+      child('produce', { topic: `${run}-e2e`, file: csv }),
+    ])
+    const endToEnd = (e2eConsume.doneAt - began) / 1000
+    process.stdout.write('4/4 Kafka ProducerPerformance (Java client)…\n')
+    const java = await producerPerformance({
+      cacheDir: config.engines.cacheDir,
+      brokers: config.kafka.brokers,
+      topic: topic('java'),
+      records: rows,
+      payloadFile: payload,
+      compression: PRODUCE_DEFAULTS.compression,
+    })
+    const codecs: Record<string, number> = {}
+    if (args.codecs) {
+      // zstd needs Node ≥ 22 (node:zlib); the client reports it unavailable on Node 20.
+      for (const codec of allowedCompressionsAlgorithms.filter((c) => c !== 'zstd')) {
+        process.stdout.write(`codec ${codec}…\n`)
+        const r = await child('produce', { topic: topic(`codec-${codec}`), file: csv, compression: codec })
+        codecs[codec] = rate(r.rows, r.seconds)
+      }
+    }
+    const loadAfter = os.loadavg()
+
+    const results = {
+      date: new Date().toISOString(),
+      machine: {
+        cpus: os.cpus().length,
+        cpuModel: os.cpus()[0]?.model,
+        memoryGb: Math.round(os.totalmem() / 2 ** 30),
+        loadAverage1mBefore: loadBefore[0],
+        loadAverage1mAfter: loadAfter[0],
+        node: process.version,
+        kafka: KAFKA.version,
+      },
+      rows,
+      partitions: config.kafka.partitions,
+      compression: PRODUCE_DEFAULTS.compression,
+      producer: { ...produce, rowsPerSecond: rate(produce.rows, produce.seconds) },
+      consumer: { ...consume, rowsPerSecond: rate(consume.rows, consume.seconds) },
+      endToEnd: {
+        seconds: endToEnd,
+        rowsInFiles: e2eConsume.rows,
+        producerPeakRssMb: e2eProduce.peakRssMb,
+        consumerPeakRssMb: e2eConsume.peakRssMb,
+      },
+      kafkaProducerPerformance: java,
+      codecs,
+      targets: {
+        producerRowsPerSecond: { target: 150_000, met: rate(produce.rows, produce.seconds) >= 150_000 },
+        endToEndSeconds: { target: 30, met: endToEnd <= 30 },
+      },
+    }
+    print(results)
+    const file = path.resolve(`bench/results/ingest-${results.date.slice(0, 10)}.json`)
+    mkdirSync(path.dirname(file), { recursive: true })
+    writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`)
+    process.stdout.write(`results → ${path.relative(process.cwd(), file)}\n`)
+  } finally {
+    if (!args.keep) {
+      const admin = new Admin({ clientId: 'bench-cleanup', bootstrapBrokers: config.kafka.brokers })
+      await admin.deleteTopics({ topics }).catch(() => undefined)
+      await admin.deleteGroups({ groups: [`${run}-alone`, `${run}-e2e`] }).catch(() => undefined)
+      await admin.close()
+      await rm(work, { recursive: true, force: true })
+    }
+    await stopBroker()
+  }
+}
+
+function print(r: {
+  rows: number
+  machine: { cpus: number; loadAverage1mBefore?: number; loadAverage1mAfter?: number }
+  producer: PhaseResult & { rowsPerSecond: number }
+  consumer: PhaseResult & { rowsPerSecond: number }
+  endToEnd: { seconds: number; rowsInFiles: number; producerPeakRssMb: number; consumerPeakRssMb: number }
+  kafkaProducerPerformance: { recordsPerSecond: number; seconds: number; megabytesPerSecond: number }
+  codecs: Record<string, number>
+  targets: { producerRowsPerSecond: { met: boolean }; endToEndSeconds: { met: boolean } }
+}): void {
+  const n = (x: number) => x.toLocaleString('en-US')
+  const row = (name: string, perSecond: string, seconds: string, rss: string) =>
+    `${name.padEnd(42)}${perSecond.padStart(12)}${seconds.padStart(10)}${rss.padStart(14)}\n`
+  const load = `${r.machine.loadAverage1mBefore?.toFixed(1)} → ${r.machine.loadAverage1mAfter?.toFixed(1)}`
+  let out = `\ningest benchmark: ${n(r.rows)} rows, ${r.machine.cpus} CPUs, load average ${load}\n`
+  out += row('', 'rows/s', 'seconds', 'peak RSS')
+  out += row(
+    'producer (CSV → topic)',
+    n(r.producer.rowsPerSecond),
+    r.producer.seconds.toFixed(1),
+    `${r.producer.peakRssMb} MB`,
+  )
+  out += row(
+    'consumer (topic → batch files)',
+    n(r.consumer.rowsPerSecond),
+    r.consumer.seconds.toFixed(1),
+    `${r.consumer.peakRssMb} MB`,
+  )
+  out += row(
+    'end to end (both at once, to the last file)',
+    n(Math.round(r.endToEnd.rowsInFiles / r.endToEnd.seconds)),
+    r.endToEnd.seconds.toFixed(1),
+    `${r.endToEnd.producerPeakRssMb} + ${r.endToEnd.consumerPeakRssMb} MB`,
+  )
+  out += row(
+    'Kafka ProducerPerformance (Java, ceiling)',
+    n(r.kafkaProducerPerformance.recordsPerSecond),
+    r.kafkaProducerPerformance.seconds.toFixed(1),
+    '',
+  )
+  for (const [codec, perSecond] of Object.entries(r.codecs))
+    out += row(`  producer with ${codec}`, n(perSecond), '', '')
+  const verdict = (met: boolean) => (met ? 'met' : 'NOT met')
+  out += `targets: producer ≥ 150,000 rows/s ${verdict(r.targets.producerRowsPerSecond.met)}; `
+  out += `end to end ≤ 30 s ${verdict(r.targets.endToEndSeconds.met)}\n`
+  process.stdout.write(out)
+}
+
+if (args.phase) await runPhase(args.phase)
+else await main()
