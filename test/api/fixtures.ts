@@ -1,28 +1,21 @@
-// What the API tests run against: a real server on a free loopback port, and a folder of Spark-written models.
-//
-// The models must be written by Spark itself (the point is serving real Spark output). Until the shared fixture that
-// trains them over Spark Connect is wired in, they come from TRAFFIC_TEST_MODELS: a folder holding
-// traffic_density_model/, peak_hour_model/ and energy_consumption_model/ as saved by Spark.
+// What the API tests run against: a real server on a free loopback port, and a private copy of the Spark-written
+// models (see test/spark-models.ts).
 import { cpSync, mkdtempSync, rmSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { type AppOptions, buildApp } from '../../src/api/app.ts'
+import { SPARK_MODELS_DIR } from '../spark-models.ts'
 
 export const UI_ORIGIN = 'http://127.0.0.1:8501'
 
-const sourceModels = process.env.TRAFFIC_TEST_MODELS
-
-/** For `test(name, { skip: needsModels }, …)`: the reason tests that need Spark models cannot run, or false. */
-export const needsModels: string | false = sourceModels
-  ? false
-  : 'TRAFFIC_TEST_MODELS is not set: no Spark-written models (fixture training them over Spark Connect not wired yet)'
+export { needsSparkModels as needsModels } from '../spark-models.ts'
 
 /** A private folder for one test: a copy of the Spark models, or empty. Removed by `cleanup`. */
 export function modelsFolder(withModels: boolean): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(path.join(tmpdir(), 'api-models-'))
-  if (withModels) cpSync(sourceModels as string, dir, { recursive: true })
+  if (withModels) cpSync(SPARK_MODELS_DIR as string, dir, { recursive: true })
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) }
 }
 

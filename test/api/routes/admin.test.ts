@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { cpSync } from 'node:fs'
 import { test } from 'node:test'
 import type { ReadyResponse } from '../../../src/api/schemas.ts'
+import { SPARK_MODELS_DIR } from '../../spark-models.ts'
 import { modelsFolder, needsModels, startApi } from '../fixtures.ts'
 
 test('POST /admin/reload picks up models written after start', { skip: needsModels }, async () => {
@@ -9,7 +10,7 @@ test('POST /admin/reload picks up models written after start', { skip: needsMode
   const api = await startApi(folder.dir)
   try {
     assert.equal((await api.post<ReadyResponse>('/admin/reload', {})).json.ready, false)
-    cpSync(process.env.TRAFFIC_TEST_MODELS as string, folder.dir, { recursive: true })
+    cpSync(SPARK_MODELS_DIR as string, folder.dir, { recursive: true })
     const reloaded = await api.post<ReadyResponse>('/admin/reload', {})
     assert.equal(reloaded.status, 200)
     assert.equal(reloaded.json.ready, true)
