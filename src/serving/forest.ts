@@ -32,7 +32,7 @@ export interface CompiledForest {
   readonly roots: Int32Array
   readonly links: Int32Array
   readonly values: Float64Array
-  readonly categories: Uint8Array
+  readonly categories: Int32Array
   readonly classWeights: Float64Array
 }
 
@@ -91,7 +91,12 @@ export function compileForest(
         links.push(-2 - f, 0)
         values.push(categories.length)
         const flags = new Array<number>(numCategories).fill(0)
-        for (const category of split) flags[category] = 1
+        for (const category of split) {
+          if (!(Number.isInteger(category) && category >= 0 && category < numCategories)) {
+            throw corrupt(`tree ${t} node ${id} sends category ${category} left, of ${numCategories}`)
+          }
+          flags[category] = 1
+        }
         categories.push(numCategories, ...flags)
       }
       // Right is pushed first so the left subtree is laid out right after this node.
@@ -107,7 +112,7 @@ export function compileForest(
     roots: Int32Array.from(roots),
     links: Int32Array.from(links),
     values: Float64Array.from(values),
-    categories: Uint8Array.from(categories),
+    categories: Int32Array.from(categories),
     classWeights: Float64Array.from(weights),
   }
 }

@@ -95,3 +95,30 @@ test('corrupt trees are refused with MODEL_UNSUPPORTED', () => {
     (error) => isTrafficError(error, 'MODEL_UNSUPPORTED') && /unreachable/.test(error.message),
   )
 })
+
+test('categorical splits may have hundreds of categories', () => {
+  const many: TreeSpec = {
+    feature: 0,
+    categories: [299, 3],
+    numCategories: 300,
+    left: { leaf: 1 },
+    right: { leaf: 2 },
+  }
+  const forest = regression([many])
+  assert.deepEqual(
+    [299, 3, 298, 300].map((category) => predictMean(forest, x(category))),
+    [1, 1, 2, 2],
+  )
+  const outOfRange: TreeSpec = {
+    feature: 0,
+    categories: [5],
+    numCategories: 4,
+    left: { leaf: 1 },
+    right: { leaf: 2 },
+  }
+  assert.throws(
+    () => regression([outOfRange]),
+    (error) =>
+      isTrafficError(error, 'MODEL_UNSUPPORTED') && /sends category 5 left, of 4/.test(error.message),
+  )
+})
