@@ -18,7 +18,12 @@ import path from 'node:path'
 import { finished } from 'node:stream/promises'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { Admin, allowedCompressionsAlgorithms, type CompressionAlgorithmValue } from '@platformatic/kafka'
+import {
+  Admin,
+  allowedCompressionsAlgorithms,
+  type CompressionAlgorithmValue,
+  compressionsAlgorithms,
+} from '@platformatic/kafka'
 import { loadConfig } from '../src/config.ts'
 import { readTrafficCsv } from '../src/dataset/csv-reader.ts'
 import { writeSyntheticCsv } from '../src/dataset/write-synthetic.ts'
@@ -231,7 +236,7 @@ async function main(): Promise<void> {
     const codecs: Record<string, number> = {}
     if (args.codecs) {
       // zstd needs Node ≥ 22 (node:zlib); the client reports it unavailable on Node 20.
-      for (const codec of allowedCompressionsAlgorithms.filter((c) => c !== 'zstd')) {
+      for (const codec of allowedCompressionsAlgorithms.filter((c) => compressionsAlgorithms[c].available)) {
         process.stdout.write(`codec ${codec}…\n`)
         const r = await child('produce', { topic: topic(`codec-${codec}`), file: csv, compression: codec })
         codecs[codec] = rate(r.rows, r.seconds)

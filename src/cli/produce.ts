@@ -1,8 +1,12 @@
 // `traffic produce`: streams the data set CSV into the Kafka topic, one JSON message per row.
 import path from 'node:path'
-import { allowedCompressionsAlgorithms, type CompressionAlgorithmValue } from '@platformatic/kafka'
+import {
+  allowedCompressionsAlgorithms,
+  type CompressionAlgorithmValue,
+  compressionsAlgorithms,
+} from '@platformatic/kafka'
 import cliProgress from 'cli-progress'
-import type { Command } from 'commander'
+import { type Command, InvalidArgumentError } from 'commander'
 import { loadConfig } from '../config.ts'
 import { countDataRows } from '../dataset/count-rows.ts'
 import { TrafficError } from '../errors.ts'
@@ -20,14 +24,17 @@ interface ProduceFlags {
   compression: string
 }
 
-/** Commander parser for flags that take a count ≥ 1. */
+/** Commander parser for flags that take a count ≥ 1 (commander reports the flag and the bad value). */
 export function positiveInteger(raw: string): number {
   const value = Number(raw)
   if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < 1) {
-    throw new TrafficError('INVALID_INPUT', `expected a whole number ≥ 1, got "${raw}"`)
+    throw new InvalidArgumentError('expected a whole number ≥ 1.')
   }
   return value
 }
+
+/** Codecs the client can use on this Node version (zstd needs Node ≥ 22). */
+const CODECS = allowedCompressionsAlgorithms.filter((codec) => compressionsAlgorithms[codec].available)
 
 function rowsPerSecond(rows: number, seconds: number): string {
   return Math.round(rows / Math.max(seconds, 1e-3)).toLocaleString('en-US')
@@ -53,17 +60,21 @@ export function registerProduceCommand(program: Command): void {
     .option('--rejects <file>', 'where rejected rows go, as JSON lines (default: <file>.rejects.jsonl)')
     .option(
       '--compression <codec>',
-      `compression of produce requests: ${allowedCompressionsAlgorithms.join(', ')}`,
+      `compression of produce requests: ${CODECS.join(', ')}`,
       PRODUCE_DEFAULTS.compression,
     )
     .action(
       action(async (flags: ProduceFlags) => {
         const config = loadConfig({ dataset: flags.file, topic: flags.topic, partitions: flags.partitions })
         const compression = flags.compression as CompressionAlgorithmValue
-        if (!allowedCompressionsAlgorithms.includes(compression)) {
-          throw new TrafficError('INVALID_INPUT', `unknown compression "${flags.compression}"`, {
-            hint: `use one of ${allowedCompressionsAlgorithms.join(', ')}`,
-          })
+        if (!CODECS.includes(compression)) {
+          throw new TrafficError(
+            'INVALID_INPUT',
+            `compression "${flags.compression}" is not available here`,
+            {
+              hint: `use one of ${CODECS.join(', ')}`,
+            },
+          )
         }
         const file = config.paths.dataset
         const rejectsFile = path.resolve(flags.rejects ?? `${file}.rejects.jsonl`)

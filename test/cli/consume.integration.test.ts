@@ -1,0 +1,43 @@
+// `traffic consume` as a user runs it: the files it lists and its summary, and clear refusals.
+import assert from 'node:assert/strict'
+import { after, test } from 'node:test'
+import { produceCsvToTopic } from '../../src/stream/produce.ts'
+import { traffic } from '../stream/cli-run.ts'
+import { cleanUp, clients, generateCsv, readBatches, tempDir, unique } from '../stream/helpers.ts'
+
+const topic = unique('cli-consume')
+const group = unique('cli-consume-group')
+const work = await tempDir('cli-consume')
+after(() => cleanUp({ topics: [topic, `${topic}.dlq`], groups: [group], dirs: [work] }))
+
+test('writes the batch files, lists them and sums up', async () => {
+  const csv = await generateCsv(work, 2_500, 4)
+  await produceCsvToTopic(clients, { file: csv, topic, partitions: 1, rejectsFile: `${work}/r` })
+  const dir = `${work}/batches`
+  const run = await traffic([
+    'consume',
+    ...['--topic', topic, '--out', dir, '--group', group, '--batch-size', '1000', '--idle-timeout', '1'],
+  ])
+  assert.equal(run.code, 0, run.stderr)
+  for (const range of ['0-999', '1000-1999', '2000-2499']) {
+    assert.match(run.stdout, new RegExp(`urban_traffic_batch_${topic}-0-${range}\\.csv \\(\\d+ rows\\)`))
+  }
+  assert.match(run.stdout, /wrote 2,500 rows in 3 batch file\(s\) to .* in [\d.]+ s; 0 dead letter\(s\)/)
+  assert.deepEqual(
+    (await readBatches(dir, topic)).map((b) => b.lines.length),
+    [1000, 1000, 500],
+  )
+})
+
+test('refuses a bad batch size and an unreachable broker with a clear message', async () => {
+  const badFlag = await traffic(['consume', '--batch-size', '0'])
+  assert.equal(badFlag.code, 1)
+  assert.match(badFlag.stderr, /--batch-size .* '0' is invalid\. expected a whole number ≥ 1/)
+
+  const noBroker = await traffic(['consume', '--out', `${work}/none`, '--idle-timeout', '1'], {
+    KAFKA_PORT: '1',
+  })
+  assert.equal(noBroker.code, 1)
+  assert.match(noBroker.stderr, /no Kafka broker answers at 127\.0\.0\.1:1/)
+  for (const run of [badFlag, noBroker]) assert.doesNotMatch(run.stderr, /\n\s+at /)
+})
