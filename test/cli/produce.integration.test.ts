@@ -6,7 +6,6 @@ import { CSV_HEADER } from '../../src/schema/csv.ts'
 import { traffic } from '../stream/cli-run.ts'
 import {
   cleanUp,
-  clients,
   csvLines,
   generateCsv,
   readTopic,
