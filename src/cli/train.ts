@@ -18,6 +18,7 @@ interface TrainFlags {
   seed: string
   encoding: string
   parityRows: string
+  sparkConf: string[]
 }
 
 function integer(flag: string, raw: string, min: number, max: number): number {
@@ -29,6 +30,17 @@ function integer(flag: string, raw: string, min: number, max: number): number {
     )
   }
   return value
+}
+
+/** `key=value` pairs, repeatable, for the Spark session of the run. */
+function sparkConf(pairs: string[]): Record<string, string> {
+  return Object.fromEntries(
+    pairs.map((pair) => {
+      const at = pair.indexOf('=')
+      if (at <= 0) throw new TrafficError('INVALID_INPUT', `--spark-conf takes key=value, got "${pair}"`)
+      return [pair.slice(0, at), pair.slice(at + 1)]
+    }),
+  )
 }
 
 function encoding(raw: string): Encoding {
@@ -75,6 +87,12 @@ export function registerTrainCommand(program: Command): void {
       'held-out predictions recorded per model for the serving parity test',
       String(DEFAULT_PARITY_ROWS),
     )
+    .option(
+      '--spark-conf <key=value>',
+      'a Spark session setting for this run, repeatable (e.g. spark.connect.session.connectML.mlCache.memoryControl.maxModelSize=4g when trees stop growing early)',
+      (pair: string, pairs: string[]) => [...pairs, pair],
+      [] as string[],
+    )
     .action(
       action(async (flags: TrainFlags) => {
         const config = loadConfig({
@@ -94,6 +112,7 @@ export function registerTrainCommand(program: Command): void {
             seed: integer('--seed', flags.seed, 0, 2 ** 31 - 1),
           },
           parityRows: integer('--parity-rows', flags.parityRows, 1, 1_000_000),
+          sparkConf: sparkConf(flags.sparkConf),
           log: (line) => process.stdout.write(`${line}\n`),
         })
         process.stdout.write(formatTrainingSummary(report))

@@ -22,6 +22,9 @@ import type { Progress } from './progress.ts'
 import type { ModelReport, TrainingParams } from './report.ts'
 import type { ServerState } from './server-state.ts'
 
+/** The server's ML cache limit; trees stop growing at 40% of it (Spark ≥ 4.1). A session setting. */
+export const MAX_MODEL_SIZE_CONF = 'spark.connect.session.connectML.mlCache.memoryControl.maxModelSize'
+
 export interface TrainContext {
   spark: SparkSession
   progress: Progress
@@ -86,7 +89,10 @@ export async function trainModel(
     fitted: (ref) => context.state.holdModel(ref),
     warning: (stage, message) => {
       warnings.push(`${stage}: ${message}`)
-      progress.warn(`${stage}: ${message}`)
+      const remedy = /model size/i.test(message)
+        ? ` → raise the session setting ${MAX_MODEL_SIZE_CONF}, or use fewer or shallower trees`
+        : ''
+      progress.warn(`${stage}: ${message}${remedy}`)
     },
   })
   const predictions = applyStages(spark, stages, test.data)

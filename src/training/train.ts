@@ -28,6 +28,11 @@ export interface TrainOptions {
   sparkRemote: string
   params: TrainingParams
   parityRows: number
+  /**
+   * Spark session settings for this run, e.g. a larger
+   * `spark.connect.session.connectML.mlCache.memoryControl.maxModelSize` when deep forests stop growing early.
+   */
+  sparkConf?: Record<string, string>
   log: LineWriter
 }
 
@@ -89,6 +94,9 @@ export async function train(options: TrainOptions): Promise<TrainingReport> {
   )
   const state = new ServerState(spark)
   try {
+    if (options.sparkConf && Object.keys(options.sparkConf).length) {
+      for (const warning of await spark.setConf(options.sparkConf)) progress.warn(`Spark: ${warning}`)
+    }
     const readTimings: Record<string, number> = {}
     const batches = await progress.step(
       'read and cache the batch files',

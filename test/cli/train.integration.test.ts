@@ -2,7 +2,7 @@
 // way it must refuse to train — clear message, non-zero exit, and the models folder exactly as it was.
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import net from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -76,28 +76,41 @@ test('a small run prints progress per stage, a summary, and replaces the previou
     'urban_traffic_batch_0.csv': batchFile(csvRows(1500, 1)),
     'urban_traffic_batch_1.csv': batchFile(csvRows(1500, 2)),
   })
-  const run = await traffic([
-    'train',
-    '--batches',
-    batches,
-    '--models',
-    models,
-    '--trees',
-    '3',
-    '--depth',
-    '4',
-  ])
+  const options = ['--trees', '3', '--depth', '4', '--encoding', 'onehot']
+  const run = await traffic(['train', '--batches', batches, '--models', models, ...options])
   assert.equal(run.code, 0, run.stderr)
+  assert.doesNotMatch(run.stdout, /⚠/)
   assert.match(run.stdout, /2 batch file\(s\) in /)
   assert.match(run.stdout, /\[ +[\d.]+ s\] peak_hour_model · fit RandomForestClassifier ✔ [\d.]+ s/)
   assert.match(run.stdout, /✔ trained on 3000 rows in [\d.]+ s/)
   assert.match(run.stdout, /traffic_density_model +RMSE [\d.]+ +MAE [\d.]+ +R² -?[\d.]+/)
   assert.deepEqual(readdirSync(path.dirname(models)), ['models'])
   const report = JSON.parse(readFileSync(path.join(models, 'report.json'), 'utf8'))
-  assert.deepEqual(report.params, { encoding: 'indexed', numTrees: 3, maxDepth: 4, maxBins: 32, seed: 12345 })
+  assert.deepEqual(report.params, { encoding: 'onehot', numTrees: 3, maxDepth: 4, maxBins: 32, seed: 12345 })
   for (const name of ['traffic_density_model', 'peak_hour_model', 'energy_consumption_model']) {
-    assert.ok(existsSync(path.join(models, name, 'metadata', '_SUCCESS')))
+    const forest = name === 'peak_hour_model' ? 'RandomForestClassifier' : 'RandomForestRegressor'
+    const stages = readdirSync(path.join(models, name, 'stages')).sort()
+    assert.deepEqual(
+      stages.map((folder) => folder.replace(/_[0-9a-f]{12}$/, '')),
+      ['0_StringIndexer', '1_OneHotEncoder', '2_VectorAssembler', `3_${forest}`],
+    )
   }
+})
+
+test("the server's Fit warnings (trees stopped at the ML cache size limit) are shown and kept in the report", async () => {
+  const { batches, models } = scenario('limited', {
+    'urban_traffic_batch_0.csv': batchFile(csvRows(2000, 3)),
+  })
+  const limit = 'spark.connect.session.connectML.mlCache.memoryControl.maxModelSize'
+  const options = ['--trees', '10', '--depth', '12', '--spark-conf', `${limit}=1000000`]
+  const run = await traffic(['train', '--batches', batches, '--models', models, ...options])
+  assert.equal(run.code, 0, run.stderr)
+  assert.match(
+    run.stdout,
+    /traffic_density_model · ⚠ RandomForestRegressor: .*training stops early because the model size .* → raise the session setting spark\.connect\.session\.connectML\.mlCache\.memoryControl\.maxModelSize/,
+  )
+  const report = JSON.parse(readFileSync(path.join(models, 'report.json'), 'utf8'))
+  assert.match(report.models.traffic_density_model.warnings[0], /^RandomForestRegressor: .*stops early/)
 })
 
 test('Spark unreachable: says where it looked and how to start it', async () => {
@@ -166,4 +179,6 @@ test('invalid options are refused with the allowed range', async () => {
   assert.match(run.stderr, /--trees must be a whole number from 1 to 1000, got "0"/)
   const encoding = await traffic(['train', '--encoding', 'binary'])
   assert.match(encoding.stderr, /--encoding must be one of indexed, onehot, got "binary"/)
+  const conf = await traffic(['train', '--spark-conf', 'no-equals-sign'])
+  assert.match(conf.stderr, /--spark-conf takes key=value, got "no-equals-sign"/)
 })
