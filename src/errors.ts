@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'MODEL_UNSUPPORTED'
   | 'MODEL_NOT_FOUND'
   | 'IO_ERROR'
+  | 'INTERRUPTED'
   | 'UI_BUILD_FAILED'
 
 export interface TrafficErrorOptions {

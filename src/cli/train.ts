@@ -95,6 +95,10 @@ export function registerTrainCommand(program: Command): void {
     )
     .action(
       action(async (flags: TrainFlags) => {
+        // Ctrl+C stops the run cleanly: the models folder stays as it was, the server lets go of the run's data.
+        const controller = new AbortController()
+        process.once('SIGINT', () => controller.abort())
+        process.once('SIGTERM', () => controller.abort())
         const config = loadConfig({
           batches: flags.batches,
           models: flags.models,
@@ -114,6 +118,7 @@ export function registerTrainCommand(program: Command): void {
           parityRows: integer('--parity-rows', flags.parityRows, 1, 1_000_000),
           sparkConf: sparkConf(flags.sparkConf),
           log: (line) => process.stdout.write(`${line}\n`),
+          signal: controller.signal,
         })
         process.stdout.write(formatTrainingSummary(report))
       }),

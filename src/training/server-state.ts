@@ -1,6 +1,7 @@
 // What a training run holds on the Spark server: cached tables (the batch rows, each model's training and
 // held-out rows) and fitted models in the ML cache. Everything is released when no longer needed, and all of
-// it at the end of the run, whether it succeeded or not.
+// it at the end of the run, whether it succeeded, failed or was stopped. Cached tables must be uncached
+// explicitly: Spark's cache is shared by all sessions and outlives this one.
 import { type DataFrame, type ModelRef, newUid, type SparkSession } from '../spark/index.ts'
 
 export interface CachedTable {
@@ -13,6 +14,7 @@ export class ServerState {
   readonly #spark: SparkSession
   readonly #models = new Set<ModelRef>()
   readonly #views = new Set<string>()
+  #closed: Promise<void> | undefined
 
   constructor(spark: SparkSession) {
     this.#spark = spark
@@ -45,8 +47,16 @@ export class ServerState {
     this.#views.delete(table.view)
   }
 
-  /** Best effort: each failure is reported to `onError` and the rest is still released. */
-  async releaseAll(onError: (what: string, error: unknown) => void): Promise<void> {
+  /**
+   * Releases everything still held, then the session itself (which also stops whatever it still runs).
+   * Best effort: each failure goes to `onError` and the rest is still released. Safe to call more than once.
+   */
+  close(onError: (what: string, error: unknown) => void): Promise<void> {
+    this.#closed ??= this.#release(onError)
+    return this.#closed
+  }
+
+  async #release(onError: (what: string, error: unknown) => void): Promise<void> {
     if (this.#models.size) {
       await this.releaseModels([...this.#models]).catch((error) => onError('release cached models', error))
     }
@@ -55,5 +65,6 @@ export class ServerState {
         onError(`uncache ${view}`, error),
       )
     }
+    await this.#spark.close().catch((error) => onError('close the Spark session', error))
   }
 }

@@ -4,8 +4,8 @@
 // end, on failure too.
 import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import type { DataFrame } from '../spark/index.ts'
-import { SparkSession } from '../spark/index.ts'
+import { TrafficError } from '../errors.ts'
+import { type DataFrame, SparkSession } from '../spark/index.ts'
 import { computeAnalytics } from './analytics.ts'
 import { findBatchFiles, type LoadedBatches, loadBatches } from './batches.ts'
 import { HOLDOUT_FRACTION, MODEL_SPECS, type ModelName, SPLIT_SEED, SPLIT_WEIGHTS } from './model-specs.ts'
@@ -34,6 +34,8 @@ export interface TrainOptions {
    */
   sparkConf?: Record<string, string>
   log: LineWriter
+  /** Aborting stops the run: nothing is written, the server's cached data and models are released. */
+  signal?: AbortSignal
 }
 
 export const DEFAULT_PARAMS: TrainingParams = {
@@ -85,6 +87,51 @@ async function trainAll(
   return report
 }
 
+/** Everything after connecting: read, analyse, train, write into a staging folder, swap it in. */
+async function trainOnServer(
+  spark: SparkSession,
+  state: ServerState,
+  files: string[],
+  options: TrainOptions,
+  progress: Progress,
+): Promise<TrainingReport> {
+  if (options.sparkConf && Object.keys(options.sparkConf).length) {
+    for (const warning of await spark.setConf(options.sparkConf)) progress.warn(`Spark: ${warning}`)
+  }
+  const readTimings: Record<string, number> = {}
+  const batches = await progress.step(
+    'read and cache the batch files',
+    () => loadBatches(spark, state, files),
+    readTimings,
+  )
+  progress.line(`${batches.rows} rows`)
+  const stagingDir = await createStaging(options.modelsDir)
+  try {
+    const context: TrainContext = {
+      spark,
+      progress,
+      params: options.params,
+      parityRows: options.parityRows,
+      stagingDir,
+      state,
+    }
+    const report = await trainAll(context, batches, options, files.length)
+    report.timings = {
+      ...readTimings,
+      ...report.timings,
+      total: Math.round(progress.elapsedSeconds * 1000) / 1000,
+    }
+    await writeJson(path.join(stagingDir, REPORT_FILE), report)
+    options.signal?.throwIfAborted()
+    await publish(stagingDir, options.modelsDir)
+    progress.line(`models, ${REPORT_FILE} and ${ANALYTICS_FILE} written to ${options.modelsDir}`)
+    return report
+  } catch (error) {
+    await discard(stagingDir)
+    throw error
+  }
+}
+
 export async function train(options: TrainOptions): Promise<TrainingReport> {
   const progress = new Progress(options.log)
   const files = await findBatchFiles(options.batchesDir)
@@ -93,46 +140,27 @@ export async function train(options: TrainOptions): Promise<TrainingReport> {
     SparkSession.connect(options.sparkRemote),
   )
   const state = new ServerState(spark)
-  try {
-    if (options.sparkConf && Object.keys(options.sparkConf).length) {
-      for (const warning of await spark.setConf(options.sparkConf)) progress.warn(`Spark: ${warning}`)
-    }
-    const readTimings: Record<string, number> = {}
-    const batches = await progress.step(
-      'read and cache the batch files',
-      () => loadBatches(spark, state, files),
-      readTimings,
-    )
-    progress.line(`${batches.rows} rows`)
-    const stagingDir = await createStaging(options.modelsDir)
-    try {
-      const context: TrainContext = {
-        spark,
-        progress,
-        params: options.params,
-        parityRows: options.parityRows,
-        stagingDir,
-        state,
-      }
-      const report = await trainAll(context, batches, options, files.length)
-      report.timings = {
-        ...readTimings,
-        ...report.timings,
-        total: Math.round(progress.elapsedSeconds * 1000) / 1000,
-      }
-      await writeJson(path.join(stagingDir, REPORT_FILE), report)
-      await publish(stagingDir, options.modelsDir)
-      progress.line(`models, ${REPORT_FILE} and ${ANALYTICS_FILE} written to ${options.modelsDir}`)
-      return report
-    } catch (error) {
-      await discard(stagingDir)
-      throw error
-    }
-  } finally {
-    // The run's outcome (or its first error) matters more than a failed cleanup: warn and go on.
-    await state.releaseAll((what, error) =>
+  // The run's outcome (or its first error) matters more than a failed cleanup: warn and go on.
+  const release = () =>
+    state.close((what, error) =>
       progress.warn(`could not ${what}: ${error instanceof Error ? error.message : String(error)}`),
     )
-    await spark.close().catch(() => undefined)
+  // Stopping releases the session at once: the server interrupts what it runs, the pending call fails.
+  const stop = () => {
+    progress.line('stopping: releasing the cached data and models on the server …')
+    void release()
+  }
+  options.signal?.addEventListener('abort', stop, { once: true })
+  try {
+    options.signal?.throwIfAborted()
+    return await trainOnServer(spark, state, files, options, progress)
+  } catch (error) {
+    if (!options.signal?.aborted) throw error
+    throw new TrafficError('INTERRUPTED', `Training stopped; ${options.modelsDir} is unchanged`, {
+      cause: error,
+    })
+  } finally {
+    options.signal?.removeEventListener('abort', stop)
+    await release()
   }
 }

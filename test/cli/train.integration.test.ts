@@ -113,6 +113,30 @@ test("the server's Fit warnings (trees stopped at the ML cache size limit) are s
   assert.match(report.models.traffic_density_model.warnings[0], /^RandomForestRegressor: .*stops early/)
 })
 
+test('Ctrl+C stops the run: exit 1, "stopped", the previous models untouched, nothing left beside them', async () => {
+  const { batches, models } = scenario('stopped', {
+    'urban_traffic_batch_0.csv': batchFile(csvRows(3000, 4)),
+  })
+  const child = spawn(process.execPath, [BIN, 'train', '--batches', batches, '--models', models], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stderr.on('data', (chunk) => {
+    stderr += chunk
+  })
+  child.stdout.on('data', (chunk) => {
+    stdout += chunk
+    // Once: a second Ctrl+C is the user insisting, and ends the process at once.
+    if (/fit StringIndexer …/.test(stdout) && child.signalCode === null && !child.killed) child.kill('SIGINT')
+  })
+  const code = await new Promise((resolve) => child.once('close', resolve))
+  assert.equal(code, 1, stdout)
+  assert.match(stdout, /stopping: releasing the cached data and models on the server/)
+  assert.match(stderr, /Training stopped; .*models is unchanged/)
+  assertUntouched(models)
+})
+
 test('Spark unreachable: says where it looked and how to start it', async () => {
   const { batches, models } = scenario('unreachable', {
     'urban_traffic_batch_0.csv': batchFile(csvRows(200)),
