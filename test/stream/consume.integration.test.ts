@@ -199,11 +199,12 @@ describe('consume: topic → batch files', () => {
     })
   })
 
-  it('two consumers in one group over a 3-partition topic write every offset exactly once between them', async () => {
+  it('two consumers in one group over a 3-partition topic write every offset exactly once between them', async (t) => {
     const s = await scenario('group')
     const csv = await generateCsv(s.work, 120_000, 12)
     await clients.ensureTopic(s.topic, 3)
     const byMember: number[][] = [[], []]
+    const partitionsOf = (member: number) => [...new Set(byMember[member])].sort().join(',')
     const options = (member: number) =>
       consumeOptions(s, {
         batchSize: 4_000,
@@ -233,6 +234,7 @@ describe('consume: topic → batch files', () => {
     assertTiles(batches, offsets)
     for (const batch of batches) assert.equal(BigInt(batch.lines.length), batch.last - batch.first + 1n)
     assert.deepEqual(batches.flatMap((batch) => batch.lines).sort(), await csvLines(csv))
+    t.diagnostic(`first member wrote partitions ${partitionsOf(0)}, the second ${partitionsOf(1)}`)
     assert.ok(a.rows > 0 && b.rows > 0, `both members wrote batches (${a.rows} and ${b.rows} rows)`)
     assert.equal(a.rows + b.rows, 120_000)
     assert.ok((await readdir(s.dir)).every((name) => !name.endsWith('.tmp')))
