@@ -3,7 +3,8 @@
 // against. Needs a running Spark Connect server (`traffic engines start`, or SPARK_REMOTE).
 // Prints the figures and writes them to bench/results/train-<date>.json.
 // Options: --rows <n> (1,219,567: the real file's size), --batches <dir> (train on existing batch files instead
-//          of generated ones), --compare (also one-hot encoding and deeper trees), --trees/--depth (default run).
+//          of generated ones), --compare (also one-hot encoding and deeper trees), --trees/--depth (default run),
+//          --models-out <dir> (keep the default run's models there, e.g. for bench:api).
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -25,6 +26,7 @@ const { values: args } = parseArgs({
     compare: { type: 'boolean', default: false },
     trees: { type: 'string', default: String(DEFAULT_PARAMS.numTrees) },
     depth: { type: 'string', default: String(DEFAULT_PARAMS.maxDepth) },
+    'models-out': { type: 'string' },
   },
 })
 
@@ -92,7 +94,10 @@ try {
     process.stdout.write(`\n── ${name}: ${JSON.stringify(params)}\n`)
     const report = await train({
       batchesDir: batches,
-      modelsDir: path.join(work, `models-${name}`),
+      modelsDir:
+        name === 'default' && args['models-out']
+          ? path.resolve(args['models-out'])
+          : path.join(work, `models-${name}`),
       sparkRemote: config.spark.remote,
       params,
       parityRows: DEFAULT_PARITY_ROWS,
