@@ -176,6 +176,9 @@ export const ModelCard = Type.Object({
   stages: Type.Array(Type.String(), { description: 'Spark stage classes, in order' }),
   trees: Type.Integer({ description: 'Trees in the model (0 when not loaded)' }),
   nodes: Type.Integer({ description: 'Tree nodes in all (0 when not loaded)' }),
+  training: Type.Unknown({
+    description: "This model's entry of report.json (metrics, importances, rows…), or null",
+  }),
 })
 export const ModelsResponse = Type.Object({
   models: Type.Array(ModelCard),

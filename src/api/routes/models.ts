@@ -10,6 +10,7 @@ export async function modelsRoutes(app: FastifyInstance): Promise<void> {
     { schema: { summary: 'Model cards and the training report', tags, response: { 200: ModelsResponse } } },
     async () => {
       const { models, report } = app.models.state
+      const trained = (report as { models?: Record<string, unknown> } | null)?.models ?? {}
       const cards = SERVED_MODELS.map((spec): ModelCard => {
         const slot = models.get(spec.id)
         const model = slot?.model ?? null
@@ -30,6 +31,7 @@ export async function modelsRoutes(app: FastifyInstance): Promise<void> {
           stages: model?.stages ?? [],
           trees: model?.evaluator.trees ?? 0,
           nodes: model?.evaluator.nodes ?? 0,
+          training: trained[spec.folder] ?? null,
         }
       })
       return { models: cards, report }

@@ -42,6 +42,10 @@ test('model cards describe the Spark models and carry report.json; analytics.jso
   try {
     const models = await api.get<ModelsResponse>('/models')
     assert.deepEqual(models.json.report, report)
+    assert.deepEqual(
+      models.json.models.map((card) => card.training),
+      [{ r2: 0.78 }, null, null],
+    )
     for (const card of models.json.models) {
       assert.equal(card.loaded, true)
       assert.match(card.uid ?? '', /\w+_[0-9a-f]{12}$/)
