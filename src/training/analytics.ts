@@ -1,5 +1,6 @@
 // The analysis the UI draws, computed with Spark SQL over all batch rows: mean Traffic Density by city and
-// hour, by weather, by vehicle type, peak vs off-peak, and row counts.
+// hour, by weather, by vehicle type, peak vs off-peak, row counts, and the distribution of Energy Consumption
+// (where a predicted energy sits among the observed ones).
 import { quoteIdentifier } from '../spark/expressions.ts'
 import type { SparkSession } from '../spark/index.ts'
 
@@ -16,6 +17,29 @@ export interface Analytics {
   byWeather: (DensityGroup & { weather: string })[]
   byVehicleType: (DensityGroup & { vehicleType: string })[]
   byPeakHour: (DensityGroup & { isPeakHour: number })[]
+  energyHistogram: HistogramBin[]
+}
+
+export interface HistogramBin {
+  /** Bin [from, to): energy values. */
+  from: number
+  to: number
+  rows: number
+}
+
+/** Energy in bins of this width: ~40 bins over the observed range (0–220). */
+const ENERGY_BIN_WIDTH = 5
+
+async function energyHistogram(spark: SparkSession, view: string): Promise<HistogramBin[]> {
+  const rows = await spark
+    .sql(
+      `SELECT CAST(floor(\`Energy Consumption\` / ${ENERGY_BIN_WIDTH}) AS INT) AS bin, count(*) AS rows FROM ${view} GROUP BY 1 ORDER BY 1`,
+    )
+    .collect()
+  return rows.map((row) => {
+    const from = Number(row.bin) * ENERGY_BIN_WIDTH
+    return { from, to: from + ENERGY_BIN_WIDTH, rows: Number(row.rows) }
+  })
 }
 
 /** `SELECT <keys>, avg(density), count(*) … GROUP BY <keys> ORDER BY <keys>` as plain objects. */
@@ -49,5 +73,6 @@ export async function computeAnalytics(spark: SparkSession, view: string, rows: 
       vehicleType: 'Vehicle Type',
     })) as Analytics['byVehicleType'],
     byPeakHour: (await densityBy(spark, view, { isPeakHour: 'Is Peak Hour' })) as Analytics['byPeakHour'],
+    energyHistogram: await energyHistogram(spark, view),
   }
 }

@@ -110,7 +110,7 @@ test('held-out metrics are those of working models', () => {
   assert.ok(Math.abs(peak.accuracy - (tn + tp) / (tn + fp + fn + tp)) < 1e-12)
 })
 
-test('analytics.json holds mean Traffic Density by city × hour, weather, vehicle type, peak, and row counts', () => {
+test('analytics.json holds mean Traffic Density by city × hour, weather, vehicle type, peak, row counts, and the energy histogram', () => {
   const analytics = JSON.parse(readFileSync(path.join(models, 'analytics.json'), 'utf8')) as Analytics
   assert.equal(analytics.rows, FIXTURE_ROWS)
   assert.equal(analytics.byCityHour.length, 6 * 24)
@@ -135,6 +135,16 @@ test('analytics.json holds mean Traffic Density by city × hour, weather, vehicl
     [0, 1],
   )
   assert.deepEqual(analytics.byCityHour[1], { ...analytics.byCityHour[1], city: 'AquaCity', hour: 1 })
+  // The energy distribution: contiguous-or-gapped 5-wide bins in order, covering every row.
+  const bins = analytics.energyHistogram
+  assert.equal(
+    bins.reduce((sum, bin) => sum + bin.rows, 0),
+    FIXTURE_ROWS,
+  )
+  for (const [i, bin] of bins.entries()) {
+    assert.equal(bin.to - bin.from, 5)
+    if (i > 0) assert.ok(bin.from > (bins[i - 1]?.from ?? -1))
+  }
 })
 
 test('each PipelineModel metadata matches Spark’s native format field by field', () => {
