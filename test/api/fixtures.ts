@@ -1,5 +1,5 @@
 // What the API tests run against: a real server on a free loopback port, and a private copy of the Spark-written
-// models (see test/spark-models.ts).
+// models (test/spark-models.ts).
 import { cpSync, mkdtempSync, rmSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -10,12 +10,10 @@ import { SPARK_MODELS_DIR } from '../spark-models.ts'
 
 export const UI_ORIGIN = 'http://127.0.0.1:8501'
 
-export { needsSparkModels as needsModels } from '../spark-models.ts'
-
 /** A private folder for one test: a copy of the Spark models, or empty. Removed by `cleanup`. */
 export function modelsFolder(withModels: boolean): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(path.join(tmpdir(), 'api-models-'))
-  if (withModels) cpSync(SPARK_MODELS_DIR as string, dir, { recursive: true })
+  if (withModels) cpSync(SPARK_MODELS_DIR, dir, { recursive: true })
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) }
 }
 

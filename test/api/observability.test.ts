@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { SEED_EXAMPLES } from '../../src/api/schemas.ts'
-import { modelsFolder, needsModels, startApi } from './fixtures.ts'
+import { modelsFolder, startApi } from './fixtures.ts'
 
 test('GET /metrics exposes request latency per route and status, model state and process metrics', async () => {
   const folder = modelsFolder(false)
@@ -28,7 +28,7 @@ test('GET /metrics exposes request latency per route and status, model state and
   }
 })
 
-test('predictions are counted per model, batch rows included', { skip: needsModels }, async () => {
+test('predictions are counted per model, batch rows included', async () => {
   const folder = modelsFolder(true)
   const api = await startApi(folder.dir)
   try {

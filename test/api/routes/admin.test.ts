@@ -3,14 +3,14 @@ import { cpSync } from 'node:fs'
 import { test } from 'node:test'
 import type { ReadyResponse } from '../../../src/api/schemas.ts'
 import { SPARK_MODELS_DIR } from '../../spark-models.ts'
-import { modelsFolder, needsModels, startApi } from '../fixtures.ts'
+import { modelsFolder, startApi } from '../fixtures.ts'
 
-test('POST /admin/reload picks up models written after start', { skip: needsModels }, async () => {
+test('POST /admin/reload picks up models written after start', async () => {
   const folder = modelsFolder(false)
   const api = await startApi(folder.dir)
   try {
     assert.equal((await api.post<ReadyResponse>('/admin/reload', {})).json.ready, false)
-    cpSync(SPARK_MODELS_DIR as string, folder.dir, { recursive: true })
+    cpSync(SPARK_MODELS_DIR, folder.dir, { recursive: true })
     const reloaded = await api.post<ReadyResponse>('/admin/reload', {})
     assert.equal(reloaded.status, 200)
     assert.equal(reloaded.json.ready, true)

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import type { ReadyResponse } from '../../../src/api/schemas.ts'
-import { modelsFolder, needsModels, startApi } from '../fixtures.ts'
+import { modelsFolder, startApi } from '../fixtures.ts'
 
 test('healthz is always ok; readyz is 503 with the reason per model until the models are loaded', async () => {
   const folder = modelsFolder(false)
@@ -23,7 +23,7 @@ test('healthz is always ok; readyz is 503 with the reason per model until the mo
   }
 })
 
-test('readyz is 200 once the three models are loaded', { skip: needsModels }, async () => {
+test('readyz is 200 once the three models are loaded', async () => {
   const folder = modelsFolder(true)
   const api = await startApi(folder.dir)
   try {

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { test } from 'node:test'
 import type { ErrorResponse, ModelsResponse } from '../../../src/api/schemas.ts'
-import { modelsFolder, needsModels, startApi } from '../fixtures.ts'
+import { modelsFolder, startApi } from '../fixtures.ts'
 
 test('without models: cards say not loaded and why; analytics is 404 with what to run', async () => {
   const folder = modelsFolder(false)
@@ -30,9 +30,7 @@ test('without models: cards say not loaded and why; analytics is 404 with what t
   }
 })
 
-test('model cards describe the Spark models and carry report.json; analytics.json is served as is', {
-  skip: needsModels,
-}, async () => {
+test('model cards describe the Spark models and carry report.json; analytics.json is served as is', async () => {
   const folder = modelsFolder(true)
   const report = { models: { traffic_density_model: { r2: 0.78 } }, trained_at: '2026-01-01T00:00:00Z' }
   const analytics = { density_by_weather: [{ weather: 'Clear', mean: 0.296 }] }

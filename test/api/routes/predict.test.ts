@@ -13,7 +13,7 @@ import {
 import { compileEvaluator } from '../../../src/serving/evaluator.ts'
 import { inputColumnsOf, SERVED_MODELS } from '../../../src/serving/model-catalog.ts'
 import { readPipelineModel } from '../../../src/serving/pipeline-model.ts'
-import { modelsFolder, needsModels, type RunningApi, startApi } from '../fixtures.ts'
+import { modelsFolder, type RunningApi, startApi } from '../fixtures.ts'
 
 /** The example: the full 11-column record (keys an endpoint does not use are ignored). */
 const FULL_RECORD = {
@@ -188,8 +188,8 @@ describe('without models', () => {
   })
 })
 
-describe('with Spark-written models', { skip: needsModels }, () => {
-  const folder = modelsFolder(!needsModels)
+describe('with Spark-written models', () => {
+  const folder = modelsFolder(true)
   let api: RunningApi
   before(async () => {
     api = await startApi(folder.dir)

@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs'
 import path from 'node:path'
 import { test } from 'node:test'
 import type { RootResponse } from '../../../src/api/schemas.ts'
-import { modelsFolder, needsModels, startApi } from '../fixtures.ts'
+import { modelsFolder, startApi } from '../fixtures.ts'
 
 test('GET / answers the seed JSON with every model unloaded', async () => {
   const folder = modelsFolder(false)
@@ -25,7 +25,7 @@ test('GET / answers the seed JSON with every model unloaded', async () => {
   }
 })
 
-test('GET / reports each model that is loaded', { skip: needsModels }, async () => {
+test('GET / reports each model that is loaded', async () => {
   const folder = modelsFolder(true)
   rmSync(path.join(folder.dir, 'peak_hour_model'), { recursive: true })
   const api = await startApi(folder.dir)

@@ -7,7 +7,7 @@ import { test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { SEED_EXAMPLES } from '../../../src/api/schemas.ts'
 import { SERVED_MODELS } from '../../../src/serving/model-catalog.ts'
-import { modelsFolder, needsModels, type RunningApi, startApi } from '../fixtures.ts'
+import { modelsFolder, type RunningApi, startApi } from '../fixtures.ts'
 
 async function until(
   what: string,
@@ -65,9 +65,7 @@ function replaceModel(dir: string, folder: string): void {
   rmSync(`${target}.old`, { recursive: true })
 }
 
-test('no request fails while models are reloaded by hand and replaced on disk', {
-  skip: needsModels,
-}, async (t) => {
+test('no request fails while models are reloaded by hand and replaced on disk', async (t) => {
   const folder = modelsFolder(true)
   const api = await startApi(folder.dir, { watchDebounceMs: 100 })
   try {
@@ -97,9 +95,7 @@ test('no request fails while models are reloaded by hand and replaced on disk', 
   }
 })
 
-test('an unchanged model is kept, a broken one keeps the previous version in service, a removed one is unloaded (503)', {
-  skip: needsModels,
-}, async () => {
+test('an unchanged model is kept, a broken one keeps the previous version in service, a removed one is unloaded (503)', async () => {
   const folder = modelsFolder(true)
   const api = await startApi(folder.dir, { watchDebounceMs: 50 })
   try {
