@@ -1,7 +1,8 @@
-// Decision trees compiled to flat typed arrays (one set for the whole forest), walked with Spark's rules:
-// a continuous split goes left when x <= threshold; a categorical split goes left when x is one of the left
-// categories. Regression averages the leaves' predictions in tree order; classification sums, in tree order,
-// each leaf's class weights (impurityStats normalised per tree for forests, raw for a single decision tree).
+// Decision trees compiled to flat typed arrays, one set for the whole forest: compact, checked, and plain data
+// (a worker thread can build it and hand it over). forest-walk.ts evaluates it.
+// Spark's rules: a continuous split goes left when x <= threshold; a categorical split goes left when x is one of
+// the left categories. Leaves hold the prediction (regression) or their class weights: impurityStats normalised
+// per tree for forests, raw counts for a single decision tree.
 import { TrafficError } from '../errors.ts'
 
 /** One node as Spark saves it (`NodeData` in tree models' Parquet data). */
@@ -11,6 +12,8 @@ export interface TreeNode {
   impurityStats: number[]
   leftChild: number
   rightChild: number
+  /** Training rows that reached the node (Spark ≥ 3.0 writes it; Parquet INT64 arrives as a bigint). */
+  rawCount?: number | bigint
   /** featureIndex −1 on leaves; numCategories −1 for continuous splits (then the list holds the threshold). */
   split: { featureIndex: number; leftCategoriesOrThreshold: number[]; numCategories: number }
 }
@@ -29,6 +32,10 @@ export interface CompiledForest {
   readonly numClasses: number
   /** Highest feature index any split reads, +1. */
   readonly featuresRead: number
+  /** Depth of the deepest leaf. */
+  readonly depth: number
+  /** Mean over trees of the depth at which a training row ends, weighted by rawCount (else by leaf). */
+  readonly expectedDepth: number
   readonly roots: Int32Array
   readonly links: Int32Array
   readonly values: Float64Array
@@ -36,7 +43,7 @@ export interface CompiledForest {
   readonly classWeights: Float64Array
 }
 
-const LEAF = -1
+export const LEAF = -1
 
 export interface CompileOptions {
   numClasses: number
@@ -59,16 +66,20 @@ export function compileForest(
   const weights: number[] = []
   const roots: number[] = []
   let featuresRead = 0
+  let depth = 0
+  let expectedDepths = 0
 
   for (const [t, treeNodes] of trees.entries()) {
     const byId = new Map(treeNodes.map((node) => [node.id, node]))
     if (byId.size !== treeNodes.length) throw corrupt(`tree ${t} repeats node ids`)
     let visited = 0
-    // Preorder with an explicit stack: [node id, where its parent's right link goes, or −1].
-    const stack: [number, number][] = [[0, -1]]
+    let rows = 0
+    let rowDepths = 0
+    // Preorder with an explicit stack: [node id, where its parent's right link goes or −1, depth].
+    const stack: [number, number, number][] = [[0, -1, 0]]
     roots.push(values.length)
     while (stack.length > 0) {
-      const [id, parentSlot] = stack.pop() as [number, number]
+      const [id, parentSlot, level] = stack.pop() as [number, number, number]
       const node = byId.get(id)
       if (!node) throw corrupt(`tree ${t} refers to missing node ${id}`)
       if (++visited > treeNodes.length) throw corrupt(`tree ${t} has a cycle`)
@@ -79,6 +90,10 @@ export function compileForest(
         if (options.numClasses > 0) weights.push(...leafWeights(node.impurityStats, options))
         links.push(LEAF, 0)
         values.push(value)
+        const weight = node.rawCount === undefined ? 1 : Number(node.rawCount)
+        rows += weight
+        rowDepths += weight * level
+        depth = Math.max(depth, level)
         continue
       }
       const { featureIndex: f, numCategories, leftCategoriesOrThreshold: split } = node.split
@@ -100,15 +115,18 @@ export function compileForest(
         categories.push(numCategories, ...flags)
       }
       // Right is pushed first so the left subtree is laid out right after this node.
-      stack.push([node.rightChild, 2 * at + 1], [node.leftChild, -1])
+      stack.push([node.rightChild, 2 * at + 1, level + 1], [node.leftChild, -1, level + 1])
     }
     if (visited !== treeNodes.length) throw corrupt(`tree ${t} has nodes unreachable from its root`)
+    expectedDepths += rows > 0 ? rowDepths / rows : 0
   }
 
   return {
     numTrees: trees.length,
     numClasses: options.numClasses,
     featuresRead,
+    depth,
+    expectedDepth: trees.length > 0 ? expectedDepths / trees.length : 0,
     roots: Int32Array.from(roots),
     links: Int32Array.from(links),
     values: Float64Array.from(values),
@@ -125,47 +143,4 @@ function leafWeights(stats: readonly number[], options: CompileOptions): number[
   for (const count of stats) sum += count
   // Spark skips a tree whose leaf saw no rows; adding zeros is the same.
   return stats.map((count) => (sum === 0 ? 0 : count / sum))
-}
-
-/** The leaf that `x` reaches in the tree whose root is node `root`. */
-export function findLeaf(forest: CompiledForest, root: number, x: Float64Array): number {
-  const { links, values, categories } = forest
-  let n = root
-  for (;;) {
-    const kind = links[2 * n] as number
-    if (kind >= 0) {
-      n = (x[kind] as number) <= (values[n] as number) ? n + 1 : (links[2 * n + 1] as number)
-    } else if (kind === LEAF) {
-      return n
-    } else {
-      const value = x[-2 - kind] as number
-      const table = values[n] as number
-      const category = value | 0
-      const goesLeft =
-        category === value &&
-        category >= 0 &&
-        category < (categories[table] as number) &&
-        categories[table + 1 + category] === 1
-      n = goesLeft ? n + 1 : (links[2 * n + 1] as number)
-    }
-  }
-}
-
-/** Regression: the mean of the trees' leaf predictions, summed in tree order as Spark does. */
-export function predictMean(forest: CompiledForest, x: Float64Array): number {
-  const { roots, values, numTrees } = forest
-  let sum = 0
-  for (let t = 0; t < numTrees; t++) sum += values[findLeaf(forest, roots[t] as number, x)] as number
-  return sum / numTrees
-}
-
-/** Classification: writes the summed class weights (Spark's rawPrediction) into `votes`. */
-export function sumVotes(forest: CompiledForest, x: Float64Array, votes: Float64Array): void {
-  const { roots, values, classWeights, numTrees, numClasses } = forest
-  votes.fill(0)
-  for (let t = 0; t < numTrees; t++) {
-    const offset = values[findLeaf(forest, roots[t] as number, x)] as number
-    for (let k = 0; k < numClasses; k++)
-      votes[k] = (votes[k] as number) + (classWeights[offset + k] as number)
-  }
 }

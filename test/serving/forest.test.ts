@@ -1,10 +1,15 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { isTrafficError } from '../../src/errors.ts'
-import { compileForest, predictMean, sumVotes } from '../../src/serving/forest.ts'
+import { type CompiledForest, compileForest } from '../../src/serving/forest.ts'
+import { bindForest } from '../../src/serving/forest-walk.ts'
 import { nodes, type TreeSpec } from './trees.ts'
 
 const x = (...values: number[]) => Float64Array.from(values)
+const predictMean = (forest: CompiledForest, features: Float64Array) =>
+  bindForest(forest).predictMean(features)
+const sumVotes = (forest: CompiledForest, features: Float64Array, votes: Float64Array) =>
+  bindForest(forest).sumVotes(features, votes)
 const regression = (trees: TreeSpec[], shuffle = false) =>
   compileForest(
     trees.map((tree) => nodes(tree, shuffle)),
@@ -121,4 +126,23 @@ test('categorical splits may have hundreds of categories', () => {
     (error) =>
       isTrafficError(error, 'MODEL_UNSUPPORTED') && /sends category 5 left, of 4/.test(error.message),
   )
+})
+
+test('depth and the rows-weighted depth at which rows end are recorded for choosing how to walk', () => {
+  const tree = nodes({
+    feature: 0,
+    threshold: 0,
+    left: { leaf: 1 },
+    right: { feature: 0, threshold: 1, left: { leaf: 2 }, right: { leaf: 3 } },
+  })
+  const counts = new Map([
+    [1, 6n],
+    [3, 2n],
+    [4, 2n],
+  ])
+  const weighted = tree.map((node) => ({ ...node, rawCount: counts.get(node.id) ?? 10n }))
+  const forest = compileForest([weighted, nodes({ leaf: 0 })], { numClasses: 0, normaliseLeafStats: true })
+  assert.equal(forest.depth, 2)
+  // Tree 1: 6 rows end at depth 1, 4 at depth 2 → 1.4; tree 2 is a single leaf → 0.
+  assert.equal(forest.expectedDepth, (1.4 + 0) / 2)
 })

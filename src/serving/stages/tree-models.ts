@@ -2,7 +2,8 @@
 // Classifiers output Spark's `probability` (summed class weights normalised to 1) and `prediction` (the argmax
 // of the summed weights, first index on ties, like Vector.argmax).
 import { TrafficError } from '../../errors.ts'
-import { type CompiledForest, compileForest, predictMean, sumVotes, type TreeNode } from '../forest.ts'
+import { type CompiledForest, compileForest, type TreeNode } from '../forest.ts'
+import { bindForest } from '../forest-walk.ts'
 import { param, readParquetRows, type StageMetadata } from '../spark-files.ts'
 import { inputColumn, type Predictor, type RowLayout, type Step } from '../stage.ts'
 
@@ -34,6 +35,7 @@ export interface TreeModelParams {
 
 export function createTreeModel(params: TreeModelParams): Predictor {
   const { forest } = params
+  const walk = bindForest(forest)
   const task = TREE_MODEL_CLASSES[params.className].task
   const stage: Predictor = {
     className: params.className,
@@ -58,7 +60,7 @@ export function createTreeModel(params: TreeModelParams): Predictor {
       if (task === 'regression') {
         return [
           (row) => {
-            row[predictionSlot] = predictMean(forest, row[inSlot] as Float64Array)
+            row[predictionSlot] = walk.predictMean(row[inSlot] as Float64Array)
           },
         ]
       }
@@ -67,7 +69,7 @@ export function createTreeModel(params: TreeModelParams): Predictor {
       const votes = new Float64Array(classes)
       return [
         (row) => {
-          sumVotes(forest, row[inSlot] as Float64Array, votes)
+          walk.sumVotes(row[inSlot] as Float64Array, votes)
           let sum = 0
           let best = 0
           for (let k = 0; k < classes; k++) {
