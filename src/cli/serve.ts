@@ -1,27 +1,15 @@
 // `traffic serve`: the prediction API over the saved Spark models, reloading them when the folder changes.
-import type { AddressInfo } from 'node:net'
 import type { Command } from 'commander'
-import { buildApp } from '../api/app.ts'
+import { startApiServer } from '../api/server.ts'
 import { loadConfig } from '../config.ts'
-import { TrafficError } from '../errors.ts'
 import { SERVED_MODELS } from '../serving/model-catalog.ts'
-import { action } from './run.ts'
+import { action, untilSignal } from './run.ts'
 
 interface ServeOptions {
   port?: number
   host?: string
   models?: string
   watch: boolean
-}
-
-/** Quiet time after the last change in the models folder before reloading (a training run writes many files). */
-const RELOAD_DEBOUNCE_MS = 500
-
-function untilSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    process.once('SIGINT', resolve)
-    process.once('SIGTERM', resolve)
-  })
 }
 
 export function registerServeCommand(program: Command): void {
@@ -40,29 +28,7 @@ export function registerServeCommand(program: Command): void {
     .action(
       action(async (options: ServeOptions) => {
         const config = loadConfig({ apiPort: options.port, apiHost: options.host, models: options.models })
-        const app = await buildApp({
-          modelsDir: config.paths.models,
-          corsOrigins: config.api.corsOrigins,
-          logger: { level: config.api.logLevel },
-          ...(options.watch ? { watchDebounceMs: RELOAD_DEBOUNCE_MS } : {}),
-        })
-        try {
-          await app.listen({ port: config.api.port, host: config.api.host })
-        } catch (error) {
-          await app.close()
-          if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error
-          throw new TrafficError(
-            'PORT_IN_USE',
-            `Port ${config.api.port} on ${config.api.host} is already in use`,
-            {
-              hint: 'Stop the other server, or choose another port with --port (or API_PORT)',
-            },
-          )
-        }
-        // The bound port, not the asked one: --port 0 picks a free port.
-        const { port } = app.server.address() as AddressInfo
-        const host = config.api.host.includes(':') ? `[${config.api.host}]` : config.api.host
-        const url = `http://${host}:${port}`
+        const { app, url } = await startApiServer(config, { watch: options.watch })
         process.stdout.write(`✔ API on ${url} — docs ${url}/docs; Ctrl+C stops it\n`)
         for (const spec of SERVED_MODELS) {
           const slot = app.models.slot(spec.id)

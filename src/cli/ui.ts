@@ -4,19 +4,12 @@ import type { Command } from 'commander'
 import { loadConfig } from '../config.ts'
 import { DIST_DIR, ensureWebBuild } from '../ui/build.ts'
 import { startUiServer } from '../ui/server.ts'
-import { action } from './run.ts'
+import { action, untilSignal } from './run.ts'
 
 interface UiOptions {
   port?: number
   host?: string
   api?: string
-}
-
-function untilSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    process.once('SIGINT', resolve)
-    process.once('SIGTERM', resolve)
-  })
 }
 
 export function registerUiCommand(program: Command): void {
