@@ -1,19 +1,11 @@
-// The three models the seed trains and serves: folder names (contract), targets, and the columns each reads.
+// The three models the API serves (src/schema/models.ts) and the columns each reads.
 import { COLUMNS, type ColumnName, columnsExcept } from '../schema/columns.ts'
+import { MODELS, type ModelDefinition } from '../schema/models.ts'
 import type { InputColumn } from './evaluator.ts'
 
-export const SERVED_MODELS = [
-  { id: 'traffic_density', folder: 'traffic_density_model', target: 'Traffic Density', task: 'regression' },
-  { id: 'is_peak_hour', folder: 'peak_hour_model', target: 'Is Peak Hour', task: 'classification' },
-  {
-    id: 'energy_consumption',
-    folder: 'energy_consumption_model',
-    target: 'Energy Consumption',
-    task: 'regression',
-  },
-] as const
+export const SERVED_MODELS = MODELS
 
-export type ServedModel = (typeof SERVED_MODELS)[number]
+export type ServedModel = ModelDefinition
 export type ModelId = ServedModel['id']
 
 /** A model's features: every column but its target, in file order (the seed's choice). */

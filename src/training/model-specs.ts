@@ -1,10 +1,11 @@
 // The three models of the contract: which column each predicts, from which part of the three-way split,
 // with which features (all ten other columns).
 import { type ColumnName, columnsExcept } from '../schema/columns.ts'
+import { MODELS, type ModelDefinition } from '../schema/models.ts'
 
-export type Task = 'regression' | 'classification'
+export type Task = ModelDefinition['task']
 
-export type ModelName = 'traffic_density_model' | 'peak_hour_model' | 'energy_consumption_model'
+export type ModelName = ModelDefinition['folder']
 
 export interface ModelSpec {
   /** Folder name under the models directory, as the seed names it. */
@@ -22,26 +23,11 @@ export const SPLIT_SEED = 12345
 /** Share of each part held out for evaluation (and parity rows). */
 export const HOLDOUT_FRACTION = 0.2
 
-export const MODEL_SPECS: readonly ModelSpec[] = [
-  {
-    name: 'traffic_density_model',
-    target: 'Traffic Density',
-    task: 'regression',
-    part: 0,
-    features: columnsExcept('Traffic Density'),
-  },
-  {
-    name: 'peak_hour_model',
-    target: 'Is Peak Hour',
-    task: 'classification',
-    part: 1,
-    features: columnsExcept('Is Peak Hour'),
-  },
-  {
-    name: 'energy_consumption_model',
-    target: 'Energy Consumption',
-    task: 'regression',
-    part: 2,
-    features: columnsExcept('Energy Consumption'),
-  },
-]
+/** Model i trains on part i of the split; its features are all ten other columns (the seed's choice). */
+export const MODEL_SPECS: readonly ModelSpec[] = MODELS.map((model, part) => ({
+  name: model.folder,
+  target: model.target,
+  task: model.task,
+  part,
+  features: columnsExcept(model.target),
+}))
