@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict'
 import { after, test } from 'node:test'
 import { produceCsvToTopic } from '../../src/stream/produce.ts'
-import { traffic } from '../stream/cli-run.ts'
+import { traffic } from '../fixtures/cli.ts'
 import { cleanUp, clients, generateCsv, readBatches, tempDir, unique } from '../stream/helpers.ts'
 
 const topic = unique('cli-consume')

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { after, test } from 'node:test'
 import { CSV_HEADER } from '../../src/schema/csv.ts'
-import { traffic } from '../stream/cli-run.ts'
+import { traffic } from '../fixtures/cli.ts'
 import {
   cleanUp,
   csvLines,

@@ -9,32 +9,11 @@ import path from 'node:path'
 import { after, test } from 'node:test'
 import { createSyntheticSource } from '../../src/dataset/generator.ts'
 import { CSV_HEADER, encodeCsvLine } from '../../src/schema/csv.ts'
+import { traffic } from '../fixtures/cli.ts'
 
 const BIN = path.resolve('bin/traffic.js')
 const root = mkdtempSync(path.join(tmpdir(), 'train-cli-'))
 after(() => rmSync(root, { recursive: true, force: true }))
-
-interface Run {
-  code: number | null
-  stdout: string
-  stderr: string
-}
-
-function traffic(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', (chunk) => {
-    stdout += chunk
-  })
-  child.stderr.on('data', (chunk) => {
-    stderr += chunk
-  })
-  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })))
-}
 
 function csvRows(count: number, seed = 5): string[] {
   const next = createSyntheticSource(seed)

@@ -7,20 +7,9 @@ import {
   formatFieldErrors,
   validateRecord,
 } from '../../src/schema/validate.ts'
+import { REAL_ROW } from '../fixtures/records.ts'
 
-const GOOD: TrafficRecord = {
-  City: 'AquaCity',
-  'Vehicle Type': 'Flying Car',
-  Weather: 'Solar Flare',
-  'Economic Condition': 'Recession',
-  'Day Of Week': 'Wednesday',
-  'Hour Of Day': 2,
-  Speed: 118.8,
-  'Is Peak Hour': 0,
-  'Random Event Occurred': 0,
-  'Energy Consumption': 143.5682,
-  'Traffic Density': 0.3208,
-}
+const GOOD: TrafficRecord = REAL_ROW
 
 function errorsOf(input: unknown): FieldError[] {
   const result = validateRecord(input)

@@ -1,20 +1,9 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { decodeToCsvLine } from '../../src/stream/processor-decode.ts'
+import { REAL_ROW } from '../fixtures/records.ts'
 
-const GOOD = {
-  City: 'AquaCity',
-  'Vehicle Type': 'Flying Car',
-  Weather: 'Solar Flare',
-  'Economic Condition': 'Recession',
-  'Day Of Week': 'Wednesday',
-  'Hour Of Day': 2,
-  Speed: 118.8,
-  'Is Peak Hour': 0,
-  'Random Event Occurred': 0,
-  'Energy Consumption': 143.5682,
-  'Traffic Density': 0.3208,
-}
+const GOOD = REAL_ROW
 
 function reason(value: string | null): string {
   const decoded = decodeToCsvLine(value === null ? null : Buffer.from(value))

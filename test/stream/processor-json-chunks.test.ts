@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import type { CsvRow } from '../../src/dataset/csv-reader.ts'
+import { COLUMN_NAMES } from '../../src/schema/columns.ts'
 import { decodeCsvLine } from '../../src/schema/csv.ts'
 import { chunkMessages, jsonChunks } from '../../src/stream/processor-json-chunks.ts'
 
@@ -33,19 +34,7 @@ describe('JSON chunk processor', () => {
     )
     const messages = chunks.flatMap(chunkMessages).map((m) => JSON.parse(m.toString()))
     assert.equal(messages.length, 7)
-    assert.deepEqual(Object.keys(messages[0]), [
-      'City',
-      'Vehicle Type',
-      'Weather',
-      'Economic Condition',
-      'Day Of Week',
-      'Hour Of Day',
-      'Speed',
-      'Is Peak Hour',
-      'Random Event Occurred',
-      'Energy Consumption',
-      'Traffic Density',
-    ])
+    assert.deepEqual(Object.keys(messages[0]), COLUMN_NAMES)
     assert.equal(messages[0].Speed, 118.8)
   })
 
