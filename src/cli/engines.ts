@@ -32,6 +32,7 @@ export function formatStatus(status: EngineStatus): string {
   parts.push(state.padEnd(20), status.endpoint.padEnd(24))
   if (status.pid !== undefined) parts.push(`pid ${status.pid}`.padEnd(11))
   if (status.logFile) parts.push(`log ${displayPath(status.logFile)}`)
+  if (status.note) parts.push(`\n    ${status.note}`)
   return parts.join(' ')
 }
 

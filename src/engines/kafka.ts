@@ -61,7 +61,6 @@ export function kafkaEngine(config: Config): LocalEngine {
   return {
     name: 'Kafka',
     version: KAFKA.version,
-    mainClass: MAIN_CLASS,
     dir,
     ports: [config.kafka.port, config.kafka.controllerPort],
     endpoint: config.kafka.brokers.join(','),

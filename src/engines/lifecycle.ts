@@ -7,7 +7,16 @@ import { TrafficError } from '../errors.ts'
 import { fetchEngines } from './fetch.ts'
 import { kafkaEngine } from './kafka.ts'
 import type { LocalEngine, ToolRunner } from './local-engine.ts'
-import { portInUse, runningPid, spawnDetached, stopProcess, waitUntilHealthy } from './process.ts'
+import {
+  forgetProcess,
+  portInUse,
+  type RecordedProcess,
+  recordedProcess,
+  spawnDetached,
+  stopProcess,
+  waitUntilHealthy,
+} from './process.ts'
+import { ownerMark } from './process-identity.ts'
 import { sparkEngine } from './spark.ts'
 
 const run = promisify(execFile)
@@ -21,9 +30,23 @@ export interface EngineStatus {
   local: boolean
   healthy: boolean
   logFile?: string
-  /** How the engine got into this state during this call. */
-  action?: 'started' | 'already running' | 'running' | 'stopped' | 'killed' | 'not running' | 'external'
+  /**
+   * How the engine got into this state during this call. `stale`: the PID file names a process that is not ours
+   * (never signalled); `unverified`: no /proc and no `ps` to check the PID with, so it is left alone.
+   */
+  action?:
+    | 'started'
+    | 'already running'
+    | 'running'
+    | 'stopped'
+    | 'killed'
+    | 'not running'
+    | 'stale'
+    | 'unverified'
+    | 'external'
   startSeconds?: number
+  /** Why a stale or unverified PID file was left alone, naming the PID. */
+  note?: string
 }
 
 export function localEngines(config: Config): LocalEngine[] {
@@ -68,11 +91,20 @@ const runTool: ToolRunner = async (description, command, args) => {
 
 async function startOne(engine: LocalEngine): Promise<EngineStatus> {
   const base = { name: engine.name, version: engine.version, endpoint: engine.endpoint, local: true }
-  const existing = await runningPid(engine.files, engine.mainClass)
-  if (existing !== undefined) {
-    await waitUntilHealthy(engine.name, existing, engine.files, engine.healthy, engine.startTimeoutMs)
-    return { ...base, pid: existing, healthy: true, logFile: engine.files.logFile, action: 'already running' }
+  const mark = ownerMark(engine.dir)
+  const existing = await recordedProcess(engine.files, mark)
+  if (existing?.ownership === 'ours' && existing.pid !== undefined) {
+    await waitUntilHealthy(engine.name, existing.pid, engine.files, engine.healthy, engine.startTimeoutMs)
+    return {
+      ...base,
+      pid: existing.pid,
+      healthy: true,
+      logFile: engine.files.logFile,
+      action: 'already running',
+    }
   }
+  // A stale record is dropped; an unverifiable one is kept, and its process (if ours) holds the ports checked next.
+  if (existing?.ownership === 'stranger' || existing?.ownership === 'gone') await forgetProcess(engine.files)
   for (const port of engine.ports) {
     if (await portInUse(port)) {
       throw new TrafficError(
@@ -91,7 +123,7 @@ async function startOne(engine: LocalEngine): Promise<EngineStatus> {
   const began = performance.now()
   await engine.prepare(runTool)
   const { command, args } = engine.command()
-  const pid = await spawnDetached(command, args, engine.files, engine.dir)
+  const pid = await spawnDetached(command, args, engine.files, engine.dir, mark)
   await waitUntilHealthy(engine.name, pid, engine.files, engine.healthy, engine.startTimeoutMs)
   const startSeconds = (performance.now() - began) / 1000
   return { ...base, pid, healthy: true, logFile: engine.files.logFile, action: 'started', startSeconds }
@@ -130,26 +162,48 @@ export async function stopEngines(
           local: true,
           healthy: false,
         }
-        const pid = await runningPid(engine.files, engine.mainClass)
-        if (pid === undefined) return { ...base, action: 'not running' }
-        return { ...base, pid, action: await stopProcess(pid, engine.files) }
+        const mark = ownerMark(engine.dir)
+        const recorded = await recordedProcess(engine.files, mark)
+        if (recorded?.ownership === 'ours' && recorded.pid !== undefined) {
+          return { ...base, pid: recorded.pid, action: await stopProcess(recorded.pid, engine.files, mark) }
+        }
+        // Never signal a process we cannot prove is ours; a PID file naming someone else's is dropped.
+        if (recorded?.ownership === 'stranger' || recorded?.ownership === 'gone')
+          await forgetProcess(engine.files)
+        return { ...base, ...describeRecorded(recorded) }
       }),
   )
+}
+
+/** The status of a PID file that does not name our running engine. */
+function describeRecorded(recorded: RecordedProcess | undefined): Pick<EngineStatus, 'action' | 'note'> {
+  const named = recorded?.pid === undefined ? 'no valid PID' : `process ${recorded.pid}`
+  switch (recorded?.ownership) {
+    case 'stranger':
+      return { action: 'stale', note: `the PID file names ${named}, which is not this engine; left alone` }
+    case 'unverifiable':
+      return {
+        action: 'unverified',
+        note: `cannot check that ${named} is this engine (no /proc, no ps); left alone: stop it yourself if it is`,
+      }
+    default:
+      return { action: 'not running' }
+  }
 }
 
 export async function engineStatuses(config: Config): Promise<EngineStatus[]> {
   const local = await Promise.all(
     localEngines(config).map(async (engine): Promise<EngineStatus> => {
-      const pid = await runningPid(engine.files, engine.mainClass)
+      const recorded = await recordedProcess(engine.files, ownerMark(engine.dir))
+      const ours = recorded?.ownership === 'ours'
       return {
         name: engine.name,
         version: engine.version,
         endpoint: engine.endpoint,
         local: true,
-        healthy: pid !== undefined && (await engine.healthy()),
+        healthy: ours && (await engine.healthy()),
         logFile: engine.files.logFile,
-        action: pid === undefined ? 'not running' : 'running',
-        ...(pid === undefined ? {} : { pid }),
+        ...(ours ? { pid: recorded.pid, action: 'running' } : describeRecorded(recorded)),
       }
     }),
   )

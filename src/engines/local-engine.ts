@@ -7,8 +7,6 @@ export type ToolRunner = (description: string, command: string, args: string[]) 
 export interface LocalEngine {
   name: string
   version: string
-  /** Identifies our process in /proc/<pid>/cmdline, so a reused PID is never taken for the engine. */
-  mainClass: string
   /** Working folder: configuration, data, PID and log files. */
   dir: string
   ports: number[]
@@ -17,6 +15,7 @@ export interface LocalEngine {
   files: ProcessFiles
   startTimeoutMs: number
   prepare(runTool: ToolRunner): Promise<void>
+  /** A JVM: `args` are JVM options, then the main class (the lifecycle puts its ownership mark first). */
   command(): { command: string; args: string[] }
   healthy(): Promise<boolean>
 }

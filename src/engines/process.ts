@@ -1,11 +1,13 @@
 // Child JVM processes of the local engines: detached so they outlive `traffic engines start`, tracked by
-// PID files, logs in files, and stopped with SIGTERM then (after a grace period) SIGKILL.
+// PID files (PID + start time, see process-identity.ts), logs in files, and stopped with SIGTERM then (after a
+// grace period) SIGKILL.
 import { spawn } from 'node:child_process'
-import { closeSync, existsSync, openSync, readFileSync } from 'node:fs'
+import { closeSync, existsSync, openSync } from 'node:fs'
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import net from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { TrafficError } from '../errors.ts'
+import { type Ownership, ownership, type ProcessRecord, recordOf } from './process-identity.ts'
 
 export interface ProcessFiles {
   pidFile: string
@@ -21,54 +23,87 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-/** The PID recorded for an engine, only if that process still runs the engine's main class (not a reused PID). */
-export async function runningPid(files: ProcessFiles, mainClass: string): Promise<number | undefined> {
-  if (!existsSync(files.pidFile)) return undefined
-  const pid = Number((await readFile(files.pidFile, 'utf8')).trim())
-  if (!Number.isInteger(pid) || !isAlive(pid)) return undefined
-  try {
-    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
-    return cmdline.includes(mainClass) ? pid : undefined
-  } catch {
-    return pid // no /proc (macOS): trust the live PID
-  }
+/** The process a PID file names (pid undefined when the file holds no valid PID) and whether it is ours. */
+export interface RecordedProcess {
+  pid?: number
+  ownership: Ownership
 }
 
+async function readRecord(pidFile: string): Promise<Partial<ProcessRecord> | undefined> {
+  if (!existsSync(pidFile)) return undefined
+  const text = (await readFile(pidFile, 'utf8')).trim()
+  try {
+    const parsed: unknown = JSON.parse(text)
+    if (typeof parsed === 'number') return { pid: parsed } // a bare PID, as older versions wrote
+    if (typeof parsed === 'object' && parsed !== null) return parsed as Partial<ProcessRecord>
+  } catch {
+    // falls through: no identity
+  }
+  return {}
+}
+
+export async function recordedProcess(
+  files: ProcessFiles,
+  mark: string,
+): Promise<RecordedProcess | undefined> {
+  const record = await readRecord(files.pidFile)
+  if (record === undefined) return undefined
+  const { pid, started } = record
+  // A record without a start time cannot prove it is ours.
+  if (pid === undefined || !Number.isInteger(pid)) return { ownership: 'stranger' }
+  if (typeof started !== 'string') return { pid, ownership: 'stranger' }
+  return { pid, ownership: await ownership({ pid, started }, mark) }
+}
+
+export async function forgetProcess(files: ProcessFiles): Promise<void> {
+  await rm(files.pidFile, { force: true })
+}
+
+/** Starts `command` detached, marked with `mark` (a JVM option, first), and records it in the PID file. */
 export async function spawnDetached(
   command: string,
   args: string[],
   files: ProcessFiles,
   cwd: string,
+  mark: string,
 ): Promise<number> {
   await mkdir(cwd, { recursive: true })
   const log = openSync(files.logFile, 'a')
-  const child = spawn(command, args, { cwd, detached: true, stdio: ['ignore', log, log] })
+  const child = spawn(command, [mark, ...args], { cwd, detached: true, stdio: ['ignore', log, log] })
   closeSync(log)
   const pid = child.pid
   if (pid === undefined) throw new TrafficError('ENGINE_START_FAILED', `could not start ${command}`)
   child.unref()
-  await writeFile(files.pidFile, `${pid}\n`)
+  const record = await recordOf(pid)
+  if (record === undefined) {
+    throw new TrafficError('ENGINE_START_FAILED', `${command} exited at once (pid ${pid})`, {
+      hint: `see its log: ${files.logFile}`,
+    })
+  }
+  await writeFile(files.pidFile, `${JSON.stringify(record)}\n`)
   return pid
 }
 
-/** SIGTERM, wait up to `graceMs` for a clean exit, then SIGKILL. */
+/**
+ * SIGTERM, wait up to `graceMs` for a clean exit, then SIGKILL. Each signal goes only to a process that is still
+ * ours: a PID freed during the wait may already belong to another program.
+ */
 export async function stopProcess(
   pid: number,
   files: ProcessFiles,
+  mark: string,
   graceMs = 30_000,
 ): Promise<'stopped' | 'killed'> {
   process.kill(pid, 'SIGTERM')
+  const stillOurs = async () => (await recordedProcess(files, mark))?.ownership === 'ours'
   const deadline = Date.now() + graceMs
-  while (Date.now() < deadline) {
-    if (!isAlive(pid)) break
-    await sleep(200)
-  }
+  while (Date.now() < deadline && (await stillOurs())) await sleep(200)
   let outcome: 'stopped' | 'killed' = 'stopped'
-  if (isAlive(pid)) {
+  if (await stillOurs()) {
     process.kill(pid, 'SIGKILL')
     outcome = 'killed'
   }
-  await rm(files.pidFile, { force: true })
+  await forgetProcess(files)
   return outcome
 }
 

@@ -70,7 +70,6 @@ export function sparkEngine(config: Config): LocalEngine {
   return {
     name: 'Spark Connect',
     version: SPARK.version,
-    mainClass: MAIN_CLASS,
     dir,
     ports: [config.spark.port],
     endpoint: config.spark.remote,
