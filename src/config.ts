@@ -1,5 +1,6 @@
 // The one typed configuration. Precedence: command-line flags > environment variables > defaults.
 // Defaults describe the embedded local engines; KAFKA_BROKERS / SPARK_REMOTE point at existing ones instead.
+import { isIPv6 } from 'node:net'
 import { homedir } from 'node:os'
 import path from 'node:path'
 import { TrafficError } from './errors.ts'
@@ -32,6 +33,8 @@ export interface EnginesConfig {
   cacheDir: string
   /** Runtime state of the local engines: KRaft storage, logs, PID files. */
   stateDir: string
+  /** The one address every port of the local engines listens on (and Kafka advertises); loopback by default. */
+  host: string
 }
 
 export interface PathsConfig {
@@ -80,6 +83,7 @@ export const DEFAULTS = {
   batches: 'batched_data_traffic',
   models: 'spark_models_traffic',
   apiHost: '127.0.0.1',
+  enginesHost: '127.0.0.1',
   apiPort: 5000,
   uiPort: 8501,
 } as const
@@ -108,6 +112,18 @@ function httpUrl(name: string, raw: string): string {
   return raw.replace(/\/+$/, '')
 }
 
+/** An address clients can reach: Kafka advertises it, so a wildcard (all interfaces) will not do. */
+function enginesHost(raw: string): string {
+  if (raw === '0.0.0.0' || raw === '' || isIPv6(raw)) {
+    throw new TrafficError(
+      'INVALID_CONFIG',
+      `TRAFFIC_ENGINES_HOST must be the IPv4 address or host name of one interface, got "${raw}"`,
+      { hint: 'e.g. 192.168.1.20 to reach the engines from your network; the default is 127.0.0.1' },
+    )
+  }
+  return raw
+}
+
 function validSparkRemote(remote: string): string {
   parseSparkRemote(remote)
   return remote
@@ -119,6 +135,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.e
   const brokersRaw = overrides.brokers ?? env.KAFKA_BROKERS
   const remoteRaw = overrides.sparkRemote ?? env.SPARK_REMOTE
   const topic = overrides.topic ?? env.KAFKA_TOPIC ?? DEFAULTS.topic
+  const engineHost = enginesHost(env.TRAFFIC_ENGINES_HOST ?? DEFAULTS.enginesHost)
 
   const uiPort = integer('UI_PORT (--port)', overrides.uiPort ?? env.UI_PORT, DEFAULTS.uiPort)
   const api = {
@@ -134,7 +151,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.e
 
   return {
     kafka: {
-      brokers: (brokersRaw ?? `127.0.0.1:${kafkaPort}`)
+      brokers: (brokersRaw ?? `${engineHost}:${kafkaPort}`)
         .split(',')
         .map((b) => b.trim())
         .filter(Boolean),
@@ -154,7 +171,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.e
       ),
     },
     spark: {
-      remote: validSparkRemote(remoteRaw ?? `sc://127.0.0.1:${sparkPort}`),
+      remote: validSparkRemote(remoteRaw ?? `sc://${engineHost}:${sparkPort}`),
       local: remoteRaw === undefined,
       port: sparkPort,
       driverMemory: env.SPARK_DRIVER_MEMORY ?? DEFAULTS.sparkDriverMemory,
@@ -166,6 +183,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.e
           path.join(homedir(), '.cache', 'urban-traffic', 'engines'),
       ),
       stateDir: path.resolve(overrides.stateDir ?? env.TRAFFIC_STATE_DIR ?? '.traffic'),
+      host: engineHost,
     },
     paths: {
       dataset: path.resolve(overrides.dataset ?? env.TRAFFIC_DATASET ?? DEFAULTS.dataset),

@@ -52,3 +52,17 @@ test('the UI forwards to the API it is told about, else to the configured API ad
     (e) => isTrafficError(e, 'INVALID_CONFIG') && /--api/.test(e.message),
   )
 })
+
+test('TRAFFIC_ENGINES_HOST moves the local engines and their default addresses; a wildcard is refused', () => {
+  const config = loadConfig({}, { TRAFFIC_ENGINES_HOST: '10.1.2.3' })
+  assert.equal(config.engines.host, '10.1.2.3')
+  assert.deepEqual(config.kafka.brokers, ['10.1.2.3:9092'])
+  assert.equal(config.spark.remote, 'sc://10.1.2.3:15002')
+  assert.equal(loadConfig({}, {}).engines.host, '127.0.0.1')
+  for (const wildcard of ['0.0.0.0', '::', '']) {
+    assert.throws(
+      () => loadConfig({}, { TRAFFIC_ENGINES_HOST: wildcard }),
+      (error) => isTrafficError(error, 'INVALID_CONFIG') && /TRAFFIC_ENGINES_HOST/.test(error.message),
+    )
+  }
+})

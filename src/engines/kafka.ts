@@ -1,4 +1,4 @@
-// The local Apache Kafka broker: one KRaft node that is both broker and controller, on loopback.
+// The local Apache Kafka broker: one KRaft node that is both broker and controller, on loopback (by default).
 import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
@@ -11,14 +11,19 @@ import { javaBinary } from './prerequisites.ts'
 
 const MAIN_CLASS = 'kafka.Kafka'
 
+// Only this node talks to its controller: that port stays on loopback whatever address clients use.
+const CONTROLLER_HOST = '127.0.0.1'
+
 function serverProperties(config: Config, dataDir: string): string {
   const { port, controllerPort } = config.kafka
+  const broker = `PLAINTEXT://${config.engines.host}:${port}`
+  const controller = `CONTROLLER://${CONTROLLER_HOST}:${controllerPort}`
   return `${[
     'process.roles=broker,controller',
     'node.id=1',
-    `controller.quorum.bootstrap.servers=127.0.0.1:${controllerPort}`,
-    `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
-    `advertised.listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
+    `controller.quorum.bootstrap.servers=${CONTROLLER_HOST}:${controllerPort}`,
+    `listeners=${broker},${controller}`,
+    `advertised.listeners=${broker},${controller}`,
     'controller.listener.names=CONTROLLER',
     'inter.broker.listener.name=PLAINTEXT',
     'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
@@ -62,7 +67,10 @@ export function kafkaEngine(config: Config): LocalEngine {
     name: 'Kafka',
     version: KAFKA.version,
     dir,
-    ports: [config.kafka.port, config.kafka.controllerPort],
+    ports: [
+      { host: config.engines.host, port: config.kafka.port },
+      { host: CONTROLLER_HOST, port: config.kafka.controllerPort },
+    ],
     endpoint: config.kafka.brokers.join(','),
     files: { pidFile: path.join(dir, 'kafka.pid'), logFile: path.join(dir, 'kafka.log') },
     startTimeoutMs: 90_000,

@@ -105,11 +105,11 @@ async function startOne(engine: LocalEngine): Promise<EngineStatus> {
   }
   // A stale record is dropped; an unverifiable one is kept, and its process (if ours) holds the ports checked next.
   if (existing?.ownership === 'stranger' || existing?.ownership === 'gone') await forgetProcess(engine.files)
-  for (const port of engine.ports) {
-    if (await portInUse(port)) {
+  for (const { host, port } of engine.ports) {
+    if (await portInUse(port, host)) {
       throw new TrafficError(
         'PORT_IN_USE',
-        `${engine.name} cannot start: port ${port} on 127.0.0.1 is already in use`,
+        `${engine.name} cannot start: port ${port} on ${host} is already in use`,
         {
           hint:
             'stop the program that holds it (`ss -ltnp | grep :' +
@@ -122,8 +122,7 @@ async function startOne(engine: LocalEngine): Promise<EngineStatus> {
   }
   const began = performance.now()
   await engine.prepare(runTool)
-  const { command, args } = engine.command()
-  const pid = await spawnDetached(command, args, engine.files, engine.dir, mark)
+  const pid = await spawnDetached(engine.command(), engine.files, engine.dir, mark)
   await waitUntilHealthy(engine.name, pid, engine.files, engine.healthy, engine.startTimeoutMs)
   const startSeconds = (performance.now() - began) / 1000
   return { ...base, pid, healthy: true, logFile: engine.files.logFile, action: 'started', startSeconds }

@@ -9,13 +9,17 @@ export interface LocalEngine {
   version: string
   /** Working folder: configuration, data, PID and log files. */
   dir: string
-  ports: number[]
+  /** Where it listens; each is checked to be free before a start. */
+  ports: { host: string; port: number }[]
   /** How clients reach it (host:port list or sc:// URL). */
   endpoint: string
   files: ProcessFiles
   startTimeoutMs: number
   prepare(runTool: ToolRunner): Promise<void>
-  /** A JVM: `args` are JVM options, then the main class (the lifecycle puts its ownership mark first). */
-  command(): { command: string; args: string[] }
+  /**
+   * A JVM: `args` are JVM options, then the main class (the lifecycle puts its ownership mark first); `env` is
+   * added to the environment.
+   */
+  command(): { command: string; args: string[]; env?: Record<string, string> }
   healthy(): Promise<boolean>
 }

@@ -61,15 +61,19 @@ export async function forgetProcess(files: ProcessFiles): Promise<void> {
 
 /** Starts `command` detached, marked with `mark` (a JVM option, first), and records it in the PID file. */
 export async function spawnDetached(
-  command: string,
-  args: string[],
+  { command, args, env }: { command: string; args: string[]; env?: Record<string, string> },
   files: ProcessFiles,
   cwd: string,
   mark: string,
 ): Promise<number> {
   await mkdir(cwd, { recursive: true })
   const log = openSync(files.logFile, 'a')
-  const child = spawn(command, [mark, ...args], { cwd, detached: true, stdio: ['ignore', log, log] })
+  const child = spawn(command, [mark, ...args], {
+    cwd,
+    env: { ...process.env, ...env },
+    detached: true,
+    stdio: ['ignore', log, log],
+  })
   closeSync(log)
   const pid = child.pid
   if (pid === undefined) throw new TrafficError('ENGINE_START_FAILED', `could not start ${command}`)
@@ -107,7 +111,7 @@ export async function stopProcess(
   return outcome
 }
 
-export function portInUse(port: number, host = '127.0.0.1'): Promise<boolean> {
+export function portInUse(port: number, host: string): Promise<boolean> {
   return new Promise((resolve) => {
     const server = net.createServer()
     server.once('error', () => resolve(true))

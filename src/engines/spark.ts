@@ -1,4 +1,4 @@
-// The local Apache Spark Connect server (with MLlib), `local[*]`, on loopback.
+// The local Apache Spark Connect server (with MLlib), `local[*]`, on loopback (by default).
 import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import type { Config } from '../config.ts'
@@ -11,6 +11,8 @@ import { javaBinary } from './prerequisites.ts'
 const NO_RETRY = { attempts: 1, initialDelayMs: 0, maxDelayMs: 0, multiplier: 1 }
 
 const MAIN_CLASS = 'org.apache.spark.sql.connect.service.SparkConnectServer'
+
+const DRIVER_HOST = '127.0.0.1'
 
 // The module flags Spark's own launcher adds on Java 17+ (launcher/.../JavaModuleOptions.java):
 // Spark reaches into JDK internals (direct buffers, Unsafe) that the module system closes by default.
@@ -54,13 +56,17 @@ async function answersQuery(remote: string, cacheDir: string): Promise<boolean> 
 
 export function sparkEngine(config: Config): LocalEngine {
   const dir = path.join(config.engines.stateDir, 'spark')
+  const { host } = config.engines
   const sparkConf: Record<string, string> = {
     'spark.master': 'local[*]',
     'spark.app.name': 'urban-traffic',
-    'spark.connect.grpc.binding.address': '127.0.0.1',
+    'spark.connect.grpc.binding.address': host,
     'spark.connect.grpc.binding.port': String(config.spark.port),
-    'spark.driver.host': '127.0.0.1',
-    'spark.driver.bindAddress': '127.0.0.1',
+    // The driver's RPC and block manager ports only serve this process (local mode): loopback always.
+    'spark.driver.host': DRIVER_HOST,
+    'spark.driver.bindAddress': DRIVER_HOST,
+    // The web UI (4040 or the next free port) and its status API stay available, read-only: no kill links.
+    'spark.ui.killEnabled': 'false',
     'spark.sql.warehouse.dir': path.join(dir, 'warehouse'),
     'spark.local.dir': path.join(dir, 'tmp'),
     // A laptop has few cores: fewer shuffle partitions than the cluster default of 200.
@@ -71,7 +77,7 @@ export function sparkEngine(config: Config): LocalEngine {
     name: 'Spark Connect',
     version: SPARK.version,
     dir,
-    ports: [config.spark.port],
+    ports: [{ host, port: config.spark.port }],
     endpoint: config.spark.remote,
     files: { pidFile: path.join(dir, 'spark.pid'), logFile: path.join(dir, 'spark.log') },
     startTimeoutMs: 120_000,
@@ -82,6 +88,8 @@ export function sparkEngine(config: Config): LocalEngine {
 
     command: () => ({
       command: javaBinary(),
+      // Spark's web UI binds SPARK_LOCAL_IP, or every interface when it is unset (there is no spark.ui.host).
+      env: { SPARK_LOCAL_IP: host },
       args: [
         `-Xmx${config.spark.driverMemory}`,
         ...JAVA_MODULE_OPTIONS,
