@@ -18,6 +18,7 @@ export type ErrorCode =
   | 'MODEL_NOT_FOUND'
   | 'IO_ERROR'
   | 'INTERRUPTED'
+  | 'TRAINING_RUNNING'
   | 'UI_BUILD_FAILED'
 
 export interface TrafficErrorOptions {

@@ -86,11 +86,12 @@ export async function recordOf(pid: number): Promise<ProcessRecord | undefined> 
   return typeof found === 'object' ? { pid, started: found.started } : undefined
 }
 
-/** Whether the recorded process still runs and is the one marked with `mark`. */
-export async function ownership(record: ProcessRecord, mark: string): Promise<Ownership> {
+/** Whether the recorded process still runs (and, given a `mark`, is the one marked with it). */
+export async function ownership(record: ProcessRecord, mark?: string): Promise<Ownership> {
   if (!isAlive(record.pid)) return 'gone'
   const found = await facts(record.pid)
   if (found === 'unverifiable') return 'unverifiable'
   if (found === undefined) return isAlive(record.pid) ? 'stranger' : 'gone'
-  return found.started === record.started && found.hasArgument(mark) ? 'ours' : 'stranger'
+  const marked = mark === undefined || found.hasArgument(mark)
+  return found.started === record.started && marked ? 'ours' : 'stranger'
 }

@@ -13,6 +13,7 @@ import { listBatchFiles } from '../stream/batch-files.ts'
 import { CONSUME_DEFAULTS, consumeToBatchFiles } from '../stream/consume.ts'
 import { kafkaClients } from '../stream/kafka-clients.ts'
 import { produceCsvToTopic } from '../stream/produce.ts'
+import { removeModels } from '../training/models-folder.ts'
 import type { TrainingParams, TrainingReport } from '../training/report.ts'
 import { REPORT_FILE } from '../training/report.ts'
 import { DEFAULT_PARITY_ROWS, train } from '../training/train.ts'
@@ -83,7 +84,7 @@ export async function runPipeline(config: Config, options: UpOptions): Promise<U
     display.log('--fresh: deleting the topic, the batch files, the models and the pipeline state')
     await resetTopic(config.kafka, CONSUME_DEFAULTS.groupId)
     await rm(config.paths.batches, { recursive: true, force: true })
-    await rm(config.paths.models, { recursive: true, force: true })
+    await removeModels(config.paths.models)
   }
 
   // 1. The data set: the user's real file if there is one, else a synthetic one of the asked size.

@@ -1,45 +1,111 @@
-// The models folder is replaced as a whole, never edited in place: training writes into a new sibling
-// folder, and only a complete result is swapped in by rename. A failed run leaves the old models untouched.
-import { mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises'
+// The models folder is published as a whole, never edited in place. `spark_models_traffic` is a symbolic link to
+// one complete version in `spark_models_traffic.versions/<id>`; training writes a new version beside it (a real
+// folder, since the Spark server writes the model files there too), then switches the link with one rename(2).
+// A reader that resolves the link sees the old version or the new one, never a mix and never nothing. The previous
+// version is kept until the next training starts, for readers still holding it.
+import { randomBytes } from 'node:crypto'
+import { lstat, mkdir, readdir, readlink, rename, rm, symlink } from 'node:fs/promises'
 import path from 'node:path'
 import { TrafficError } from '../errors.ts'
 
-/** A new, empty sibling of `modelsDir` to write a complete result into. */
+const PARTIAL = '.partial'
+
+/** The folder that holds the versions (and the training lock), next to the models link. */
+export function versionsDir(modelsDir: string): string {
+  return `${modelsDir}.versions`
+}
+
+/** Sortable by time of publication; the random tail keeps two in the same millisecond apart. */
+function newVersionId(): string {
+  return `${new Date().toISOString().replace(/[-:.]/g, '')}-${randomBytes(3).toString('hex')}`
+}
+
+function ioError(what: string, error: unknown): TrafficError {
+  return new TrafficError('IO_ERROR', `${what}: ${String(error)}`, { cause: error })
+}
+
+/** The version the models link points at, or undefined when there is no link. */
+async function currentVersion(modelsDir: string): Promise<string | undefined> {
+  try {
+    return path.basename(await readlink(modelsDir))
+  } catch {
+    return undefined
+  }
+}
+
+/** A new, empty folder to write a complete set of models into; published by `publish`, or `discard`ed. */
 export async function createStaging(modelsDir: string): Promise<string> {
-  const parent = path.dirname(modelsDir)
+  const staging = path.join(versionsDir(modelsDir), `${newVersionId()}${PARTIAL}`)
   try {
-    await mkdir(parent, { recursive: true })
-    return await mkdtemp(path.join(parent, `.${path.basename(modelsDir)}.new-`))
+    await mkdir(staging, { recursive: true })
+    return staging
   } catch (error) {
-    throw new TrafficError('IO_ERROR', `Cannot create a folder next to ${modelsDir}: ${String(error)}`, {
-      cause: error,
-    })
+    throw ioError(`Cannot create a folder next to ${modelsDir}`, error)
   }
 }
 
-async function exists(file: string): Promise<boolean> {
-  return stat(file).then(
-    () => true,
-    () => false,
-  )
+/** Points the models link at `version` (a folder name in the versions folder) in one atomic rename. */
+async function switchLink(modelsDir: string, version: string): Promise<void> {
+  const link = path.join(path.dirname(modelsDir), `.${path.basename(modelsDir)}.link-${version}`)
+  await symlink(path.join(path.basename(versionsDir(modelsDir)), version), link)
+  try {
+    await rename(link, modelsDir)
+  } catch (error) {
+    await rm(link, { force: true })
+    throw error
+  }
 }
 
-/** Puts `staging` in place of `modelsDir`; the previous folder is removed only once the new one is there. */
+/**
+ * A models folder from before versions (or written by another tool, e.g. the seed's PySpark script) becomes the
+ * previous version. This one-time move is the only moment the path is briefly absent.
+ */
+async function adoptPlainFolder(modelsDir: string): Promise<void> {
+  const stats = await lstat(modelsDir).catch(() => undefined)
+  if (stats?.isDirectory()) await rename(modelsDir, path.join(versionsDir(modelsDir), newVersionId()))
+}
+
+/** Makes the complete `staging` folder the current version. */
 export async function publish(staging: string, modelsDir: string): Promise<void> {
-  const previous = `${staging}.old`
-  const hadPrevious = await exists(modelsDir)
-  if (hadPrevious) await rename(modelsDir, previous)
   try {
-    await rename(staging, modelsDir)
+    await adoptPlainFolder(modelsDir)
+    const version = newVersionId()
+    await rename(staging, path.join(versionsDir(modelsDir), version))
+    await switchLink(modelsDir, version)
   } catch (error) {
-    if (hadPrevious) await rename(previous, modelsDir)
-    throw new TrafficError('IO_ERROR', `Cannot move the new models into ${modelsDir}: ${String(error)}`, {
-      cause: error,
-    })
+    throw ioError(`Cannot publish the new models in ${modelsDir}`, error)
   }
-  if (hadPrevious) await rm(previous, { recursive: true, force: true })
 }
 
 export async function discard(staging: string): Promise<void> {
   await rm(staging, { recursive: true, force: true })
+}
+
+/**
+ * Removes what runs before this one left behind: half-written versions (a train killed before publishing),
+ * versions older than the current and the previous one, link files never renamed into place, and the staging
+ * folders of older releases (`.<name>.new-*`). Only call it while holding the training lock.
+ */
+export async function cleanLeftovers(modelsDir: string): Promise<string[]> {
+  const current = await currentVersion(modelsDir)
+  const versions = versionsDir(modelsDir)
+  const names = (await readdir(versions).catch(() => [] as string[])).filter((name) => !name.startsWith('.'))
+  const complete = names.filter((name) => !name.endsWith(PARTIAL) && name !== current).sort()
+  const previous = complete.at(-1)
+  const stale = names
+    .filter((name) => name !== current && name !== previous)
+    .map((name) => path.join(versions, name))
+  const parent = path.dirname(modelsDir)
+  const base = path.basename(modelsDir)
+  const strays = (await readdir(parent).catch(() => [] as string[]))
+    .filter((name) => name.startsWith(`.${base}.link-`) || name.startsWith(`.${base}.new-`))
+    .map((name) => path.join(parent, name))
+  for (const leftover of [...stale, ...strays]) await rm(leftover, { recursive: true, force: true })
+  return [...stale, ...strays]
+}
+
+/** Deletes the models: the link and every version (`traffic up --fresh`). */
+export async function removeModels(modelsDir: string): Promise<void> {
+  await rm(modelsDir, { recursive: true, force: true })
+  await rm(versionsDir(modelsDir), { recursive: true, force: true })
 }

@@ -9,7 +9,8 @@ import { type DataFrame, SparkSession } from '../spark/index.ts'
 import { computeAnalytics } from './analytics.ts'
 import { findBatchFiles, type LoadedBatches, loadBatches } from './batches.ts'
 import { HOLDOUT_FRACTION, MODEL_SPECS, type ModelName, SPLIT_SEED, SPLIT_WEIGHTS } from './model-specs.ts'
-import { createStaging, discard, publish } from './models-folder.ts'
+import { cleanLeftovers, createStaging, discard, publish } from './models-folder.ts'
+import { lockModels } from './models-lock.ts'
 import { type LineWriter, Progress } from './progress.ts'
 import {
   ANALYTICS_FILE,
@@ -132,8 +133,20 @@ async function trainOnServer(
   }
 }
 
+/** Trains while holding the models folder's lock (one run at a time), after removing what killed runs left. */
 export async function train(options: TrainOptions): Promise<TrainingReport> {
-  const progress = new Progress(options.log)
+  const lock = await lockModels(options.modelsDir)
+  try {
+    const progress = new Progress(options.log)
+    const removed = await cleanLeftovers(options.modelsDir)
+    if (removed.length) progress.line(`removed ${removed.length} old or half-written model folder(s)`)
+    return await trainLocked(options, progress)
+  } finally {
+    await lock.release()
+  }
+}
+
+async function trainLocked(options: TrainOptions, progress: Progress): Promise<TrainingReport> {
   const files = await findBatchFiles(options.batchesDir)
   progress.line(`${files.length} batch file(s) in ${options.batchesDir}`)
   const spark = await progress.step(`connect to Spark at ${options.sparkRemote}`, () =>

@@ -1,5 +1,6 @@
 // Calls back once a folder's contents have been quiet for `debounceMs` after a change anywhere below it. Follows
-// the folder when it is deleted and created again, and waits for it to appear when it does not exist yet.
+// the folder when it is deleted and created again, or when it is a link switched to another folder (how training
+// publishes models), and waits for it to appear when it does not exist yet.
 import { type FSWatcher, statSync, watch } from 'node:fs'
 import path from 'node:path'
 
@@ -16,39 +17,42 @@ function inode(dir: string): number | null {
 }
 
 export function watchFolder(dir: string, onChange: () => void, debounceMs: number): FolderWatcher {
-  let watcher: FSWatcher | undefined
+  let watchers: FSWatcher[] = []
   let watchedInode: number | null = null
   let timer: NodeJS.Timeout | undefined
 
   const changed = (): void => {
     clearTimeout(timer)
     timer = setTimeout(() => {
-      // The folder was replaced, removed or created since we armed: watch the right thing again.
+      // The folder was replaced, removed, created or switched since we armed: watch the right thing again.
       if (inode(dir) !== watchedInode) arm()
       onChange()
     }, debounceMs)
   }
 
+  const close = (): void => {
+    for (const watcher of watchers) watcher.close()
+    watchers = []
+  }
+
+  /** The parent, for the folder's own name (created, removed, a link renamed over it); the folder, deeply. */
   function arm(): void {
-    watcher?.close()
+    close()
     watchedInode = inode(dir)
     try {
-      watcher =
-        watchedInode === null
-          ? watch(path.dirname(dir), (_event, name) => name === path.basename(dir) && changed())
-          : watch(dir, { recursive: true }, changed)
-      watcher.on('error', changed)
+      watchers.push(watch(path.dirname(dir), (_event, name) => name === path.basename(dir) && changed()))
+      if (watchedInode !== null) watchers.push(watch(dir, { recursive: true }, changed))
     } catch {
       // Not even the parent exists; nothing to watch until someone creates it and reloads by hand.
-      watcher = undefined
     }
+    for (const watcher of watchers) watcher.on('error', changed)
   }
 
   arm()
   return {
     close() {
       clearTimeout(timer)
-      watcher?.close()
+      close()
     },
   }
 }

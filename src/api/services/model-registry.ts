@@ -1,7 +1,7 @@
 // The models in service and the training outputs shown next to them (report.json, analytics.json). A reload builds
 // the complete new state first and then swaps one reference, so a request always sees one consistent state and
 // none fails while models change. Reloads run one at a time.
-import { readFile } from 'node:fs/promises'
+import { readFile, realpath } from 'node:fs/promises'
 import path from 'node:path'
 import type { FastifyBaseLogger } from 'fastify'
 import { describeError } from '../../errors.ts'
@@ -66,10 +66,13 @@ export class ModelRegistry {
   }
 
   async #load(): Promise<RegistryState> {
+    // Resolved once: the models folder is a link switched to a new version by training, and one load must read a
+    // single version throughout.
+    const dir = await realpath(this.modelsDir).catch(() => this.modelsDir)
     const [models, report, analytics] = await Promise.all([
-      loadModelSet(this.modelsDir, this.#state.models),
-      this.#readJson('report.json'),
-      this.#readJson('analytics.json'),
+      loadModelSet(dir, this.#state.models),
+      this.#readJson(dir, 'report.json'),
+      this.#readJson(dir, 'analytics.json'),
     ])
     for (const slot of models.values()) {
       const before = this.#state.models.get(slot.spec.id)?.model
@@ -81,8 +84,8 @@ export class ModelRegistry {
     return this.#state
   }
 
-  async #readJson(name: string): Promise<unknown> {
-    const file = path.join(this.modelsDir, name)
+  async #readJson(dir: string, name: string): Promise<unknown> {
+    const file = path.join(dir, name)
     try {
       return JSON.parse(await readFile(file, 'utf8'))
     } catch (error) {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { after, test } from 'node:test'
@@ -90,4 +90,28 @@ test('close stops callbacks, including one still waiting for quiet', async () =>
   watcher.close()
   await sleep(200)
   assert.equal(seen.calls, 0)
+})
+
+test('a link switched to another folder by a rename (how models are published) is noticed, then followed', async () => {
+  const parent = path.join(root, 'linked')
+  mkdirSync(path.join(parent, 'versions', 'v1'), { recursive: true })
+  mkdirSync(path.join(parent, 'versions', 'v2'))
+  const dir = path.join(parent, 'models')
+  symlinkSync(path.join('versions', 'v1'), dir)
+  const seen = counter()
+  const watcher = watchFolder(dir, seen.onChange, 50)
+  try {
+    symlinkSync(path.join('versions', 'v2'), path.join(parent, '.models.link'))
+    renameSync(path.join(parent, '.models.link'), dir)
+    await sleep(250)
+    assert.equal(seen.calls, 1)
+    writeFileSync(path.join(parent, 'versions', 'v1', 'file'), 'x')
+    await sleep(250)
+    assert.equal(seen.calls, 1, 'the previous version is no longer watched')
+    writeFileSync(path.join(parent, 'versions', 'v2', 'file'), 'x')
+    await sleep(250)
+    assert.equal(seen.calls, 2)
+  } finally {
+    watcher.close()
+  }
 })
