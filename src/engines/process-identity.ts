@@ -29,7 +29,7 @@ export function ownerMark(dir: string): string {
   return `-Durban-traffic.engine=${dir}`
 }
 
-function isAlive(pid: number): boolean {
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0)
     return true
@@ -80,10 +80,14 @@ async function facts(pid: number): Promise<ProcessFacts | 'unverifiable' | undef
   return (await psFacts(pid)) ?? 'unverifiable'
 }
 
-/** The record to write into a PID file for a process we just started. */
+/**
+ * The record to write into a PID file for a process we just started; undefined when it already exited. Where
+ * nothing can tell start times, the record holds none and the process can never be proved ours.
+ */
 export async function recordOf(pid: number): Promise<ProcessRecord | undefined> {
   const found = await facts(pid)
-  return typeof found === 'object' ? { pid, started: found.started } : undefined
+  if (found === undefined) return undefined
+  return { pid, started: found === 'unverifiable' ? '' : found.started }
 }
 
 /** Whether the recorded process still runs (and, given a `mark`, is the one marked with it). */

@@ -7,20 +7,11 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import net from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { TrafficError } from '../errors.ts'
-import { type Ownership, ownership, type ProcessRecord, recordOf } from './process-identity.ts'
+import { isAlive, type Ownership, ownership, type ProcessRecord, recordOf } from './process-identity.ts'
 
 export interface ProcessFiles {
   pidFile: string
   logFile: string
-}
-
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
 }
 
 /** The process a PID file names (pid undefined when the file holds no valid PID) and whether it is ours. */

@@ -7,8 +7,7 @@ import path from 'node:path'
 import { after, test } from 'node:test'
 import { loadConfig } from '../../src/config.ts'
 import { engineStatuses, stopEngines } from '../../src/engines/lifecycle.ts'
-import { isAlive } from '../../src/engines/process.ts'
-import { recordOf } from '../../src/engines/process-identity.ts'
+import { isAlive, recordOf } from '../../src/engines/process-identity.ts'
 
 const stateDir = mkdtempSync(path.join(tmpdir(), 'traffic-stale-pid-'))
 const config = loadConfig({ stateDir })
