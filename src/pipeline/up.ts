@@ -178,15 +178,25 @@ export async function runPipeline(config: Config, options: UpOptions): Promise<U
         partitions: config.kafka.partitions,
         signal,
         onProgress: (stats) => display.update('consume', before.rows + stats.consumed),
+        onWarning: (message) => display.log(`⚠ ${message}`),
       }),
     )
     checkAborted(signal)
     const after = await batchRows(config)
     if (after.rows + consumed.deadLetters < producedRows) {
+      const lost = consumed.missingOffsets
       throw new TrafficError(
         'KAFKA_ERROR',
-        `the batch files hold ${after.rows} of the ${producedRows} rows produced`,
-        { hint: 'run `npm start` again: the consumer resumes where the files end', canRetry: true },
+        `the batch files hold ${after.rows} of the ${producedRows} rows produced` +
+          (lost ? `: ${lost} were deleted by retention before they were read` : ''),
+        lost
+          ? { hint: 'those rows are gone from Kafka; produce the data set again with `npm start -- --fresh`' }
+          : {
+              hint:
+                `another consumer in group ${CONSUME_DEFAULTS.groupId} may hold partitions of ${config.kafka.topic}: ` +
+                'stop it and run `npm start` again (the consumer reads whatever the batch files lack)',
+              canRetry: true,
+            },
       )
     }
     state = { ...state, consumed: { dataset, rows: after.rows, files: after.files } }
