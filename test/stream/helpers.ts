@@ -144,3 +144,33 @@ export async function committedOffsets(groupId: string, topic: string): Promise<
     await admin.close()
   }
 }
+
+/** Deletes a topic and creates it again under the same name (a new topic ID); resolves once it is usable. */
+export async function recreateTopic(topic: string, partitions: number): Promise<void> {
+  const admin = new Admin({ clientId: 'test-recreate', bootstrapBrokers: config.kafka.brokers })
+  try {
+    await admin.deleteTopics({ topics: [topic] })
+    // Deletion finishes in the background: creating the name again fails until it has.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await admin.createTopics({ topics: [topic], partitions, replicas: 1 })
+        return
+      } catch (error) {
+        if (attempt >= 60) throw error
+        await new Promise((resolve) => setTimeout(resolve, 500))
+      }
+    }
+  } finally {
+    await admin.close()
+  }
+}
+
+/** Deletes a partition's records before `offset`, as retention does: the log then starts there. */
+export async function deleteRecordsBefore(topic: string, partition: number, offset: bigint): Promise<void> {
+  const admin = new Admin({ clientId: 'test-retention', bootstrapBrokers: config.kafka.brokers })
+  try {
+    await admin.deleteRecords({ topics: [{ name: topic, partitions: [{ partition, offset }] }] })
+  } finally {
+    await admin.close()
+  }
+}
