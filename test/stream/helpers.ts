@@ -1,5 +1,6 @@
 // Shared by the stream integration tests: unique names, generated CSV files, and independent ways to look at what
 // landed (the client library's own consumer for topics, plain file reads for batch folders).
+import type { ChildProcess } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -11,6 +12,7 @@ import { CSV_HEADER, encodeCsvLine } from '../../src/schema/csv.ts'
 import { decodeJsonMessage } from '../../src/schema/json.ts'
 import { listBatchFiles } from '../../src/stream/batch-files.ts'
 import { kafkaClients } from '../../src/stream/kafka-clients.ts'
+import { spawnTraffic } from '../fixtures/cli.ts'
 
 export const config = loadConfig()
 export const clients = kafkaClients(config.kafka)
@@ -174,3 +176,39 @@ export async function deleteRecordsBefore(topic: string, partition: number, offs
     await admin.close()
   }
 }
+
+export interface ConsumerProcess {
+  child: ChildProcess
+  /** Batch files this process reported written so far. */
+  files: () => number
+  /** Everything it printed on stderr so far. */
+  errors: () => string
+  exited: Promise<number | null>
+}
+
+/** Runs `traffic consume` in its own process (one line per batch file on stdout), to kill or pause it. */
+export function startConsumer(
+  target: { topic: string; dir: string; groupId: string },
+  flags: string[] = [],
+): ConsumerProcess {
+  const child = spawnTraffic([
+    'consume',
+    ...['--topic', target.topic, '--out', target.dir, '--group', target.groupId],
+    ...flags,
+  ])
+  let written = 0
+  let errors = ''
+  child.stdout.on('data', (chunk: Buffer) => {
+    written += chunk
+      .toString()
+      .split('\n')
+      .filter((line) => line.includes('rows)')).length
+  })
+  child.stderr.on('data', (chunk: Buffer) => {
+    errors += chunk.toString()
+  })
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+  return { child, files: () => written, errors: () => errors, exited }
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
