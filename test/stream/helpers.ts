@@ -179,8 +179,9 @@ export async function deleteRecordsBefore(topic: string, partition: number, offs
 
 export interface ConsumerProcess {
   child: ChildProcess
-  /** Batch files this process reported written so far. */
+  /** Batch files this process reported written so far, and the rows in them. */
   files: () => number
+  rows: () => number
   /** Everything it printed on stderr so far. */
   errors: () => string
   exited: Promise<number | null>
@@ -197,18 +198,24 @@ export function startConsumer(
     ...flags,
   ])
   let written = 0
+  let rows = 0
   let errors = ''
+  let partial = ''
   child.stdout.on('data', (chunk: Buffer) => {
-    written += chunk
-      .toString()
-      .split('\n')
-      .filter((line) => line.includes('rows)')).length
+    const lines = (partial + chunk.toString()).split('\n')
+    partial = lines.pop() ?? ''
+    for (const line of lines) {
+      const count = /\((\d+) rows\)/.exec(line)?.[1]
+      if (count === undefined) continue
+      written += 1
+      rows += Number(count)
+    }
   })
   child.stderr.on('data', (chunk: Buffer) => {
     errors += chunk.toString()
   })
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
-  return { child, files: () => written, errors: () => errors, exited }
+  return { child, files: () => written, rows: () => rows, errors: () => errors, exited }
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
