@@ -18,7 +18,7 @@ import { REPORT_FILE } from '../training/report.ts'
 import { DEFAULT_PARITY_ROWS, train } from '../training/train.ts'
 import type { StageDisplay } from './display.ts'
 import { fileFingerprint, type PipelineState, readState, stateFile, writeState } from './state.ts'
-import { resetTopic, topicMessageCount } from './topic.ts'
+import { forgetCommittedOffsets, resetTopic, topicMessageCount } from './topic.ts'
 
 export interface UpOptions {
   /** Rows of the synthetic data set when there is no real one (or when `rows` asks for a new size). */
@@ -164,6 +164,8 @@ export async function runPipeline(config: Config, options: UpOptions): Promise<U
   if (before.rows >= producedRows && state.consumed?.dataset === dataset) {
     display.skip('consume', `${before.rows.toLocaleString('en')} rows already in ${before.files} batch files`)
   } else {
+    // The batch folder was deleted: the topic is read again from its start, not from the group's offsets.
+    if (before.files === 0) await forgetCommittedOffsets(config.kafka, CONSUME_DEFAULTS.groupId)
     display.begin('consume', producedRows)
     const consumed = await timed(timings, 'consume', () =>
       consumeToBatchFiles(clients, {

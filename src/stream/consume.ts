@@ -3,7 +3,7 @@
 // The order that makes it exactly once, per batch: dead letters sent → file written (temporary file, fsync,
 // rename, fsync folder) → offset committed. Restarting anywhere in between replays the batch into the same file
 // name. On every assignment a partition resumes from the first offset its files lack (the committed offset
-// only when it has no files), so a commit lost in a crash costs nothing, a deleted file is read again, and an
+// only in a folder new to it), so a commit lost in a crash costs nothing, a deleted file is read again, and an
 // open batch is kept only if it still starts there. A member that may have lost a partition (a refused commit,
 // a session that may have expired) stops writing it until the group says which partitions are its own.
 import type { InputEvent, KafkaRecordIn } from './input-kafka.ts'
@@ -125,7 +125,8 @@ export async function consumeToBatchFiles(
         )
         missing.set(partition, resumed.missing)
       }
-      if (resumed.from === position.earliest || !output.hasPending(partition)) deadLetters.drop(partition)
+      // Dead letters are kept only with the open batch they belong to.
+      if (!output.hasPending(partition)) deadLetters.drop(partition)
       input.seek(partition, resumed.from)
     }
     stats.missingOffsets = Number([...missing.values()].reduce((sum, n) => sum + n, 0n))

@@ -113,8 +113,8 @@ export class BatchFilesOutput {
 
   /**
    * Makes a newly assigned partition's files consistent (leftover temporary files deleted, overlaps pruned),
-   * checks they come from this topic, and opens the partition's batch at the first offset they lack — or, with
-   * no files, at the committed offset. An open batch that already starts there is kept (the partition stayed
+   * checks they come from this topic, and opens the partition's batch at the first offset they lack — or, in a
+   * folder new to the partition, at the committed offset. An open batch that already starts there is kept (the partition stayed
    * with this member through a rebalance). Offsets the topic no longer holds are skipped and counted.
    */
   async resume(partition: number, position: PartitionPosition): Promise<Resumption> {
@@ -140,14 +140,23 @@ export class BatchFilesOutput {
     return pruneOverlaps(dir, await listBatchFiles(dir, topic, partition))
   }
 
-  /** Where the partition's files begin; undefined when there are none. Refuses files of another topic. */
+  /**
+   * Where the partition's files begin: the origin the folder recorded for this topic (files deleted since, even
+   * all of them, are read again), else the first file; undefined for a folder new to the partition. Refuses
+   * files read from another topic of the same name.
+   */
   async #checkOrigin(partition: number, files: BatchFile[]): Promise<bigint | undefined> {
     const { dir, topic, topicId } = this.#options
     const [firstFile] = files
-    this.#originKnown.delete(partition)
-    if (!firstFile) return undefined
     const origin = await readOrigin(dir, topic, partition)
-    if (origin && origin.topicId !== topicId) {
+    this.#originKnown.delete(partition)
+    if (origin?.topicId === topicId) {
+      this.#originKnown.add(partition)
+      return firstFile && firstFile.first < origin.first ? firstFile.first : origin.first
+    }
+    // No files: an origin of another topic is stale (its files were moved away); the first flush replaces it.
+    if (!firstFile) return undefined
+    if (origin) {
       throw new TrafficError(
         'INVALID_INPUT',
         `the batch files of ${topic} partition ${partition} in ${dir} were read from an earlier topic of that ` +
@@ -160,10 +169,9 @@ export class BatchFilesOutput {
       )
     }
     // Files from before origins were recorded are taken to come from the current topic, and pinned to it.
-    if (!origin) await writeOrigin(dir, topic, partition, { topicId, first: firstFile.first }, this.#tag)
+    await writeOrigin(dir, topic, partition, { topicId, first: firstFile.first }, this.#tag)
     this.#originKnown.add(partition)
-    // An origin before the first file: that file was deleted, its offsets are read again.
-    return origin && origin.first < firstFile.first ? origin.first : firstFile.first
+    return firstFile.first
   }
 
   /** Forgets a partition's open batch (revoked, or its files moved on): its offsets will be read again. */

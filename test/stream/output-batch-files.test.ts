@@ -123,6 +123,15 @@ describe('batch-file output', () => {
     assert.deepEqual(await again.resume(0, { earliest: 0n, committed: 6n }), { from: 0n, missing: 0n })
   })
 
+  it('reads everything again when every file of the partition was deleted, from where the folder began', async () => {
+    const { out, dir } = await output('all-deleted')
+    await out.resume(0, { earliest: 0n, committed: 4n })
+    await feed(out, 4n, 9n)
+    for (const name of await batchNames(dir)) await rm(path.join(dir, name))
+    const { out: again } = await output('all-deleted')
+    assert.deepEqual(await again.resume(0, { earliest: 0n, committed: 10n }), { from: 4n, missing: 0n })
+  })
+
   it('counts the offsets retention deleted before they were written, and starts at the first one left', async () => {
     const { out, dir } = await output('retention')
     await out.resume(0, { earliest: 0n })
