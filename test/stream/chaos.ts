@@ -46,6 +46,9 @@ interface Tally {
   brokerRestartSeconds: number
   /** Consumer runs that ended on their own (e.g. no broker to talk to): restarted like killed ones. */
   consumerExits: number
+  /** What the batch files hold in the end. */
+  files: number
+  rows: number
 }
 
 /** Offsets the batch files cover so far (from their names). */
@@ -127,9 +130,11 @@ function multisetDifference(source: string[], written: string[]): { missing: num
   return { missing, extra }
 }
 
-async function verify(csv: string): Promise<string[]> {
+async function verify(csv: string, tally: Tally): Promise<string[]> {
   const problems: string[] = []
   const batches = await readBatches(dir, topic)
+  tally.files = batches.length
+  tally.rows = batches.reduce((n, b) => n + b.lines.length, 0)
   const next = new Map<number, bigint>()
   for (const batch of batches) {
     const expected = next.get(batch.partition) ?? 0n
@@ -142,9 +147,6 @@ async function verify(csv: string): Promise<string[]> {
   if (missing || extra) problems.push(`${missing} source row(s) missing from the files, ${extra} extra`)
   const temporary = (await readdir(dir)).filter((name) => name.endsWith('.tmp'))
   if (temporary.length) problems.push(`temporary files left: ${temporary.join(', ')}`)
-  log(
-    `${batches.length} batch files, ${batches.reduce((n, b) => n + b.lines.length, 0).toLocaleString('en')} rows`,
-  )
   return problems
 }
 
@@ -162,14 +164,22 @@ try {
     rejectsFile: `${work}/rejects.csv`,
   })
   log(`produced ${produced.sent.toLocaleString('en')} rows to ${topic} (${PARTITIONS} partitions)`)
-  const tally: Tally = { consumerKills: 0, brokerKills: 0, brokerRestartSeconds: 0, consumerExits: 0 }
+  const tally: Tally = {
+    consumerKills: 0,
+    brokerKills: 0,
+    brokerRestartSeconds: 0,
+    consumerExits: 0,
+    files: 0,
+    rows: 0,
+  }
   await chaos(tally)
   await finish(tally)
-  const problems = await verify(csv)
+  const problems = await verify(csv, tally)
   process.stdout.write(
-    `\nchaos summary: ${ROWS.toLocaleString('en')} rows · ${tally.consumerKills} consumer SIGKILLs · ` +
+    `\nchaos summary: ${ROWS.toLocaleString('en')} source rows · ${tally.consumerKills} consumer SIGKILLs · ` +
       `${tally.brokerKills} broker SIGKILL (restarted in ${tally.brokerRestartSeconds.toFixed(1)} s) · ` +
-      `${tally.consumerExits} consumer exit(s) on their own · ${seconds()} s\n`,
+      `${tally.consumerExits} consumer exit(s) on their own · ${tally.rows.toLocaleString('en')} rows in ` +
+      `${tally.files} batch files · ${seconds()} s\n`,
   )
   if (problems.length === 0) {
     process.stdout.write('✔ the batch files hold exactly the source rows, tiling every partition\n')
