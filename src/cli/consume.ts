@@ -20,8 +20,7 @@ interface ConsumeFlags {
 }
 
 function describeBatch(batch: WrittenBatch): string {
-  const range = `partition ${batch.partition}, offsets ${batch.first}–${batch.last}`
-  return batch.file ? `${batch.file} (${batch.rows} rows)` : `${range}: dead letters only, no file`
+  return `${batch.file} (${batch.rows} rows)`
 }
 
 export function registerConsumeCommand(program: Command): void {
@@ -80,6 +79,7 @@ export function registerConsumeCommand(program: Command): void {
           onBatch: (batch) => {
             if (!bar) process.stdout.write(`  ${describeBatch(batch)}\n`)
           },
+          onWarning: (message) => process.stderr.write(`⚠ ${message}\n`),
           onProgress: (s) =>
             bar?.update(0, {
               consumed: s.consumed.toLocaleString('en-US'),
@@ -92,9 +92,12 @@ export function registerConsumeCommand(program: Command): void {
 
         const where = path.relative(process.cwd(), config.paths.batches) || '.'
         const stopped = controller.signal.aborted ? ' — interrupted; open batches will be read again' : ''
+        const missing = stats.missingOffsets
+          ? `; ⚠ ${stats.missingOffsets.toLocaleString('en-US')} offset(s) missing (deleted by retention before they were read)`
+          : ''
         process.stdout.write(
           `✔ wrote ${stats.rows.toLocaleString('en-US')} rows in ${stats.files} batch file(s) to ${where} in ` +
-            `${stats.seconds.toFixed(1)} s; ${stats.deadLetters} dead letter(s) to ${config.kafka.deadLetterTopic}${stopped}\n`,
+            `${stats.seconds.toFixed(1)} s; ${stats.deadLetters} dead letter(s) to ${config.kafka.deadLetterTopic}${missing}${stopped}\n`,
         )
       }),
     )

@@ -40,11 +40,27 @@ export async function resetTopic(config: KafkaConfig, groupId: string): Promise<
     const existing = await client.listTopics()
     const topics = [config.topic, config.deadLetterTopic].filter((t) => existing.includes(t))
     if (topics.length) await client.deleteTopics({ topics })
-    const groups = await client.listGroups()
-    if (groups.has(groupId)) await client.deleteGroups({ groups: [groupId] })
+    await deleteGroup(client, groupId)
   } catch (error) {
     throw kafkaError(error, `resetting ${config.topic}`)
   } finally {
     await client.close().catch(() => undefined)
   }
+}
+
+/** Deletes the batch writer's committed offsets: a consumer without batch files then reads the topic whole. */
+export async function forgetCommittedOffsets(config: KafkaConfig, groupId: string): Promise<void> {
+  const client = admin(config)
+  try {
+    await deleteGroup(client, groupId)
+  } catch (error) {
+    throw kafkaError(error, `deleting the offsets of consumer group ${groupId}`)
+  } finally {
+    await client.close().catch(() => undefined)
+  }
+}
+
+async function deleteGroup(client: Admin, groupId: string): Promise<void> {
+  const groups = await client.listGroups()
+  if (groups.has(groupId)) await client.deleteGroups({ groups: [groupId] })
 }

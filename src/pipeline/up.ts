@@ -19,7 +19,7 @@ import { REPORT_FILE } from '../training/report.ts'
 import { DEFAULT_PARITY_ROWS, train } from '../training/train.ts'
 import type { StageDisplay } from './display.ts'
 import { fileFingerprint, type PipelineState, readState, stateFile, writeState } from './state.ts'
-import { resetTopic, topicMessageCount } from './topic.ts'
+import { forgetCommittedOffsets, resetTopic, topicMessageCount } from './topic.ts'
 
 export interface UpOptions {
   /** Rows of the synthetic data set when there is no real one (or when `rows` asks for a new size). */
@@ -165,6 +165,8 @@ export async function runPipeline(config: Config, options: UpOptions): Promise<U
   if (before.rows >= producedRows && state.consumed?.dataset === dataset) {
     display.skip('consume', `${before.rows.toLocaleString('en')} rows already in ${before.files} batch files`)
   } else {
+    // The batch folder was deleted: the topic is read again from its start, not from the group's offsets.
+    if (before.files === 0) await forgetCommittedOffsets(config.kafka, CONSUME_DEFAULTS.groupId)
     display.begin('consume', producedRows)
     const consumed = await timed(timings, 'consume', () =>
       consumeToBatchFiles(clients, {
@@ -179,15 +181,25 @@ export async function runPipeline(config: Config, options: UpOptions): Promise<U
         partitions: config.kafka.partitions,
         signal,
         onProgress: (stats) => display.update('consume', before.rows + stats.consumed),
+        onWarning: (message) => display.log(`⚠ ${message}`),
       }),
     )
     checkAborted(signal)
     const after = await batchRows(config)
     if (after.rows + consumed.deadLetters < producedRows) {
+      const lost = consumed.missingOffsets
       throw new TrafficError(
         'KAFKA_ERROR',
-        `the batch files hold ${after.rows} of the ${producedRows} rows produced`,
-        { hint: 'run `npm start` again: the consumer resumes where the files end', canRetry: true },
+        `the batch files hold ${after.rows} of the ${producedRows} rows produced` +
+          (lost ? `: ${lost} were deleted by retention before they were read` : ''),
+        lost
+          ? { hint: 'those rows are gone from Kafka; produce the data set again with `npm start -- --fresh`' }
+          : {
+              hint:
+                `another consumer in group ${CONSUME_DEFAULTS.groupId} may hold partitions of ${config.kafka.topic}: ` +
+                'stop it and run `npm start` again (the consumer reads whatever the batch files lack)',
+              canRetry: true,
+            },
       )
     }
     state = { ...state, consumed: { dataset, rows: after.rows, files: after.files } }

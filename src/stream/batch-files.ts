@@ -1,14 +1,16 @@
 // Batch file names carry the offsets they hold: urban_traffic_batch_<topic>-<partition>-<first>-<last>.csv.
 // The folder itself is the consumer's durable state: a file exists only once all its rows are on disk, and the
-// highest <last> of a partition says where reading resumes.
+// files of a partition tile its offsets from the partition's origin; the first offset no file holds says where
+// reading resumes. A hidden origin file per partition records which topic (by Kafka topic ID) the files came
+// from and where they begin, so files of a deleted and recreated topic of the same name are never trusted.
 import { randomBytes } from 'node:crypto'
-import { open, readdir, rename, rm } from 'node:fs/promises'
+import { open, readdir, readFile, rename, rm } from 'node:fs/promises'
 import path from 'node:path'
 import { TrafficError } from '../errors.ts'
 
 export const BATCH_PREFIX = 'urban_traffic_batch_'
 const FINAL = /^urban_traffic_batch_(.+)-(\d+)-(\d+)-(\d+)\.csv$/
-// The writer tag keeps two processes that write the same batch (see pruneNested) off each other's bytes.
+// The writer tag keeps two processes that write the same batch (see pruneOverlaps) off each other's bytes.
 const TEMPORARY = /^(urban_traffic_batch_.+-\d+-\d+-\d+\.csv)\.[^.]+\.tmp$/
 
 export interface BatchFile {
@@ -55,7 +57,8 @@ export async function removeLeftovers(dir: string, topic: string, partition: num
   for (const name of names) {
     const final = TEMPORARY.exec(name)?.[1]
     const file = final === undefined ? undefined : parseBatchFileName(final)
-    if (file?.topic === topic && file.partition === partition) {
+    const origin = name.startsWith(`${originFileName(topic, partition)}.`) && name.endsWith('.tmp')
+    if ((file?.topic === topic && file.partition === partition) || origin) {
       await rm(path.join(dir, name), { force: true })
       removed += 1
     }
@@ -64,27 +67,79 @@ export async function removeLeftovers(dir: string, topic: string, partition: num
 }
 
 /**
- * Keeps one file per range. Two members of a group can briefly both write a partition during a rebalance; both
- * start from the same offset, so their files are identical (same name) or one range contains the other (one of
- * them flushed a partial batch). The contained file's rows are all in the larger one: it is deleted. Returns the
- * files that remain, in order.
+ * Keeps one file per offset. Two members of a group can briefly both write a partition during a rebalance (one of
+ * them not knowing yet that it lost it), and they may cut batches at different offsets. Every file holds the
+ * right rows for its range, so any choice is correct: a file inside another is deleted, and of two files that
+ * cross, the later-starting one is deleted; the offsets it alone held become a gap that the next writer of the
+ * partition reads again (see firstGap). Returns the files that remain, in order.
  */
-export async function pruneNested(dir: string, files: BatchFile[]): Promise<BatchFile[]> {
+export async function pruneOverlaps(dir: string, files: BatchFile[]): Promise<BatchFile[]> {
   const kept: BatchFile[] = []
   for (const file of files) {
     const cover = kept.at(-1)
     if (cover && cover.partition === file.partition && file.first <= cover.last) {
-      if (file.last > cover.last) {
-        throw new TrafficError('IO_ERROR', `batch files ${cover.name} and ${file.name} overlap`, {
-          hint: 'they were not written by this consumer alone; move one of them out of the folder',
-        })
-      }
       await rm(path.join(dir, file.name), { force: true })
       continue
     }
     kept.push(file)
   }
   return kept
+}
+
+export interface Gap {
+  /** The first offset at or after the starting point that no file holds. */
+  start: bigint
+  /** Where the next file begins, when the gap is followed by one (a gap to fill, not the end of the files). */
+  end?: bigint
+}
+
+/** The first gap in a partition's files (sorted, not overlapping) at or after `from`. */
+export function firstGap(files: BatchFile[], from: bigint): Gap {
+  let start = from
+  for (const file of files) {
+    if (file.last < start) continue
+    if (file.first > start) return { start, end: file.first }
+    start = file.last + 1n
+  }
+  return { start }
+}
+
+/** Which topic a partition's files were read from, and the offset they begin at. */
+export interface PartitionOrigin {
+  topicId: string
+  first: bigint
+}
+
+function originFileName(topic: string, partition: number): string {
+  return `.${BATCH_PREFIX}${topic}-${partition}.origin.json`
+}
+
+export async function readOrigin(
+  dir: string,
+  topic: string,
+  partition: number,
+): Promise<PartitionOrigin | undefined> {
+  try {
+    const saved = JSON.parse(await readFile(path.join(dir, originFileName(topic, partition)), 'utf8'))
+    return { topicId: String(saved.topicId), first: BigInt(saved.first) }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw new TrafficError('IO_ERROR', `${originFileName(topic, partition)} in ${dir} is unreadable`, {
+      hint: 'delete it: the batch files of that partition are then taken to come from the current topic',
+      cause: error,
+    })
+  }
+}
+
+export async function writeOrigin(
+  dir: string,
+  topic: string,
+  partition: number,
+  origin: PartitionOrigin,
+  tag: string,
+): Promise<void> {
+  const json = JSON.stringify({ topicId: origin.topicId, first: String(origin.first) })
+  await writeDurably(dir, originFileName(topic, partition), [Buffer.from(`${json}\n`)], tag)
 }
 
 /** A tag unique to this writer, for its temporary files. */

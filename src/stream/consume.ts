@@ -2,8 +2,10 @@
 //
 // The order that makes it exactly once, per batch: dead letters sent → file written (temporary file, fsync,
 // rename, fsync folder) → offset committed. Restarting anywhere in between replays the batch into the same file
-// name. On every assignment a partition resumes from max(committed offset, end of its last file), so a commit
-// lost in a crash costs nothing, and an open batch is kept only if it still starts where the files end.
+// name. On every assignment a partition resumes from the first offset its files lack (the committed offset
+// only in a folder new to it), so a commit lost in a crash costs nothing, a deleted file is read again, and an
+// open batch is kept only if it still starts there. A member that may have lost a partition (a refused commit,
+// a session that may have expired) stops writing it until the group says which partitions are its own.
 import type { InputEvent, KafkaRecordIn } from './input-kafka.ts'
 import { KafkaGroupInput } from './input-kafka.ts'
 import type { KafkaClients } from './kafka-clients.ts'
@@ -31,6 +33,8 @@ export interface ConsumeOptions {
   signal?: AbortSignal
   onProgress?: (stats: ConsumeStats) => void
   onBatch?: (batch: WrittenBatch) => void
+  /** Something the user must know that does not stop the run (e.g. offsets deleted by retention). */
+  onWarning?: (message: string) => void
 }
 
 export interface ConsumeStats {
@@ -40,10 +44,15 @@ export interface ConsumeStats {
   rows: number
   files: number
   deadLetters: number
-  /** Commits the group refused (a rebalance); harmless, the files say where to resume. */
+  /** Commits the group refused: this member stopped writing the partition until its next assignment. */
   refusedCommits: number
+  /** Offsets the batch files lack because the topic no longer held them (deleted by retention before read). */
+  missingOffsets: number
   seconds: number
 }
+
+/** How a flush left the partition: reading goes on in place, goes on elsewhere, or stops until reassigned. */
+type FlushOutcome = 'in-place' | 'moved' | 'stopped'
 
 export async function consumeToBatchFiles(
   clients: KafkaClients,
@@ -56,38 +65,48 @@ export async function consumeToBatchFiles(
     files: 0,
     deadLetters: 0,
     refusedCommits: 0,
+    missingOffsets: 0,
     seconds: 0,
   }
   const input = new KafkaGroupInput(clients, { topic: options.topic, groupId: options.groupId })
-  const output = new BatchFilesOutput({
-    dir: options.dir,
-    topic: options.topic,
-    batchSize: options.batchSize,
-  })
   const deadLetters = new DeadLetterOutput(clients, {
     sourceTopic: options.topic,
     topic: options.deadLetterTopic,
   })
 
-  /** Writes one partition's batch; false when this member may not (any more): the caller re-reads assignments. */
-  async function flush(partition: number): Promise<boolean> {
-    if (!output.hasPending(partition)) return true
-    if (!input.owns(partition)) return false
+  /** Writes one partition's batch, if it has one. */
+  async function flush(partition: number): Promise<FlushOutcome> {
+    if (!output.hasPending(partition)) return 'in-place'
+    if (!input.owns(partition)) {
+      input.resync()
+      return 'stopped'
+    }
     await deadLetters.send()
     stats.deadLetters = deadLetters.sent
     const written = await output.flush(partition)
     if (!written) {
       input.resync()
-      return false
+      return 'stopped'
     }
-    if (written.file) {
-      stats.rows += written.rows
-      stats.files += 1
-    }
-    if (!(await input.ack(partition, written.last + 1n))) stats.refusedCommits += 1
+    stats.rows += written.rows
+    stats.files += 1
     options.onBatch?.(written)
-    return true
+    if (!(await input.ack(partition, written.next))) {
+      // Another member may own the partition now. The file just written holds the right rows for its range;
+      // whoever writes the partition next prunes any overlap with it and reads again what that leaves out.
+      stats.refusedCommits += 1
+      output.drop(partition)
+      deadLetters.drop(partition)
+      input.resync()
+      return 'stopped'
+    }
+    if (written.next === written.last + 1n) return 'in-place'
+    input.seek(partition, written.next)
+    return 'moved'
   }
+
+  /** Offsets lost to retention, per partition: set (not added) on each assignment, which sees them again. */
+  const missing = new Map<number, bigint>()
 
   async function assign(event: Extract<InputEvent, { kind: 'assignment' }>): Promise<void> {
     for (const partition of output.partitions()) {
@@ -97,13 +116,20 @@ export async function consumeToBatchFiles(
       }
     }
     for (const partition of event.partitions) {
-      const fromFiles = await output.recover(partition)
-      const committed = event.positions.get(partition) ?? 0n
-      const start = fromFiles !== undefined && fromFiles > committed ? fromFiles : committed
-      const from = output.open(partition, start)
-      if (from === start) deadLetters.drop(partition)
-      input.seek(partition, from)
+      const position = event.positions.get(partition) ?? { earliest: 0n }
+      const resumed = await output.resume(partition, position)
+      if (resumed.missing > 0n && missing.get(partition) !== resumed.missing) {
+        options.onWarning?.(
+          `${options.topic} partition ${partition}: ${resumed.missing} offset(s) before ${position.earliest} ` +
+            'were deleted by retention before they were written to batch files; those rows are lost',
+        )
+        missing.set(partition, resumed.missing)
+      }
+      // Dead letters are kept only with the open batch they belong to.
+      if (!output.hasPending(partition)) deadLetters.drop(partition)
+      input.seek(partition, resumed.from)
     }
+    stats.missingOffsets = Number([...missing.values()].reduce((sum, n) => sum + n, 0n))
     for (const partition of event.partitions) {
       if (output.isFull(partition)) await flush(partition)
     }
@@ -117,24 +143,35 @@ export async function consumeToBatchFiles(
       if (!decoded.ok) deadLetters.add({ partition, offset, value, reason: decoded.reason })
       const full = output.append(partition, offset, decoded.ok ? decoded.line : undefined)
       stats.consumed += 1
-      if (full && !(await flush(partition))) return false
+      if (!full) continue
+      const outcome = await flush(partition)
+      if (outcome === 'stopped') return false
+      // Reading continues elsewhere: the rest of these records are fetched again if needed.
+      if (outcome === 'moved') return true
     }
     return true
   }
 
   async function flushAll(): Promise<boolean> {
     for (const partition of output.partitions()) {
-      if (!(await flush(partition))) return false
+      if ((await flush(partition)) === 'stopped') return false
     }
     return true
   }
 
-  await output.connect()
   await clients.checkReachable()
   await clients.ensureTopic(options.topic, options.partitions)
   await deadLetters.connect()
   await input.connect()
+  // The files are checked against the topic's identity, known once connected.
+  const output = new BatchFilesOutput({
+    dir: options.dir,
+    topic: options.topic,
+    topicId: input.topicId,
+    batchSize: options.batchSize,
+  })
   try {
+    await output.connect()
     let lastActivity = performance.now()
     while (!options.signal?.aborted) {
       const event = await input.read()

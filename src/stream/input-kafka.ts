@@ -12,7 +12,8 @@ import {
   type RecordsBatch,
 } from '@platformatic/kafka'
 import { TrafficError } from '../errors.ts'
-import { findKafkaError, type KafkaClients, kafkaError } from './kafka-clients.ts'
+import { findKafkaError, type KafkaClients, kafkaError, SESSION_TIMEOUT_MS } from './kafka-clients.ts'
+import type { PartitionPosition } from './output-batch-files.ts'
 
 export interface KafkaRecordIn {
   offset: bigint
@@ -29,10 +30,10 @@ export interface PartitionRecords {
 export type InputEvent =
   /**
    * The group gave this member a new set of partitions (all of them, not a delta). `positions` holds, for each,
-   * the committed offset, or the first offset still on the broker when nothing was committed or it was deleted.
-   * Nothing is read until the caller `seek`s each partition.
+   * the committed offset (if any) and the first offset still on the broker. Nothing is read until the caller
+   * `seek`s each partition.
    */
-  | { kind: 'assignment'; partitions: number[]; positions: Map<number, bigint> }
+  | { kind: 'assignment'; partitions: number[]; positions: Map<number, PartitionPosition> }
   /** What one fetch returned (possibly nothing, after the broker's wait time). */
   | { kind: 'records'; partitions: PartitionRecords[] }
 
@@ -66,6 +67,11 @@ export class KafkaGroupInput {
   #positions = new Map<number, bigint>()
   #prefetch: Promise<FetchResult> | undefined
   #failure: Error | undefined
+  #topicId = ''
+  /** When the last heartbeat the coordinator accepted was sent: the group counts this member in until then plus
+   * the session timeout. A member paused longer (a stalled machine, SIGSTOP) may have lost its partitions. */
+  #heartbeatSent = 0
+  #confirmedAt = 0
 
   constructor(clients: KafkaClients, options: KafkaInputOptions) {
     this.#clients = clients
@@ -85,6 +91,13 @@ export class KafkaGroupInput {
       this.#rebalancing = false
       this.#assignmentPending = true
       this.#generation += 1
+      this.#confirmedAt = performance.now()
+    })
+    consumer.on('consumer:heartbeat:start', () => {
+      this.#heartbeatSent = performance.now()
+    })
+    consumer.on('consumer:heartbeat:end', () => {
+      this.#confirmedAt = this.#heartbeatSent
     })
     // A failed rejoin is reported as an 'error' event; surface it from read() instead of crashing.
     consumer.on('error', (error: Error) => {
@@ -92,15 +105,31 @@ export class KafkaGroupInput {
     })
     consumer.topics.track(this.#topic)
     try {
+      const metadata = await consumer.metadata({ topics: [this.#topic] })
+      this.#topicId = metadata.topics.get(this.#topic)?.id ?? ''
       await consumer.joinGroup({})
     } catch (error) {
       throw kafkaError(error, `joining consumer group ${this.#groupId}`)
     }
   }
 
-  /** True while this member may write results for the partition: assigned, and no rebalance under way. */
+  /** The Kafka topic ID of the topic read: it changes when the topic is deleted and created again. */
+  get topicId(): string {
+    return this.#topicId
+  }
+
+  /**
+   * True while this member may write results for the partition: assigned, no rebalance under way, and still a
+   * member as far as the coordinator can tell (a heartbeat it accepted within the session timeout).
+   */
   owns(partition: number): boolean {
-    return !this.#rebalancing && !this.#assignmentPending && this.#assigned.has(partition)
+    return (
+      !this.#rebalancing && !this.#assignmentPending && this.#inSession() && this.#assigned.has(partition)
+    )
+  }
+
+  #inSession(): boolean {
+    return performance.now() - this.#confirmedAt < SESSION_TIMEOUT_MS
   }
 
   /** Makes the next read report the assignment again (a write found its partition taken over meanwhile). */
@@ -109,9 +138,11 @@ export class KafkaGroupInput {
     this.#generation += 1
   }
 
-  /** Resolves once no rebalance is under way. */
+  /** Resolves once no rebalance is under way and the coordinator has (again) accepted this member. */
   async settled(): Promise<void> {
-    while (this.#rebalancing && !this.#failure) await new Promise((resolve) => setTimeout(resolve, 100))
+    while ((this.#rebalancing || !this.#inSession()) && !this.#failure) {
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
   }
 
   /** Where reading of an assigned partition continues. */
@@ -163,6 +194,7 @@ export class KafkaGroupInput {
 
   async #takeAssignment(): Promise<InputEvent> {
     const consumer = this.#require()
+    await this.settled()
     this.#assignmentPending = false
     this.#prefetch = undefined
     this.#positions.clear()
@@ -170,7 +202,7 @@ export class KafkaGroupInput {
     const assignment = consumer.assignments?.find((a) => a.topic === this.#topic)
     const partitions = [...(assignment?.partitions ?? [])].sort((a, b) => a - b)
     this.#assigned = new Set(partitions)
-    const positions = new Map<number, bigint>()
+    const positions = new Map<number, PartitionPosition>()
     if (partitions.length > 0) {
       try {
         const [committed, earliest] = await Promise.all([
@@ -180,7 +212,7 @@ export class KafkaGroupInput {
         for (const partition of partitions) {
           const commit = committed.get(this.#topic)?.[partition] ?? -1n
           const first = earliest.get(this.#topic)?.[partition] ?? 0n
-          positions.set(partition, commit > first ? commit : first)
+          positions.set(partition, { earliest: first, ...(commit >= 0n ? { committed: commit } : {}) })
         }
       } catch (error) {
         if (this.#generation !== generation) return this.read()
@@ -205,6 +237,15 @@ export class KafkaGroupInput {
       const metadata = await consumer.metadata({ topics: [this.#topic] })
       const topic = metadata.topics.get(this.#topic)
       if (!topic) throw new TrafficError('KAFKA_ERROR', `topic ${this.#topic} does not exist`)
+      if (topic.id !== this.#topicId) {
+        throw new TrafficError(
+          'KAFKA_ERROR',
+          `topic ${this.#topic} was deleted and created again while read`,
+          {
+            hint: "the batch files hold the old topic's rows: move them away, or start from nothing with `npm start -- --fresh`",
+          },
+        )
+      }
       const byLeader = new Map<number, { partition: number; fetchOffset: bigint }[]>()
       for (const [partition, fetchOffset] of wanted) {
         const leader = topic.partitions[partition]?.leader ?? -1

@@ -17,6 +17,8 @@ import { TrafficError } from '../errors.ts'
 const RUN_RETRIES = { retries: 240, retryDelay: 500 }
 /** Connecting (the first metadata request) fails fast, so a stopped broker is reported at once. */
 const CONNECT_RETRIES = { retries: 2, retryDelay: 500 }
+/** A group member the coordinator has not heard from for this long loses its partitions. */
+export const SESSION_TIMEOUT_MS = 10_000
 
 /** Keys and headers are text; values are text (JSON rows) or bytes passed through untouched (dead letters). */
 export type KafkaProducer = Producer<string, string | Buffer, string, string>
@@ -80,7 +82,7 @@ export function kafkaClients(config: KafkaConfig): KafkaClients {
         groupId,
         autocommit: false,
         // A consumer killed without leaving the group holds its partitions until the session times out.
-        sessionTimeout: 10_000,
+        sessionTimeout: SESSION_TIMEOUT_MS,
         rebalanceTimeout: 20_000,
         heartbeatInterval: 1_000,
       }),

@@ -1,16 +1,23 @@
 // Output stage: CSV batch files, exactly once. Each partition has one open batch, a contiguous offset range held
 // in memory; a full batch (or the last partial one) becomes a file atomically, and only then may the caller
-// commit its end. Batches are cut by counting rows from where the partition's files end, so whoever writes a
-// given range — this member, a restarted one, another member after a rebalance — produces the same file name
-// with the same bytes. Lifecycle: connect → recover/open/append/flush per partition → close.
+// commit its end. Batches are cut by counting rows from the first offset the partition's files lack, so whoever
+// writes a given range — this member, a restarted one, another member after a rebalance — produces the same file
+// name with the same bytes. A gap between files (a deleted file, or a file pruned as an overlap) is read again,
+// in batches cut where the next file begins. Lifecycle: connect → resume/append/flush per partition → close.
 import { mkdir } from 'node:fs/promises'
+import { TrafficError } from '../errors.ts'
 import { CSV_HEADER } from '../schema/csv.ts'
 import {
+  type BatchFile,
   batchFileName,
+  firstGap,
+  type Gap,
   listBatchFiles,
-  pruneNested,
+  pruneOverlaps,
+  readOrigin,
   removeLeftovers,
   writeDurably,
+  writeOrigin,
   writerTag,
 } from './batch-files.ts'
 
@@ -20,13 +27,32 @@ export interface WrittenBatch {
   partition: number
   first: bigint
   last: bigint
+  /** Rows in the file (fewer than the range's offsets when some messages went to dead letters; maybe none). */
   rows: number
-  /** Absent when the range held only dead letters: there is nothing to write, only an offset to commit. */
-  file?: string
+  file: string
+  /** Where reading continues: after `last`, or elsewhere when the files have a gap to fill or end further on. */
+  next: bigint
+}
+
+/** Where a newly assigned partition's reading starts, and the offsets lost to retention before it. */
+export interface Resumption {
+  from: bigint
+  /** Offsets the files lack that the topic no longer holds (deleted by retention before they were read). */
+  missing: bigint
+}
+
+/** The broker's view of a partition, for resuming it. */
+export interface PartitionPosition {
+  /** The group's committed offset, if any. */
+  committed?: bigint
+  /** The first offset the topic still holds. */
+  earliest: bigint
 }
 
 interface OpenBatch {
   first: bigint
+  /** The first offset of the file that follows the gap this batch fills: the batch ends before it. */
+  end?: bigint
   /** The offset after the last one appended. */
   next: bigint
   rows: number
@@ -56,13 +82,15 @@ class GrowingBuffer {
   }
 }
 
-function emptyBatch(first: bigint): OpenBatch {
-  return { first, next: first, rows: 0, text: new GrowingBuffer() }
+function emptyBatch(gap: Gap): OpenBatch {
+  return { first: gap.start, end: gap.end, next: gap.start, rows: 0, text: new GrowingBuffer() }
 }
 
 export interface BatchFilesOptions {
   dir: string
   topic: string
+  /** The Kafka topic ID: files written from another topic of the same name are refused. */
+  topicId: string
   batchSize: number
 }
 
@@ -70,6 +98,10 @@ export class BatchFilesOutput {
   readonly #options: BatchFilesOptions
   readonly #tag = writerTag()
   readonly #batches = new Map<number, OpenBatch>()
+  /** Per partition, the offset below which the files are complete (or the rest was lost to retention). */
+  readonly #floors = new Map<number, bigint>()
+  /** Partitions whose origin file says the files come from this topic (written before the first file). */
+  readonly #originKnown = new Set<number>()
 
   constructor(options: BatchFilesOptions) {
     this.#options = options
@@ -80,29 +112,66 @@ export class BatchFilesOutput {
   }
 
   /**
-   * Makes a newly assigned partition's files consistent (leftover temporary files deleted, nested duplicates
-   * pruned) and returns the offset after the last one they hold, if any.
+   * Makes a newly assigned partition's files consistent (leftover temporary files deleted, overlaps pruned),
+   * checks they come from this topic, and opens the partition's batch at the first offset they lack — or, in a
+   * folder new to the partition, at the committed offset. An open batch that already starts there is kept (the partition stayed
+   * with this member through a rebalance). Offsets the topic no longer holds are skipped and counted.
    */
-  async recover(partition: number): Promise<bigint | undefined> {
+  async resume(partition: number, position: PartitionPosition): Promise<Resumption> {
+    const files = await this.#files(partition)
+    const origin = await this.#checkOrigin(partition, files)
+    let gap = firstGap(files, origin ?? position.committed ?? position.earliest)
+    let missing = 0n
+    while (gap.start < position.earliest) {
+      const lostUntil = gap.end !== undefined && gap.end < position.earliest ? gap.end : position.earliest
+      missing += lostUntil - gap.start
+      gap = firstGap(files, lostUntil)
+    }
+    this.#floors.set(partition, gap.start)
+    const current = this.#batches.get(partition)
+    if (current?.first === gap.start) return { from: current.next, missing }
+    this.#batches.set(partition, emptyBatch(gap))
+    return { from: gap.start, missing }
+  }
+
+  async #files(partition: number): Promise<BatchFile[]> {
     const { dir, topic } = this.#options
     await removeLeftovers(dir, topic, partition)
-    const files = await pruneNested(dir, await listBatchFiles(dir, topic, partition))
-    const last = files.reduce<bigint | undefined>(
-      (max, f) => (max === undefined || f.last > max ? f.last : max),
-      undefined,
-    )
-    return last === undefined ? undefined : last + 1n
+    return pruneOverlaps(dir, await listBatchFiles(dir, topic, partition))
   }
 
   /**
-   * Opens the partition's batch at `start`. An open batch that already starts there is kept (the partition stayed
-   * with this member through a rebalance). Returns the offset reading must continue from.
+   * Where the partition's files begin: the origin the folder recorded for this topic (files deleted since, even
+   * all of them, are read again), else the first file; undefined for a folder new to the partition. Refuses
+   * files read from another topic of the same name.
    */
-  open(partition: number, start: bigint): bigint {
-    const current = this.#batches.get(partition)
-    if (current?.first === start) return current.next
-    this.#batches.set(partition, emptyBatch(start))
-    return start
+  async #checkOrigin(partition: number, files: BatchFile[]): Promise<bigint | undefined> {
+    const { dir, topic, topicId } = this.#options
+    const [firstFile] = files
+    const origin = await readOrigin(dir, topic, partition)
+    this.#originKnown.delete(partition)
+    if (origin?.topicId === topicId) {
+      this.#originKnown.add(partition)
+      return firstFile && firstFile.first < origin.first ? firstFile.first : origin.first
+    }
+    // No files: an origin of another topic is stale (its files were moved away); the first flush replaces it.
+    if (!firstFile) return undefined
+    if (origin) {
+      throw new TrafficError(
+        'INVALID_INPUT',
+        `the batch files of ${topic} partition ${partition} in ${dir} were read from an earlier topic of that ` +
+          `name (topic ID ${origin.topicId}); ${topic} is now topic ID ${topicId}: it was deleted and recreated`,
+        {
+          hint:
+            `move the old urban_traffic_batch_${topic}-* files out of ${dir} (they hold the old topic's rows) ` +
+            'and consume again, or start from nothing with `npm start -- --fresh`',
+        },
+      )
+    }
+    // Files from before origins were recorded are taken to come from the current topic, and pinned to it.
+    await writeOrigin(dir, topic, partition, { topicId, first: firstFile.first }, this.#tag)
+    this.#originKnown.add(partition)
+    return firstFile.first
   }
 
   /** Forgets a partition's open batch (revoked, or its files moved on): its offsets will be read again. */
@@ -115,10 +184,10 @@ export class BatchFilesOutput {
     return [...this.#batches.keys()]
   }
 
-  /** Whether the message at `offset` is new to the partition's open batch. */
+  /** Whether the message at `offset` is new to the partition's open batch (and inside the gap it fills). */
   expects(partition: number, offset: bigint): boolean {
     const batch = this.#batches.get(partition)
-    return batch !== undefined && offset >= batch.next
+    return batch !== undefined && offset >= batch.next && (batch.end === undefined || offset < batch.end)
   }
 
   /**
@@ -127,17 +196,19 @@ export class BatchFilesOutput {
    */
   append(partition: number, offset: bigint, line: string | undefined): boolean {
     const batch = this.#batches.get(partition)
-    if (!batch || offset < batch.next) return false
+    if (!batch || !this.expects(partition, offset)) return false
     if (line !== undefined) {
       batch.text.append(line)
       batch.rows += 1
     }
     batch.next = offset + 1n
-    return batch.rows >= this.#options.batchSize
+    return this.isFull(partition)
   }
 
+  /** Whether the open batch has its rows, or has reached the file after the gap it fills. */
   isFull(partition: number): boolean {
-    return (this.#batches.get(partition)?.rows ?? 0) >= this.#options.batchSize
+    const batch = this.#batches.get(partition)
+    return batch !== undefined && (batch.rows >= this.#options.batchSize || batch.next === batch.end)
   }
 
   /** Whether the partition's open batch has consumed anything. */
@@ -147,29 +218,31 @@ export class BatchFilesOutput {
   }
 
   /**
-   * Turns the open batch into a file (nothing to do when it consumed nothing) and opens the next one right after
-   * it. Resolves undefined when the temporary file vanished: another member took the partition over and cleaned
-   * up; the batch stays open and the caller must re-check its assignment.
+   * Turns the open batch into a file — a header-only one when every message of the range went to dead letters,
+   * so that the files still tile the offsets — and opens the next batch at the first offset the files lack.
+   * Resolves undefined when the temporary file vanished: another member took the partition over and cleaned up;
+   * the batch stays open and the caller must re-check its assignment.
    */
   async flush(partition: number): Promise<WrittenBatch | undefined> {
     const batch = this.#batches.get(partition)
     if (!batch || batch.next === batch.first) return undefined
-    const { dir, topic } = this.#options
+    const { dir, topic, topicId } = this.#options
     const last = batch.next - 1n
-    const written: WrittenBatch = { partition, first: batch.first, last, rows: batch.rows }
-    if (batch.rows > 0) {
-      const name = batchFileName(topic, partition, batch.first, last)
-      try {
-        await writeDurably(dir, name, [HEADER, batch.text.bytes()], this.#tag)
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-        throw error
+    const name = batchFileName(topic, partition, batch.first, last)
+    try {
+      if (!this.#originKnown.has(partition)) {
+        await writeOrigin(dir, topic, partition, { topicId, first: batch.first }, this.#tag)
+        this.#originKnown.add(partition)
       }
-      await pruneNested(dir, await listBatchFiles(dir, topic, partition))
-      written.file = name
+      await writeDurably(dir, name, [HEADER, batch.text.bytes()], this.#tag)
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+      throw error
     }
-    this.#batches.set(partition, emptyBatch(batch.next))
-    return written
+    const files = await pruneOverlaps(dir, await listBatchFiles(dir, topic, partition))
+    const gap = firstGap(files, this.#floors.get(partition) ?? batch.first)
+    this.#batches.set(partition, emptyBatch(gap))
+    return { partition, first: batch.first, last, rows: batch.rows, file: name, next: gap.start }
   }
 
   async close(): Promise<void> {

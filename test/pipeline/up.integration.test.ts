@@ -153,3 +153,30 @@ test('a second run skips every data stage that is already done', async () => {
     assert.match(run.output(), new RegExp(`✔ ${stage}: skipped`), `${stage} skipped`)
   }
 })
+
+test('a deleted batch file is read again from the topic by the next run', async () => {
+  const config = loadConfig({}, env)
+  const [file] = await listBatchFiles(config.paths.batches, topic)
+  assert.ok(file, 'the first run wrote batch files')
+  await rm(path.join(config.paths.batches, file.name))
+  const run = runUp(['--rows', String(ROWS), '--no-serve'], env)
+  assert.equal(await run.exited, 0, run.output())
+  assert.match(run.output(), new RegExp(`✔ consume: ${ROWS.toLocaleString('en')} rows in 1 batch files`))
+  const batches = await listBatchFiles(config.paths.batches, topic)
+  assert.deepEqual(
+    batches.map((b) => [b.first, b.last]),
+    [[0n, BigInt(ROWS - 1)]],
+  )
+})
+
+test('a deleted batch folder is read again from the topic by the next run', async () => {
+  const config = loadConfig({}, env)
+  await rm(config.paths.batches, { recursive: true })
+  const run = runUp(['--rows', String(ROWS), '--no-serve'], env)
+  assert.equal(await run.exited, 0, run.output())
+  const batches = await listBatchFiles(config.paths.batches, topic)
+  assert.equal(
+    batches.reduce((sum, b) => sum + Number(b.last - b.first + 1n), 0),
+    ROWS,
+  )
+})

@@ -5,9 +5,10 @@ import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import {
   batchFileName,
+  firstGap,
   listBatchFiles,
   parseBatchFileName,
-  pruneNested,
+  pruneOverlaps,
   removeLeftovers,
   writeDurably,
 } from '../../src/stream/batch-files.ts'
@@ -75,7 +76,7 @@ describe('batch folder', () => {
       batchFileName('d', 0, 0n, 41n),
       batchFileName('d', 0, 100n, 199n),
     )
-    const kept = await pruneNested(dir, await listBatchFiles(dir, 'd'))
+    const kept = await pruneOverlaps(dir, await listBatchFiles(dir, 'd'))
     assert.deepEqual(
       kept.map((f) => f.name),
       [batchFileName('d', 0, 0n, 99n), batchFileName('d', 0, 100n, 199n)],
@@ -83,9 +84,36 @@ describe('batch folder', () => {
     assert.equal((await listBatchFiles(dir, 'd')).length, 2)
   })
 
-  it('refuses ranges that overlap without one containing the other', async () => {
-    await touch(batchFileName('e', 0, 0n, 99n), batchFileName('e', 0, 50n, 149n))
-    await assert.rejects(pruneNested(dir, await listBatchFiles(dir, 'e')), /overlap/)
+  it('of two ranges that cross, deletes the later-starting one: its offsets become a gap to read again', async () => {
+    await touch(
+      batchFileName('e', 0, 0n, 99n),
+      batchFileName('e', 0, 50n, 149n),
+      batchFileName('e', 0, 150n, 199n),
+    )
+    const kept = await pruneOverlaps(dir, await listBatchFiles(dir, 'e'))
+    assert.deepEqual(
+      kept.map((f) => [f.first, f.last]),
+      [
+        [0n, 99n],
+        [150n, 199n],
+      ],
+    )
+    assert.deepEqual(firstGap(kept, 0n), { start: 100n, end: 150n })
+  })
+
+  it('finds the first offset no file holds, from a starting point', async () => {
+    const files = [
+      batchFileName('g', 0, 5n, 9n),
+      batchFileName('g', 0, 10n, 14n),
+      batchFileName('g', 0, 20n, 29n),
+    ]
+      .map(parseBatchFileName)
+      .filter((f) => f !== undefined)
+    assert.deepEqual(firstGap(files, 0n), { start: 0n, end: 5n })
+    assert.deepEqual(firstGap(files, 5n), { start: 15n, end: 20n })
+    assert.deepEqual(firstGap(files, 17n), { start: 17n, end: 20n })
+    assert.deepEqual(firstGap(files, 20n), { start: 30n })
+    assert.deepEqual(firstGap([], 7n), { start: 7n })
   })
 
   it('writes a file durably: whole content under the final name, no temporary file left', async () => {

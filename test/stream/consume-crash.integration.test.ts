@@ -1,64 +1,38 @@
 // Crash safety: the `traffic consume` process is killed with SIGKILL at random moments while it writes a
 // 300k-row topic, restarted each time, and in the end every offset is in exactly one final batch file.
 import assert from 'node:assert/strict'
-import { type ChildProcess, spawn } from 'node:child_process'
 import { readdir } from 'node:fs/promises'
 import { after, it } from 'node:test'
-import { fileURLToPath } from 'node:url'
 import { produceCsvToTopic } from '../../src/stream/produce.ts'
 import {
+  type ConsumerProcess,
   cleanUp,
   clients,
   committedOffsets,
   csvLines,
   generateCsv,
   readBatches,
+  sleep,
+  startConsumer,
   tempDir,
   unique,
 } from './helpers.ts'
 
 const ROWS = 300_000
 const KILLS = 4
-const CLI = fileURLToPath(new URL('../../src/cli.ts', import.meta.url))
-
 const topic = unique('crash')
 const groupId = unique('crash-group')
 const work = await tempDir('crash')
 const dir = `${work}/batches`
 after(() => cleanUp({ topics: [topic, `${topic}.dlq`], groups: [groupId], dirs: [work] }))
 
-function startConsumer(): { child: ChildProcess; batches: () => number; exited: Promise<number | null> } {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', CLI, 'consume', '--topic', topic, '--out', dir, '--group', groupId].concat([
-      '--batch-size',
-      '10000',
-      '--idle-timeout',
-      '3',
-    ]),
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  )
-  let written = 0
-  let errors = ''
-  child.stdout?.on('data', (chunk: Buffer) => {
-    written += chunk
-      .toString()
-      .split('\n')
-      .filter((line) => line.includes('rows)')).length
+function consumer(): ConsumerProcess {
+  const run = startConsumer({ topic, dir, groupId }, ['--batch-size', '10000', '--idle-timeout', '3'])
+  run.exited.then((code) => {
+    if (code !== 0 && code !== null) process.stderr.write(run.errors())
   })
-  child.stderr?.on('data', (chunk: Buffer) => {
-    errors += chunk.toString()
-  })
-  const exited = new Promise<number | null>((resolve) =>
-    child.on('exit', (code) => {
-      if (code !== 0 && code !== null) process.stderr.write(errors)
-      resolve(code)
-    }),
-  )
-  return { child, batches: () => written, exited }
+  return run
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 it(`survives ${KILLS} SIGKILLs at random moments: every offset lands in exactly one file`, async (t) => {
   const csv = await generateCsv(work, ROWS, 21)
@@ -73,22 +47,22 @@ it(`survives ${KILLS} SIGKILLs at random moments: every offset lands in exactly 
   const killedAfter: number[] = []
   for (let kill = 0; kill < KILLS; kill++) {
     const began = performance.now()
-    const run = startConsumer()
+    const run = consumer()
     // Wait until this run is writing (it has passed group join and resume), then kill it anywhere: mid-batch,
     // inside a file write, between the rename and the commit.
-    while (run.batches() === 0 && run.child.exitCode === null) await sleep(20)
+    while (run.files() === 0 && run.child.exitCode === null) await sleep(20)
     assert.equal(run.child.exitCode, null, 'the consumer finished before it could be killed; use more rows')
     const firstBatchSeconds = (performance.now() - began) / 1000
     // At ~300k rows/s a run consumes ~60k rows in this window: the 4 kills always land before the end.
     await sleep(Math.random() * 200)
     run.child.kill('SIGKILL')
     await run.exited
-    killedAfter.push(run.batches())
+    killedAfter.push(run.files())
     t.diagnostic(
-      `run ${kill + 1}: first file after ${firstBatchSeconds.toFixed(1)} s, killed after ${run.batches()} file(s)`,
+      `run ${kill + 1}: first file after ${firstBatchSeconds.toFixed(1)} s, killed after ${run.files()} file(s)`,
     )
   }
-  const last = startConsumer()
+  const last = consumer()
   assert.equal(await last.exited, 0)
 
   const batches = await readBatches(dir, topic)

@@ -1,8 +1,9 @@
 // topic → batch files on the real broker: round trip, dead letters, and two members of one group.
 import assert from 'node:assert/strict'
-import { readdir } from 'node:fs/promises'
+import { readdir, rename, rm } from 'node:fs/promises'
 import { after, describe, it } from 'node:test'
 import { Admin } from '@platformatic/kafka'
+import { batchFileName } from '../../src/stream/batch-files.ts'
 import { type ConsumeOptions, consumeToBatchFiles } from '../../src/stream/consume.ts'
 import { DEAD_LETTER_HEADERS } from '../../src/stream/output-dead-letters.ts'
 import { produceCsvToTopic } from '../../src/stream/produce.ts'
@@ -13,9 +14,11 @@ import {
   committedOffsets,
   config,
   csvLines,
+  deleteRecordsBefore,
   generateCsv,
   readBatches,
   readTopic,
+  recreateTopic,
   sendRaw,
   tempDir,
   unique,
@@ -114,7 +117,7 @@ describe('consume: topic → batch files', () => {
     // A second run finds nothing new: the last partial batch was written exactly once.
     const again = await consumeToBatchFiles(clients, consumeOptions(s, { idleTimeoutMs: 1_000 }))
     assert.equal(again.rows, 0)
-    assert.equal((await readdir(s.dir)).length, 3)
+    assert.equal((await readdir(s.dir)).filter((name) => name.endsWith('.csv')).length, 3)
   })
 
   it('resumes from the files when commits were lost (a crash between rename and commit)', async () => {
@@ -240,5 +243,78 @@ describe('consume: topic → batch files', () => {
     assert.ok((await readdir(s.dir)).every((name) => !name.endsWith('.tmp')))
     const committed = await committedOffsets(s.groupId, s.topic)
     for (const [partition, end] of offsets) assert.equal(committed.get(partition), end)
+  })
+
+  it('a deleted batch file is read again from the topic, in files cut where the next one begins', async () => {
+    const s = await scenario('deleted-file')
+    const csv = await generateCsv(s.work, 30_000, 14)
+    await produceCsvToTopic(clients, { file: csv, topic: s.topic, partitions: 1, rejectsFile: `${s.work}/r` })
+    await consumeToBatchFiles(clients, consumeOptions(s, { batchSize: 10_000, idleTimeoutMs: 1_000 }))
+    await rm(`${s.dir}/${batchFileName(s.topic, 0, 10_000n, 19_999n)}`)
+
+    const again = await consumeToBatchFiles(
+      clients,
+      consumeOptions(s, { batchSize: 7_000, idleTimeoutMs: 1_000 }),
+    )
+    assert.equal(again.rows, 10_000, 'exactly the missing range was read again')
+    const batches = await readBatches(s.dir, s.topic)
+    assert.deepEqual(
+      batches.map((b) => [b.first, b.last]),
+      [
+        [0n, 9_999n],
+        [10_000n, 16_999n],
+        [17_000n, 19_999n],
+        [20_000n, 29_999n],
+      ],
+    )
+    assert.deepEqual(batches.flatMap((b) => b.lines).sort(), await csvLines(csv))
+  })
+
+  it('refuses batch files of a deleted and recreated topic of the same name, and reads the new topic whole once they are moved away', async () => {
+    const s = await scenario('recreated')
+    const csv = await generateCsv(s.work, 3_000, 15)
+    const rejectsFile = `${s.work}/r`
+    await produceCsvToTopic(clients, { file: csv, topic: s.topic, partitions: 1, rejectsFile, limit: 1_000 })
+    await consumeToBatchFiles(clients, consumeOptions(s, { idleTimeoutMs: 1_000 }))
+    await recreateTopic(s.topic, 1)
+    await produceCsvToTopic(clients, { file: csv, topic: s.topic, partitions: 1, rejectsFile })
+
+    await assert.rejects(
+      consumeToBatchFiles(clients, consumeOptions(s, { idleTimeoutMs: 1_000 })),
+      /read from an earlier topic of that name.*deleted and recreated/,
+    )
+    await rename(s.dir, `${s.work}/old-batches`)
+    const fresh = await consumeToBatchFiles(clients, consumeOptions(s, { idleTimeoutMs: 1_000 }))
+    assert.equal(fresh.rows, 3_000)
+    const batches = await readBatches(s.dir, s.topic)
+    assert.deepEqual(batches.flatMap((b) => b.lines).sort(), await csvLines(csv))
+  })
+
+  it('reports the offsets retention deleted before they were read, and writes the rest', async () => {
+    const s = await scenario('retention')
+    const csv = await generateCsv(s.work, 3_000, 16)
+    const rejectsFile = `${s.work}/r`
+    await produceCsvToTopic(clients, { file: csv, topic: s.topic, partitions: 1, rejectsFile, limit: 1_000 })
+    await consumeToBatchFiles(clients, consumeOptions(s, { idleTimeoutMs: 1_000 }))
+    await produceCsvToTopic(clients, { file: csv, topic: s.topic, partitions: 1, rejectsFile })
+    await deleteRecordsBefore(s.topic, 0, 1_500n)
+
+    const warnings: string[] = []
+    const stats = await consumeToBatchFiles(
+      clients,
+      consumeOptions(s, { idleTimeoutMs: 1_000, onWarning: (w) => warnings.push(w) }),
+    )
+    assert.equal(stats.missingOffsets, 500)
+    assert.equal(stats.rows, 2_500)
+    assert.equal(warnings.length, 1)
+    assert.match(warnings[0] ?? '', /500 offset\(s\) before 1500 were deleted by retention/)
+    const batches = await readBatches(s.dir, s.topic)
+    assert.deepEqual(
+      batches.map((b) => [b.first, b.last]),
+      [
+        [0n, 999n],
+        [1_500n, 3_999n],
+      ],
+    )
   })
 })

@@ -1,5 +1,6 @@
 // Shared by the stream integration tests: unique names, generated CSV files, and independent ways to look at what
 // landed (the client library's own consumer for topics, plain file reads for batch folders).
+import type { ChildProcess } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -11,6 +12,7 @@ import { CSV_HEADER, encodeCsvLine } from '../../src/schema/csv.ts'
 import { decodeJsonMessage } from '../../src/schema/json.ts'
 import { listBatchFiles } from '../../src/stream/batch-files.ts'
 import { kafkaClients } from '../../src/stream/kafka-clients.ts'
+import { spawnTraffic } from '../fixtures/cli.ts'
 
 export const config = loadConfig()
 export const clients = kafkaClients(config.kafka)
@@ -144,3 +146,76 @@ export async function committedOffsets(groupId: string, topic: string): Promise<
     await admin.close()
   }
 }
+
+/** Deletes a topic and creates it again under the same name (a new topic ID); resolves once it is usable. */
+export async function recreateTopic(topic: string, partitions: number): Promise<void> {
+  const admin = new Admin({ clientId: 'test-recreate', bootstrapBrokers: config.kafka.brokers })
+  try {
+    await admin.deleteTopics({ topics: [topic] })
+    // Deletion finishes in the background: creating the name again fails until it has.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await admin.createTopics({ topics: [topic], partitions, replicas: 1 })
+        return
+      } catch (error) {
+        if (attempt >= 60) throw error
+        await new Promise((resolve) => setTimeout(resolve, 500))
+      }
+    }
+  } finally {
+    await admin.close()
+  }
+}
+
+/** Deletes a partition's records before `offset`, as retention does: the log then starts there. */
+export async function deleteRecordsBefore(topic: string, partition: number, offset: bigint): Promise<void> {
+  const admin = new Admin({ clientId: 'test-retention', bootstrapBrokers: config.kafka.brokers })
+  try {
+    await admin.deleteRecords({ topics: [{ name: topic, partitions: [{ partition, offset }] }] })
+  } finally {
+    await admin.close()
+  }
+}
+
+export interface ConsumerProcess {
+  child: ChildProcess
+  /** Batch files this process reported written so far, and the rows in them. */
+  files: () => number
+  rows: () => number
+  /** Everything it printed on stderr so far. */
+  errors: () => string
+  exited: Promise<number | null>
+}
+
+/** Runs `traffic consume` in its own process (one line per batch file on stdout), to kill or pause it. */
+export function startConsumer(
+  target: { topic: string; dir: string; groupId: string },
+  flags: string[] = [],
+): ConsumerProcess {
+  const child = spawnTraffic([
+    'consume',
+    ...['--topic', target.topic, '--out', target.dir, '--group', target.groupId],
+    ...flags,
+  ])
+  let written = 0
+  let rows = 0
+  let errors = ''
+  let partial = ''
+  child.stdout.on('data', (chunk: Buffer) => {
+    const lines = (partial + chunk.toString()).split('\n')
+    partial = lines.pop() ?? ''
+    for (const line of lines) {
+      const count = /\((\d+) rows\)/.exec(line)?.[1]
+      if (count === undefined) continue
+      written += 1
+      rows += Number(count)
+    }
+  })
+  child.stderr.on('data', (chunk: Buffer) => {
+    errors += chunk.toString()
+  })
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+  return { child, files: () => written, rows: () => rows, errors: () => errors, exited }
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
