@@ -1,10 +1,11 @@
 // `npm run bench:train` — training at the real data set's size on this machine: wall time per model and in
-// total, and held-out metrics, for the default pipeline and (with --compare) the alternatives it was chosen
-// against. Needs a running Spark Connect server (`traffic engines start`, or SPARK_REMOTE).
+// total, and held-out metrics, for the default learners and (with --compare) the frontier they were chosen from.
+// Needs a running Spark Connect server (`traffic engines start`, or SPARK_REMOTE).
 // Prints the figures and writes them to bench/results/train-<date>.json.
 // Options: --rows <n> (1,219,567: the real file's size), --batches <dir> (train on existing batch files instead
-//          of generated ones), --compare (also one-hot encoding and deeper trees), --trees/--depth (default run),
-//          --models-out <dir> (keep the default run's models there, e.g. for bench:api).
+//          of generated ones), --compare (the default run also fits every FRONTIER learner, back to back on the
+//          same features, and scores it on the held-out rows; prints the frontier table), --models-out <dir> (keep
+//          the default run's models there, e.g. for bench:api).
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -12,7 +13,11 @@ import { parseArgs } from 'node:util'
 import { loadConfig } from '../src/config.ts'
 import { createSyntheticSource } from '../src/dataset/generator.ts'
 import { CSV_HEADER, encodeCsvLine } from '../src/schema/csv.ts'
+import type { TreeParams } from '../src/training/algorithms.ts'
+import type { CandidatesOptions } from '../src/training/candidates.ts'
+import type { ModelName } from '../src/training/model-specs.ts'
 import type { TrainingParams, TrainingReport } from '../src/training/report.ts'
+import { formatMetrics } from '../src/training/summary.ts'
 import { DEFAULT_PARAMS, DEFAULT_PARITY_ROWS, train } from '../src/training/train.ts'
 
 const REAL_FILE_ROWS = 1_219_567
@@ -24,8 +29,6 @@ const { values: args } = parseArgs({
     rows: { type: 'string', default: String(REAL_FILE_ROWS) },
     batches: { type: 'string' },
     compare: { type: 'boolean', default: false },
-    trees: { type: 'string', default: String(DEFAULT_PARAMS.numTrees) },
-    depth: { type: 'string', default: String(DEFAULT_PARAMS.maxDepth) },
     'models-out': { type: 'string' },
   },
 })
@@ -49,12 +52,30 @@ function writeBatches(rows: number): string {
   return dir
 }
 
-const base: TrainingParams = { ...DEFAULT_PARAMS, numTrees: Number(args.trees), maxDepth: Number(args.depth) }
-const configs: { name: string; params: TrainingParams }[] = [{ name: 'default', params: base }]
-if (args.compare) {
-  configs.push({ name: 'onehot', params: { ...base, encoding: 'onehot' } })
-  configs.push({ name: 'deeper', params: { ...base, maxDepth: base.maxDepth + 4 } })
+/** What training used before GBT, for all three models: the baseline of every frontier. */
+const FOREST: TreeParams = { algorithm: 'randomForest', numTrees: 40, maxDepth: 10, maxBins: 32 }
+const gbt = (numTrees: number, maxDepth: number, stepSize: number, subsamplingRate?: number): TreeParams => ({
+  algorithm: 'gbt',
+  numTrees,
+  maxDepth,
+  maxBins: 32,
+  stepSize,
+  ...(subsamplingRate === undefined ? {} : { subsamplingRate }),
+})
+/** The learners compared per model (quality against fit time), the default of each among them. */
+const FRONTIER: Record<ModelName, TreeParams[]> = {
+  traffic_density_model: [FOREST, gbt(20, 6, 0.3), gbt(40, 6, 0.3), gbt(40, 8, 0.2, 0.7)],
+  peak_hour_model: [FOREST, { ...FOREST, numTrees: 20, maxDepth: 6 }, gbt(20, 4, 0.3)],
+  energy_consumption_model: [FOREST, gbt(40, 6, 0.3), { ...FOREST, numTrees: 20 }],
 }
+
+const configs: { name: string; params: TrainingParams; candidates?: CandidatesOptions }[] = [
+  {
+    name: 'default',
+    params: DEFAULT_PARAMS,
+    ...(args.compare ? { candidates: { mode: 'compare', grids: FRONTIER } as const } : {}),
+  },
+]
 
 function summarise(name: string, report: TrainingReport) {
   return {
@@ -74,25 +95,51 @@ function summarise(name: string, report: TrainingReport) {
         model,
         {
           rows: result.rows,
-          fitForestSeconds: Object.entries(result.timings).find(([step]) =>
-            step.startsWith('fit RandomForest'),
+          learner: result.learner,
+          fitSeconds: Object.entries(result.timings).find(([step]) =>
+            /^fit (RandomForest|GBT)/.test(step),
           )?.[1],
           metrics: { ...result.metrics, confusionMatrix: undefined },
           topFeatures: result.importances.byColumn.slice(0, 3),
           warnings: result.warnings,
+          ...(result.candidates ? { frontier: result.candidates.results } : {}),
         },
       ]),
     ),
   }
 }
 
+function totalsLine(report: TrainingReport): string {
+  const models = Object.entries(report.models)
+    .map(([name, model]) => `${name} ${model.learner}: ${formatMetrics(model.metrics)}`)
+    .join('; ')
+  return `total ${report.timings.total} s — ${models}\n`
+}
+
+/** Markdown: per model, each learner's held-out metrics and fit time (on the same features, back to back). */
+function frontierTable(report: TrainingReport): string {
+  const rows = Object.entries(report.models).flatMap(([name, model]) =>
+    (model.candidates?.results ?? []).map((result) => {
+      const m = result.metrics
+      const quality =
+        'r2' in m
+          ? `R² ${m.r2.toFixed(4)}`
+          : `accuracy ${m.accuracy.toFixed(4)}, AUC ${m.areaUnderROC.toFixed(4)}`
+      const chosen = JSON.stringify(result.params) === JSON.stringify(model.params) ? ' (default)' : ''
+      return `| ${name} | ${result.learner}${chosen} | ${quality} | ${result.fitSeconds.toFixed(1)} |`
+    }),
+  )
+  return ['\n| model | learner | held-out | fit s |', '| --- | --- | --- | --- |', ...rows, ''].join('\n')
+}
+
 try {
   const config = loadConfig()
   const batches = args.batches ? path.resolve(args.batches) : writeBatches(Number(args.rows))
   const results = []
-  for (const { name, params } of configs) {
+  const reports: TrainingReport[] = []
+  for (const { name, params, candidates } of configs) {
     process.stdout.write(`\n── ${name}: ${JSON.stringify(params)}\n`)
-    const report = await train({
+    const report: TrainingReport = await train({
       batchesDir: batches,
       modelsDir:
         name === 'default' && args['models-out']
@@ -101,9 +148,11 @@ try {
       sparkRemote: config.spark.remote,
       params,
       parityRows: DEFAULT_PARITY_ROWS,
+      ...(candidates ? { candidates } : {}),
       log: (line) => process.stdout.write(`${line}\n`),
     })
     results.push(summarise(name, report))
+    reports.push(report)
   }
   const result = {
     date: new Date().toISOString(),
@@ -119,7 +168,11 @@ try {
   const out = path.join('bench', 'results', `train-${result.date.slice(0, 10)}.json`)
   mkdirSync(path.dirname(out), { recursive: true })
   writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`)
-  process.stdout.write(`\n${JSON.stringify(results, null, 2)}\nwritten to ${out}\n`)
+  process.stdout.write(`\n${JSON.stringify(results, null, 2)}\n`)
+  process.stdout.write(reports.map(totalsLine).join(''))
+  const compared = reports.at(-1)
+  if (args.compare && compared) process.stdout.write(frontierTable(compared))
+  process.stdout.write(`written to ${out}\n`)
 } finally {
   rmSync(work, { recursive: true, force: true })
 }

@@ -46,7 +46,12 @@ after(async () => {
 
 /** The trainer's one-hot plan with a StandardScaler (mean and std) between the assembler and the forest. */
 function seedStages(model: ModelSpec): PlannedStage[] {
-  const planned = planPipeline(model, 'onehot', { numTrees: 6, maxDepth: 6, maxBins: 32, seed: 3 })
+  const planned = planPipeline(
+    model,
+    'onehot',
+    { algorithm: 'randomForest', numTrees: 6, maxDepth: 6, maxBins: 32 },
+    3,
+  )
   const forest = planned.pop() as PlannedStage
   const scaler: PlannedStage = {
     kind: 'estimator',
