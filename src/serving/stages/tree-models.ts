@@ -148,17 +148,20 @@ async function readTrees(dir: string, ensemble: Ensemble): Promise<TreeNode[][]>
   return [...byTree.keys()].sort((a, b) => a - b).map((id) => byTree.get(id) as TreeNode[])
 }
 
-/** Ensembles store one row per tree in `treesMetadata/`: its params and its weight (1 in forests). */
+/**
+ * Ensembles store one row per tree in `treesMetadata/`: its id, params and weight (1 in forests). Spark 3 names the
+ * columns treeID, metadata, weights; Spark 4.2 writes the tuple's own names _1, _2, _3.
+ */
 async function readTreeWeights(dir: string, numTrees: number, what: string): Promise<Float64Array> {
   const weights = new Float64Array(numTrees).fill(Number.NaN)
   for (const row of await readParquetRows(dir, 'treesMetadata')) {
-    const treeId = Number(row.treeID)
-    if (treeId >= 0 && treeId < numTrees) weights[treeId] = Number(row.weights)
+    const treeId = Number(row.treeID ?? row._1)
+    if (treeId >= 0 && treeId < numTrees) weights[treeId] = Number(row.weights ?? row._3)
   }
   if (weights.some(Number.isNaN)) {
     throw new TrafficError(
       'MODEL_UNSUPPORTED',
-      `${what}: treesMetadata does not give a weight for each of ${numTrees} trees`,
+      `${what}: treesMetadata does not give a weight for each of its ${numTrees} trees`,
     )
   }
   return weights
