@@ -46,8 +46,8 @@ export const DEFAULT_PARAMS: TrainingParams = {
   encoding: 'indexed',
   seed: SPLIT_SEED,
   models: {
-    traffic_density_model: { algorithm: 'gbt', numTrees: 40, maxDepth: 6, maxBins: 32, stepSize: 0.3 },
-    peak_hour_model: { algorithm: 'randomForest', numTrees: 40, maxDepth: 10, maxBins: 32 },
+    traffic_density_model: { algorithm: 'gbt', numTrees: 80, maxDepth: 5, maxBins: 64, stepSize: 0.2 },
+    peak_hour_model: { algorithm: 'randomForest', numTrees: 20, maxDepth: 6, maxBins: 32 },
     energy_consumption_model: { algorithm: 'randomForest', numTrees: 40, maxDepth: 10, maxBins: 32 },
   },
 }
