@@ -16,7 +16,7 @@ import { CSV_HEADER, encodeCsvLine } from '../src/schema/csv.ts'
 import type { TreeParams } from '../src/training/algorithms.ts'
 import type { CandidatesOptions } from '../src/training/candidates.ts'
 import type { ModelName } from '../src/training/model-specs.ts'
-import type { TrainingParams, TrainingReport } from '../src/training/report.ts'
+import type { TrainingReport } from '../src/training/report.ts'
 import { formatMetrics } from '../src/training/summary.ts'
 import { DEFAULT_PARAMS, DEFAULT_PARITY_ROWS, train } from '../src/training/train.ts'
 
@@ -54,13 +54,12 @@ function writeBatches(rows: number): string {
 
 /** What training used before GBT, for all three models: the baseline of every frontier. */
 const FOREST: TreeParams = { algorithm: 'randomForest', numTrees: 40, maxDepth: 10, maxBins: 32 }
-const gbt = (numTrees: number, maxDepth: number, stepSize: number, subsamplingRate?: number): TreeParams => ({
+const gbt = (numTrees: number, maxDepth: number, stepSize: number): TreeParams => ({
   algorithm: 'gbt',
   numTrees,
   maxDepth,
   maxBins: 32,
   stepSize,
-  ...(subsamplingRate === undefined ? {} : { subsamplingRate }),
 })
 /** The learners compared per model (quality against fit time), besides each model's default. */
 const FRONTIER: Record<ModelName, TreeParams[]> = {
@@ -80,17 +79,11 @@ function sameLearner(a: TreeParams, b: TreeParams): boolean {
   return JSON.stringify(a, Object.keys(a).sort()) === JSON.stringify(b, Object.keys(b).sort())
 }
 
-const configs: { name: string; params: TrainingParams; candidates?: CandidatesOptions }[] = [
-  {
-    name: 'default',
-    params: DEFAULT_PARAMS,
-    ...(args.compare ? { candidates: { mode: 'compare', grids } as const } : {}),
-  },
-]
+const FIT_STEP = /^fit (RandomForest|GBT)/
 
-function summarise(name: string, report: TrainingReport) {
+function summarise(report: TrainingReport) {
   return {
-    name,
+    name: 'default',
     params: report.params,
     rows: report.batches.rows,
     seconds: {
@@ -107,9 +100,7 @@ function summarise(name: string, report: TrainingReport) {
         {
           rows: result.rows,
           learner: result.learner,
-          fitSeconds: Object.entries(result.timings).find(([step]) =>
-            /^fit (RandomForest|GBT)/.test(step),
-          )?.[1],
+          fitSeconds: Object.entries(result.timings).find(([step]) => FIT_STEP.test(step))?.[1],
           metrics: { ...result.metrics, confusionMatrix: undefined },
           topFeatures: result.importances.byColumn.slice(0, 3),
           warnings: result.warnings,
@@ -126,8 +117,6 @@ function totalsLine(report: TrainingReport): string {
     .join('; ')
   return `total ${report.timings.total} s — ${models}\n`
 }
-
-const FIT_STEP = /^fit (RandomForest|GBT)/
 
 /** Markdown: per model, each learner's held-out metrics and fit time (fitted back to back on the same features). */
 function frontierTable(report: TrainingReport): string {
@@ -148,25 +137,18 @@ function frontierTable(report: TrainingReport): string {
 try {
   const config = loadConfig()
   const batches = args.batches ? path.resolve(args.batches) : writeBatches(Number(args.rows))
-  const results = []
-  const reports: TrainingReport[] = []
-  for (const { name, params, candidates } of configs) {
-    process.stdout.write(`\n── ${name}: ${JSON.stringify(params)}\n`)
-    const report: TrainingReport = await train({
-      batchesDir: batches,
-      modelsDir:
-        name === 'default' && args['models-out']
-          ? path.resolve(args['models-out'])
-          : path.join(work, `models-${name}`),
-      sparkRemote: config.spark.remote,
-      params,
-      parityRows: DEFAULT_PARITY_ROWS,
-      ...(candidates ? { candidates } : {}),
-      log: (line) => process.stdout.write(`${line}\n`),
-    })
-    results.push(summarise(name, report))
-    reports.push(report)
-  }
+  process.stdout.write(`\n── default: ${JSON.stringify(DEFAULT_PARAMS)}\n`)
+  const candidates: CandidatesOptions | undefined = args.compare ? { mode: 'compare', grids } : undefined
+  const report = await train({
+    batchesDir: batches,
+    modelsDir: args['models-out'] ? path.resolve(args['models-out']) : path.join(work, 'models'),
+    sparkRemote: config.spark.remote,
+    params: DEFAULT_PARAMS,
+    parityRows: DEFAULT_PARITY_ROWS,
+    ...(candidates ? { candidates } : {}),
+    log: (line) => process.stdout.write(`${line}\n`),
+  })
+  const results = [summarise(report)]
   const result = {
     date: new Date().toISOString(),
     machine: {
@@ -182,9 +164,8 @@ try {
   mkdirSync(path.dirname(out), { recursive: true })
   writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`)
   process.stdout.write(`\n${JSON.stringify(results, null, 2)}\n`)
-  process.stdout.write(reports.map(totalsLine).join(''))
-  const compared = reports.at(-1)
-  if (args.compare && compared) process.stdout.write(frontierTable(compared))
+  process.stdout.write(totalsLine(report))
+  if (args.compare) process.stdout.write(frontierTable(report))
   process.stdout.write(`written to ${out}\n`)
 } finally {
   rmSync(work, { recursive: true, force: true })

@@ -35,8 +35,6 @@ import { formatMetrics } from './summary.ts'
 /** The server's ML cache limit; trees stop growing at 40% of it (Spark ≥ 4.1). A session setting. */
 export const MAX_MODEL_SIZE_CONF = 'spark.connect.session.connectML.mlCache.memoryControl.maxModelSize'
 
-export type { CandidatesOptions }
-
 export interface TrainContext {
   spark: SparkSession
   progress: Progress

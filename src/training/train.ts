@@ -9,6 +9,7 @@ import { type DataFrame, SparkSession } from '../spark/index.ts'
 import type { TreeParams } from './algorithms.ts'
 import { computeAnalytics } from './analytics.ts'
 import { findBatchFiles, type LoadedBatches, loadBatches } from './batches.ts'
+import type { CandidatesOptions } from './candidates.ts'
 import { HOLDOUT_FRACTION, MODEL_SPECS, type ModelName, SPLIT_SEED, SPLIT_WEIGHTS } from './model-specs.ts'
 import { createStaging, discard, publish } from './models-folder.ts'
 import { type LineWriter, Progress } from './progress.ts'
@@ -20,7 +21,7 @@ import {
   type TrainingReport,
 } from './report.ts'
 import { ServerState } from './server-state.ts'
-import { type CandidatesOptions, type TrainContext, trainModel } from './train-model.ts'
+import { type TrainContext, trainModel } from './train-model.ts'
 
 export interface TrainOptions {
   batchesDir: string
