@@ -1,6 +1,7 @@
 // One model, start to finish: hold out 20% of its part, fit the pipeline stage by stage (with candidates: tune or
-// compare learners on the fitted features first), evaluate on the held-out rows, name the feature importances, record Spark's predictions for the parity test, save the
-// PipelineModel, and release its models from the server's cache.
+// compare learners on the fitted features first), evaluate on the held-out rows, name the feature importances,
+// record Spark's predictions for the parity test, save the PipelineModel, and release its models from the
+// server's cache.
 import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { TrafficError } from '../errors.ts'
@@ -168,7 +169,8 @@ export async function trainModel(
 /**
  * Scores the grid's learners on the fitted features. Tuning fits them on the training rows less a validation share
  * and picks the best; comparing fits them on all training rows, scores them on the held-out rows, and keeps the
- * model's own params.
+ * model's own params. The feature stages (category indexes) do not see the label, so they are fitted once, on all
+ * training rows, for every candidate.
  */
 async function runCandidates(
   context: TrainContext,
@@ -199,9 +201,7 @@ async function runCandidates(
     },
   )
   for (const result of results) {
-    progress.line(
-      `${describeTreeParams(result.params)}: ${formatMetrics(result.metrics)}, fit ${result.fitSeconds} s`,
-    )
+    progress.line(`${result.learner}: ${formatMetrics(result.metrics)}, fit ${result.fitSeconds} s`)
   }
   const chosen = tune ? bestCandidate(results).params : undefined
   if (chosen) progress.line(`tuned: ${describeTreeParams(chosen)}`)
