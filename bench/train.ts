@@ -1,10 +1,11 @@
 // `npm run bench:train` — training at the real data set's size on this machine: wall time per model and in
-// total, and held-out metrics, for the default pipeline and (with --compare) the alternatives it was chosen
-// against. Needs a running Spark Connect server (`traffic engines start`, or SPARK_REMOTE).
+// total, and held-out metrics, for the default learners and (with --compare) the frontier they were chosen from.
+// Needs a running Spark Connect server (`traffic engines start`, or SPARK_REMOTE).
 // Prints the figures and writes them to bench/results/train-<date>.json.
 // Options: --rows <n> (1,219,567: the real file's size), --batches <dir> (train on existing batch files instead
-//          of generated ones), --compare (also one-hot encoding and deeper trees), --trees/--depth (default run),
-//          --models-out <dir> (keep the default run's models there, e.g. for bench:api).
+//          of generated ones), --compare (the default run also fits every FRONTIER learner, back to back on the
+//          same features, and scores it on the held-out rows; prints the frontier table), --models-out <dir> (keep
+//          the default run's models there, e.g. for bench:api).
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -12,7 +13,11 @@ import { parseArgs } from 'node:util'
 import { loadConfig } from '../src/config.ts'
 import { createSyntheticSource } from '../src/dataset/generator.ts'
 import { CSV_HEADER, encodeCsvLine } from '../src/schema/csv.ts'
-import type { TrainingParams, TrainingReport } from '../src/training/report.ts'
+import type { TreeParams } from '../src/training/algorithms.ts'
+import type { CandidatesOptions } from '../src/training/candidates.ts'
+import type { ModelName } from '../src/training/model-specs.ts'
+import type { TrainingReport } from '../src/training/report.ts'
+import { formatMetrics } from '../src/training/summary.ts'
 import { DEFAULT_PARAMS, DEFAULT_PARITY_ROWS, train } from '../src/training/train.ts'
 
 const REAL_FILE_ROWS = 1_219_567
@@ -24,8 +29,6 @@ const { values: args } = parseArgs({
     rows: { type: 'string', default: String(REAL_FILE_ROWS) },
     batches: { type: 'string' },
     compare: { type: 'boolean', default: false },
-    trees: { type: 'string', default: String(DEFAULT_PARAMS.numTrees) },
-    depth: { type: 'string', default: String(DEFAULT_PARAMS.maxDepth) },
     'models-out': { type: 'string' },
   },
 })
@@ -49,16 +52,38 @@ function writeBatches(rows: number): string {
   return dir
 }
 
-const base: TrainingParams = { ...DEFAULT_PARAMS, numTrees: Number(args.trees), maxDepth: Number(args.depth) }
-const configs: { name: string; params: TrainingParams }[] = [{ name: 'default', params: base }]
-if (args.compare) {
-  configs.push({ name: 'onehot', params: { ...base, encoding: 'onehot' } })
-  configs.push({ name: 'deeper', params: { ...base, maxDepth: base.maxDepth + 4 } })
+/** What training used before GBT, for all three models: the baseline of every frontier. */
+const FOREST: TreeParams = { algorithm: 'randomForest', numTrees: 40, maxDepth: 10, maxBins: 32 }
+const gbt = (numTrees: number, maxDepth: number, stepSize: number): TreeParams => ({
+  algorithm: 'gbt',
+  numTrees,
+  maxDepth,
+  maxBins: 32,
+  stepSize,
+})
+/** The learners compared per model (quality against fit time), besides each model's default. */
+const FRONTIER: Record<ModelName, TreeParams[]> = {
+  traffic_density_model: [FOREST, gbt(60, 5, 0.2)],
+  peak_hour_model: [FOREST],
+  energy_consumption_model: [{ ...gbt(60, 5, 0.2), maxBins: 64 }],
+}
+/** The default is fitted once, as the saved model, and takes its row in the table from there. */
+const grids = Object.fromEntries(
+  Object.entries(FRONTIER).map(([name, learners]) => [
+    name,
+    learners.filter((learner) => !sameLearner(learner, DEFAULT_PARAMS.models[name as ModelName])),
+  ]),
+)
+
+function sameLearner(a: TreeParams, b: TreeParams): boolean {
+  return JSON.stringify(a, Object.keys(a).sort()) === JSON.stringify(b, Object.keys(b).sort())
 }
 
-function summarise(name: string, report: TrainingReport) {
+const FIT_STEP = /^fit (RandomForest|GBT)/
+
+function summarise(report: TrainingReport) {
   return {
-    name,
+    name: 'default',
     params: report.params,
     rows: report.batches.rows,
     seconds: {
@@ -74,37 +99,56 @@ function summarise(name: string, report: TrainingReport) {
         model,
         {
           rows: result.rows,
-          fitForestSeconds: Object.entries(result.timings).find(([step]) =>
-            step.startsWith('fit RandomForest'),
-          )?.[1],
+          learner: result.learner,
+          fitSeconds: Object.entries(result.timings).find(([step]) => FIT_STEP.test(step))?.[1],
           metrics: { ...result.metrics, confusionMatrix: undefined },
           topFeatures: result.importances.byColumn.slice(0, 3),
           warnings: result.warnings,
+          ...(result.candidates ? { frontier: result.candidates.results } : {}),
         },
       ]),
     ),
   }
 }
 
+function totalsLine(report: TrainingReport): string {
+  const models = Object.entries(report.models)
+    .map(([name, model]) => `${name} ${model.learner}: ${formatMetrics(model.metrics)}`)
+    .join('; ')
+  return `total ${report.timings.total} s — ${models}\n`
+}
+
+/** Markdown: per model, each learner's held-out metrics and fit time (fitted back to back on the same features). */
+function frontierTable(report: TrainingReport): string {
+  const rows = Object.entries(report.models).flatMap(([name, model]) => {
+    const fitSeconds = Object.entries(model.timings).find(([step]) => FIT_STEP.test(step))?.[1] ?? Number.NaN
+    const saved = { learner: `${model.learner} (default)`, metrics: model.metrics, fitSeconds }
+    return [saved, ...(model.candidates?.results ?? [])].map(({ learner, metrics, fitSeconds }) => {
+      const quality =
+        'r2' in metrics
+          ? `R² ${metrics.r2.toFixed(4)}`
+          : `accuracy ${metrics.accuracy.toFixed(4)}, AUC ${metrics.areaUnderROC.toFixed(4)}`
+      return `| ${name} | ${learner} | ${quality} | ${fitSeconds.toFixed(1)} |`
+    })
+  })
+  return ['\n| model | learner | held-out | fit s |', '| --- | --- | --- | --- |', ...rows, ''].join('\n')
+}
+
 try {
   const config = loadConfig()
   const batches = args.batches ? path.resolve(args.batches) : writeBatches(Number(args.rows))
-  const results = []
-  for (const { name, params } of configs) {
-    process.stdout.write(`\n── ${name}: ${JSON.stringify(params)}\n`)
-    const report = await train({
-      batchesDir: batches,
-      modelsDir:
-        name === 'default' && args['models-out']
-          ? path.resolve(args['models-out'])
-          : path.join(work, `models-${name}`),
-      sparkRemote: config.spark.remote,
-      params,
-      parityRows: DEFAULT_PARITY_ROWS,
-      log: (line) => process.stdout.write(`${line}\n`),
-    })
-    results.push(summarise(name, report))
-  }
+  process.stdout.write(`\n── default: ${JSON.stringify(DEFAULT_PARAMS)}\n`)
+  const candidates: CandidatesOptions | undefined = args.compare ? { mode: 'compare', grids } : undefined
+  const report = await train({
+    batchesDir: batches,
+    modelsDir: args['models-out'] ? path.resolve(args['models-out']) : path.join(work, 'models'),
+    sparkRemote: config.spark.remote,
+    params: DEFAULT_PARAMS,
+    parityRows: DEFAULT_PARITY_ROWS,
+    ...(candidates ? { candidates } : {}),
+    log: (line) => process.stdout.write(`${line}\n`),
+  })
+  const results = [summarise(report)]
   const result = {
     date: new Date().toISOString(),
     machine: {
@@ -119,7 +163,10 @@ try {
   const out = path.join('bench', 'results', `train-${result.date.slice(0, 10)}.json`)
   mkdirSync(path.dirname(out), { recursive: true })
   writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`)
-  process.stdout.write(`\n${JSON.stringify(results, null, 2)}\nwritten to ${out}\n`)
+  process.stdout.write(`\n${JSON.stringify(results, null, 2)}\n`)
+  process.stdout.write(totalsLine(report))
+  if (args.compare) process.stdout.write(frontierTable(report))
+  process.stdout.write(`written to ${out}\n`)
 } finally {
   rmSync(work, { recursive: true, force: true })
 }

@@ -1,20 +1,26 @@
-// `traffic train`: fits the three random-forest pipelines on the batch files over Spark Connect and saves them
-// as native Spark PipelineModels, with report.json and analytics.json.
+// `traffic train`: fits the three tree-model pipelines (random forests or gradient-boosted trees) on the batch files
+// over Spark Connect and saves them as native Spark PipelineModels, with report.json and analytics.json.
 import type { Command } from 'commander'
 import { loadConfig } from '../config.ts'
 import { TrafficError } from '../errors.ts'
+import { ALGORITHMS, type Algorithm, type TreeParams } from '../training/algorithms.ts'
+import { tuningCandidates } from '../training/candidates.ts'
 import { ENCODINGS, type Encoding } from '../training/pipeline.ts'
 import { formatTrainingSummary } from '../training/summary.ts'
-import { DEFAULT_PARAMS, DEFAULT_PARITY_ROWS, train } from '../training/train.ts'
+import { DEFAULT_PARAMS, DEFAULT_PARITY_ROWS, paramsWith, train } from '../training/train.ts'
 import { action } from './run.ts'
 
 interface TrainFlags {
   batches?: string
   models?: string
   sparkRemote?: string
-  trees: string
-  depth: string
-  maxBins: string
+  algorithm?: string
+  trees?: string
+  depth?: string
+  maxBins?: string
+  stepSize?: string
+  subsampling?: string
+  tune?: boolean
   seed: string
   encoding: string
   parityRows: string
@@ -43,6 +49,39 @@ function sparkConf(pairs: string[]): Record<string, string> {
   )
 }
 
+/** A number in (0, 1]. */
+function share(flag: string, raw: string): number {
+  const value = Number(raw)
+  if (raw.trim() === '' || !(value > 0 && value <= 1)) {
+    throw new TrafficError('INVALID_INPUT', `${flag} must be a number above 0 and at most 1, got "${raw}"`)
+  }
+  return value
+}
+
+function algorithm(raw: string): Algorithm {
+  if (!(ALGORITHMS as readonly string[]).includes(raw)) {
+    throw new TrafficError(
+      'INVALID_INPUT',
+      `--algorithm must be one of ${ALGORITHMS.join(', ')}, got "${raw}"`,
+    )
+  }
+  return raw as Algorithm
+}
+
+/** The learner settings given on the command line; the others keep each model's default. */
+function learnerFlags(flags: TrainFlags): Partial<TreeParams> {
+  const given = <T>(raw: string | undefined, parse: (raw: string) => T) =>
+    raw === undefined ? undefined : parse(raw)
+  return {
+    algorithm: given(flags.algorithm, algorithm),
+    numTrees: given(flags.trees, (raw) => integer('--trees', raw, 1, 1000)),
+    maxDepth: given(flags.depth, (raw) => integer('--depth', raw, 0, 30)),
+    maxBins: given(flags.maxBins, (raw) => integer('--max-bins', raw, 8, 4096)),
+    stepSize: given(flags.stepSize, (raw) => share('--step-size', raw)),
+    subsamplingRate: given(flags.subsampling, (raw) => share('--subsampling', raw)),
+  }
+}
+
 function encoding(raw: string): Encoding {
   if (!(ENCODINGS as readonly string[]).includes(raw)) {
     throw new TrafficError('INVALID_INPUT', `--encoding must be one of ${ENCODINGS.join(', ')}, got "${raw}"`)
@@ -54,7 +93,7 @@ export function registerTrainCommand(program: Command): void {
   program
     .command('train')
     .description(
-      'Train the three random forests (Traffic Density, Is Peak Hour, Energy Consumption) on the batch files with Spark, ' +
+      'Train the three tree models (Traffic Density, Is Peak Hour, Energy Consumption) on the batch files with Spark, ' +
         'save them as Spark PipelineModels with report.json and analytics.json',
     )
     .option(
@@ -69,14 +108,21 @@ export function registerTrainCommand(program: Command): void {
       '--spark-remote <url>',
       'Spark Connect endpoint sc://host:port (env SPARK_REMOTE, default the local server)',
     )
-    .option('--trees <n>', 'trees per forest', String(DEFAULT_PARAMS.numTrees))
-    .option('--depth <n>', 'maximum tree depth (0 to 30)', String(DEFAULT_PARAMS.maxDepth))
     .option(
-      '--max-bins <n>',
-      'bins for continuous features (at least 8: the largest category count)',
-      String(DEFAULT_PARAMS.maxBins),
+      '--algorithm <name>',
+      `learner of all three models: ${ALGORITHMS.join(' or ')} (default: per model, see the README)`,
     )
-    .option('--seed <n>', 'seed of the held-out split and of the forests', String(DEFAULT_PARAMS.seed))
+    .option('--trees <n>', 'trees per forest, or GBT iterations, for all three models')
+    .option('--depth <n>', 'maximum tree depth (0 to 30), for all three models')
+    .option('--max-bins <n>', 'bins for continuous features (at least 8: the largest category count)')
+    .option('--step-size <x>', 'GBT learning rate, in (0, 1]')
+    .option('--subsampling <x>', 'share of the training rows each tree learns from, in (0, 1]')
+    .option(
+      '--tune',
+      'try a small grid around each learner (depth, trees, bins, step size, subsampling, the other algorithm) ' +
+        'on a validation share of the training rows and keep the best; every candidate is in report.json',
+    )
+    .option('--seed <n>', 'seed of the held-out split and of the learners', String(DEFAULT_PARAMS.seed))
     .option(
       '--encoding <how>',
       'text columns as category indexes (indexed) or one binary feature per category (onehot)',
@@ -104,19 +150,19 @@ export function registerTrainCommand(program: Command): void {
           models: flags.models,
           sparkRemote: flags.sparkRemote,
         })
+        const params = {
+          ...paramsWith(learnerFlags(flags)),
+          encoding: encoding(flags.encoding),
+          seed: integer('--seed', flags.seed, 0, 2 ** 31 - 1),
+        }
         const report = await train({
           batchesDir: config.paths.batches,
           modelsDir: config.paths.models,
           sparkRemote: config.spark.remote,
-          params: {
-            encoding: encoding(flags.encoding),
-            numTrees: integer('--trees', flags.trees, 1, 1000),
-            maxDepth: integer('--depth', flags.depth, 0, 30),
-            maxBins: integer('--max-bins', flags.maxBins, 8, 4096),
-            seed: integer('--seed', flags.seed, 0, 2 ** 31 - 1),
-          },
+          params,
           parityRows: integer('--parity-rows', flags.parityRows, 1, 1_000_000),
           sparkConf: sparkConf(flags.sparkConf),
+          ...(flags.tune ? { candidates: tuningCandidates(params) } : {}),
           log: (line) => process.stdout.write(`${line}\n`),
           signal: controller.signal,
         })

@@ -11,7 +11,7 @@ import { stageDisplay } from '../pipeline/display.ts'
 import { pipelineEngines, runPipeline, type UpResult } from '../pipeline/up.ts'
 import { REPORT_FILE, type TrainingReport } from '../training/report.ts'
 import { formatTrainingSummary } from '../training/summary.ts'
-import { DEFAULT_PARAMS } from '../training/train.ts'
+import { paramsWith } from '../training/train.ts'
 import { DIST_DIR, ensureWebBuild } from '../ui/build.ts'
 import { startUiServer, type UiServer } from '../ui/server.ts'
 import { formatStatus } from './engines.ts'
@@ -26,8 +26,8 @@ interface UpFlags {
   fresh?: boolean
   serve: boolean
   keepEngines?: boolean
-  trees: number
-  depth: number
+  trees?: number
+  depth?: number
   partitions?: number
 }
 
@@ -67,8 +67,12 @@ export function registerUpCommand(program: Command): void {
     .option('--fresh', 'redo every stage: delete the topic, batch files, models (and a generated data set)')
     .option('--no-serve', 'stop after training instead of serving the API and the UI')
     .option('--keep-engines', 'leave the engines this run started running when it ends')
-    .option('--trees <n>', 'trees per forest', positiveInteger, DEFAULT_PARAMS.numTrees)
-    .option('--depth <n>', 'maximum tree depth', positiveInteger, DEFAULT_PARAMS.maxDepth)
+    .option(
+      '--trees <n>',
+      'trees per forest or GBT iterations, for all three models (default: per model)',
+      positiveInteger,
+    )
+    .option('--depth <n>', 'maximum tree depth, for all three models (default: per model)', positiveInteger)
     .option(
       '--partitions <n>',
       'partitions of the topic when it is created (env KAFKA_PARTITIONS)',
@@ -94,7 +98,7 @@ export function registerUpCommand(program: Command): void {
             rowsGiven: flags.rows !== undefined,
             seed: flags.seed,
             fresh: flags.fresh === true,
-            params: { ...DEFAULT_PARAMS, numTrees: flags.trees, maxDepth: flags.depth },
+            params: paramsWith({ numTrees: flags.trees, maxDepth: flags.depth }),
             display,
             signal: controller.signal,
           })

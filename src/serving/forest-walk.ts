@@ -19,6 +19,8 @@ export interface ForestEvaluator {
   predictMean(x: Float64Array): number
   /** Classification: writes the summed class weights, tree by tree (Spark's rawPrediction), into `votes`. */
   sumVotes(x: Float64Array, votes: Float64Array): void
+  /** Boosting: Σ weights[t] × leaf prediction of tree t, in tree order (Spark's GBT prediction or margin). */
+  weightedSum(x: Float64Array, weights: Float64Array): number
 }
 
 function leafOf({ links, values, categories }: CompiledForest, root: number, x: Float64Array): number {
@@ -153,6 +155,12 @@ export function bindForest(forest: CompiledForest): ForestEvaluator {
       let sum = 0
       for (let t = 0; t < numTrees; t++) sum += leaves[t] as number
       return sum / numTrees
+    },
+    weightedSum(x, weights) {
+      collect(x, leaves)
+      let sum = 0
+      for (let t = 0; t < numTrees; t++) sum += (weights[t] as number) * (leaves[t] as number)
+      return sum
     },
     sumVotes(x, votes) {
       collect(x, leaves)

@@ -9,22 +9,16 @@ import {
   type OperatorSpec,
   type SparkSession,
 } from '../spark/index.ts'
+import { type TreeParams, treeEstimator } from './algorithms.ts'
 import { TEXT_COLUMNS } from './batch-schema.ts'
 import type { ModelSpec } from './model-specs.ts'
 
 /**
- * How the text columns reach the forest. `indexed`: the StringIndexer's category index goes in as one
- * categorical feature (the forest splits on sets of categories). `onehot`: one binary feature per category.
+ * How the text columns reach the trees. `indexed`: the StringIndexer's category index goes in as one
+ * categorical feature (the trees split on sets of categories). `onehot`: one binary feature per category.
  */
 export type Encoding = 'indexed' | 'onehot'
 export const ENCODINGS: readonly Encoding[] = ['indexed', 'onehot']
-
-export interface ForestParams {
-  numTrees: number
-  maxDepth: number
-  maxBins: number
-  seed: number
-}
 
 export const FEATURES_COL = 'features'
 export const PREDICTION_COL = 'prediction'
@@ -65,8 +59,27 @@ export function assemblerInputs(model: ModelSpec, encoding: Encoding): Map<strin
   )
 }
 
-/** The stages of a model's pipeline: index the text features, (one-hot encode,) assemble, forest. */
-export function planPipeline(model: ModelSpec, encoding: Encoding, forest: ForestParams): PlannedStage[] {
+/** The last stage: the tree learner, reading the assembled features. */
+export function predictorStage(model: ModelSpec, tree: TreeParams, seed: number): PlannedStage {
+  const learner = treeEstimator(model.task, tree, seed)
+  const columns = {
+    featuresCol: FEATURES_COL,
+    labelCol: model.target,
+    predictionCol: PREDICTION_COL,
+    ...(model.task === 'classification'
+      ? { probabilityCol: PROBABILITY_COL, rawPredictionCol: RAW_PREDICTION_COL }
+      : {}),
+  }
+  return estimator(learner.className, learner.modelClass, { ...columns, ...learner.params })
+}
+
+/** The stages of a model's pipeline: index the text features, (one-hot encode,) assemble, trees. */
+export function planPipeline(
+  model: ModelSpec,
+  encoding: Encoding,
+  tree: TreeParams,
+  seed: number,
+): PlannedStage[] {
   const text = model.features.filter((column) => TEXT_COLUMNS.includes(column))
   const stages: PlannedStage[] = [
     estimator(`${ML}.feature.StringIndexer`, `${ML}.feature.StringIndexerModel`, {
@@ -96,28 +109,7 @@ export function planPipeline(model: ModelSpec, encoding: Encoding, forest: Fores
       },
     },
   })
-  const forestParams = {
-    featuresCol: FEATURES_COL,
-    labelCol: model.target,
-    predictionCol: PREDICTION_COL,
-    numTrees: forest.numTrees,
-    maxDepth: forest.maxDepth,
-    maxBins: forest.maxBins,
-    seed: forest.seed,
-  }
-  stages.push(
-    model.task === 'classification'
-      ? estimator(
-          `${ML}.classification.RandomForestClassifier`,
-          `${ML}.classification.RandomForestClassificationModel`,
-          { ...forestParams, probabilityCol: PROBABILITY_COL, rawPredictionCol: RAW_PREDICTION_COL },
-        )
-      : estimator(
-          `${ML}.regression.RandomForestRegressor`,
-          `${ML}.regression.RandomForestRegressionModel`,
-          forestParams,
-        ),
-  )
+  stages.push(predictorStage(model, tree, seed))
   return stages
 }
 

@@ -1,6 +1,7 @@
 // The shape of `<models>/report.json`: what was trained on what, with which parameters, how well it does on
 // held-out rows, what mattered, and how long each step took.
 import type { ColumnName } from '../schema/columns.ts'
+import type { TreeParams } from './algorithms.ts'
 import type { Metrics } from './evaluate.ts'
 import type { Importances } from './importances.ts'
 import type { ModelName, Task } from './model-specs.ts'
@@ -23,6 +24,11 @@ export interface ModelReport {
   part: number
   features: ColumnName[]
   rows: { part: number; train: number; test: number }
+  /** The learner of the saved model, and the same in words, e.g. `GBT 40 iterations, depth 6, 32 bins, step 0.3`. */
+  params: TreeParams
+  learner: string
+  /** With `--tune` (or the benchmark's comparison): every candidate fitted, its metrics and fit time. */
+  candidates?: CandidatesReport
   pipeline: { uid: string; stages: StageReport[] }
   metrics: Metrics
   importances: Importances
@@ -33,12 +39,31 @@ export interface ModelReport {
   parity: { file: string; rows: number }
 }
 
+export interface CandidateResult {
+  params: TreeParams
+  learner: string
+  metrics: Metrics
+  /** Seconds to fit the learner (the feature stages are shared by all candidates). */
+  fitSeconds: number
+}
+
+export interface CandidatesReport {
+  /**
+   * `validation`: fitted on the training rows less a validation share, scored on that share (tuning: the best
+   * is refitted on all training rows). `held-out`: fitted on the training rows, scored on the held-out rows.
+   */
+  scoredOn: 'validation' | 'held-out'
+  /** What "best" means: R² for regression, area under ROC then accuracy for classification. */
+  metric: string
+  results: CandidateResult[]
+}
+
 export interface TrainingParams {
   encoding: Encoding
-  numTrees: number
-  maxDepth: number
-  maxBins: number
+  /** Seed of the held-out split and of the learners. */
   seed: number
+  /** The learner of each model (with `--tune`, the grid's best replaces it). */
+  models: Record<ModelName, TreeParams>
 }
 
 export interface TrainingReport {

@@ -1,10 +1,19 @@
-// One model, start to finish: hold out 20% of its part, fit the pipeline stage by stage, evaluate on the
-// held-out rows, name the feature importances, record Spark's predictions for the parity test, save the
-// PipelineModel, and release its models from the server's cache.
+// One model, start to finish: hold out 20% of its part, fit the pipeline stage by stage (with candidates: tune or
+// compare learners on the fitted features first), evaluate on the held-out rows, name the feature importances,
+// record Spark's predictions for the parity test, save the PipelineModel, and release its models from the
+// server's cache.
 import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { TrafficError } from '../errors.ts'
 import type { DataFrame, MlVector, ModelRef, SparkSession } from '../spark/index.ts'
+import { describeTreeParams, type TreeParams } from './algorithms.ts'
+import {
+  bestCandidate,
+  type CandidatesOptions,
+  scoreCandidates,
+  scoreName,
+  VALIDATION_FRACTION,
+} from './candidates.ts'
 import { evaluateModel } from './evaluate.ts'
 import { type Importances, namedImportances, slotNames } from './importances.ts'
 import { HOLDOUT_FRACTION, type ModelSpec } from './model-specs.ts'
@@ -13,14 +22,16 @@ import {
   applyStages,
   assemblerInputs,
   FEATURES_COL,
+  type FitHooks,
   type FittedStage,
   fitPipeline,
   planPipeline,
 } from './pipeline.ts'
 import { writePipelineModel } from './pipeline-writer.ts'
 import type { Progress } from './progress.ts'
-import type { ModelReport, TrainingParams } from './report.ts'
+import type { CandidatesReport, ModelReport, TrainingParams } from './report.ts'
 import type { ServerState } from './server-state.ts'
+import { formatMetrics } from './summary.ts'
 
 /** The server's ML cache limit; trees stop growing at 40% of it (Spark ≥ 4.1). A session setting. */
 export const MAX_MODEL_SIZE_CONF = 'spark.connect.session.connectML.mlCache.memoryControl.maxModelSize'
@@ -31,6 +42,7 @@ export interface TrainContext {
   params: TrainingParams
   /** How many held-out predictions to record for the parity test. */
   parityRows: number
+  candidates?: CandidatesOptions
   /** Folder the complete result is written into (swapped in place of the models folder at the end). */
   stagingDir: string
   /** What the run holds on the server; released by the caller whatever happens. */
@@ -43,8 +55,8 @@ async function importancesOf(
   stages: readonly FittedStage[],
   sample: DataFrame,
 ): Promise<Importances> {
-  const forest = stages.at(-1)?.ref as ModelRef
-  const vector = (await context.spark.ml.fetch(forest, 'featureImportances')) as MlVector
+  const learner = stages.at(-1)?.ref as ModelRef
+  const vector = (await context.spark.ml.fetch(learner, 'featureImportances')) as MlVector
   const assembled = applyStages(context.spark, stages.slice(0, -1), sample)
   const features = (await assembled.schema()).find((field) => field.name === FEATURES_COL)
   return namedImportances(
@@ -83,8 +95,7 @@ export async function trainModel(
   }
   progress.line(`${trainRows} training rows, ${testRows} held-out rows`)
 
-  const planned = planPipeline(model, params.encoding, params)
-  const stages = await fitPipeline(spark, planned, train.data, {
+  const hooks: FitHooks = {
     step: (label, fit) => progress.step(label, fit, timings),
     fitted: (ref) => context.state.holdModel(ref),
     warning: (stage, message) => {
@@ -94,7 +105,18 @@ export async function trainModel(
         : ''
       progress.warn(`${stage}: ${message}${remedy}`)
     },
-  })
+  }
+  const planned = planPipeline(model, params.encoding, params.models[model.name], params.seed)
+  const features = await fitPipeline(spark, planned.slice(0, -1), train.data, hooks)
+  const grid = context.candidates?.grids[model.name]
+  const candidates =
+    context.candidates && grid?.length
+      ? await runCandidates(context, model, grid, features, { train: train.data, test: test.data })
+      : undefined
+  const chosen = candidates?.chosen ?? params.models[model.name]
+  const predictor = planPipeline(model, params.encoding, chosen, params.seed).slice(-1)
+  const [learner] = await fitPipeline(spark, predictor, applyStages(spark, features, train.data), hooks)
+  const stages = [...features, learner as FittedStage]
   const predictions = applyStages(spark, stages, test.data)
   const metrics = await progress.step('evaluate', () => evaluateModel(spark, model, predictions), timings)
   const importances = await progress.step(
@@ -125,6 +147,9 @@ export async function trainModel(
     part: model.part,
     features: [...model.features],
     rows: { part: trainRows + testRows, train: trainRows, test: testRows },
+    params: chosen,
+    learner: describeTreeParams(chosen),
+    ...(candidates ? { candidates: candidates.report } : {}),
     pipeline: {
       uid: written.uid,
       stages: stages.map((stage, i) => ({
@@ -138,5 +163,50 @@ export async function trainModel(
     warnings,
     timings,
     parity: { file: parityFile, rows: parity.length },
+  }
+}
+
+/**
+ * Scores the grid's learners on the fitted features. Tuning fits them on the training rows less a validation share
+ * and picks the best; comparing fits them on all training rows, scores them on the held-out rows, and keeps the
+ * model's own params. The feature stages (category indexes) do not see the label, so they are fitted once, on all
+ * training rows, for every candidate.
+ */
+async function runCandidates(
+  context: TrainContext,
+  model: ModelSpec,
+  grid: readonly TreeParams[],
+  features: readonly FittedStage[],
+  rows: { train: DataFrame; test: DataFrame },
+): Promise<{ chosen: TreeParams | undefined; report: CandidatesReport }> {
+  const { spark, params } = context
+  const progress = context.progress.scope(model.name)
+  const tune = context.candidates?.mode === 'tune'
+  const [fitRows, scoreRows] = tune
+    ? (rows.train.randomSplit([1 - VALIDATION_FRACTION, VALIDATION_FRACTION], params.seed) as [
+        DataFrame,
+        DataFrame,
+      ])
+    : [rows.train, rows.test]
+  const results = await scoreCandidates(
+    spark,
+    model,
+    grid,
+    { fitOn: applyStages(spark, features, fitRows), scoreOn: applyStages(spark, features, scoreRows) },
+    params.seed,
+    {
+      step: (label, fit) => progress.step(label, fit),
+      fitted: (ref) => context.state.holdModel(ref),
+      release: (ref) => context.state.releaseModels([ref]),
+    },
+  )
+  for (const result of results) {
+    progress.line(`${result.learner}: ${formatMetrics(result.metrics)}, fit ${result.fitSeconds} s`)
+  }
+  const chosen = tune ? bestCandidate(results).params : undefined
+  if (chosen) progress.line(`tuned: ${describeTreeParams(chosen)}`)
+  return {
+    chosen,
+    report: { scoredOn: tune ? 'validation' : 'held-out', metric: scoreName(model.task), results },
   }
 }

@@ -1,4 +1,4 @@
-// `traffic train`: all batch files → three-way split → three random-forest pipelines fitted over Spark
+// `traffic train`: all batch files → three-way split → three tree-model pipelines fitted over Spark
 // Connect → native PipelineModels, report.json, analytics.json and parity predictions, swapped in place of
 // the models folder only when everything succeeded. Server-side cached data and models are released at the
 // end, on failure too.
@@ -6,8 +6,10 @@ import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { TrafficError } from '../errors.ts'
 import { type DataFrame, SparkSession } from '../spark/index.ts'
+import type { TreeParams } from './algorithms.ts'
 import { computeAnalytics } from './analytics.ts'
 import { findBatchFiles, type LoadedBatches, loadBatches } from './batches.ts'
+import type { CandidatesOptions } from './candidates.ts'
 import { HOLDOUT_FRACTION, MODEL_SPECS, type ModelName, SPLIT_SEED, SPLIT_WEIGHTS } from './model-specs.ts'
 import { cleanLeftovers, createStaging, discard, publish } from './models-folder.ts'
 import { lockModels } from './models-lock.ts'
@@ -34,19 +36,36 @@ export interface TrainOptions {
    * `spark.connect.session.connectML.mlCache.memoryControl.maxModelSize` when deep forests stop growing early.
    */
   sparkConf?: Record<string, string>
+  /** Fit candidate learners per model too: to tune (pick the best) or to compare them on held-out rows. */
+  candidates?: CandidatesOptions
   log: LineWriter
   /** Aborting stops the run: nothing is written, the server's cached data and models are released. */
   signal?: AbortSignal
 }
 
+/** Each model's learner, chosen from the measured frontier of quality against training time (README). */
 export const DEFAULT_PARAMS: TrainingParams = {
   encoding: 'indexed',
-  numTrees: 40,
-  maxDepth: 10,
-  maxBins: 32,
   seed: SPLIT_SEED,
+  models: {
+    traffic_density_model: { algorithm: 'gbt', numTrees: 80, maxDepth: 5, maxBins: 64, stepSize: 0.2 },
+    peak_hour_model: { algorithm: 'randomForest', numTrees: 20, maxDepth: 6, maxBins: 32 },
+    energy_consumption_model: { algorithm: 'randomForest', numTrees: 40, maxDepth: 10, maxBins: 32 },
+  },
 }
 export const DEFAULT_PARITY_ROWS = 2000
+
+/** The default params with the same learner settings (those given) applied to all three models, e.g. from flags. */
+export function paramsWith(
+  given: Partial<TreeParams>,
+  base: TrainingParams = DEFAULT_PARAMS,
+): TrainingParams {
+  const overrides = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined))
+  const models = Object.fromEntries(
+    Object.entries(base.models).map(([name, tree]) => [name, { ...tree, ...overrides }]),
+  ) as TrainingParams['models']
+  return { ...base, models }
+}
 
 function writeJson(file: string, value: unknown): Promise<void> {
   return writeFile(file, `${JSON.stringify(value, null, 2)}\n`)
@@ -113,6 +132,7 @@ async function trainOnServer(
       progress,
       params: options.params,
       parityRows: options.parityRows,
+      ...(options.candidates ? { candidates: options.candidates } : {}),
       stagingDir,
       state,
     }

@@ -1,5 +1,5 @@
 // Parity for a pipeline shaped like the seed's PySpark script — StringIndexer → OneHotEncoder → VectorAssembler →
-// StandardScaler → RandomForest — fitted over the real Spark Connect server inside this test and saved as a
+// StandardScaler → RandomForest, and the same with gradient-boosted trees — fitted over the real Spark Connect server inside this test and saved as a
 // native PipelineModel: the native evaluator reproduces Spark's transform() on every held-out row.
 import assert from 'node:assert/strict'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
@@ -10,6 +10,7 @@ import { loadConfig } from '../../src/config.ts'
 import { createSyntheticSource } from '../../src/dataset/generator.ts'
 import { CSV_HEADER, encodeCsvLine } from '../../src/schema/csv.ts'
 import { newUid, SparkSession } from '../../src/spark/index.ts'
+import type { TreeParams } from '../../src/training/algorithms.ts'
 import { BATCH_SCHEMA } from '../../src/training/batch-schema.ts'
 import { MODEL_SPECS, type ModelSpec } from '../../src/training/model-specs.ts'
 import { collectParity } from '../../src/training/parity.ts'
@@ -44,9 +45,14 @@ after(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 
-/** The trainer's one-hot plan with a StandardScaler (mean and std) between the assembler and the forest. */
-function seedStages(model: ModelSpec): PlannedStage[] {
-  const planned = planPipeline(model, 'onehot', { numTrees: 6, maxDepth: 6, maxBins: 32, seed: 3 })
+const LEARNERS: TreeParams[] = [
+  { algorithm: 'randomForest', numTrees: 6, maxDepth: 6, maxBins: 32 },
+  { algorithm: 'gbt', numTrees: 6, maxDepth: 4, maxBins: 32, stepSize: 0.2 },
+]
+
+/** The trainer's one-hot plan with a StandardScaler (mean and std) between the assembler and the learner. */
+function seedStages(model: ModelSpec, learner: TreeParams): PlannedStage[] {
+  const planned = planPipeline(model, 'onehot', learner, 3)
   const forest = planned.pop() as PlannedStage
   const scaler: PlannedStage = {
     kind: 'estimator',
@@ -61,11 +67,12 @@ function seedStages(model: ModelSpec): PlannedStage[] {
   return [...planned, scaler, forest]
 }
 
-for (const model of MODEL_SPECS.filter((m) => m.name !== 'energy_consumption_model')) {
-  test(`${model.task}: one-hot + scaler pipeline, native predictions equal Spark's`, async () => {
+const MODELS = MODEL_SPECS.filter((m) => m.name !== 'energy_consumption_model')
+for (const [model, learner] of MODELS.flatMap((m) => LEARNERS.map((l) => [m, l] as const))) {
+  test(`${model.task}: one-hot + scaler + ${learner.algorithm} pipeline, native predictions equal Spark's`, async () => {
     const data = spark.readCsv(path.join(dir, 'data.csv'), { schema: [...BATCH_SCHEMA], header: true })
     const [train, heldOut] = data.randomSplit([0.8, 0.2], 11) as [typeof data, typeof data]
-    const stages = await fitPipeline(spark, seedStages(model), train, {
+    const stages = await fitPipeline(spark, seedStages(model, learner), train, {
       step: (_label, fit) => fit(),
       fitted: () => undefined,
       warning: (stage, message) => assert.fail(`${stage}: ${message}`),
@@ -77,10 +84,10 @@ for (const model of MODEL_SPECS.filter((m) => m.name !== 'energy_consumption_mod
         'OneHotEncoderModel',
         'VectorAssembler',
         'StandardScalerModel',
-        model.task === 'classification' ? 'RandomForestClassificationModel' : 'RandomForestRegressionModel',
+        `${learner.algorithm === 'gbt' ? 'GBT' : 'RandomForest'}${model.task === 'classification' ? 'Classification' : 'Regression'}Model`,
       ],
     )
-    const modelDir = path.join(dir, model.name)
+    const modelDir = path.join(dir, `${model.name}-${learner.algorithm}`)
     await writePipelineModel(spark, stages, modelDir)
     const outputs = await collectParity(model, applyStages(spark, stages, heldOut), 2_000)
     assert.ok(outputs.length > 1_000, `only ${outputs.length} held-out rows`)

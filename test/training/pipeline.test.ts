@@ -1,9 +1,19 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import type { TreeParams } from '../../src/training/algorithms.ts'
 import { MODEL_SPECS } from '../../src/training/model-specs.ts'
-import { assemblerInputs, type ForestParams, planPipeline } from '../../src/training/pipeline.ts'
+import { assemblerInputs, planPipeline } from '../../src/training/pipeline.ts'
 
-const FOREST: ForestParams = { numTrees: 7, maxDepth: 4, maxBins: 16, seed: 3 }
+const FOREST: TreeParams = { algorithm: 'randomForest', numTrees: 7, maxDepth: 4, maxBins: 16 }
+const GBT: TreeParams = {
+  algorithm: 'gbt',
+  numTrees: 9,
+  maxDepth: 3,
+  maxBins: 20,
+  stepSize: 0.2,
+  subsamplingRate: 0.7,
+}
+const SEED = 3
 const [density, peak, energy] = MODEL_SPECS as [
   (typeof MODEL_SPECS)[0],
   (typeof MODEL_SPECS)[0],
@@ -26,7 +36,7 @@ test('the three models follow the contract: target, part, all ten other columns 
 })
 
 test('indexed: StringIndexer (keep) → VectorAssembler of indexes and numbers → forest', () => {
-  const stages = planPipeline(density, 'indexed', FOREST)
+  const stages = planPipeline(density, 'indexed', FOREST, SEED)
   assert.deepEqual(
     stages.map((s) => [s.kind, s.spec.className.split('.').at(-1), s.modelClass?.split('.').at(-1)]),
     [
@@ -72,7 +82,7 @@ test('indexed: StringIndexer (keep) → VectorAssembler of indexes and numbers �
 })
 
 test('onehot adds a OneHotEncoder between the indexer and the assembler', () => {
-  const stages = planPipeline(energy, 'onehot', FOREST)
+  const stages = planPipeline(energy, 'onehot', FOREST, SEED)
   assert.deepEqual(
     stages.map((s) => s.spec.className.split('.').at(-1)),
     ['StringIndexer', 'OneHotEncoder', 'VectorAssembler', 'RandomForestRegressor'],
@@ -89,9 +99,30 @@ test('onehot adds a OneHotEncoder between the indexer and the assembler', () => 
 })
 
 test('the classifier also names its probability and raw prediction columns', () => {
-  const forest = planPipeline(peak, 'indexed', FOREST).at(-1)
+  const forest = planPipeline(peak, 'indexed', FOREST, SEED).at(-1)
   assert.equal(forest?.spec.className, 'org.apache.spark.ml.classification.RandomForestClassifier')
   assert.equal(forest?.spec.params?.labelCol, 'Is Peak Hour')
   assert.equal(forest?.spec.params?.probabilityCol, 'probability')
   assert.equal(forest?.spec.params?.rawPredictionCol, 'rawPrediction')
+})
+
+test('gbt: GBTRegressor / GBTClassifier with iterations as maxIter, step size and subsampling', () => {
+  const regressor = planPipeline(density, 'indexed', GBT, SEED).at(-1)
+  assert.equal(regressor?.spec.className, 'org.apache.spark.ml.regression.GBTRegressor')
+  assert.equal(regressor?.modelClass, 'org.apache.spark.ml.regression.GBTRegressionModel')
+  assert.deepEqual(regressor?.spec.params, {
+    featuresCol: 'features',
+    labelCol: 'Traffic Density',
+    predictionCol: 'prediction',
+    maxIter: 9,
+    maxDepth: 3,
+    maxBins: 20,
+    stepSize: 0.2,
+    subsamplingRate: 0.7,
+    seed: 3,
+  })
+  const classifier = planPipeline(peak, 'indexed', GBT, SEED).at(-1)
+  assert.equal(classifier?.spec.className, 'org.apache.spark.ml.classification.GBTClassifier')
+  assert.equal(classifier?.modelClass, 'org.apache.spark.ml.classification.GBTClassificationModel')
+  assert.equal(classifier?.spec.params?.rawPredictionCol, 'rawPrediction')
 })

@@ -276,9 +276,14 @@ test('a prediction can be made with the keyboard alone', async () => {
   })
 })
 
-test('the models page draws each model card: metrics, importances, confusion matrix', async () => {
+test('the models page draws each model card: learner, metrics, importances, confusion matrix', async () => {
   const { report } = (await (await fetch(`${apiUrl}/models`)).json()) as {
-    report: { models: Record<string, { importances: { byColumn: unknown[] }; rows: { test: number } }> }
+    report: {
+      models: Record<
+        string,
+        { learner: string; importances: { byColumn: unknown[] }; rows: { test: number } }
+      >
+    }
   }
   await withPage('models', async (page) => {
     for (const [id, folder] of [
@@ -290,6 +295,8 @@ test('the models page draws each model card: metrics, importances, confusion mat
       await chart.locator('svg').waitFor()
       const expectedBars = report.models[folder]?.importances.byColumn.length
       assert.equal(await countFilledPaths(chart, ACCENT), expectedBars, `${id}: one bar per feature`)
+      const learner = await page.getByTestId(`learner-${id}`).textContent()
+      assert.equal(learner, `Learner: ${report.models[folder]?.learner}`)
     }
     const matrix = page.getByTestId('confusion-matrix')
     const counts = (await matrix.locator('td').allTextContents())

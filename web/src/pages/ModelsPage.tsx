@@ -69,6 +69,44 @@ function ConfusionMatrix({ metrics }: { metrics: ClassificationMetrics }) {
   )
 }
 
+/** The learners tuning (or the benchmark) compared, best score first marked as the one saved. */
+function Candidates({ report }: { report: ModelReport }) {
+  const compared = report.candidates
+  if (!compared) return null
+  const quality = (metrics: ModelReport['metrics']) =>
+    isClassification(metrics)
+      ? `accuracy ${metrics.accuracy.toFixed(4)}, AUC ${metrics.areaUnderROC.toFixed(4)}`
+      : `R² ${(metrics as RegressionMetrics).r2.toFixed(4)}`
+  return (
+    <details className="candidates">
+      <summary>
+        {compared.results.length} learners compared on {compared.scoredOn} rows ({compared.metric})
+      </summary>
+      <table data-testid="candidates">
+        <thead>
+          <tr>
+            <th scope="col">Learner</th>
+            <th scope="col">Score</th>
+            <th scope="col">Fit (s)</th>
+          </tr>
+        </thead>
+        <tbody>
+          {compared.results.map((result) => (
+            <tr key={result.learner} className={result.learner === report.learner ? 'chosen' : undefined}>
+              <td>
+                {result.learner}
+                {result.learner === report.learner ? ' ✔' : ''}
+              </td>
+              <td>{quality(result.metrics)}</td>
+              <td>{result.fitSeconds.toFixed(1)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </details>
+  )
+}
+
 function ModelCardView({ summary }: { summary: ModelSummary }) {
   const { view, card, report, trainedAt, params } = summary
   const importances = report?.importances.byColumn
@@ -107,10 +145,12 @@ function ModelCardView({ summary }: { summary: ModelSummary }) {
             {report.rows.test.toLocaleString('en')} held-out rows (part {report.part + 1} of 3:{' '}
             {report.rows.part.toLocaleString('en')} rows)
             {trainedAt ? `, at ${new Date(trainedAt).toLocaleString('en-GB')}` : ''}.
-            {params
-              ? ` ${params.numTrees} trees, depth ≤ ${params.maxDepth}, ${params.encoding} encoding.`
-              : ''}
+            {params ? ` Text columns ${params.encoding}.` : ''}
           </p>
+          <p data-testid={`learner-${view.id}`}>
+            <strong>Learner:</strong> {report.learner}
+          </p>
+          {report.candidates && <Candidates report={report} />}
           {report.warnings.map((warning) => (
             <p key={warning} className="note">
               Spark: {warning}
@@ -149,8 +189,8 @@ export function ModelsPage({ status }: { status: ApiStatus }) {
     <section className="page" aria-labelledby="models-title">
       <h1 id="models-title">Models</h1>
       <p className="lead">
-        Random forests trained with Spark MLlib, each on its own third of the data, evaluated on 20 % held-out
-        rows.
+        Tree models (random forests or gradient-boosted trees) trained with Spark MLlib, each on its own third
+        of the data, evaluated on 20 % held-out rows.
       </p>
       {status.state !== 'up' && !models.data && <p className="placeholder">Waiting for the API…</p>}
       {models.error && (
