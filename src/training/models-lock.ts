@@ -1,6 +1,5 @@
 // One `traffic train` at a time per models folder. The lock is a file created exclusively, naming its holder by
 // host, PID and process start time, so a lock left by a killed run is recognised as stale and taken over.
-
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import path from 'node:path'
