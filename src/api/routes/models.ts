@@ -1,4 +1,5 @@
 // What is being served (model cards, with the training report) and the traffic analysis computed at training.
+import { Type } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
 import { featuresOf, SERVED_MODELS } from '../../serving/model-catalog.ts'
 import { ErrorResponse, type ModelCard, ModelsResponse } from '../schemas.ts'
@@ -40,7 +41,18 @@ export async function modelsRoutes(app: FastifyInstance): Promise<void> {
 
   app.get(
     '/analytics',
-    { schema: { summary: 'Traffic analysis (analytics.json)', tags, response: { 404: ErrorResponse } } },
+    {
+      schema: {
+        summary: 'Traffic analysis (analytics.json)',
+        tags,
+        response: {
+          200: Type.Record(Type.String(), Type.Unknown(), {
+            description: 'analytics.json written by `traffic train`: figures by city, weather, hour…',
+          }),
+          404: ErrorResponse,
+        },
+      },
+    },
     async (_request, reply) => {
       const { analytics } = app.models.state
       if (analytics === null) {
