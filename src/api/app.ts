@@ -42,9 +42,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger,
     bodyLimit: BODY_LIMIT_BYTES,
-    // Node checks request timeouts on an interval (30 s by default); once a second keeps the bound close.
+    // Node checks these timeouts on an interval (30 s by default; once a second keeps the bound close), and only
+    // when the headers timeout is no longer than the request's, which it ensures at construction only.
     requestTimeout,
-    http: { connectionsCheckingInterval: Math.min(1000, requestTimeout) },
+    http: {
+      requestTimeout,
+      headersTimeout: requestTimeout,
+      connectionsCheckingInterval: Math.min(1000, requestTimeout),
+    },
     logController: new RequestLog(),
     ajv: {
       // Types are part of the contract: "8" is not an hour; no Infinity/NaN. The schema stops at the first error

@@ -54,6 +54,17 @@ test('unknown routes are 404 with a JSON error pointing at the docs', async () =
   assert.match(answer.json.error, /No route GET \/predict_weather; see \/docs/)
 })
 
+test('a known route called with the wrong method is 405 with an Allow header', async () => {
+  const answer = await api.get<ErrorResponse>('/predict_traffic_density')
+  assert.equal(answer.status, 405)
+  assert.equal(answer.headers.get('allow'), 'POST')
+  assert.match(answer.json.error, /GET is not allowed on \/predict_traffic_density; allowed: POST/)
+  const put = await fetch(`${api.url}/models?x=1`, { method: 'PUT' })
+  assert.equal(put.status, 405)
+  assert.equal(put.headers.get('allow'), 'GET, HEAD')
+  assert.equal((await fetch(`${api.url}/predict_weather`, { method: 'DELETE' })).status, 404)
+})
+
 test('no client input makes the server answer 500', async () => {
   const values = [null, true, -1, 0, 1e308, '', 'x'.repeat(300), [], {}, [1], { a: 1 }, 'Monday', 23.5]
   const fields = Object.keys(SEED_EXAMPLES.traffic_density)
