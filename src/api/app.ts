@@ -59,7 +59,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   })
   installJsonBodyParser(app)
 
-  await app.register(cors, { origin: [...options.corsOrigins], methods: ['GET', 'POST'] })
+  // Not strict: an OPTIONS without the preflight headers gets an empty 204, not a plain-text 400.
+  await app.register(cors, {
+    origin: [...options.corsOrigins],
+    methods: ['GET', 'POST'],
+    strictPreflight: false,
+  })
   await registerOpenApi(app)
 
   const models = new ModelRegistry(options.modelsDir, app.log)
