@@ -11,7 +11,8 @@ async function spark(folder: string): Promise<PipelineData> {
   return readPipelineData(path.join(SPARK_MODELS_DIR, folder))
 }
 
-const forestOf = (data: PipelineData) => (data.stages.at(-1)?.params as { forest: CompiledForest }).forest
+const forestOf = (data: PipelineData) =>
+  ((data.stages.at(-1) as PipelineData['stages'][number]).params as { forest: CompiledForest }).forest
 
 test('the Spark-written models pass', async () => {
   for (const folder of ['traffic_density_model', 'peak_hour_model', 'energy_consumption_model']) {
