@@ -4,6 +4,7 @@ import { isIPv6 } from 'node:net'
 import { homedir } from 'node:os'
 import path from 'node:path'
 import { TrafficError } from './errors.ts'
+import { httpUrlOf } from './http-url.ts'
 import { parseSparkRemote } from './spark/remote.ts'
 
 export interface KafkaConfig {
@@ -48,8 +49,19 @@ export interface Config {
   spark: SparkConfig
   engines: EnginesConfig
   paths: PathsConfig
-  /** `corsOrigins`: browser origins allowed to call the API (the UI's); `logLevel`: pino level of `traffic serve`. */
-  api: { host: string; port: number; corsOrigins: string[]; logLevel: string }
+  /**
+   * `corsOrigins`: browser origins allowed to call the API (the UI's); `logLevel`: pino level of `traffic serve`;
+   * `adminToken`: bearer token of the /admin/* routes (off without one); `requestTimeoutMs`: a request's headers
+   * and body must arrive within it, or its connection is closed.
+   */
+  api: {
+    host: string
+    port: number
+    corsOrigins: string[]
+    logLevel: string
+    adminToken: string | undefined
+    requestTimeoutMs: number
+  }
   /** The web UI's server; `apiUrl` is where it forwards the browser's /api requests. */
   ui: { host: string; port: number; apiUrl: string }
 }
@@ -85,6 +97,7 @@ export const DEFAULTS = {
   apiHost: '127.0.0.1',
   enginesHost: '127.0.0.1',
   apiPort: 5000,
+  apiRequestTimeoutMs: 30_000,
   uiPort: 8501,
 } as const
 
@@ -147,6 +160,12 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.e
       .map((origin) => origin.trim())
       .filter(Boolean),
     logLevel: env.API_LOG_LEVEL ?? 'info',
+    adminToken: env.API_ADMIN_TOKEN || undefined,
+    requestTimeoutMs: integer(
+      'API_REQUEST_TIMEOUT_MS',
+      env.API_REQUEST_TIMEOUT_MS,
+      DEFAULTS.apiRequestTimeoutMs,
+    ),
   }
 
   return {
@@ -196,7 +215,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.e
       port: uiPort,
       apiUrl: httpUrl(
         'TRAFFIC_API_URL (--api)',
-        overrides.apiUrl ?? env.TRAFFIC_API_URL ?? `http://${api.host}:${api.port}`,
+        overrides.apiUrl ?? env.TRAFFIC_API_URL ?? httpUrlOf(api.host, api.port),
       ),
     },
   }

@@ -2,7 +2,9 @@
 // Order (fastify/demo): external plugins, then our services, then routes.
 import cors from '@fastify/cors'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import { DEFAULTS } from '../config.ts'
 import { installErrorHandlers } from './errors.ts'
+import { installJsonBodyParser } from './json-body.ts'
 import { type ApiMetrics, installObservability, RequestLog } from './observability.ts'
 import { adminRoutes } from './routes/admin.ts'
 import { docsRoutes, registerOpenApi } from './routes/docs.ts'
@@ -29,20 +31,40 @@ export interface AppOptions {
   logger: FastifyServerOptions['logger']
   /** Reload when the models folder changes, after this many quiet milliseconds; no watching when absent. */
   watchDebounceMs?: number
+  /** Bearer token of the /admin/* routes; without one they are off. */
+  adminToken?: string | undefined
+  /** A request (headers and body) must arrive within this time, or its connection is closed. */
+  requestTimeoutMs?: number
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const requestTimeout = options.requestTimeoutMs ?? DEFAULTS.apiRequestTimeoutMs
   const app = Fastify({
     logger: options.logger,
     bodyLimit: BODY_LIMIT_BYTES,
+    // Node checks these timeouts on an interval (30 s by default; once a second keeps the bound close), and only
+    // when the headers timeout is no longer than the request's, which it ensures at construction only.
+    requestTimeout,
+    http: {
+      requestTimeout,
+      headersTimeout: requestTimeout,
+      connectionsCheckingInterval: Math.min(1000, requestTimeout),
+    },
     logController: new RequestLog(),
     ajv: {
-      // Types are part of the contract: "8" is not an hour. Report every field at once; no Infinity/NaN.
-      customOptions: { coerceTypes: false, allErrors: true, removeAdditional: false, strictNumbers: true },
+      // Types are part of the contract: "8" is not an hour; no Infinity/NaN. The schema stops at the first error
+      // (bounded work on any body); errors.ts then names every bad field with src/schema's rules.
+      customOptions: { coerceTypes: false, allErrors: false, removeAdditional: false, strictNumbers: true },
     },
   })
+  installJsonBodyParser(app)
 
-  await app.register(cors, { origin: [...options.corsOrigins], methods: ['GET', 'POST'] })
+  // Not strict: an OPTIONS without the preflight headers gets an empty 204, not a plain-text 400.
+  await app.register(cors, {
+    origin: [...options.corsOrigins],
+    methods: ['GET', 'POST'],
+    strictPreflight: false,
+  })
   await registerOpenApi(app)
 
   const models = new ModelRegistry(options.modelsDir, app.log)
@@ -57,7 +79,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(predictRoutes)
   await app.register(modelsRoutes)
   await app.register(healthRoutes)
-  await app.register(adminRoutes)
+  await app.register(adminRoutes, { token: options.adminToken })
   await app.register(docsRoutes)
   return app
 }

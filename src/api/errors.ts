@@ -11,7 +11,7 @@ import {
 } from '../schema/validate.ts'
 import { featuresOf, type ModelId, SERVED_MODELS, type ServedModel } from '../serving/model-catalog.ts'
 import { UnseenLabelError } from '../serving/stages/string-indexer.ts'
-import { type ErrorResponse, type FieldError, MAX_BATCH_ROWS } from './schemas.ts'
+import type { ErrorResponse, FieldError } from './schemas.ts'
 
 /** Route config telling the error handler which model's columns a body holds. */
 export interface PredictRouteConfig {
@@ -19,10 +19,12 @@ export interface PredictRouteConfig {
   batch?: boolean
 }
 
-/** Reported per response; a 10,000-row batch of bad rows would otherwise produce megabytes of errors. */
+/** Reported per response, and where describing a batch stops: 10,000 bad rows would make megabytes of errors. */
 const MAX_DETAILS = 50
 
-const VALIDATORS = new Map(SERVED_MODELS.map((model) => [model.id, createValidator(featuresOf(model))]))
+const VALIDATORS = new Map(
+  SERVED_MODELS.map((model) => [model.id, createValidator(featuresOf(model), { plausible: true })]),
+)
 
 function recordErrors(model: ServedModel, record: unknown, index?: number): FieldError[] {
   const result = VALIDATORS.get(model.id)?.(record)
@@ -37,10 +39,10 @@ interface SchemaError {
   instancePath: string
   keyword: string
   message?: string
-  params: Record<string, unknown>
 }
 
-function batchErrors(model: ServedModel, body: unknown, errors: readonly SchemaError[]): FieldError[] {
+/** The bad rows of a batch, in order, up to MAX_DETAILS problems (the body parser already bounded its length). */
+function batchErrors(model: ServedModel, body: unknown): FieldError[] {
   if (!Array.isArray(body)) {
     return [
       {
@@ -49,13 +51,11 @@ function batchErrors(model: ServedModel, body: unknown, errors: readonly SchemaE
       },
     ]
   }
-  if (body.length > MAX_BATCH_ROWS) {
-    return [{ field: null, message: `a batch holds at most ${MAX_BATCH_ROWS} rows (got ${body.length})` }]
+  const details: FieldError[] = []
+  for (let index = 0; index < body.length && details.length < MAX_DETAILS; index++) {
+    details.push(...recordErrors(model, body[index], index))
   }
-  const rows = new Set(
-    errors.map((error) => Number(error.instancePath.split('/')[1])).filter(Number.isInteger),
-  )
-  return [...rows].sort((a, b) => a - b).flatMap((index) => recordErrors(model, body[index], index))
+  return details
 }
 
 /** Field errors for a body the route schema rejected. */
@@ -65,9 +65,13 @@ function describeInvalidBody(
   errors: readonly SchemaError[],
 ): FieldError[] {
   const model = SERVED_MODELS.find((candidate) => candidate.id === config.model)
-  const described = model ? (config.batch ? batchErrors(model, body, errors) : recordErrors(model, body)) : []
+  const described = model ? (config.batch ? batchErrors(model, body) : recordErrors(model, body)) : []
   if (described.length > 0) return described
   // Not a predict body, or the two validators disagree: fall back to the schema's own words.
+  return schemaErrors(errors)
+}
+
+function schemaErrors(errors: readonly SchemaError[]): FieldError[] {
   return errors.map((error) => ({
     field: error.instancePath.replace(/^\//, '') || null,
     message: `${error.message ?? error.keyword}`,
@@ -81,7 +85,8 @@ function formatDetails(details: readonly FieldError[]): string {
     ])
     return detail.index === undefined ? text : `row ${detail.index}: ${text}`
   })
-  return byRow.slice(0, 5).join('; ') + (byRow.length > 5 ? `; … (${byRow.length} problems in all)` : '')
+  const count = byRow.length < MAX_DETAILS ? `${byRow.length}` : `${MAX_DETAILS} or more`
+  return byRow.slice(0, 5).join('; ') + (byRow.length > 5 ? `; … (${count} problems in all)` : '')
 }
 
 export function badRequest(reply: FastifyReply, details: FieldError[]): FastifyReply {
@@ -105,11 +110,8 @@ export function installErrorHandlers(app: FastifyInstance): void {
       const config = request.routeOptions.config as PredictRouteConfig
       const details =
         error.validationContext === 'body'
-          ? describeInvalidBody(config, request.body, error.validation as SchemaError[])
-          : error.validation.map((e) => ({
-              field: e.instancePath.replace(/^\//, '') || null,
-              message: `${e.message}`,
-            }))
+          ? describeInvalidBody(config, request.body, error.validation)
+          : schemaErrors(error.validation)
       return badRequest(reply, details)
     }
     if (error instanceof UnseenLabelError) {
@@ -120,11 +122,29 @@ export function installErrorHandlers(app: FastifyInstance): void {
     if (status >= 400 && status < 500) {
       return reply.code(status).send({ error: CLIENT_ERRORS[error.code] ?? error.message })
     }
+    // The details (paths, internals) go to the log only.
     request.log.error({ err: error }, 'request failed')
-    return reply.code(500).send({ error: `Internal error: ${error.message}` })
+    return reply.code(500).send({ error: 'Internal error: the server log has the details' })
+  })
+
+  // Methods by path, to tell a wrong method (405 + Allow) from an unknown path (404).
+  const methodsByPath = new Map<string, Set<string>>()
+  app.addHook('onRoute', (route) => {
+    const methods = methodsByPath.get(route.url) ?? new Set<string>()
+    for (const method of [route.method].flat()) methods.add(method)
+    methodsByPath.set(route.url, methods)
   })
 
   app.setNotFoundHandler((request, reply) => {
-    reply.code(404).send({ error: `No route ${request.method} ${request.url}; see /docs for the API` })
+    const pathname = request.url.split('?', 1)[0] as string
+    const allowed = methodsByPath.get(pathname)
+    if (allowed && !allowed.has(request.method)) {
+      const allow = [...allowed].sort().join(', ')
+      return reply
+        .code(405)
+        .header('allow', allow)
+        .send({ error: `${request.method} is not allowed on ${pathname}; allowed: ${allow}` })
+    }
+    return reply.code(404).send({ error: `No route ${request.method} ${pathname}; see /docs for the API` })
   })
 }

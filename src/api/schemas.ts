@@ -28,7 +28,11 @@ function columnSchema(column: Column): TSchema {
     case 'flag':
       return Type.Unsafe<0 | 1>({ type: 'integer', enum: [0, 1], description: '0 or 1' })
     case 'measure':
-      return Type.Number({ minimum: 0, description: 'Finite number ≥ 0' })
+      return Type.Number({
+        minimum: 0,
+        maximum: column.plausibleMax,
+        description: `Finite number 0–${column.plausibleMax} (its plausible range)`,
+      })
   }
 }
 

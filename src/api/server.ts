@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net'
 import type { FastifyInstance } from 'fastify'
 import type { Config } from '../config.ts'
 import { TrafficError } from '../errors.ts'
+import { httpUrlOf } from '../http-url.ts'
 import { buildApp } from './app.ts'
 
 /** Quiet time after the last change in the models folder before reloading (a training run writes many files). */
@@ -25,6 +26,8 @@ export async function startApiServer(config: Config, options: ApiServerOptions):
     modelsDir: config.paths.models,
     corsOrigins: config.api.corsOrigins,
     logger: { level: config.api.logLevel, ...(options.logFile ? { file: options.logFile } : {}) },
+    adminToken: config.api.adminToken,
+    requestTimeoutMs: config.api.requestTimeoutMs,
     ...(options.watch ? { watchDebounceMs: RELOAD_DEBOUNCE_MS } : {}),
   })
   try {
@@ -38,6 +41,5 @@ export async function startApiServer(config: Config, options: ApiServerOptions):
   }
   // The bound port, not the asked one: --port 0 picks a free port.
   const { port } = app.server.address() as AddressInfo
-  const host = config.api.host.includes(':') ? `[${config.api.host}]` : config.api.host
-  return { app, url: `http://${host}:${port}` }
+  return { app, url: httpUrlOf(config.api.host, port) }
 }

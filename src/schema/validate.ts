@@ -20,7 +20,8 @@ export interface ColumnRule {
   accepts(value: unknown): boolean
 }
 
-function ruleFor(column: Column): ColumnRule {
+/** `plausible`: measures must also stay within their plausible range (the API's rule, see columns.ts). */
+function ruleFor(column: Column, plausible: boolean): ColumnRule {
   switch (column.kind) {
     case 'category': {
       const values: ReadonlySet<unknown> = new Set(column.values)
@@ -47,22 +48,23 @@ function ruleFor(column: Column): ColumnRule {
         type: 'number',
         accepts: (v) => v === 0 || v === 1,
       }
-    case 'measure':
+    case 'measure': {
+      const max = plausible ? column.plausibleMax : Number.MAX_VALUE
       return {
         name: column.name,
-        allowed: 'must be a finite number ≥ 0',
+        allowed: plausible
+          ? `must be a finite number 0–${max} (its plausible range)`
+          : 'must be a finite number ≥ 0',
         type: 'number',
-        accepts: (value) => typeof value === 'number' && Number.isFinite(value) && value >= 0,
+        accepts: (value) => typeof value === 'number' && value >= 0 && value <= max,
       }
+    }
   }
 }
 
 /** The rule of every column, in file order. */
-export const COLUMN_RULES: readonly ColumnRule[] = COLUMNS.map(ruleFor)
-
-const RULE_BY_NAME: ReadonlyMap<ColumnName, ColumnRule> = new Map(
-  COLUMN_RULES.map((rule) => [rule.name, rule]),
-)
+export const COLUMN_RULES: readonly ColumnRule[] = COLUMNS.map((column) => ruleFor(column, false))
+const PLAUSIBLE_RULES: readonly ColumnRule[] = COLUMNS.map((column) => ruleFor(column, true))
 
 function typeName(value: unknown): string {
   if (value === null) return 'null'
@@ -93,15 +95,23 @@ export function formatFieldErrors(errors: readonly FieldError[]): string {
     .join('; ')
 }
 
+export interface ValidatorOptions {
+  /** Also hold measures to their plausible range (the API's inputs); the stream accepts any finite value ≥ 0. */
+  plausible?: boolean
+}
+
 /**
  * A validator for the given columns (all of them by default). Values must already have their JSON types
  * (numbers as numbers). Keys outside `columns` are ignored; the result holds exactly `columns`, in file order.
  */
 export function createValidator<K extends ColumnName>(
   columns: readonly K[],
+  options: ValidatorOptions = {},
 ): (input: unknown) => Validation<Pick<TrafficRecord, K>> {
-  const rules = COLUMN_RULES.filter((rule) => columns.includes(rule.name as K))
-  const unknown = columns.filter((name) => !RULE_BY_NAME.has(name))
+  const rules = (options.plausible ? PLAUSIBLE_RULES : COLUMN_RULES).filter((rule) =>
+    columns.includes(rule.name as K),
+  )
+  const unknown = columns.filter((name) => !COLUMN_NAMES.includes(name))
   if (unknown.length > 0) throw new Error(`not columns of the data set: ${unknown.join(', ')}`)
   const expected = `a JSON object with the fields ${rules.map((rule) => rule.name).join(', ')}`
 

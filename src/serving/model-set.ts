@@ -6,6 +6,7 @@ import path from 'node:path'
 import { describeError, TrafficError } from '../errors.ts'
 import { compileEvaluator, type ModelEvaluator } from './evaluator.ts'
 import { inputColumnsOf, type ModelId, SERVED_MODELS, type ServedModel } from './model-catalog.ts'
+import { checkPipelineData } from './model-checks.ts'
 import { buildPipeline, type PipelineData, type PipelineModel } from './pipeline-model.ts'
 import { readPipelinesInWorker } from './read-in-worker.ts'
 
@@ -27,8 +28,13 @@ export interface ModelSlot {
   spec: ServedModel
   /** The model in service, or null while none could be loaded. */
   model: LoadedModel | null
-  /** Why the latest load failed (a previous model may still be in service), or null. */
+  /**
+   * Why the latest load failed (a previous model may still be in service), or null. Fit for clients: paths are
+   * relative to the models folder and unexpected failures are not described.
+   */
   error: string | null
+  /** The whole story of the failure, for the server's log only. */
+  detail: string | null
 }
 
 export type ModelSet = ReadonlyMap<ModelId, ModelSlot>
@@ -57,6 +63,7 @@ function checkTask(spec: ServedModel, pipeline: PipelineModel, evaluator: ModelE
 }
 
 function loadModel(spec: ServedModel, data: PipelineData, fingerprint: string): LoadedModel {
+  checkPipelineData(data)
   const pipeline = buildPipeline(data)
   const evaluator = compileEvaluator(pipeline, inputColumnsOf(spec))
   checkTask(spec, pipeline, evaluator)
@@ -70,6 +77,22 @@ function loadModel(spec: ServedModel, data: PipelineData, fingerprint: string): 
     loadedAt: new Date(),
     fingerprint,
   }
+}
+
+const EXPLAINED: ReadonlySet<string> = new Set(['MODEL_NOT_FOUND', 'MODEL_UNSUPPORTED'])
+
+function failedSlot(
+  spec: ServedModel,
+  model: LoadedModel | null,
+  error: unknown,
+  modelsDir: string,
+): ModelSlot {
+  const detail = describeError(error)
+  const explained = error instanceof TrafficError && EXPLAINED.has(error.code)
+  const shown = explained
+    ? detail.replaceAll(`${modelsDir}${path.sep}`, '').replaceAll(modelsDir, 'the models folder')
+    : `${spec.folder} could not be read; the API's log has the details`
+  return { spec, model, error: shown, detail }
 }
 
 /**
@@ -99,15 +122,19 @@ export async function loadModelSet(modelsDir: string, previous?: ModelSet): Prom
     read = changed.map(() => new TrafficError('IO_ERROR', describeError(error)))
   }
   const slots = found.map(({ spec, dir, before, fingerprint }): [ModelId, ModelSlot] => {
-    if (fingerprint === null) return [spec.id, { spec, model: null, error: `no saved model in ${dir}` }]
+    if (fingerprint === null) {
+      const missing = new TrafficError('MODEL_NOT_FOUND', `no saved model in ${dir}`)
+      return [spec.id, failedSlot(spec, null, missing, modelsDir)]
+    }
     const index = changed.findIndex((entry) => entry.spec === spec)
-    if (index < 0) return [spec.id, { spec, model: before, error: null }]
+    if (index < 0) return [spec.id, { spec, model: before, error: null, detail: null }]
     try {
       const data = read[index]
       if (data instanceof TrafficError) throw data
-      return [spec.id, { spec, model: loadModel(spec, data as PipelineData, fingerprint), error: null }]
+      const model = loadModel(spec, data as PipelineData, fingerprint)
+      return [spec.id, { spec, model, error: null, detail: null }]
     } catch (error) {
-      return [spec.id, { spec, model: before, error: describeError(error) }]
+      return [spec.id, failedSlot(spec, before, error, modelsDir)]
     }
   })
   return new Map(slots)

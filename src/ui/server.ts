@@ -7,7 +7,9 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http'
 import https from 'node:https'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
+import { PUBLIC_ROUTES, type PublicRoute } from '../api/public-routes.ts'
 import { TrafficError } from '../errors.ts'
+import { connectHostOf, httpUrlOf } from '../http-url.ts'
 import type { UiConfig } from './config.ts'
 
 export interface UiServerOptions {
@@ -64,27 +66,63 @@ function pick(headers: http.IncomingHttpHeaders, names: string[]): http.Outgoing
   return Object.fromEntries(names.filter((n) => headers[n] !== undefined).map((n) => [n, headers[n]]))
 }
 
+const ROUTES_BY_PATH = new Map<string, PublicRoute[]>()
+for (const route of PUBLIC_ROUTES)
+  ROUTES_BY_PATH.set(route.path, [...(ROUTES_BY_PATH.get(route.path) ?? []), route])
+
+/** The public route a request asks for (HEAD as GET), or the error answer: 404 unknown path, 405 other method. */
+function publicRoute(method: string, pathname: string): PublicRoute | { status: 404 | 405; allow?: string } {
+  const routes = ROUTES_BY_PATH.get(pathname)
+  if (!routes) return { status: 404 }
+  const asked = method === 'HEAD' ? 'GET' : method
+  return (
+    routes.find((route) => route.method === asked) ?? {
+      status: 405,
+      allow: routes.map((route) => route.method).join(', '),
+    }
+  )
+}
+
 function forwardToApi(apiUrl: URL, request: IncomingMessage, response: ServerResponse): void {
   const rest = (request.url ?? '/').slice('/api'.length) || '/'
+  const pathname = rest.split('?', 1)[0] as string
+  const route = publicRoute(request.method ?? 'GET', pathname)
+  if ('status' in route) {
+    if (route.allow) response.setHeader('allow', route.allow)
+    sendJson(response, route.status, {
+      error:
+        route.status === 404
+          ? `${pathname} is not a public API route; the UI forwards only what the app uses`
+          : `${request.method} is not allowed on ${pathname}; allowed: ${route.allow}`,
+    })
+    return
+  }
   const client = apiUrl.protocol === 'https:' ? https : http
   const upstream = client.request(
     {
       protocol: apiUrl.protocol,
-      hostname: apiUrl.hostname,
+      hostname: connectHostOf(apiUrl),
       port: apiUrl.port,
       path: `${apiUrl.pathname.replace(/\/$/, '')}${rest}`,
       method: request.method,
       headers: pick(request.headers, FORWARDED_REQUEST_HEADERS),
-      timeout: API_TIMEOUT_MS,
+      // A stream may stay quiet for long; everything else must answer in time.
+      ...(route.stream ? {} : { timeout: API_TIMEOUT_MS }),
     },
     (answer) => {
       response.writeHead(answer.statusCode ?? 502, {
         ...SECURITY_HEADERS,
         ...pick(answer.headers, FORWARDED_RESPONSE_HEADERS),
       })
+      // Events must reach the browser as they come, not when a first chunk of the body does.
+      if (route.stream) response.flushHeaders()
       answer.pipe(response)
     },
   )
+  // The browser went away (e.g. closed an event stream): stop the upstream request too.
+  response.on('close', () => {
+    if (!response.writableFinished) upstream.destroy()
+  })
   upstream.on('timeout', () => upstream.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })))
   upstream.on('error', (error: NodeJS.ErrnoException) => {
     if (response.headersSent) return void response.destroy(error)
@@ -131,7 +169,10 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
     }
     if (pathname === '/config.json') return sendJson(response, 200, config)
     serveFile(distDir, request, response).catch((error: unknown) => {
-      if (!response.headersSent) sendJson(response, 500, { error: String(error) })
+      // The details (paths) stay on the server.
+      console.error('web UI: could not serve', request.url, error)
+      if (!response.headersSent)
+        sendJson(response, 500, { error: 'Internal error: see the web UI server output' })
       else response.destroy()
     })
   })
@@ -149,9 +190,8 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
     server.listen(options.port, options.host, resolve)
   })
   const address = server.address() as AddressInfo
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
   return {
-    url: `http://${host}:${address.port}`,
+    url: httpUrlOf(address.address, address.port),
     close: () =>
       new Promise((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()))

@@ -10,6 +10,10 @@ import { SPARK_MODELS_DIR } from '../spark-models.ts'
 
 export const UI_ORIGIN = 'http://127.0.0.1:8501'
 
+/** The admin token test APIs run with, and the header that carries it. */
+export const ADMIN_TOKEN = 'test-admin-token'
+export const ADMIN_HEADERS = { authorization: `Bearer ${ADMIN_TOKEN}` }
+
 /** A private folder for one test: a copy of the Spark models, or empty. Removed by `cleanup`. */
 export function modelsFolder(withModels: boolean): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(path.join(tmpdir(), 'api-models-'))
@@ -39,7 +43,13 @@ export interface RunningApi {
 }
 
 export async function startApi(modelsDir: string, options: Partial<AppOptions> = {}): Promise<RunningApi> {
-  const app = await buildApp({ modelsDir, corsOrigins: [UI_ORIGIN], logger: false, ...options })
+  const app = await buildApp({
+    modelsDir,
+    corsOrigins: [UI_ORIGIN],
+    logger: false,
+    adminToken: ADMIN_TOKEN,
+    ...options,
+  })
   await app.listen({ port: 0, host: '127.0.0.1' })
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
   return {

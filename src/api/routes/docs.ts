@@ -19,6 +19,15 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         { name: 'models', description: 'What is served and the traffic analysis' },
         { name: 'operations', description: 'Health and reloads' },
       ],
+      components: {
+        securitySchemes: {
+          adminToken: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'The API_ADMIN_TOKEN the API runs with',
+          },
+        },
+      },
     },
   })
 }

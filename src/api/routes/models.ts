@@ -1,7 +1,23 @@
 // What is being served (model cards, with the training report) and the traffic analysis computed at training.
+import path from 'node:path'
+import { Type } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
 import { featuresOf, SERVED_MODELS } from '../../serving/model-catalog.ts'
 import { ErrorResponse, type ModelCard, ModelsResponse } from '../schemas.ts'
+
+/**
+ * report.json as clients may see it: absolute paths of this machine cut to their last part, and the Spark Connect
+ * address without its parameters (a `token=` there is a credential).
+ */
+function publicReport(value: unknown): unknown {
+  if (typeof value === 'string') {
+    if (path.isAbsolute(value)) return path.basename(value)
+    return value.startsWith('sc://') ? value.split(';', 1)[0] : value
+  }
+  if (Array.isArray(value)) return value.map(publicReport)
+  if (typeof value !== 'object' || value === null) return value
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, publicReport(item)]))
+}
 
 export async function modelsRoutes(app: FastifyInstance): Promise<void> {
   const tags = ['models']
@@ -9,7 +25,8 @@ export async function modelsRoutes(app: FastifyInstance): Promise<void> {
     '/models',
     { schema: { summary: 'Model cards and the training report', tags, response: { 200: ModelsResponse } } },
     async () => {
-      const { models, report } = app.models.state
+      const { models } = app.models.state
+      const report = publicReport(app.models.state.report)
       const trained = (report as { models?: Record<string, unknown> } | null)?.models ?? {}
       const cards = SERVED_MODELS.map((spec): ModelCard => {
         const slot = models.get(spec.id)
@@ -40,7 +57,18 @@ export async function modelsRoutes(app: FastifyInstance): Promise<void> {
 
   app.get(
     '/analytics',
-    { schema: { summary: 'Traffic analysis (analytics.json)', tags, response: { 404: ErrorResponse } } },
+    {
+      schema: {
+        summary: 'Traffic analysis (analytics.json)',
+        tags,
+        response: {
+          200: Type.Record(Type.String(), Type.Unknown(), {
+            description: 'analytics.json written by `traffic train`: figures by city, weather, hour…',
+          }),
+          404: ErrorResponse,
+        },
+      },
+    },
     async (_request, reply) => {
       const { analytics } = app.models.state
       if (analytics === null) {

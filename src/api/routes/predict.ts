@@ -30,7 +30,8 @@ function modelOr503(app: FastifyInstance, spec: ServedModel, reply: FastifyReply
 export async function predictRoutes(app: FastifyInstance): Promise<void> {
   for (const spec of SERVED_MODELS) {
     const format: (typeof FORMAT_PREDICTION)[ModelId] = FORMAT_PREDICTION[spec.id]
-    const errors = { 400: ErrorResponse, 503: ErrorResponse }
+    // 413: body or batch too large; 415: not JSON; 503: the model is not loaded.
+    const errors = { 400: ErrorResponse, 413: ErrorResponse, 415: ErrorResponse, 503: ErrorResponse }
     const single: PredictRouteConfig = { model: spec.id }
     const batch: PredictRouteConfig = { model: spec.id, batch: true }
 

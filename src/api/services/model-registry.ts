@@ -76,7 +76,11 @@ export class ModelRegistry {
     ])
     for (const slot of models.values()) {
       const before = this.#state.models.get(slot.spec.id)?.model
-      if (slot.error) this.#log.warn({ model: slot.spec.id, error: slot.error }, 'model not (re)loaded')
+      if (slot.detail)
+        this.#log.warn(
+          { model: slot.spec.id, modelsDir: this.modelsDir, error: slot.detail, kept: slot.model !== null },
+          'model not (re)loaded',
+        )
       else if (slot.model && slot.model !== before)
         this.#log.info({ model: slot.spec.id, uid: slot.model.uid }, 'model loaded')
     }

@@ -83,17 +83,17 @@ describe('without models', () => {
     assertNamesField(
       await api.post('/predict_energy_consumption', noSpeed),
       'Speed',
-      /^is missing \(must be a finite number ≥ 0\)$/,
+      /^is missing \(must be a finite number 0–500 \(its plausible range\)\)$/,
     )
   })
 
   test('wrong types are 400 naming the field (no coercion: "15" is not an hour)', async () => {
     const cases: [string, unknown, RegExp][] = [
       ['Hour Of Day', '15', /must be an integer 0–23 \(got a string "15"\)/],
-      ['Speed', '80', /must be a finite number ≥ 0 \(got a string "80"\)/],
+      ['Speed', '80', /must be a finite number 0–500 \(its plausible range\) \(got a string "80"\)/],
       ['Is Peak Hour', true, /must be 0 or 1 \(got a boolean true\)/],
       ['City', 7, /must be one of: .* \(got a number 7\)/],
-      ['Traffic Density', null, /must be a finite number ≥ 0 \(got null\)/],
+      ['Traffic Density', null, /must be a finite number 0–50 \(its plausible range\) \(got null\)/],
       ['Weather', ['Rainy'], /must be one of: .* \(got an array\)/],
     ]
     for (const [field, value, pattern] of cases) {
@@ -110,8 +110,8 @@ describe('without models', () => {
       ['Hour Of Day', 24, /integer 0–23 \(got 24\)/],
       ['Hour Of Day', -1, /integer 0–23 \(got -1\)/],
       ['Hour Of Day', 7.5, /integer 0–23 \(got 7.5\)/],
-      ['Speed', -0.1, /≥ 0 \(got -0.1\)/],
-      ['Traffic Density', -2, /≥ 0 \(got -2\)/],
+      ['Speed', -0.1, /0–500 \(its plausible range\) \(got -0.1\)/],
+      ['Traffic Density', -2, /0–50 \(its plausible range\) \(got -2\)/],
       ['Is Peak Hour', 2, /must be 0 or 1 \(got 2\)/],
       ['Random Event Occurred', 0.5, /must be 0 or 1 \(got 0.5\)/],
     ]
@@ -126,13 +126,73 @@ describe('without models', () => {
       ...SEED_EXAMPLES.traffic_density,
       'Energy Consumption': -5,
     })
-    assertNamesField(energy, 'Energy Consumption', /≥ 0 \(got -5\)/)
+    assertNamesField(energy, 'Energy Consumption', /0–1000 \(its plausible range\) \(got -5\)/)
     // JSON.parse turns 1e400 into Infinity; it is not a finite number.
     const infinite = await api.post<ErrorResponse>(
       '/predict_energy_consumption',
       JSON.stringify(valid).replace('"Speed":80', '"Speed":1e400'),
     )
-    assertNamesField(infinite, 'Speed', /finite number ≥ 0 \(got Infinity\)/)
+    assertNamesField(infinite, 'Speed', /finite number 0–500 \(its plausible range\) \(got Infinity\)/)
+  })
+
+  test('measures beyond their plausible range are 400 naming the field and the range', async () => {
+    const cases: [string, string, string, number, RegExp][] = [
+      [
+        '/predict_energy_consumption',
+        'energy_consumption',
+        'Speed',
+        1e308,
+        /^must be a finite number 0–500 \(its plausible range\) \(got 1e\+308\)$/,
+      ],
+      [
+        '/predict_energy_consumption',
+        'energy_consumption',
+        'Speed',
+        1e7,
+        /0–500 \(its plausible range\) \(got 10000000\)/,
+      ],
+      [
+        '/predict_energy_consumption',
+        'energy_consumption',
+        'Speed',
+        500.001,
+        /0–500 \(its plausible range\) \(got 500.001\)/,
+      ],
+      [
+        '/predict_energy_consumption',
+        'energy_consumption',
+        'Traffic Density',
+        51,
+        /0–50 \(its plausible range\) \(got 51\)/,
+      ],
+      [
+        '/predict_traffic_density',
+        'traffic_density',
+        'Energy Consumption',
+        1000.5,
+        /0–1000 \(its plausible range\) \(got 1000.5\)/,
+      ],
+      [
+        '/predict_is_peak_hour',
+        'is_peak_hour',
+        'Traffic Density',
+        1e9,
+        /0–50 \(its plausible range\) \(got 1000000000\)/,
+      ],
+    ]
+    for (const [route, model, field, value, pattern] of cases) {
+      const body = { ...SEED_EXAMPLES[model as keyof typeof SEED_EXAMPLES], [field]: value }
+      assertNamesField(await api.post(route, body), field, pattern)
+    }
+    const batch = await api.post<ErrorResponse>('/predict/energy_consumption/batch', [
+      valid,
+      { ...valid, Speed: 1e7 },
+    ])
+    assert.equal(batch.status, 400)
+    assert.match(
+      batch.json.error,
+      /row 1: Speed must be a finite number 0–500 \(its plausible range\) \(got 10000000\)/,
+    )
   })
 
   test('an unknown category lists the allowed values', async () => {
@@ -180,11 +240,8 @@ describe('without models', () => {
       '/predict/energy_consumption/batch',
       new Array(MAX_BATCH_ROWS + 1).fill(valid),
     )
-    assertNamesField(
-      tooMany,
-      null,
-      new RegExp(`at most ${MAX_BATCH_ROWS} rows \\(got ${MAX_BATCH_ROWS + 1}\\)`),
-    )
+    assert.equal(tooMany.status, 413)
+    assert.match(tooMany.json.error, new RegExp(`at most ${MAX_BATCH_ROWS} rows`))
   })
 })
 
@@ -260,6 +317,16 @@ describe('with Spark-written models', () => {
         | undefined
       if (value !== undefined) assert.equal(value, round4(value))
     }
+  })
+
+  test('the edges of the plausible ranges are predicted', async () => {
+    const edges = { Speed: 500, 'Traffic Density': 50 }
+    const answer = await api.post<Record<string, number>>('/predict_energy_consumption', {
+      ...SEED_EXAMPLES.energy_consumption,
+      ...edges,
+    })
+    assert.equal(answer.status, 200, JSON.stringify(answer.json))
+    assert.ok(Number.isFinite(answer.json.predicted_energy_consumption))
   })
 
   test('a batch answers every row in order, equal to the single endpoint', async () => {

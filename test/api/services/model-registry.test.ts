@@ -7,7 +7,7 @@ import { test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { SEED_EXAMPLES } from '../../../src/api/schemas.ts'
 import { SERVED_MODELS } from '../../../src/serving/model-catalog.ts'
-import { modelsFolder, type RunningApi, startApi } from '../fixtures.ts'
+import { ADMIN_HEADERS, modelsFolder, type RunningApi, startApi } from '../fixtures.ts'
 
 async function until(
   what: string,
@@ -79,7 +79,7 @@ test('no request fails while models are reloaded by hand and replaced on disk', 
         () => api.app.models.slot('traffic_density')?.model !== before,
       )
       const reloads = await Promise.all(
-        [1, 2, 3].map(() => api.post<{ ready: boolean }>('/admin/reload', {})),
+        [1, 2, 3].map(() => api.post<{ ready: boolean }>('/admin/reload', {}, ADMIN_HEADERS)),
       )
       assert.ok(reloads.every((answer) => answer.status === 200 && answer.json.ready))
     }
