@@ -53,6 +53,29 @@ export async function forgetLiveSession(config: Config): Promise<void> {
   await rm(sessionFile(config), { force: true })
 }
 
+function clockFile(config: Config): string {
+  return path.join(liveDir(config), 'clock.json')
+}
+
+/**
+ * Where the previous run's simulated clock stopped. A run resuming from the checkpoints must go on from there:
+ * rows older than the queries' watermark would be dropped as late.
+ */
+export async function savedClock(config: Config): Promise<Date | undefined> {
+  try {
+    const { clock } = JSON.parse(await readFile(clockFile(config), 'utf8')) as { clock: string }
+    const date = new Date(clock)
+    return Number.isNaN(date.getTime()) ? undefined : date
+  } catch {
+    return undefined
+  }
+}
+
+export async function saveClock(config: Config, clock: Date): Promise<void> {
+  await mkdir(liveDir(config), { recursive: true })
+  await writeFile(clockFile(config), `${JSON.stringify({ clock: clock.toISOString() })}\n`)
+}
+
 /** Connects to the live session (the server creates it on first use, e.g. after a restart). */
 export function connectLiveSession(
   config: Config,

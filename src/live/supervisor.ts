@@ -79,7 +79,8 @@ export class LiveSupervisor {
   async caughtUp(ends: Map<number, number>): Promise<boolean> {
     for (const query of this.queries) {
       const progress = await query.lastProgress()
-      const read = (progress?.sources?.[0]?.endOffset ?? {}) as Record<string, Record<string, number>>
+      const endOffset = progress?.sources?.[0]?.endOffset ?? '{}'
+      const read = JSON.parse(endOffset) as Record<string, Record<string, number>>
       const offsets = read[this.options.sourceTopic] ?? {}
       for (const [partition, end] of ends) if ((offsets[String(partition)] ?? 0) < end) return false
     }

@@ -26,8 +26,8 @@ export interface StreamingQueryProgress {
   processedRowsPerSecond: number
   durationMs?: Record<string, number>
   eventTime?: { watermark?: string; min?: string; max?: string; avg?: string }
-  /** Per source: offsets read up to (for Kafka `{ topic: { partition: offset } }`). */
-  sources?: { description: string; endOffset?: unknown; numInputRows: number }[]
+  /** Per source: offsets read up to, as JSON text (for Kafka `{"topic":{"partition":offset}}`). */
+  sources?: { description: string; endOffset?: string; numInputRows: number }[]
   /** Metrics of `observe` relations, by observation name. */
   observedMetrics?: Record<string, Record<string, unknown>>
 }
