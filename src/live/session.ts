@@ -7,9 +7,9 @@ import path from 'node:path'
 import type { Config } from '../config.ts'
 import { type RetryPolicy, SparkSession } from '../spark/index.ts'
 
-/** The state dir's live folder: session file and query checkpoints. */
+/** The live folder of the stream topic in the state dir: session file, clock and query checkpoints. */
 export function liveDir(config: Config): string {
-  return path.join(config.engines.stateDir, 'live')
+  return path.join(config.engines.stateDir, 'live', config.kafka.topic)
 }
 
 export function checkpointDir(config: Config): string {
