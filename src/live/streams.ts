@@ -134,8 +134,12 @@ function sink(
   }
 }
 
-/** Session settings the queries rely on: windows printed in UTC. */
-export const LIVE_SESSION_CONF = { 'spark.sql.session.timeZone': 'UTC' }
+/**
+ * Session settings of the queries: window times printed in UTC; two state partitions, because the state is a
+ * few windows per city (tens of keys) and every partition costs a state-store commit per micro-batch. Both are
+ * fixed in the checkpoint when a query first starts.
+ */
+export const LIVE_SESSION_CONF = { 'spark.sql.session.timeZone': 'UTC', 'spark.sql.shuffle.partitions': '2' }
 
 /** Starts both queries (resuming from their checkpoints when they exist). */
 export async function startLiveStreams(
