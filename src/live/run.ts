@@ -84,13 +84,17 @@ export async function runLive(config: Config, options: LiveRunOptions): Promise<
     totals: supervisor.totals,
   }
   let caughtUp = false
+  // The feed stops on the user's signal, and also when the queries fail.
+  const feedControl = new AbortController()
+  signal.addEventListener('abort', () => feedControl.abort(), { once: true })
+  let feed: Promise<ReplayStats> | undefined
   try {
     options.onPhase?.('starting the streaming queries on Spark')
     await supervisor.start()
     progress.queries = await supervisor.poll()
     options.onProgress?.(progress)
     let replayDone = false
-    const feed = replay(clients, dataset, {
+    feed = replay(clients, dataset, {
       topic: config.kafka.topic,
       partitions: config.kafka.partitions,
       clock: config.live.clock,
@@ -99,7 +103,7 @@ export async function runLive(config: Config, options: LiveRunOptions): Promise<
       scenario: options.scenario,
       durationSeconds: options.durationSeconds,
       limit: options.limit,
-      signal,
+      signal: feedControl.signal,
       onProgress: (stats) => {
         progress.replay = stats
       },
@@ -124,6 +128,8 @@ export async function runLive(config: Config, options: LiveRunOptions): Promise<
       }
     }
   } finally {
+    feedControl.abort()
+    await feed?.catch(() => undefined)
     await saveClock(config, progress.replay.clock)
     await supervisor.stop()
     await forgetLiveSession(config)
