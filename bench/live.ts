@@ -21,7 +21,7 @@ import { DatasetIndex } from '../src/live/dataset-index.ts'
 import { replay } from '../src/live/replay.ts'
 import { LiveSupervisor } from '../src/live/supervisor.ts'
 import { topicEndOffsets } from '../src/pipeline/topic.ts'
-import type { StreamingQueryProgress } from '../src/spark/index.ts'
+import { progressRates, type StreamingQueryProgress } from '../src/spark/index.ts'
 import { kafkaClients } from '../src/stream/kafka-clients.ts'
 
 const { values: args } = parseArgs({
@@ -48,8 +48,10 @@ function readOffset(progress: StreamingQueryProgress | undefined, topic: string)
 
 /** Spark's own figure over the measured batches: their rows ÷ their processing time. */
 function sparkProcessedRate(progress: StreamingQueryProgress[], from: number): number {
-  const measured = progress.filter((p) => Date.parse(p.timestamp) >= from && p.numInputRows > 0)
-  const rows = measured.reduce((sum, p) => sum + p.numInputRows, 0)
+  const measured = progress.filter(
+    (p) => Date.parse(p.timestamp) >= from && progressRates(p).numInputRows > 0,
+  )
+  const rows = measured.reduce((sum, p) => sum + progressRates(p).numInputRows, 0)
   const ms = measured.reduce((sum, p) => sum + (p.durationMs?.triggerExecution ?? 0), 0)
   return ms ? Math.round((rows / ms) * 1000) : 0
 }

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import * as plan from '../../src/spark/plan.ts'
+import { progressRates } from '../../src/spark/streaming.ts'
 
 const input = plan.sql('SELECT * FROM t')
 
@@ -69,4 +70,24 @@ test('a streaming query command names the query instance and sets exactly one ac
     })
   }
   assert.deepEqual(plan.activeStreamingQueries(), { streaming_query_manager_command: { active: true } })
+})
+
+test('progressRates sums rows and rates over the sources, as the server reports them per source', () => {
+  const source = {
+    description: 'KafkaV2',
+    numInputRows: 2193,
+    inputRowsPerSecond: 498,
+    processedRowsPerSecond: 512.5,
+  }
+  const progress = { id: 'a', runId: 'b', name: 'q', timestamp: '', batchId: 7, sources: [source, source] }
+  assert.deepEqual(progressRates(progress), {
+    numInputRows: 4386,
+    inputRowsPerSecond: 996,
+    processedRowsPerSecond: 1025,
+  })
+  assert.deepEqual(progressRates({ ...progress, sources: undefined }), {
+    numInputRows: 0,
+    inputRowsPerSecond: 0,
+    processedRowsPerSecond: 0,
+  })
 })
