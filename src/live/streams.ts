@@ -50,6 +50,7 @@ function liveRows(spark: SparkSession, options: LiveStreamsOptions): DataFrame {
       'kafka.bootstrap.servers': options.brokers.join(','),
       subscribe: options.sourceTopic,
       startingOffsets: options.startingOffsets,
+      // Offsets in a checkpoint may be gone (topic deleted, retention): go on from what is there.
       failOnDataLoss: 'false',
     })
     .select(`from_json(CAST(value AS STRING), ${sqlString(MESSAGE_SCHEMA)}) AS row`)
