@@ -1,6 +1,7 @@
 // `npm run bench` — the whole benchmark suite on the full-size data set (1,219,567 rows): ingest, training
-// (whose models the API benchmark then serves), API, live streaming queries. Each benchmark writes its own results file; this collects
-// them into bench/results/<date>.json and a markdown table, bench/results/<date>.md, that the README quotes.
+// (whose models the API benchmark then serves), API, live streaming queries. Each benchmark writes its own
+// results file; this collects them into bench/results/<date>.json and a markdown table, bench/results/<date>.md,
+// that the README quotes.
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
