@@ -29,6 +29,24 @@ export interface SparkConfig {
   driverMemory: string
 }
 
+/** `traffic live`: the city-clock replay and the streaming queries over it. */
+export interface LiveConfig {
+  /** Topic of the windowed aggregates (JSON, keyed `<City>|<window start>`). */
+  windowsTopic: string
+  /** Topic of the congestion alerts. */
+  alertsTopic: string
+  /** Simulated seconds per real second. */
+  clock: number
+  /** Rows sent per real second. */
+  rate: number
+  /** Tumbling window length in simulated time (a Spark interval). */
+  window: string
+  /** How late (in event time) a row may arrive and still count in its window. */
+  watermark: string
+  /** Micro-batch interval of the streaming queries. */
+  trigger: string
+}
+
 export interface EnginesConfig {
   /** Where fetched engine jars live; shared across clones so a second clone starts warm. */
   cacheDir: string
@@ -49,6 +67,7 @@ export interface Config {
   spark: SparkConfig
   engines: EnginesConfig
   paths: PathsConfig
+  live: LiveConfig
   /**
    * `corsOrigins`: browser origins allowed to call the API (the UI's); `logLevel`: pino level of `traffic serve`;
    * `adminToken`: bearer token of the /admin/* routes (off without one); `requestTimeoutMs`: a request's headers
@@ -82,6 +101,8 @@ export interface ConfigOverrides {
   uiPort?: number
   uiHost?: string
   apiUrl?: string
+  liveClock?: number
+  liveRate?: number
 }
 
 export const DEFAULTS = {
@@ -99,6 +120,13 @@ export const DEFAULTS = {
   apiPort: 5000,
   apiRequestTimeoutMs: 30_000,
   uiPort: 8501,
+  liveWindowsTopic: 'urban_traffic_windows',
+  liveAlertsTopic: 'urban_traffic_alerts',
+  liveClock: 360,
+  liveRate: 500,
+  liveWindow: '1 hour',
+  liveWatermark: '10 minutes',
+  liveTrigger: '1 second',
 } as const
 
 type Env = Record<string, string | undefined>
@@ -208,6 +236,15 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.e
       dataset: path.resolve(overrides.dataset ?? env.TRAFFIC_DATASET ?? DEFAULTS.dataset),
       batches: path.resolve(overrides.batches ?? env.TRAFFIC_BATCHES ?? DEFAULTS.batches),
       models: path.resolve(overrides.models ?? env.TRAFFIC_MODELS ?? DEFAULTS.models),
+    },
+    live: {
+      windowsTopic: env.LIVE_WINDOWS_TOPIC ?? DEFAULTS.liveWindowsTopic,
+      alertsTopic: env.LIVE_ALERTS_TOPIC ?? DEFAULTS.liveAlertsTopic,
+      clock: integer('LIVE_CLOCK (--clock)', overrides.liveClock ?? env.LIVE_CLOCK, DEFAULTS.liveClock),
+      rate: integer('LIVE_RATE (--rate)', overrides.liveRate ?? env.LIVE_RATE, DEFAULTS.liveRate),
+      window: DEFAULTS.liveWindow,
+      watermark: DEFAULTS.liveWatermark,
+      trigger: DEFAULTS.liveTrigger,
     },
     api,
     ui: {
