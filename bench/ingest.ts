@@ -300,6 +300,11 @@ async function main(): Promise<void> {
       codecs,
       targets: {
         producerRowsPerSecond: { target: 150_000, met: produce.rowsPerSecond >= 150_000 },
+        producerShareOfJava: {
+          target: 0.5,
+          value: produce.rowsPerSecond / java.recordsPerSecond,
+          met: produce.rowsPerSecond >= 0.5 * java.recordsPerSecond,
+        },
         endToEndSeconds: { target: 30, met: endToEnd <= 30 },
       },
     }
@@ -361,6 +366,8 @@ function print(r: {
     r.kafkaProducerPerformance.seconds.toFixed(1),
     '',
   )
+  const ratio = r.producer.rowsPerSecond / r.kafkaProducerPerformance.recordsPerSecond
+  out += `producer / ProducerPerformance, same run: ${(100 * ratio).toFixed(0)}% (target ≥ 50%)\n`
   const codecs = Object.entries(r.codecs)
   if (codecs.length > 0) {
     out += `\n${'codec (medians of 3 runs)'.padEnd(28)}${'producer rows/s'.padStart(16)}`

@@ -114,7 +114,11 @@ export function kafkaClients(config: KafkaConfig): KafkaClients {
         try {
           const [described] = await admin.describeConfigs({
             resources: [
-              { resourceType: ConfigResourceTypes.TOPIC, resourceName: topic, configurationKeys: ['max.message.bytes'] },
+              {
+                resourceType: ConfigResourceTypes.TOPIC,
+                resourceName: topic,
+                configurationKeys: ['max.message.bytes'],
+              },
             ],
           })
           const value = Number(described?.configs.find((c) => c.name === 'max.message.bytes')?.value)
