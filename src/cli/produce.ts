@@ -53,7 +53,8 @@ export function registerProduceCommand(program: Command): void {
       '--compression <codec>',
       `codec of the topic's batches: ${KAFKA_CODECS.filter(codecAvailable).join(', ')} (env KAFKA_COMPRESSION, ` +
         'default none). Every client reads none and gzip; kafka-python needs the lz4 package for lz4, ' +
-        'python-snappy or cramjam for snappy, zstandard for zstd; Java and librdkafka clients read all',
+        'python-snappy or cramjam for snappy, zstandard for zstd; Java and librdkafka clients read all; ' +
+        'Node (this project) needs Node ≥ 22 for zstd',
     )
     .action(
       action(async (flags: ProduceFlags) => {
