@@ -7,8 +7,9 @@
 // Ours run in their own processes, so each has its own peak RSS; producer and consumer alone run three times each
 // and the median counts (this machine is shared: single runs vary a lot). The data set is generated once, cached.
 // Prints a table and writes bench/results/ingest-<date>.json.
-// Options: --rows <n> (1219567), --codecs (also time the producer with every compression codec), --keep (leave
-// topics and batch files), --phase (internal: one measured run in this process).
+// Options: --rows <n> (1219567), --codecs (also time producer and consumer, three runs each, and weigh the topic
+// on the broker, for each of none, gzip and lz4), --keep (leave topics and batch files), --phase (internal: one
+// measured run in this process).
 import { spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { createWriteStream, existsSync, mkdirSync, writeFileSync } from 'node:fs'
@@ -18,13 +19,8 @@ import path from 'node:path'
 import { finished } from 'node:stream/promises'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import {
-  Admin,
-  allowedCompressionsAlgorithms,
-  type CompressionAlgorithmValue,
-  compressionsAlgorithms,
-} from '@platformatic/kafka'
-import { loadConfig } from '../src/config.ts'
+import { Admin } from '@platformatic/kafka'
+import { type KafkaCodec, loadConfig } from '../src/config.ts'
 import { readTrafficCsv } from '../src/dataset/csv-reader.ts'
 import { writeSyntheticCsv } from '../src/dataset/write-synthetic.ts'
 import { engineStatuses, startEngines, stopEngines } from '../src/engines/lifecycle.ts'
@@ -32,7 +28,7 @@ import { KAFKA } from '../src/engines/manifest.ts'
 import { encodeJsonMessage } from '../src/schema/json.ts'
 import { consumeToBatchFiles } from '../src/stream/consume.ts'
 import { kafkaClients } from '../src/stream/kafka-clients.ts'
-import { PRODUCE_DEFAULTS, produceCsvToTopic } from '../src/stream/produce.ts'
+import { produceCsvToTopic } from '../src/stream/produce.ts'
 import { producerPerformance } from './kafka-producer-performance.ts'
 
 const REAL_ROWS = 1_219_567
@@ -49,11 +45,14 @@ const { values: args } = parseArgs({
     file: { type: 'string' },
     dir: { type: 'string' },
     group: { type: 'string' },
-    compression: { type: 'string', default: PRODUCE_DEFAULTS.compression },
+    compression: { type: 'string' },
   },
 })
 
-const config = loadConfig()
+/** The codecs compared by --codecs: the two every client reads without extras, and the previous default. */
+const COMPARED_CODECS: KafkaCodec[] = ['none', 'gzip', 'lz4']
+
+const config = loadConfig({ compression: args.compression })
 const clients = kafkaClients(config.kafka)
 
 interface PhaseResult {
@@ -88,7 +87,6 @@ async function runPhase(phase: string): Promise<void> {
       topic,
       partitions: config.kafka.partitions,
       rejectsFile: path.join(os.tmpdir(), `bench-rejects-${process.pid}.jsonl`),
-      compression: args.compression as CompressionAlgorithmValue,
     })
     result = measured(stats.sent, began, Date.now())
   } else {
@@ -172,11 +170,13 @@ function rate(rows: number, seconds: number): number {
 
 const REPEATS = 3
 
+interface MedianResult extends PhaseResult {
+  rowsPerSecond: number
+  runs: number[]
+}
+
 /** Runs a phase REPEATS times; the run with the median time, plus every run's rows/s. */
-async function median(
-  phase: string,
-  options: (i: number) => Record<string, string>,
-): Promise<PhaseResult & { rowsPerSecond: number; runs: number[] }> {
+async function median(phase: string, options: (i: number) => Record<string, string>): Promise<MedianResult> {
   const results: PhaseResult[] = []
   for (let i = 0; i < REPEATS; i++) results.push(await child(phase, options(i)))
   const sorted = [...results].sort((a, b) => a.seconds - b.seconds)
@@ -188,9 +188,34 @@ async function median(
   }
 }
 
+/** Bytes the broker stores for a topic (all partitions, all log dirs): its size on disk. */
+async function topicBytes(topic: string): Promise<number> {
+  const admin = new Admin({ clientId: 'bench-log-dirs', bootstrapBrokers: config.kafka.brokers })
+  try {
+    const partitions = [...Array(config.kafka.partitions).keys()]
+    const brokers = await admin.describeLogDirs({ topics: [{ name: topic, partitions }] })
+    let bytes = 0n
+    for (const dir of brokers.flatMap((b) => b.results)) {
+      for (const t of dir.topics.filter((t) => t.name === topic)) {
+        for (const p of t.partitions) bytes += p.partitionSize
+      }
+    }
+    return Number(bytes)
+  } finally {
+    await admin.close()
+  }
+}
+
+interface CodecFigures {
+  producer: MedianResult
+  consumer: MedianResult
+  topicBytes: number
+}
+
 async function main(): Promise<void> {
   const rows = Number(args.rows)
   const stopBroker = await ensureBroker()
+  const compression = config.kafka.compression
   const { csv, payload } = await cachedDataSet(rows)
   const run = `bench-ingest-${randomUUID().slice(0, 8)}`
   const work = await mkdtemp(path.join(os.tmpdir(), `${run}-`))
@@ -210,7 +235,7 @@ async function main(): Promise<void> {
   const loadBefore = os.loadavg()
   try {
     process.stdout.write(`1/4 producer alone (${REPEATS} runs)…\n`)
-    const produce = await median('produce', (i) => ({ topic: topic(`alone-${i}`), file: csv }))
+    const produce = await median('produce', (i) => ({ topic: topic(`alone-${i}`), file: csv, compression }))
     process.stdout.write(`2/4 consumer alone (${REPEATS} runs)…\n`)
     const consume = await median('consume', (i) => ({
       topic: `${run}-alone-0`,
@@ -221,7 +246,7 @@ async function main(): Promise<void> {
     const began = Date.now()
     const [e2eConsume, e2eProduce] = await Promise.all([
       child('consume', { topic: topic('e2e'), dir: path.join(work, 'e2e'), group: groups.add(`${run}-e2e`) }),
-      child('produce', { topic: `${run}-e2e`, file: csv }),
+      child('produce', { topic: `${run}-e2e`, file: csv, compression }),
     ])
     const endToEnd = (e2eConsume.doneAt - began) / 1000
     process.stdout.write('4/4 Kafka ProducerPerformance (Java client)…\n')
@@ -231,15 +256,20 @@ async function main(): Promise<void> {
       topic: topic('java'),
       records: rows,
       payloadFile: payload,
-      compression: PRODUCE_DEFAULTS.compression,
+      compression,
     })
-    const codecs: Record<string, number> = {}
+    const codecs: Partial<Record<KafkaCodec, CodecFigures>> = {}
     if (args.codecs) {
-      // zstd needs Node ≥ 22 (node:zlib); the client reports it unavailable on Node 20.
-      for (const codec of allowedCompressionsAlgorithms.filter((c) => compressionsAlgorithms[c].available)) {
-        process.stdout.write(`codec ${codec}…\n`)
-        const r = await child('produce', { topic: topic(`codec-${codec}`), file: csv, compression: codec })
-        codecs[codec] = rate(r.rows, r.seconds)
+      for (const codec of COMPARED_CODECS) {
+        process.stdout.write(`codec ${codec}: producer and consumer (${REPEATS} runs each)…\n`)
+        const name = (i: number) => topic(`codec-${codec}-${i}`)
+        const producer = await median('produce', (i) => ({ topic: name(i), file: csv, compression: codec }))
+        const consumer = await median('consume', (i) => ({
+          topic: `${run}-codec-${codec}-0`,
+          dir: path.join(work, `codec-${codec}-${i}`),
+          group: groups.add(`${run}-codec-${codec}-${i}`),
+        }))
+        codecs[codec] = { producer, consumer, topicBytes: await topicBytes(`${run}-codec-${codec}-0`) }
       }
     }
     const loadAfter = os.loadavg()
@@ -257,7 +287,7 @@ async function main(): Promise<void> {
       },
       rows,
       partitions: config.kafka.partitions,
-      compression: PRODUCE_DEFAULTS.compression,
+      compression,
       producer: produce,
       consumer: consume,
       endToEnd: {
@@ -270,6 +300,11 @@ async function main(): Promise<void> {
       codecs,
       targets: {
         producerRowsPerSecond: { target: 150_000, met: produce.rowsPerSecond >= 150_000 },
+        producerShareOfJava: {
+          target: 0.5,
+          value: produce.rowsPerSecond / java.recordsPerSecond,
+          met: produce.rowsPerSecond >= 0.5 * java.recordsPerSecond,
+        },
         endToEndSeconds: { target: 30, met: endToEnd <= 30 },
       },
     }
@@ -293,11 +328,11 @@ async function main(): Promise<void> {
 function print(r: {
   rows: number
   machine: { cpus: number; loadAverage1mBefore?: number; loadAverage1mAfter?: number }
-  producer: PhaseResult & { rowsPerSecond: number; runs: number[] }
-  consumer: PhaseResult & { rowsPerSecond: number; runs: number[] }
+  producer: MedianResult
+  consumer: MedianResult
   endToEnd: { seconds: number; rowsInFiles: number; producerPeakRssMb: number; consumerPeakRssMb: number }
   kafkaProducerPerformance: { recordsPerSecond: number; seconds: number; megabytesPerSecond: number }
-  codecs: Record<string, number>
+  codecs: Partial<Record<KafkaCodec, CodecFigures>>
   targets: { producerRowsPerSecond: { met: boolean }; endToEndSeconds: { met: boolean } }
 }): void {
   const n = (x: number) => x.toLocaleString('en-US')
@@ -331,8 +366,18 @@ function print(r: {
     r.kafkaProducerPerformance.seconds.toFixed(1),
     '',
   )
-  for (const [codec, perSecond] of Object.entries(r.codecs))
-    out += row(`  producer with ${codec}`, n(perSecond), '', '')
+  const ratio = r.producer.rowsPerSecond / r.kafkaProducerPerformance.recordsPerSecond
+  out += `producer / ProducerPerformance, same run: ${(100 * ratio).toFixed(0)}% (target ≥ 50%)\n`
+  const codecs = Object.entries(r.codecs)
+  if (codecs.length > 0) {
+    out += `\n${'codec (medians of 3 runs)'.padEnd(28)}${'producer rows/s'.padStart(16)}`
+    out += `${'consumer rows/s'.padStart(16)}${'topic MB'.padStart(10)}\n`
+    for (const [codec, f] of codecs) {
+      out += `${codec.padEnd(28)}${n(f.producer.rowsPerSecond).padStart(16)}`
+      out += `${n(f.consumer.rowsPerSecond).padStart(16)}${(f.topicBytes / 1e6).toFixed(1).padStart(10)}\n`
+      out += `${''.padEnd(4)}runs: producer ${f.producer.runs.map(n).join(', ')}; consumer ${f.consumer.runs.map(n).join(', ')} rows/s\n`
+    }
+  }
   const verdict = (met: boolean) => (met ? 'met' : 'NOT met')
   out += `targets: producer ≥ 150,000 rows/s ${verdict(r.targets.producerRowsPerSecond.met)}; `
   out += `end to end ≤ 30 s ${verdict(r.targets.endToEndSeconds.met)}\n`

@@ -1,35 +1,6 @@
 // Kafka's own producer benchmark (org.apache.kafka.tools.ProducerPerformance, Java client) on the same broker:
-// the ceiling our producer is compared with. Its jar (org.apache.kafka:kafka-tools) is not among the broker's
-// pinned dependencies; it is fetched once with Maven at the broker's pinned version into the engines cache.
-import { execFile } from 'node:child_process'
-import { existsSync, readdirSync } from 'node:fs'
-import { mkdir } from 'node:fs/promises'
-import path from 'node:path'
-import { promisify } from 'node:util'
-import { jarsDir, KAFKA } from '../src/engines/manifest.ts'
-import { javaBinary } from '../src/engines/prerequisites.ts'
-
-const run = promisify(execFile)
-
-/** The kafka-tools jar: from the broker's jars if the manifest has it, else fetched next to them once. */
-export async function kafkaToolsClasspath(cacheDir: string): Promise<string> {
-  const brokerJars = jarsDir(cacheDir, KAFKA)
-  if (readdirSync(brokerJars).some((name) => name.startsWith('kafka-tools-') && !name.includes('-api-'))) {
-    return path.join(brokerJars, '*')
-  }
-  const toolsDir = path.join(cacheDir, `kafka-tools-${KAFKA.version}`)
-  const jar = path.join(toolsDir, `kafka-tools-${KAFKA.version}.jar`)
-  if (!existsSync(jar)) {
-    await mkdir(toolsDir, { recursive: true })
-    await run('mvn', [
-      '-q',
-      'dependency:copy',
-      `-Dartifact=org.apache.kafka:kafka-tools:${KAFKA.version}`,
-      `-DoutputDirectory=${toolsDir}`,
-    ])
-  }
-  return [path.join(brokerJars, '*'), jar].join(path.delimiter)
-}
+// the ceiling our producer is compared with.
+import { runKafkaTool } from '../src/engines/kafka-tools.ts'
 
 export interface ProducerPerformanceResult {
   records: number
@@ -41,7 +12,7 @@ export interface ProducerPerformanceResult {
 
 /**
  * Sends `records` messages drawn from `payloadFile` (one message per line: the real JSON rows, so record sizes and
- * compressibility match ours) with the settings our producer uses: idempotent, acks=all, lz4, large batches.
+ * compressibility match ours) with the settings our producer uses: idempotent, acks=all, its codec, large batches.
  */
 export async function producerPerformance(options: {
   cacheDir: string
@@ -60,13 +31,10 @@ export async function producerPerformance(options: {
     'linger.ms=20',
   ]
   const began = performance.now()
-  const { stdout } = await run(
-    javaBinary(),
+  const { code, stdout, stderr } = await runKafkaTool(
+    options.cacheDir,
+    'org.apache.kafka.tools.ProducerPerformance',
     [
-      '-Xmx1g',
-      '-cp',
-      await kafkaToolsClasspath(options.cacheDir),
-      'org.apache.kafka.tools.ProducerPerformance',
       '--topic',
       options.topic,
       '--num-records',
@@ -78,8 +46,8 @@ export async function producerPerformance(options: {
       '--producer-props',
       ...settings,
     ],
-    { maxBuffer: 16 * 1024 * 1024 },
   )
+  if (code !== 0) throw new Error(`ProducerPerformance failed (exit ${code}):\n${stderr.slice(-2000)}`)
   const seconds = (performance.now() - began) / 1000
   // The final line sums up the run (the interim ones have no percentiles):
   // "1219567 records sent, 108512.1 records/sec (26.81 MB/sec), 2610.32 ms avg latency, …, 3582 ms 99.9th."

@@ -3,6 +3,7 @@
 import { isIPv6 } from 'node:net'
 import { homedir } from 'node:os'
 import path from 'node:path'
+import zlib from 'node:zlib'
 import { TrafficError } from './errors.ts'
 import { httpUrlOf } from './http-url.ts'
 import { parseSparkRemote } from './spark/remote.ts'
@@ -17,6 +18,21 @@ export interface KafkaConfig {
   topic: string
   deadLetterTopic: string
   partitions: number
+  /** Codec of the batches our producers write; readers need it (see KAFKA_CODECS). */
+  compression: KafkaCodec
+}
+
+/**
+ * The record-batch codecs Kafka defines. Only none and gzip are read by every mainstream client without extras:
+ * kafka-python needs `lz4` for lz4, `python-snappy` or `cramjam` for snappy, `zstandard` for zstd; librdkafka-based
+ * clients and the Java client include all; Node (@platformatic/kafka) needs Node ≥ 22 for zstd.
+ */
+export const KAFKA_CODECS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const
+export type KafkaCodec = (typeof KAFKA_CODECS)[number]
+
+/** Node's clients compress zstd with node:zlib, which has it from Node 22.15 / 23.8 (not on Node 20). */
+export function codecAvailable(codec: KafkaCodec): boolean {
+  return codec !== 'zstd' || typeof (zlib as { zstdCompressSync?: unknown }).zstdCompressSync === 'function'
 }
 
 export interface SparkConfig {
@@ -91,6 +107,7 @@ export interface ConfigOverrides {
   sparkRemote?: string
   topic?: string
   partitions?: number
+  compression?: string
   cacheDir?: string
   stateDir?: string
   dataset?: string
@@ -112,6 +129,7 @@ export const DEFAULTS = {
   sparkDriverMemory: '4g',
   topic: 'urban_traffic_stream',
   partitions: 1,
+  compression: 'none' as KafkaCodec,
   dataset: 'dataset/futuristic_city_traffic.csv',
   batches: 'batched_data_traffic',
   models: 'spark_models_traffic',
@@ -138,6 +156,25 @@ function integer(name: string, raw: string | number | undefined, fallback: numbe
     throw new TrafficError('INVALID_CONFIG', `${name} must be an integer ≥ ${min}, got "${raw}"`)
   }
   return value
+}
+
+function kafkaCodec(raw: string | undefined): KafkaCodec {
+  if (raw === undefined || raw === '') return DEFAULTS.compression
+  const codec = KAFKA_CODECS.find((name) => name === raw.toLowerCase())
+  if (!codec) {
+    throw new TrafficError(
+      'INVALID_CONFIG',
+      `KAFKA_COMPRESSION (--compression) must be one of ${KAFKA_CODECS.join(', ')}, got "${raw}"`,
+    )
+  }
+  if (!codecAvailable(codec)) {
+    throw new TrafficError(
+      'INVALID_CONFIG',
+      `KAFKA_COMPRESSION (--compression) ${codec} needs Node ≥ 22 (this is ${process.version})`,
+      { hint: `use one of ${KAFKA_CODECS.filter(codecAvailable).join(', ')}` },
+    )
+  }
+  return codec
 }
 
 function httpUrl(name: string, raw: string): string {
@@ -216,6 +253,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.e
         overrides.partitions ?? env.KAFKA_PARTITIONS,
         DEFAULTS.partitions,
       ),
+      compression: kafkaCodec(overrides.compression ?? env.KAFKA_COMPRESSION),
     },
     spark: {
       remote: validSparkRemote(remoteRaw ?? `sc://${engineHost}:${sparkPort}`),

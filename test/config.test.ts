@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { loadConfig } from '../src/config.ts'
+import { codecAvailable, loadConfig } from '../src/config.ts'
 import { isTrafficError } from '../src/errors.ts'
 
 test('defaults describe the embedded local engines and the seed names', () => {
@@ -80,4 +80,22 @@ test('live: topics, clock and rate by default, from the environment, and from fl
     () => loadConfig({}, { LIVE_CLOCK: '0' }),
     (e) => isTrafficError(e, 'INVALID_CONFIG') && /LIVE_CLOCK/.test(e.message),
   )
+})
+
+test('the topic codec: none by default, KAFKA_COMPRESSION or --compression, unknown or unavailable codecs rejected', () => {
+  assert.equal(loadConfig({}, {}).kafka.compression, 'none')
+  assert.equal(loadConfig({}, { KAFKA_COMPRESSION: 'gzip' }).kafka.compression, 'gzip')
+  assert.equal(loadConfig({ compression: 'LZ4' }, { KAFKA_COMPRESSION: 'gzip' }).kafka.compression, 'lz4')
+  assert.throws(
+    () => loadConfig({}, { KAFKA_COMPRESSION: 'brotli' }),
+    (e) =>
+      isTrafficError(e, 'INVALID_CONFIG') &&
+      /KAFKA_COMPRESSION.*none, gzip, snappy, lz4, zstd/.test(e.message),
+  )
+  if (codecAvailable('zstd')) assert.equal(loadConfig({ compression: 'zstd' }, {}).kafka.compression, 'zstd')
+  else
+    assert.throws(
+      () => loadConfig({ compression: 'zstd' }, {}),
+      (e) => isTrafficError(e, 'INVALID_CONFIG') && /zstd needs Node ≥ 22/.test(e.message),
+    )
 })

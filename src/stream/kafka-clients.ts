@@ -2,6 +2,7 @@
 // error translation. Every stage (CSV → topic, topic → batch files, dead letters) gets its clients from here.
 import {
   Admin,
+  ConfigResourceTypes,
   ConnectionPool,
   Consumer,
   GenericError,
@@ -9,6 +10,7 @@ import {
   type ProducerOptions,
   type Serializer,
   stringSerializer,
+  UnsupportedCompressionError,
 } from '@platformatic/kafka'
 import type { KafkaConfig } from '../config.ts'
 import { TrafficError } from '../errors.ts'
@@ -34,7 +36,10 @@ const serializers = {
 
 export interface KafkaClients {
   readonly brokers: string[]
-  /** An idempotent producer (acks=all, one request in flight, sequence numbers kept across retries). */
+  /**
+   * An idempotent producer (acks=all, one request in flight, sequence numbers kept across retries) writing batches
+   * in the configured codec (KAFKA_COMPRESSION).
+   */
   producer(
     name: string,
     options?: Partial<ProducerOptions<string, string | Buffer, string, string>>,
@@ -45,6 +50,8 @@ export interface KafkaClients {
   connectionPool(name: string): ConnectionPool
   /** Creates the topic when it is missing; resolves whether it did. */
   ensureTopic(topic: string, partitions: number): Promise<boolean>
+  /** The largest record batch the broker accepts on the topic (its max.message.bytes), in bytes. */
+  maxBatchBytes(topic: string): Promise<number>
   /** Fails with a clear message when no broker answers. */
   checkReachable(): Promise<void>
 }
@@ -72,6 +79,7 @@ export function kafkaClients(config: KafkaConfig): KafkaClients {
         idempotent: true,
         acks: -1,
         timeout: 30_000,
+        compression: config.compression,
         ...options,
       }),
 
@@ -103,6 +111,25 @@ export function kafkaClients(config: KafkaConfig): KafkaClients {
         }
       }),
 
+    maxBatchBytes: (topic) =>
+      withAdmin(async (admin) => {
+        // Kafka's default, for a broker that does not say or a user not allowed to ask (DescribeConfigs ACL).
+        const fallback = 1_048_588
+        const described = await admin
+          .describeConfigs({
+            resources: [
+              {
+                resourceType: ConfigResourceTypes.TOPIC,
+                resourceName: topic,
+                configurationKeys: ['max.message.bytes'],
+              },
+            ],
+          })
+          .catch(() => [])
+        const value = Number(described[0]?.configs.find((c) => c.name === 'max.message.bytes')?.value)
+        return Number.isSafeInteger(value) && value > 0 ? value : fallback
+      }),
+
     checkReachable: () =>
       withAdmin(async (admin) => {
         try {
@@ -122,9 +149,15 @@ export function kafkaClients(config: KafkaConfig): KafkaClients {
   }
 }
 
+/** The client error whose `property` is `value` anywhere in an error chain. */
+function findInChain(error: unknown, property: string, value: unknown): GenericError | null {
+  if (!(error instanceof Error) || !GenericError.isGenericError(error)) return null
+  return (error as GenericError).findBy(property, value)
+}
+
 /** The Kafka protocol error with the given id (e.g. `OFFSET_OUT_OF_RANGE`) anywhere in an error chain. */
 export function findKafkaError(error: Error, apiId: string): boolean {
-  return GenericError.isGenericError(error) && (error as GenericError).findBy('apiId', apiId) !== null
+  return findInChain(error, 'apiId', apiId) !== null
 }
 
 function leafMessages(error: unknown): string[] {
@@ -135,9 +168,27 @@ function leafMessages(error: unknown): string[] {
   return [error instanceof Error ? error.message : String(error)]
 }
 
-/** A Kafka client failure as a TrafficError whose message names the operation and the broker's own words. */
+/**
+ * A Kafka client failure as a TrafficError whose message names the operation and the broker's own words. A record
+ * batch in a codec this Node cannot decode (zstd before Node 22) cannot be split into records, so none of it can go
+ * to dead letters: that is a failure of its own, naming the codec and the two ways out.
+ */
 export function kafkaError(error: unknown, doing: string): TrafficError {
   if (error instanceof TrafficError) return error
+  const codec = findInChain(error, 'code', UnsupportedCompressionError.code)
+  if (codec) {
+    return new TrafficError(
+      'KAFKA_ERROR',
+      `Kafka failed while ${doing}: a record batch is compressed with a codec Node ${process.version} cannot ` +
+        `decode (${codec.message})`,
+      {
+        hint:
+          'zstd needs Node ≥ 22: run the consumer there, or have the producers write none, gzip, snappy or lz4 ' +
+          '(compression.type); nothing was committed, so a rerun resumes at that batch',
+        cause: error,
+      },
+    )
+  }
   const causes = leafMessages(error).slice(-3).join('; ')
   return new TrafficError('KAFKA_ERROR', `Kafka failed while ${doing}: ${causes}`, {
     canRetry: true,

@@ -1,14 +1,12 @@
 // Output stage: JSON messages to a topic through one idempotent producer (acks=all). Each write is one produce
 // request; the producer's sequence numbers make a retried request land once, including across a broker
 // restart. Lifecycle: connect (topic created if missing) → write → close.
-import type { CompressionAlgorithmValue } from '@platformatic/kafka'
 import { type KafkaClients, type KafkaProducer, kafkaError } from './kafka-clients.ts'
 
 export interface KafkaTopicOptions {
   topic: string
   /** Partitions of the topic if it has to be created. */
   partitions: number
-  compression: CompressionAlgorithmValue
 }
 
 export class KafkaTopicOutput {
@@ -17,6 +15,8 @@ export class KafkaTopicOutput {
   #producer: KafkaProducer | undefined
   /** Whether connect() had to create the topic. */
   created = false
+  /** The largest record batch the topic accepts (its max.message.bytes), known after connect(). */
+  maxBatchBytes = 0
 
   constructor(clients: KafkaClients, options: KafkaTopicOptions) {
     this.#clients = clients
@@ -26,7 +26,8 @@ export class KafkaTopicOutput {
   async connect(): Promise<void> {
     await this.#clients.checkReachable()
     this.created = await this.#clients.ensureTopic(this.#options.topic, this.#options.partitions)
-    this.#producer = this.#clients.producer('producer', { compression: this.#options.compression })
+    this.maxBatchBytes = await this.#clients.maxBatchBytes(this.#options.topic)
+    this.#producer = this.#clients.producer('producer')
   }
 
   /**

@@ -2,11 +2,11 @@
 // messages of a chunk are UTF-8 in one buffer with their end positions, so a chunk crosses from the worker thread
 // to the main thread without copying, and the producer takes each message as a slice of it.
 import type { CsvRow } from '../dataset/csv-reader.ts'
-import { encodeJsonMessage } from '../schema/json.ts'
+import { encodeDecodedRecord } from '../schema/json.ts'
 import type { Reject } from './output-rejects.ts'
 
 export interface JsonChunk {
-  /** The messages, back to back. */
+  /** The messages, back to back, in an ArrayBuffer of their own (transferable to another thread). */
   data: Buffer
   /** Where each message ends in `data`. */
   ends: Uint32Array
@@ -22,13 +22,20 @@ export interface JsonChunkOptions {
 }
 
 function chunkOf(messages: string[], rejects: Reject[]): JsonChunk {
+  const text = messages.join('')
+  // Allocated apart from Node's shared pool, so the chunk can move to another thread without a copy.
+  const data = Buffer.allocUnsafeSlow(Buffer.byteLength(text))
+  data.write(text)
+  // All-ASCII text (the rows are) has as many bytes as UTF-16 units: no need to measure each message.
+  const ascii = data.length === text.length
   const ends = new Uint32Array(messages.length)
   let end = 0
   for (let i = 0; i < messages.length; i++) {
-    end += Buffer.byteLength(messages[i] as string)
+    const message = messages[i] as string
+    end += ascii ? message.length : Buffer.byteLength(message)
     ends[i] = end
   }
-  return { data: Buffer.from(messages.join('')), ends, rejects }
+  return { data, ends, rejects }
 }
 
 export async function* jsonChunks(
@@ -42,7 +49,7 @@ export async function* jsonChunks(
   for await (const row of rows) {
     if (read >= limit) break
     read += 1
-    if (row.ok) messages.push(encodeJsonMessage(row.record))
+    if (row.ok) messages.push(encodeDecodedRecord(row.record))
     else rejects.push({ lineNumber: row.lineNumber, reason: row.reason, line: row.line })
     if (messages.length >= options.chunkRows) {
       yield chunkOf(messages, rejects)

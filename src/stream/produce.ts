@@ -1,7 +1,7 @@
 // CSV file → topic: CSV input → JSON processor (both on a worker thread) → Kafka topic output (+ rejects file).
+// Batches are written in the codec of the clients' configuration (KAFKA_COMPRESSION / --compression).
 // Rows go in large produce requests, and the next request is prepared while the broker stores the previous one:
 // reading, encoding and sending overlap, with one request in flight (what the idempotent producer allows).
-import type { CompressionAlgorithmValue } from '@platformatic/kafka'
 import { CsvFileInput } from './input-csv-file.ts'
 import type { KafkaClients } from './kafka-clients.ts'
 import { KafkaTopicOutput } from './output-kafka-topic.ts'
@@ -9,9 +9,35 @@ import { RejectsFileOutput } from './output-rejects.ts'
 import { chunkMessages } from './processor-json-chunks.ts'
 
 export const PRODUCE_DEFAULTS = {
-  /** Messages per produce request: ~2.6 MB of JSON, ~0.5 MB compressed, under the broker's message.max.bytes. */
+  /** Messages per produce request at most: ~2.6 MB of JSON; fewer when the topic takes smaller batches. */
   requestRows: 10_000,
-  compression: 'lz4' as CompressionAlgorithmValue,
+}
+
+/** What a record adds to its value inside a batch (length, attributes, deltas, key, headers), at most. */
+const RECORD_OVERHEAD_BYTES = 24
+/** The batch header and the request around it. */
+const BATCH_OVERHEAD_BYTES = 1024
+
+/**
+ * Splits messages into produce requests whose batch fits the topic's max.message.bytes even uncompressed (the
+ * default codec): a stock cluster takes 1 MB batches, the local broker 10 MB.
+ */
+export function requestsOf(messages: Buffer[], maxBatchBytes: number): Buffer[][] {
+  const budget = maxBatchBytes - BATCH_OVERHEAD_BYTES
+  const requests: Buffer[][] = []
+  let start = 0
+  let bytes = 0
+  for (let i = 0; i < messages.length; i++) {
+    const size = (messages[i] as Buffer).length + RECORD_OVERHEAD_BYTES
+    if (bytes + size > budget && i > start) {
+      requests.push(messages.slice(start, i))
+      start = i
+      bytes = 0
+    }
+    bytes += size
+  }
+  if (start < messages.length) requests.push(messages.slice(start))
+  return requests
 }
 
 export interface ProduceOptions {
@@ -25,7 +51,6 @@ export interface ProduceOptions {
   /** Stop after this many data rows of the file (sent or rejected). */
   limit?: number
   requestRows?: number
-  compression?: CompressionAlgorithmValue
   signal?: AbortSignal
   onProgress?: (stats: ProduceStats) => void
 }
@@ -57,7 +82,6 @@ export async function produceCsvToTopic(
   const output = new KafkaTopicOutput(clients, {
     topic: options.topic,
     partitions: options.partitions,
-    compression: options.compression ?? PRODUCE_DEFAULTS.compression,
   })
   const rejects = new RejectsFileOutput(options.rejectsFile)
   const stats: ProduceStats = { sent: 0, rejected: 0, seconds: 0, topicCreated: false }
@@ -87,7 +111,7 @@ export async function produceCsvToTopic(
     while (chunk && !options.signal?.aborted) {
       for (const reject of chunk.rejects) rejects.write(reject)
       stats.rejected += chunk.rejects.length
-      if (chunk.ends.length > 0) await send(chunkMessages(chunk))
+      for (const request of requestsOf(chunkMessages(chunk), output.maxBatchBytes)) await send(request)
       chunk = await input.read()
     }
     await inFlight

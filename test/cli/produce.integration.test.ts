@@ -48,6 +48,10 @@ test('refuses bad flags, a missing file and an unreachable broker with a clear m
   assert.equal(badFlag.code, 1)
   assert.match(badFlag.stderr, /--rate .* 'fast' is invalid\. expected a whole number ≥ 1/)
 
+  const badCodec = await traffic(['produce', '--compression', 'brotli'])
+  assert.equal(badCodec.code, 1)
+  assert.match(badCodec.stderr, /--compression\) must be one of none, gzip, snappy, lz4, zstd, got "brotli"/)
+
   const missing = await traffic(['produce', '--file', `${work}/nothing.csv`, '--topic', topic])
   assert.equal(missing.code, 1)
   assert.match(missing.stderr, /No data set at .*nothing\.csv\n {2}→ .*traffic generate/)
@@ -61,6 +65,6 @@ test('refuses bad flags, a missing file and an unreachable broker with a clear m
     /no Kafka broker answers at 127\.0\.0\.1:1\n {2}→ start it with `traffic engines start`/,
   )
 
-  for (const run of [badFlag, missing, noBroker]) assert.doesNotMatch(run.stderr, /\n\s+at /)
+  for (const run of [badFlag, badCodec, missing, noBroker]) assert.doesNotMatch(run.stderr, /\n\s+at /)
   assert.equal(existsSync(`${work}/nothing.csv.rejects.jsonl`), false)
 })

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import type { TrafficRecord } from '../../src/schema/columns.ts'
-import { decodeJsonMessage, encodeJsonMessage } from '../../src/schema/json.ts'
+import { decodeCsvLine } from '../../src/schema/csv.ts'
+import { decodeJsonMessage, encodeDecodedRecord, encodeJsonMessage } from '../../src/schema/json.ts'
 
 const RECORD: TrafficRecord = {
   City: 'Neuroburg',
@@ -52,5 +53,15 @@ describe('JSON message codec', () => {
     assert.deepEqual(bad.errors, [
       { field: 'Hour Of Day', message: 'must be an integer 0–23 (got a string "16")' },
     ])
+  })
+})
+
+describe('JSON message of a decoded CSV row', () => {
+  it('is the same text as encodeJsonMessage', () => {
+    const decoded = decodeCsvLine(
+      'Neuroburg,Autonomous Vehicle,Solar Flare,Recession,Wednesday,16,100.3904,0,0,91.2640,0.0415',
+    )
+    assert.ok(decoded.ok)
+    assert.equal(encodeDecodedRecord(decoded.value), encodeJsonMessage(RECORD))
   })
 })
