@@ -5,7 +5,6 @@ import { TrafficError } from '../errors.ts'
 import { CITIES, type City, type TrafficRecord } from '../schema/columns.ts'
 import type { KafkaClients } from '../stream/kafka-clients.ts'
 import { KafkaTopicOutput } from '../stream/output-kafka-topic.ts'
-import { PRODUCE_DEFAULTS } from '../stream/produce.ts'
 import { addHours, dayHourOf, nextHour, simulatedTime } from './clock.ts'
 import type { DatasetIndex } from './dataset-index.ts'
 import { encodeLiveMessage } from './message.ts'
@@ -80,11 +79,7 @@ export async function replay(
   options: ReplayOptions,
 ): Promise<ReplayStats> {
   const { clock, rate, start, signal } = options
-  const output = new KafkaTopicOutput(clients, {
-    topic: options.topic,
-    partitions: options.partitions,
-    compression: PRODUCE_DEFAULTS.compression,
-  })
+  const output = new KafkaTopicOutput(clients, { topic: options.topic, partitions: options.partitions })
   const stats: ReplayStats = { sent: 0, seconds: 0, clock: start }
   if (options.scenario) stats.jam = { city: options.scenario.city, ...jamHour(start), rows: 0 }
   const jamTop = options.scenario ? (dataset.maxDensityByCity.get(options.scenario.city) ?? 1) : 0
