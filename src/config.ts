@@ -49,6 +49,8 @@ export interface Config {
   api: { host: string; port: number; corsOrigins: string[]; logLevel: string }
   /** The web UI's server; `apiUrl` is where it forwards the browser's /api requests. */
   ui: { host: string; port: number; apiUrl: string }
+  /** The topics Spark's streaming queries write, and the consumer group the API follows the stream in. */
+  live: { windowsTopic: string; alertsTopic: string; apiGroup: string }
 }
 
 /** Values given on the command line; anything absent falls back to the environment, then the defaults. */
@@ -82,6 +84,9 @@ export const DEFAULTS = {
   apiHost: '127.0.0.1',
   apiPort: 5000,
   uiPort: 8501,
+  windowsTopic: 'urban_traffic_windows',
+  alertsTopic: 'urban_traffic_alerts',
+  liveApiGroup: 'traffic-api-live',
 } as const
 
 type Env = Record<string, string | undefined>
@@ -180,6 +185,11 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.e
         'TRAFFIC_API_URL (--api)',
         overrides.apiUrl ?? env.TRAFFIC_API_URL ?? `http://${api.host}:${api.port}`,
       ),
+    },
+    live: {
+      windowsTopic: DEFAULTS.windowsTopic,
+      alertsTopic: DEFAULTS.alertsTopic,
+      apiGroup: DEFAULTS.liveApiGroup,
     },
   }
 }

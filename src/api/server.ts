@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify'
 import type { Config } from '../config.ts'
 import { TrafficError } from '../errors.ts'
 import { buildApp } from './app.ts'
+import type { LiveFeedOptions } from './services/live-feed.ts'
 
 /** Quiet time after the last change in the models folder before reloading (a training run writes many files). */
 export const RELOAD_DEBOUNCE_MS = 500
@@ -18,6 +19,20 @@ export interface ApiServerOptions {
   watch: boolean
   /** Write the request log to this file instead of standard output. */
   logFile?: string
+  /** Follow the live stream on Kafka (default true; `traffic serve --no-live` turns it off). */
+  live?: boolean
+}
+
+function liveFeedOptions(config: Config): LiveFeedOptions {
+  return {
+    kafka: config.kafka,
+    topics: {
+      stream: config.kafka.topic,
+      windows: config.live.windowsTopic,
+      alerts: config.live.alertsTopic,
+    },
+    groupId: config.live.apiGroup,
+  }
 }
 
 export async function startApiServer(config: Config, options: ApiServerOptions): Promise<ApiServer> {
@@ -26,6 +41,7 @@ export async function startApiServer(config: Config, options: ApiServerOptions):
     corsOrigins: config.api.corsOrigins,
     logger: { level: config.api.logLevel, ...(options.logFile ? { file: options.logFile } : {}) },
     ...(options.watch ? { watchDebounceMs: RELOAD_DEBOUNCE_MS } : {}),
+    ...(options.live === false ? {} : { live: liveFeedOptions(config) }),
   })
   try {
     await app.listen({ port: config.api.port, host: config.api.host })

@@ -45,6 +45,8 @@ export interface KafkaClients {
   ensureTopic(topic: string, partitions: number): Promise<boolean>
   /** Fails with a clear message when no broker answers. */
   checkReachable(): Promise<void>
+  /** A long-lived admin client (offsets, groups) for callers polling the cluster; they close it. */
+  admin(name: string): Admin
 }
 
 export function kafkaClients(config: KafkaConfig): KafkaClients {
@@ -86,6 +88,8 @@ export function kafkaClients(config: KafkaConfig): KafkaClients {
       }),
 
     connectionPool: (name) => new ConnectionPool(`traffic-${name}`),
+
+    admin: (name) => new Admin({ ...base(name), ...CONNECT_RETRIES }),
 
     ensureTopic: (topic, partitions) =>
       withAdmin(async (admin) => {
