@@ -3,6 +3,7 @@ import { Command } from 'commander'
 import { registerConsumeCommand } from './cli/consume.ts'
 import { registerEnginesCommand } from './cli/engines.ts'
 import { registerGenerateCommand } from './cli/generate.ts'
+import { registerLiveCommand } from './cli/live.ts'
 import { registerProduceCommand } from './cli/produce.ts'
 import { registerServeCommand } from './cli/serve.ts'
 import { registerTrainCommand } from './cli/train.ts'
@@ -21,5 +22,6 @@ registerConsumeCommand(program)
 registerTrainCommand(program)
 registerServeCommand(program)
 registerUiCommand(program)
+registerLiveCommand(program)
 
 await program.parseAsync()

@@ -27,6 +27,26 @@ export interface SparkConfig {
   driverMemory: string
 }
 
+/** `traffic live`: the city-clock replay and the streaming queries over it. */
+export interface LiveConfig {
+  /** Topic of the windowed aggregates (JSON, keyed `<City>|<window start>`). */
+  windowsTopic: string
+  /** Topic of the congestion alerts. */
+  alertsTopic: string
+  /** Simulated seconds per real second. */
+  clock: number
+  /** Rows sent per real second. */
+  rate: number
+  /** Tumbling window length in simulated time (a Spark interval). */
+  window: string
+  /** How late (in event time) a row may arrive and still count in its window. */
+  watermark: string
+  /** Micro-batch interval of the streaming queries. */
+  trigger: string
+  /** The consumer group the API follows the stream in (live scoring). */
+  apiGroup: string
+}
+
 export interface EnginesConfig {
   /** Where fetched engine jars live; shared across clones so a second clone starts warm. */
   cacheDir: string
@@ -45,12 +65,11 @@ export interface Config {
   spark: SparkConfig
   engines: EnginesConfig
   paths: PathsConfig
+  live: LiveConfig
   /** `corsOrigins`: browser origins allowed to call the API (the UI's); `logLevel`: pino level of `traffic serve`. */
   api: { host: string; port: number; corsOrigins: string[]; logLevel: string }
   /** The web UI's server; `apiUrl` is where it forwards the browser's /api requests. */
   ui: { host: string; port: number; apiUrl: string }
-  /** The topics Spark's streaming queries write, and the consumer group the API follows the stream in. */
-  live: { windowsTopic: string; alertsTopic: string; apiGroup: string }
 }
 
 /** Values given on the command line; anything absent falls back to the environment, then the defaults. */
@@ -69,6 +88,8 @@ export interface ConfigOverrides {
   uiPort?: number
   uiHost?: string
   apiUrl?: string
+  liveClock?: number
+  liveRate?: number
 }
 
 export const DEFAULTS = {
@@ -84,8 +105,13 @@ export const DEFAULTS = {
   apiHost: '127.0.0.1',
   apiPort: 5000,
   uiPort: 8501,
-  windowsTopic: 'urban_traffic_windows',
-  alertsTopic: 'urban_traffic_alerts',
+  liveWindowsTopic: 'urban_traffic_windows',
+  liveAlertsTopic: 'urban_traffic_alerts',
+  liveClock: 360,
+  liveRate: 500,
+  liveWindow: '1 hour',
+  liveWatermark: '10 minutes',
+  liveTrigger: '1 second',
   liveApiGroup: 'traffic-api-live',
 } as const
 
@@ -177,6 +203,16 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.e
       batches: path.resolve(overrides.batches ?? env.TRAFFIC_BATCHES ?? DEFAULTS.batches),
       models: path.resolve(overrides.models ?? env.TRAFFIC_MODELS ?? DEFAULTS.models),
     },
+    live: {
+      windowsTopic: env.LIVE_WINDOWS_TOPIC ?? DEFAULTS.liveWindowsTopic,
+      alertsTopic: env.LIVE_ALERTS_TOPIC ?? DEFAULTS.liveAlertsTopic,
+      clock: integer('LIVE_CLOCK (--clock)', overrides.liveClock ?? env.LIVE_CLOCK, DEFAULTS.liveClock),
+      rate: integer('LIVE_RATE (--rate)', overrides.liveRate ?? env.LIVE_RATE, DEFAULTS.liveRate),
+      window: DEFAULTS.liveWindow,
+      watermark: DEFAULTS.liveWatermark,
+      trigger: DEFAULTS.liveTrigger,
+      apiGroup: DEFAULTS.liveApiGroup,
+    },
     api,
     ui: {
       host: overrides.uiHost ?? env.UI_HOST ?? DEFAULTS.apiHost,
@@ -185,11 +221,6 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.e
         'TRAFFIC_API_URL (--api)',
         overrides.apiUrl ?? env.TRAFFIC_API_URL ?? `http://${api.host}:${api.port}`,
       ),
-    },
-    live: {
-      windowsTopic: DEFAULTS.windowsTopic,
-      alertsTopic: DEFAULTS.alertsTopic,
-      apiGroup: DEFAULTS.liveApiGroup,
     },
   }
 }

@@ -59,7 +59,7 @@ export type PartitionLag = Static<typeof PartitionLag>
 
 /** Spark's own progress of one streaming query (StreamingQueryProgress). */
 export const LiveQuery = Type.Object({
-  name: Type.Union([Type.String(), Type.Null()]),
+  name: Type.String(),
   id: Type.String(),
   runId: Type.String(),
   isActive: Type.Boolean(),
@@ -70,6 +70,7 @@ export const LiveQuery = Type.Object({
   batchDurationMs: Nullable(Type.Number()),
   watermark: Type.Union([Type.String(), Type.Null()]),
   timestamp: Type.Union([Type.String(), Type.Null()]),
+  malformedRows: Nullable(Type.Number({ description: 'Malformed messages in the latest micro-batch' })),
 })
 export type LiveQuery = Static<typeof LiveQuery>
 

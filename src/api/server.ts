@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net'
 import type { FastifyInstance } from 'fastify'
 import type { Config } from '../config.ts'
 import { TrafficError } from '../errors.ts'
+import { liveQueries } from '../live/queries.ts'
 import { buildApp } from './app.ts'
 import type { LiveFeedOptions } from './services/live-feed.ts'
 
@@ -32,6 +33,7 @@ function liveFeedOptions(config: Config): LiveFeedOptions {
       alerts: config.live.alertsTopic,
     },
     groupId: config.live.apiGroup,
+    queries: () => liveQueries(config),
   }
 }
 

@@ -7,11 +7,11 @@ function admin(config: KafkaConfig): Admin {
   return new Admin({ clientId: 'traffic-up', bootstrapBrokers: config.brokers })
 }
 
-/** Messages in the topic (sum of the partitions' end offsets); 0 when it does not exist. */
-export async function topicMessageCount(config: KafkaConfig): Promise<number> {
+/** End offset of each partition of the topic (partition → offset); empty when it does not exist. */
+export async function topicEndOffsets(config: KafkaConfig): Promise<Map<number, number>> {
   const client = admin(config)
   try {
-    if (!(await client.listTopics()).includes(config.topic)) return 0
+    if (!(await client.listTopics()).includes(config.topic)) return new Map()
     const metadata = await client.metadata({ topics: [config.topic] })
     const partitions = metadata.topics.get(config.topic)?.partitionsCount ?? 0
     const listed = await client.listOffsets({
@@ -25,12 +25,17 @@ export async function topicMessageCount(config: KafkaConfig): Promise<number> {
         },
       ],
     })
-    return listed.flatMap((t) => t.partitions).reduce((sum, p) => sum + Number(p.offset), 0)
+    return new Map(listed.flatMap((t) => t.partitions).map((p) => [p.partitionIndex, Number(p.offset)]))
   } catch (error) {
     throw kafkaError(error, `reading the end offsets of ${config.topic}`)
   } finally {
     await client.close().catch(() => undefined)
   }
+}
+
+/** Messages in the topic (sum of the partitions' end offsets); 0 when it does not exist. */
+export async function topicMessageCount(config: KafkaConfig): Promise<number> {
+  return [...(await topicEndOffsets(config)).values()].reduce((sum, offset) => sum + offset, 0)
 }
 
 /** Deletes the topic, its dead letters and the batch writer's committed offsets, so a run starts from nothing. */

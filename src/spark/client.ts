@@ -41,6 +41,10 @@ export interface ExecuteResult {
   /** The Spark schema of a collected relation. */
   schema?: DataType
   mlCommandResult?: MlCommandResult
+  /** Answers of the streaming commands (start a query, ask a query, ask the query manager). */
+  writeStreamResult?: ExecutePlanResponse['write_stream_operation_start_result']
+  streamingQueryResult?: ExecutePlanResponse['streaming_query_command_result']
+  streamingQueryManagerResult?: ExecutePlanResponse['streaming_query_manager_command_result']
   /** True when the server sent ResultComplete (only reattachable executions do). */
   resultComplete: boolean
 }
@@ -138,6 +142,12 @@ export class SparkConnectClient {
         if (response.schema) result.schema = response.schema
         if (response.arrow_batch?.data) result.arrowBatches.push(response.arrow_batch.data)
         if (response.ml_command_result) result.mlCommandResult = response.ml_command_result
+        if (response.write_stream_operation_start_result)
+          result.writeStreamResult = response.write_stream_operation_start_result
+        if (response.streaming_query_command_result)
+          result.streamingQueryResult = response.streaming_query_command_result
+        if (response.streaming_query_manager_command_result)
+          result.streamingQueryManagerResult = response.streaming_query_manager_command_result
         if (response.result_complete) result.resultComplete = true
       })
       stream.on('error', (error) => reject(toSparkError(error, this.remote.target)))

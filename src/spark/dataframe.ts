@@ -6,6 +6,7 @@ import { type Row, tableFromBatches, tableToRows } from './arrow.ts'
 import * as plan from './plan.ts'
 import { fromDataType, type SchemaField } from './schema.ts'
 import type { SparkSession } from './session.ts'
+import { type StreamingQuery, startStreamingQuery } from './streaming.ts'
 import type { DataType, Int64, Relation, StorageLevel } from './types.ts'
 
 export interface Collected {
@@ -45,6 +46,20 @@ export class DataFrame {
 
   withColumns(columns: Record<string, plan.ColumnInput>): DataFrame {
     return this.derive(plan.withColumns(this.relation, columns))
+  }
+
+  /** Marks `eventTime` as the event-time column; state older than the latest event time minus `delay` is dropped. */
+  withWatermark(eventTime: string, delay: string): DataFrame {
+    return this.derive(plan.withWatermark(this.relation, eventTime, delay))
+  }
+
+  /** Named metrics computed over the rows as they pass (reported in a streaming query's progress). */
+  observe(name: string, metrics: plan.ColumnInput[]): DataFrame {
+    return this.derive(plan.observe(this.relation, name, metrics))
+  }
+
+  groupBy(keys: plan.ColumnInput[], aggregates: plan.ColumnInput[]): DataFrame {
+    return this.derive(plan.groupBy(this.relation, keys, aggregates))
   }
 
   limit(count: number): DataFrame {
@@ -111,6 +126,11 @@ export class DataFrame {
 
   async write(options: plan.WriteOptions): Promise<void> {
     await this.session.execute(plan.commandPlan(plan.write(this.relation, options)))
+  }
+
+  /** Starts a streaming query writing this (streaming) DataFrame to a sink; it runs until stopped. */
+  writeStream(options: plan.WriteStreamOptions): Promise<StreamingQuery> {
+    return startStreamingQuery(this.session, this.relation, options)
   }
 
   /** Writes a folder of CSV part files (with a header row by default; overwrite by default). */

@@ -3,7 +3,16 @@
 import { TrafficError } from '../errors.ts'
 import { alias, expr, fn, lit } from './expressions.ts'
 import { type SchemaInput, toDDL } from './schema.ts'
-import type { Command, Expression, Int64, Plan, Relation, SaveMode } from './types.ts'
+import type {
+  Command,
+  Expression,
+  Int64,
+  Plan,
+  Relation,
+  SaveMode,
+  StreamingQueryCommand,
+  StreamingQueryInstanceId,
+} from './types.ts'
 
 export type ColumnInput = Expression | string
 
@@ -30,6 +39,34 @@ export function readCsv(paths: string | string[], options: ReadCsvOptions): Rela
         options: { header: String(options.header ?? true), ...options.options },
         paths: Array.isArray(paths) ? paths : [paths],
       },
+    },
+  }
+}
+
+/** An unbounded source (`spark.readStream.format(format).options(options).load()`). */
+export function readStream(format: string, options: Record<string, string>): Relation {
+  return { read: { data_source: { format, options, paths: [] }, is_streaming: true } }
+}
+
+/** Event-time column and how late its rows may come, e.g. `withWatermark(r, 'event_time', '10 minutes')`. */
+export function withWatermark(input: Relation, eventTime: string, delay: string): Relation {
+  return { with_watermark: { input, event_time: eventTime, delay_threshold: delay } }
+}
+
+/** `df.observe(name, metrics…)`: aggregates reported with each streaming micro-batch's progress. */
+export function observe(input: Relation, name: string, metrics: ColumnInput[]): Relation {
+  return { collect_metrics: { input, name, metrics: metrics.map(toExpression) } }
+}
+
+/** `GROUP BY keys` with the given aggregates (`groupBy(r, ['City'], ['count(1) AS rows'])`). */
+export function groupBy(input: Relation, keys: ColumnInput[], aggregates: ColumnInput[]): Relation {
+  if (aggregates.length === 0) throw new TrafficError('INVALID_INPUT', 'groupBy needs at least one aggregate')
+  return {
+    aggregate: {
+      input,
+      group_type: 'GROUP_TYPE_GROUPBY',
+      grouping_expressions: keys.map(toExpression),
+      aggregate_expressions: aggregates.map(toExpression),
     },
   }
 }
@@ -155,6 +192,48 @@ export function write(input: Relation, options: WriteOptions): Command {
 
 export function createOrReplaceTempView(input: Relation, name: string): Command {
   return { create_dataframe_view: { input, name, is_global: false, replace: true } }
+}
+
+export type OutputMode = 'append' | 'update' | 'complete'
+
+export interface WriteStreamOptions {
+  /** Sink name: `kafka`, `console`, `parquet`… */
+  format: string
+  /** Sink options; a `checkpointLocation` lets a restarted query resume where it stopped. */
+  options: Record<string, string>
+  outputMode: OutputMode
+  /** Micro-batch interval, e.g. `1 second`. */
+  trigger: string
+  /** Unique among the session's active queries. */
+  queryName: string
+}
+
+/** `df.writeStream…start()`: answered with the new query's id and run id. */
+export function writeStreamStart(input: Relation, options: WriteStreamOptions): Command {
+  return {
+    write_stream_operation_start: {
+      input,
+      format: options.format,
+      options: options.options,
+      processing_time_interval: options.trigger,
+      output_mode: options.outputMode,
+      query_name: options.queryName,
+    },
+  }
+}
+
+export type StreamingQueryAction = 'status' | 'last_progress' | 'recent_progress' | 'stop' | 'exception'
+
+/** A question or order to one running query (`query.status`, `query.lastProgress`, `query.stop()`…). */
+export function streamingQueryCommand(query: StreamingQueryInstanceId, what: StreamingQueryAction): Command {
+  const command: StreamingQueryCommand = { query_id: query }
+  command[what] = true
+  return { streaming_query_command: command }
+}
+
+/** `spark.streams.active`: the queries running in this session. */
+export function activeStreamingQueries(): Command {
+  return { streaming_query_manager_command: { active: true } }
 }
 
 export function relationPlan(relation: Relation): Plan {

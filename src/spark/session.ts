@@ -10,6 +10,7 @@ import { SparkML } from './ml.ts'
 import * as plan from './plan.ts'
 import { ensureSparkProtos } from './protos.ts'
 import { CONNECT_RETRY_POLICY, type RetryPolicy, withRetry } from './retry.ts'
+import { activeStreamingQueries, type StreamingQuery } from './streaming.ts'
 import type { DataType, MlCommandResult, Plan, Relation } from './types.ts'
 
 export interface ConnectOptions {
@@ -86,6 +87,16 @@ export class SparkSession {
     return this.dataFrame(plan.readCsv(paths, options))
   }
 
+  /** An unbounded DataFrame over a streaming source, e.g. `readStream('kafka', { subscribe: 'topic', … })`. */
+  readStream(format: string, options: Record<string, string>): DataFrame {
+    return this.dataFrame(plan.readStream(format, options))
+  }
+
+  /** The streaming queries running in this session. */
+  activeStreams(): Promise<StreamingQuery[]> {
+    return activeStreamingQueries(this)
+  }
+
   execute(request: Plan): Promise<ExecuteResult> {
     return this.client.execute(request)
   }
@@ -110,6 +121,11 @@ export class SparkSession {
 
   getConf(keys: string[]): Promise<Record<string, string | undefined>> {
     return this.client.getConfig(keys)
+  }
+
+  /** Closes the connection but leaves the server-side session (and its streaming queries) running. */
+  detach(): void {
+    this.client.closeChannel()
   }
 
   /** Releases the server-side session: its temp views and cached ML models are dropped. */

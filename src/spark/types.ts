@@ -96,7 +96,10 @@ export interface Relation {
   read?: {
     data_source?: { format: string; schema?: string; options?: Record<string, string>; paths: string[] }
     named_table?: { unparsed_identifier: string }
+    is_streaming?: boolean
   }
+  with_watermark?: { input: Relation; event_time: string; delay_threshold: string }
+  collect_metrics?: { input: Relation; name: string; metrics: Expression[] }
   project?: { input: Relation; expressions: Expression[] }
   filter?: { input: Relation; condition: Expression }
   limit?: { input: Relation; limit: number }
@@ -152,6 +155,54 @@ export interface Command {
   }
   create_dataframe_view?: { input: Relation; name: string; is_global: boolean; replace: boolean }
   ml_command?: MlCommand
+  write_stream_operation_start?: WriteStreamOperationStart
+  streaming_query_command?: StreamingQueryCommand
+  streaming_query_manager_command?: StreamingQueryManagerCommand
+}
+
+export interface WriteStreamOperationStart {
+  input: Relation
+  format: string
+  options: Record<string, string>
+  processing_time_interval?: string
+  output_mode: string
+  query_name: string
+}
+
+/** `id` survives restarts from the checkpoint; `run_id` is new on every start. */
+export interface StreamingQueryInstanceId {
+  id: string
+  run_id: string
+}
+
+export interface StreamingQueryCommand {
+  query_id: StreamingQueryInstanceId
+  status?: boolean
+  last_progress?: boolean
+  recent_progress?: boolean
+  stop?: boolean
+  process_all_available?: boolean
+  exception?: boolean
+}
+
+export interface StreamingQueryManagerCommand {
+  active?: boolean
+}
+
+export interface StreamingQueryCommandResult {
+  query_id?: StreamingQueryInstanceId
+  status?: {
+    status_message?: string
+    is_data_available?: boolean
+    is_trigger_active?: boolean
+    is_active?: boolean
+  }
+  recent_progress?: { recent_progress_json?: string[] }
+  exception?: { exception_message?: string; error_class?: string }
+}
+
+export interface StreamingQueryManagerCommandResult {
+  active?: { active_queries?: { id: StreamingQueryInstanceId; name?: string }[] }
 }
 
 export interface Plan {
@@ -195,6 +246,9 @@ export interface ExecutePlanResponse {
   ml_command_result?: MlCommandResult
   result_complete?: Record<string, never>
   schema?: DataType
+  write_stream_operation_start_result?: { query_id: StreamingQueryInstanceId; name?: string }
+  streaming_query_command_result?: StreamingQueryCommandResult
+  streaming_query_manager_command_result?: StreamingQueryManagerCommandResult
 }
 
 export interface StorageLevel {

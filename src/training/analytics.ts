@@ -18,6 +18,11 @@ export interface Analytics {
   byVehicleType: (DensityGroup & { vehicleType: string })[]
   byPeakHour: (DensityGroup & { isPeakHour: number })[]
   energyHistogram: HistogramBin[]
+  /**
+   * Per city, the 90th percentile of its hourly mean Traffic Density (the mean of each Day Of Week × Hour Of
+   * Day): a live window whose mean density is above it is a congestion alert.
+   */
+  congestion_thresholds: Record<string, number>
 }
 
 export interface HistogramBin {
@@ -59,6 +64,23 @@ async function densityBy<K extends string>(
   return rows.map((row) => ({ ...row, rows: Number(row.rows) }) as DensityGroup & Record<K, string | number>)
 }
 
+/** Which share of a city's hours count as normal: the rest are congested. */
+export const CONGESTION_PERCENTILE = 0.9
+
+export async function congestionThresholds(
+  spark: SparkSession,
+  view: string,
+): Promise<Record<string, number>> {
+  const rows = await spark
+    .sql(
+      `SELECT City AS city, percentile(mean, ${CONGESTION_PERCENTILE}) AS threshold FROM (` +
+        `SELECT City, \`Day Of Week\`, \`Hour Of Day\`, avg(\`Traffic Density\`) AS mean FROM ${view} GROUP BY 1, 2, 3` +
+        ') GROUP BY City ORDER BY City',
+    )
+    .collect()
+  return Object.fromEntries(rows.map((row) => [String(row.city), Number(row.threshold)]))
+}
+
 export async function computeAnalytics(spark: SparkSession, view: string, rows: number): Promise<Analytics> {
   return {
     generatedAt: new Date().toISOString(),
@@ -74,5 +96,6 @@ export async function computeAnalytics(spark: SparkSession, view: string, rows: 
     })) as Analytics['byVehicleType'],
     byPeakHour: (await densityBy(spark, view, { isPeakHour: 'Is Peak Hour' })) as Analytics['byPeakHour'],
     energyHistogram: await energyHistogram(spark, view),
+    congestion_thresholds: await congestionThresholds(spark, view),
   }
 }

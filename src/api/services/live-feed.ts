@@ -35,6 +35,8 @@ export interface LiveFeedOptions {
 export type LiveListener = <E extends keyof LiveEvents>(event: E, data: LiveEvents[E]) => void
 
 const NO_QUERIES_NOTE = 'Spark streaming queries are not reported by this API build'
+/** Asking Spark opens a session each time: not every tick. */
+const QUERIES_EVERY_MS = 3000
 
 export class LiveFeed {
   readonly #options: (LiveFeedOptions & { tickMs: number; retryMs: number }) | undefined
@@ -54,6 +56,7 @@ export class LiveFeed {
   #lag: { updated_at: string | null; partitions: PartitionLag[] } = { updated_at: null, partitions: [] }
   #queries: LiveStats['queries'] = { note: NO_QUERIES_NOTE, list: [] }
   #sampling = false
+  #queriesAskedAt = 0
 
   /** Without options the feed is off (`traffic serve --no-live`) and only says so. */
   constructor(registry: ModelRegistry, log: FastifyBaseLogger, options?: LiveFeedOptions) {
@@ -205,7 +208,8 @@ export class LiveFeed {
 
   async #sampleQueries(): Promise<void> {
     const queries = this.#options?.queries
-    if (!queries) return
+    if (!queries || Date.now() - this.#queriesAskedAt < QUERIES_EVERY_MS) return
+    this.#queriesAskedAt = Date.now()
     try {
       const list = await queries()
       this.#queries = {

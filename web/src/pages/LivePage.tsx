@@ -39,7 +39,13 @@ function StatusLine({ snapshot }: { snapshot: LiveSnapshot }) {
       Kafka: {status.kafka}
       {status.message ? ` — ${status.message}` : ''}. Spark queries:{' '}
       {queries.list.length > 0
-        ? queries.list.map((q) => `${q.name ?? q.id} ${q.isActive ? 'active' : 'stopped'}`).join(', ')
+        ? queries.list
+            .map((q) => {
+              const speed =
+                q.processedRowsPerSecond === null ? '' : `, ${number(q.processedRowsPerSecond, 0)} rows/s`
+              return `${q.name} ${q.isActive ? 'active' : 'stopped'}${speed}`
+            })
+            .join('; ')
         : (queries.note ?? 'none')}
       .
     </p>

@@ -1,0 +1,82 @@
+// The live queries as another process sees them (`traffic live status`, the API): it connects to the live
+// session recorded in the state dir, lists the session's active queries and reads Spark's own progress.
+import type { Config } from '../config.ts'
+import { isTrafficError } from '../errors.ts'
+import type { StreamingQuery, StreamingQueryProgress } from '../spark/index.ts'
+import { connectLiveSession, liveSessionId } from './session.ts'
+import { INPUT_OBSERVATION } from './streams.ts'
+
+export interface LiveQueryStatus {
+  name: string
+  id: string
+  runId: string
+  isActive: boolean
+  batchId: number | null
+  numInputRows: number | null
+  inputRowsPerSecond: number | null
+  processedRowsPerSecond: number | null
+  batchDurationMs: number | null
+  watermark: string | null
+  timestamp: string | null
+  /** Malformed messages in the latest micro-batch (counted, then skipped). */
+  malformedRows: number | null
+}
+
+const ONE_ATTEMPT = { attempts: 1, initialDelayMs: 0, maxDelayMs: 0, multiplier: 1 }
+
+/** Rows read and malformed rows of one micro-batch, from the query's observed metrics. */
+export function inputMetrics(progress: StreamingQueryProgress | undefined): {
+  rows: number
+  malformed: number
+} {
+  const values = progress?.observedMetrics?.[INPUT_OBSERVATION]
+  const list = (values as { values?: unknown[] } | undefined)?.values ?? []
+  return { rows: Number(list[0] ?? 0), malformed: Number(list[1] ?? 0) }
+}
+
+export function toLiveQueryStatus(
+  query: StreamingQuery,
+  isActive: boolean,
+  progress: StreamingQueryProgress | undefined,
+): LiveQueryStatus {
+  return {
+    name: query.name,
+    id: query.id,
+    runId: query.runId,
+    isActive,
+    batchId: progress?.batchId ?? null,
+    numInputRows: progress?.numInputRows ?? null,
+    inputRowsPerSecond: progress?.inputRowsPerSecond ?? null,
+    processedRowsPerSecond: progress?.processedRowsPerSecond ?? null,
+    batchDurationMs: progress?.batchDuration ?? progress?.durationMs?.triggerExecution ?? null,
+    watermark: progress?.eventTime?.watermark ?? null,
+    timestamp: progress?.timestamp ?? null,
+    malformedRows: progress ? inputMetrics(progress).malformed : null,
+  }
+}
+
+export async function describeQuery(query: StreamingQuery): Promise<LiveQueryStatus> {
+  const [status, progress] = await Promise.all([query.status(), query.lastProgress()])
+  return toLiveQueryStatus(query, status.isActive, progress)
+}
+
+/**
+ * The running live queries with their latest progress; [] when no `traffic live` runs (no live session, or
+ * the Spark Connect server is not reachable). The session is left running.
+ */
+export async function liveQueries(config: Config): Promise<LiveQueryStatus[]> {
+  const sessionId = await liveSessionId(config)
+  if (!sessionId) return []
+  let session: Awaited<ReturnType<typeof connectLiveSession>>
+  try {
+    session = await connectLiveSession(config, sessionId, ONE_ATTEMPT)
+  } catch (error) {
+    if (isTrafficError(error, 'SPARK_UNAVAILABLE')) return []
+    throw error
+  }
+  try {
+    return await Promise.all((await session.activeStreams()).map(describeQuery))
+  } finally {
+    session.detach()
+  }
+}

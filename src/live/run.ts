@@ -1,0 +1,122 @@
+// `traffic live` end to end: index the data set, start the streaming queries in the live session, replay the
+// city clock into the stream topic while polling the queries, and on the end (Ctrl+C, --duration, --limit)
+// let the queries catch up, stop them and release the session. Checkpoints stay: the next run resumes.
+import type { Config } from '../config.ts'
+import { topicEndOffsets } from '../pipeline/topic.ts'
+import { kafkaClients } from '../stream/kafka-clients.ts'
+import { defaultClockStart } from './clock.ts'
+import { DatasetIndex } from './dataset-index.ts'
+import type { LiveQueryStatus } from './queries.ts'
+import { type JamScenario, type ReplayStats, replay } from './replay.ts'
+import { checkpointDir, connectLiveSession, forgetLiveSession, recordLiveSession } from './session.ts'
+import { LiveSupervisor, type LiveTotals } from './supervisor.ts'
+import { loadThresholds, type Thresholds } from './thresholds.ts'
+
+export interface LiveRunOptions {
+  /** Simulated time of the first row; default: now, rounded down to the hour. */
+  start?: Date
+  scenario?: JamScenario
+  durationSeconds?: number
+  limit?: number
+  signal: AbortSignal
+  /** Called once the queries run, then about every second. */
+  onProgress?: (progress: LiveProgress) => void
+  onPhase?: (message: string) => void
+}
+
+export interface LiveProgress {
+  replay: ReplayStats
+  queries: LiveQueryStatus[]
+  totals: LiveTotals
+}
+
+export interface LiveSummary extends LiveProgress {
+  thresholds: Thresholds
+  /** False when the queries had not read every sent row within the wait at the end. */
+  caughtUp: boolean
+}
+
+const POLL_MS = 1_000
+/** How long the end of a run waits for the queries to read the last rows. */
+const CATCH_UP_MS = 60_000
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+export async function runLive(config: Config, options: LiveRunOptions): Promise<LiveSummary> {
+  const { signal } = options
+  const clients = kafkaClients(config.kafka)
+  await clients.checkReachable()
+  for (const topic of [config.kafka.topic, config.live.windowsTopic, config.live.alertsTopic]) {
+    await clients.ensureTopic(topic, config.kafka.partitions)
+  }
+  options.onPhase?.(`indexing ${config.paths.dataset} by day and hour`)
+  const dataset = await DatasetIndex.load(config.paths.dataset)
+
+  const sessionId = await recordLiveSession(config)
+  const spark = await connectLiveSession(config, sessionId)
+  const thresholds = await loadThresholds(config, spark).finally(() => spark.detach())
+  const supervisor = new LiveSupervisor(config, sessionId, {
+    brokers: config.kafka.brokers,
+    sourceTopic: config.kafka.topic,
+    windowsTopic: config.live.windowsTopic,
+    alertsTopic: config.live.alertsTopic,
+    window: config.live.window,
+    watermark: config.live.watermark,
+    trigger: config.live.trigger,
+    checkpointDir: checkpointDir(config),
+    // A first run reads the live feed only, not the data set `traffic produce` put in the topic.
+    startingOffsets: 'latest',
+    thresholds: thresholds.byCity,
+  })
+  const start = options.start ?? defaultClockStart()
+  const progress: LiveProgress = {
+    replay: { sent: 0, seconds: 0, clock: start },
+    queries: [],
+    totals: supervisor.totals,
+  }
+  let caughtUp = false
+  try {
+    options.onPhase?.('starting the streaming queries on Spark')
+    await supervisor.start()
+    progress.queries = await supervisor.poll()
+    options.onProgress?.(progress)
+    let replayDone = false
+    const feed = replay(clients, dataset, {
+      topic: config.kafka.topic,
+      partitions: config.kafka.partitions,
+      clock: config.live.clock,
+      rate: config.live.rate,
+      start,
+      scenario: options.scenario,
+      durationSeconds: options.durationSeconds,
+      limit: options.limit,
+      signal,
+      onProgress: (stats) => {
+        progress.replay = stats
+      },
+    }).finally(() => {
+      replayDone = true
+    })
+    while (!replayDone) {
+      await Promise.race([feed, sleep(POLL_MS)])
+      progress.queries = await supervisor.poll()
+      options.onProgress?.(progress)
+    }
+    progress.replay = await feed
+    if (!signal.aborted) {
+      options.onPhase?.('waiting for the queries to read the last rows')
+      const ends = await topicEndOffsets(config.kafka)
+      const deadline = performance.now() + CATCH_UP_MS
+      while (!caughtUp && performance.now() < deadline && !signal.aborted) {
+        await sleep(POLL_MS)
+        progress.queries = await supervisor.poll()
+        options.onProgress?.(progress)
+        caughtUp = await supervisor.caughtUp(ends)
+      }
+    }
+  } finally {
+    await supervisor.stop()
+    await forgetLiveSession(config)
+  }
+  return { ...progress, thresholds, caughtUp }
+}
