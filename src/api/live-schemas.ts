@@ -131,7 +131,7 @@ export const LiveSnapshot = Type.Object({
     latest: Type.Array(LiveWindow, { description: 'The latest window of each city' }),
     recent: Type.Array(LiveWindow, { description: 'The last windows of every city, oldest first' }),
   }),
-  alerts: Type.Array(LiveAlert, { description: 'The last alerts, newest first' }),
+  alerts: Type.Array(LiveAlert, { description: 'The last alerts, latest window first' }),
 })
 export type LiveSnapshot = Static<typeof LiveSnapshot>
 

@@ -1,9 +1,8 @@
 // The Live page in Debian's Chromium, fed through the real chain: Kafka (the real broker) → the API's live
 // view → Server-Sent Events → the UI server's /api forwarder → the page. A feed stands in for the replay and
 // Spark's queries by writing their contract's messages (stream rows with event times, window updates, a jam's
-// alert) to unique topics. Screenshots land in test-artifacts/screenshots/ (and docs/ui-live.png).
+// alert) to unique topics. Screenshots land in test-artifacts/screenshots/.
 import assert from 'node:assert/strict'
-import { copyFile } from 'node:fs/promises'
 import type { AddressInfo } from 'node:net'
 import { after, before, test } from 'node:test'
 import type { FastifyInstance } from 'fastify'
@@ -198,7 +197,7 @@ test('the Live page moves with the stream, shows a jam alert and the live model 
     const alert = page.getByTestId('live-alerts').locator('tr', { hasText: JAM_CITY })
     await alert.waitFor({ timeout: 15_000 })
     assert.match((await alert.textContent()) ?? '', /0\.900.*0\.500/)
-    await copyFile(await screenshot(page, 'live'), 'docs/ui-live.png')
+    await screenshot(page, 'live')
   } finally {
     await page.close()
   }

@@ -33,7 +33,9 @@ export function addWindow(snapshot: LiveSnapshot, window: LiveWindow): LiveSnaps
 }
 
 export function addAlert(snapshot: LiveSnapshot, alert: LiveAlert): LiveSnapshot {
-  const alerts = [alert, ...snapshot.alerts.filter((a) => !sameWindow(a, alert))].slice(0, MAX_ALERTS)
+  const alerts = [alert, ...snapshot.alerts.filter((a) => !sameWindow(a, alert))]
+    .sort((a, b) => b.window_start.localeCompare(a.window_start))
+    .slice(0, MAX_ALERTS)
   return { ...snapshot, alerts }
 }
 

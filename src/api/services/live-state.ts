@@ -44,7 +44,7 @@ export class LiveState {
     }
   }
 
-  /** An alert re-sent for the same window replaces the earlier one and moves to the front. */
+  /** An alert re-sent for the same window replaces the earlier one. */
   addAlert(alert: LiveAlert): void {
     const key = keyOf(alert)
     this.#alerts.delete(key)
@@ -70,7 +70,8 @@ export class LiveState {
     }
   }
 
+  /** Latest window first; among alerts of one window, the latest received first. */
   get alerts(): LiveAlert[] {
-    return [...this.#alerts.values()].reverse()
+    return [...this.#alerts.values()].reverse().sort((a, b) => b.window_start.localeCompare(a.window_start))
   }
 }

@@ -37,7 +37,7 @@ test('a window re-sent in update mode replaces the earlier value; each city keep
   assert.equal(aqua[0]?.window_start, window('AquaCity', 5, 1).window_start, 'the oldest ones went')
 })
 
-test('an alert re-sent for the same window moves to the front instead of doubling', () => {
+test('alerts come latest window first, and one re-sent for the same window replaces the earlier one', () => {
   const state = new LiveState()
   const alert = (city: string, hour: number, density: number) => {
     const { mean_speed, peak_share, mean_energy_consumption, ...fields } = window(city, hour, 10)
@@ -46,7 +46,14 @@ test('an alert re-sent for the same window moves to the front instead of doublin
   state.addAlert(alert('AquaCity', 0, 0.6))
   state.addAlert(alert('Neuroburg', 0, 0.7))
   state.addAlert(alert('AquaCity', 0, 0.8))
-  assert.deepEqual(state.alerts, [alert('AquaCity', 0, 0.8), alert('Neuroburg', 0, 0.7)])
+  state.addAlert(alert('TechHaven', 2, 0.9))
+  state.addAlert(alert('Neuroburg', 1, 0.6))
+  assert.deepEqual(state.alerts, [
+    alert('TechHaven', 2, 0.9),
+    alert('Neuroburg', 1, 0.6),
+    alert('AquaCity', 0, 0.8),
+    alert('Neuroburg', 0, 0.7),
+  ])
 })
 
 test('the simulated clock only moves forward', () => {
