@@ -7,7 +7,9 @@
 //   - the API's resident memory with live scoring on (its own /metrics), at the end.
 // `measureLiveLatency` is the function bench/live.ts calls; run alone (`tsx bench/live-latency.ts`) it starts
 // `traffic serve` on a topic of its own (no Spark query reads it, so only the clock latency is measured) and
-// writes bench/results/live-latency-<date>.json. Options: --models <dir>, --seconds <s> (30), --rate <rows/s> (1000).
+// writes bench/results/live-latency-<date>.json. Options: --models <dir>, --seconds <s> (30), --rate <rows/s>
+// (1000), --start <iso> (simulated time of the first row; default now, on the hour); --api <url> measures an API
+// already running instead (following the configured stream topic, which `traffic live`'s queries read).
 import { spawn } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
@@ -30,6 +32,8 @@ export interface LiveLatencyOptions {
   seconds: number
   /** Simulated seconds per real second. */
   clock: number
+  /** Simulated time of the first row: later than the queries' watermark, or Spark drops the rows as late. */
+  start: Date
 }
 
 export interface Percentiles {
@@ -110,7 +114,7 @@ export async function measureLiveLatency(options: LiveLatencyOptions): Promise<L
   await new Promise((resolve) => setTimeout(resolve, 2000))
 
   const start = Date.now()
-  const simulatedStart = Math.floor(start / HOUR_MS) * HOUR_MS
+  const simulatedStart = options.start.getTime()
   const perBatch = Math.max(1, Math.round((rate * BATCH_MS) / 1000))
   let rowsSent = 0
   for (let batch = 0; Date.now() - start < seconds * 1000; batch += 1) {
@@ -178,13 +182,15 @@ async function main(): Promise<void> {
       models: { type: 'string' },
       seconds: { type: 'string', default: '30' },
       rate: { type: 'string', default: '1000' },
+      start: { type: 'string' },
+      api: { type: 'string' },
     },
   })
   const config = loadConfig({ models: args.models })
-  const topic = `bench-live-latency-${Date.now()}`
-  const server = startServer(config.paths.models, topic)
+  const topic = args.api ? config.kafka.topic : `bench-live-latency-${Date.now()}`
+  const server = args.api ? undefined : startServer(config.paths.models, topic)
   try {
-    const apiUrl = await server.url
+    const apiUrl = args.api ?? (await server?.url) ?? ''
     // The API joins its group in the background; give it time to be following the topic's end.
     for (let tries = 0; tries < 60; tries += 1) {
       const live = (await (await fetch(`${apiUrl}/live`)).json()) as { status: { kafka: string } }
@@ -199,6 +205,7 @@ async function main(): Promise<void> {
       rate: Number(args.rate),
       seconds: Number(args.seconds),
       clock: 360,
+      start: new Date(args.start ?? Math.floor(Date.now() / HOUR_MS) * HOUR_MS),
     })
     const results = {
       date: new Date().toISOString(),
@@ -207,6 +214,7 @@ async function main(): Promise<void> {
         memoryGiB: Math.round(os.totalmem() / 2 ** 30),
         node: process.version,
       },
+      topic,
       ...result,
     }
     process.stdout.write(`${JSON.stringify(results, null, 2)}\n`)
@@ -215,7 +223,7 @@ async function main(): Promise<void> {
     writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`)
     process.stdout.write(`→ ${file}\n`)
   } finally {
-    server.child.kill('SIGTERM')
+    server?.child.kill('SIGTERM')
   }
 }
 
