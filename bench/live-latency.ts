@@ -19,6 +19,7 @@ import type { LiveEvents } from '../src/api/live-schemas.ts'
 import { loadConfig } from '../src/config.ts'
 import { createSyntheticSource } from '../src/dataset/generator.ts'
 import { type KafkaClients, kafkaClients } from '../src/stream/kafka-clients.ts'
+import { followEvents } from '../test/fixtures/sse.ts'
 
 const HOUR_MS = 3_600_000
 const BATCH_MS = 100
@@ -59,27 +60,6 @@ function percentiles(values: number[]): Percentiles {
   return { samples: sorted.length, p50Ms: at(0.5), p95Ms: at(0.95), maxMs: sorted.at(-1) ?? null }
 }
 
-/** Follows the SSE stream, calling `onEvent` for each event. */
-function followEvents(url: string, onEvent: (event: string, data: unknown) => void): () => void {
-  const abort = new AbortController()
-  void (async () => {
-    const response = await fetch(`${url}/live/events`, { signal: abort.signal })
-    const decoder = new TextDecoder()
-    let buffer = ''
-    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-      buffer += decoder.decode(chunk, { stream: true })
-      for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
-        const block = buffer.slice(0, end)
-        buffer = buffer.slice(end + 2)
-        const event = /^event: (.*)$/m.exec(block)?.[1]
-        const data = /^data: (.*)$/m.exec(block)?.[1]
-        if (event && data) onEvent(event, JSON.parse(data))
-      }
-    }
-  })().catch(() => undefined)
-  return () => abort.abort()
-}
-
 async function apiRssMb(apiUrl: string): Promise<number | null> {
   const metrics = await (await fetch(`${apiUrl}/metrics`)).text()
   const bytes = /^process_resident_memory_bytes (\d+)/m.exec(metrics)?.[1]
@@ -95,7 +75,7 @@ export async function measureLiveLatency(options: LiveLatencyOptions): Promise<L
   const clockLatencies: number[] = []
   const windowLatencies: number[] = []
 
-  const stop = followEvents(apiUrl, (event, data) => {
+  const stop = followEvents(`${apiUrl}/live/events`, (event, data) => {
     const now = Date.now()
     if (event === 'stats') {
       const time = Date.parse((data as LiveEvents['stats']).clock ?? '')

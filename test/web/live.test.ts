@@ -77,7 +77,7 @@ function startFeed(): typeof feed {
       }
       await send(topics.stream, [
         ...rows.map((row) => JSON.stringify(row)),
-        '{"City": "AquaCity", "Speed": -1}',
+        JSON.stringify({ ...next(), Speed: -1 }),
       ])
       await send(
         topics.windows,

@@ -8,6 +8,7 @@ import type { LiveFeedOptions } from '../../../src/api/services/live-feed.ts'
 import { createSyntheticSource } from '../../../src/dataset/generator.ts'
 import type { TrafficRecord } from '../../../src/schema/columns.ts'
 import { REAL_ROW } from '../../fixtures/records.ts'
+import { followEvents } from '../../fixtures/sse.ts'
 import { clients, config, unique } from '../../stream/helpers.ts'
 import { modelsFolder, type RunningApi, startApi } from '../fixtures.ts'
 
@@ -36,23 +37,8 @@ const snapshot = async (api: RunningApi) => (await api.get<LiveSnapshot>('/live'
 /** The events of an SSE stream as they arrive, parsed. */
 function readEvents(url: string): { events: { event: string; data: unknown }[]; close(): void } {
   const events: { event: string; data: unknown }[] = []
-  const abort = new AbortController()
-  void (async () => {
-    const response = await fetch(url, { signal: abort.signal })
-    const decoder = new TextDecoder()
-    let buffer = ''
-    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-      buffer += decoder.decode(chunk, { stream: true })
-      for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
-        const block = buffer.slice(0, end)
-        buffer = buffer.slice(end + 2)
-        const event = /^event: (.*)$/m.exec(block)?.[1]
-        const data = /^data: (.*)$/m.exec(block)?.[1]
-        if (event && data) events.push({ event, data: JSON.parse(data) })
-      }
-    }
-  })().catch(() => undefined)
-  return { events, close: () => abort.abort() }
+  const close = followEvents(url, (event, data) => events.push({ event, data }))
+  return { events, close }
 }
 
 function window(city: string, start: string, rows: number, density: number): LiveWindow {
