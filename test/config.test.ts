@@ -52,3 +52,18 @@ test('the UI forwards to the API it is told about, else to the configured API ad
     (e) => isTrafficError(e, 'INVALID_CONFIG') && /--api/.test(e.message),
   )
 })
+
+test('live: topics, clock and rate by default, from the environment, and from flags', () => {
+  const defaults = loadConfig({}, {}).live
+  assert.deepEqual(
+    [defaults.windowsTopic, defaults.alertsTopic, defaults.clock, defaults.rate, defaults.window],
+    ['urban_traffic_windows', 'urban_traffic_alerts', 360, 500, '1 hour'],
+  )
+  const env = { LIVE_CLOCK: '60', LIVE_RATE: '2000', LIVE_WINDOWS_TOPIC: 'w', LIVE_ALERTS_TOPIC: 'a' }
+  assert.deepEqual(Object.values(loadConfig({}, env).live).slice(0, 4), ['w', 'a', 60, 2000])
+  assert.equal(loadConfig({ liveRate: 10 }, env).live.rate, 10)
+  assert.throws(
+    () => loadConfig({}, { LIVE_CLOCK: '0' }),
+    (e) => isTrafficError(e, 'INVALID_CONFIG') && /LIVE_CLOCK/.test(e.message),
+  )
+})

@@ -7,6 +7,7 @@ import { type ApiServer, startApiServer } from '../api/server.ts'
 import { type Config, loadConfig } from '../config.ts'
 import { displayPath } from '../display-path.ts'
 import { type EngineStatus, stopEngines } from '../engines/lifecycle.ts'
+import { describeError } from '../errors.ts'
 import { stageDisplay } from '../pipeline/display.ts'
 import { pipelineEngines, runPipeline, type UpResult } from '../pipeline/up.ts'
 import { REPORT_FILE, type TrainingReport } from '../training/report.ts'
@@ -15,6 +16,7 @@ import { DEFAULT_PARAMS } from '../training/train.ts'
 import { DIST_DIR, ensureWebBuild } from '../ui/build.ts'
 import { startUiServer, type UiServer } from '../ui/server.ts'
 import { formatStatus } from './engines.ts'
+import { liveCommand } from './live.ts'
 import { positiveInteger } from './produce.ts'
 import { action, untilSignal } from './run.ts'
 
@@ -25,6 +27,7 @@ interface UpFlags {
   seed: number
   fresh?: boolean
   serve: boolean
+  live: boolean
   keepEngines?: boolean
   trees: number
   depth: number
@@ -66,6 +69,7 @@ export function registerUpCommand(program: Command): void {
     .option('--seed <n>', 'seed of the synthetic data set', positiveInteger, 42)
     .option('--fresh', 'redo every stage: delete the topic, batch files, models (and a generated data set)')
     .option('--no-serve', 'stop after training instead of serving the API and the UI')
+    .option('--no-live', 'serve without the live replay and streaming analytics (`traffic live`)')
     .option('--keep-engines', 'leave the engines this run started running when it ends')
     .option('--trees <n>', 'trees per forest', positiveInteger, DEFAULT_PARAMS.numTrees)
     .option('--depth <n>', 'maximum tree depth', positiveInteger, DEFAULT_PARAMS.maxDepth)
@@ -112,6 +116,12 @@ export function registerUpCommand(program: Command): void {
           process.stdout.write(
             `\n✔ API    ${api.url}  (docs ${api.url}/docs; log ${displayPath(path.join(config.engines.stateDir, 'api.log'))})\n✔ Web UI ${ui.url}\nReady. Ctrl+C stops everything.\n`,
           )
+          // The stream analysed as it flows, until Ctrl+C; if it fails, the API and the UI keep serving.
+          if (flags.live) {
+            await liveCommand(config, {}, controller.signal).catch((error: unknown) =>
+              process.stderr.write(`✖ live: ${describeError(error)}\n`),
+            )
+          }
           await stopRequested
         } finally {
           display.stop()

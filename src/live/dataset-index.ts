@@ -30,7 +30,7 @@ export class DatasetIndex {
   ) {}
 
   /** Reads the data set once; invalid rows are skipped (the producer reports them). */
-  static async load(file: string, onProgress?: (rows: number) => void): Promise<DatasetIndex> {
+  static async load(file: string): Promise<DatasetIndex> {
     const capacity = await countDataRows(file)
     const columns = COLUMNS.map((column) => storageFor(column, capacity))
     const bucketRows: number[][] = Array.from({ length: DAYS_OF_WEEK.length * 24 }, () => [])
@@ -50,7 +50,6 @@ export class DatasetIndex {
       const city = record.City
       maxDensity.set(city, Math.max(maxDensity.get(city) ?? 0, record['Traffic Density']))
       rows++
-      if (rows % 100_000 === 0) onProgress?.(rows)
     }
     if (rows === 0) throw new TrafficError('INVALID_INPUT', `${file} has no valid rows to replay`)
     const buckets = bucketRows.map((list) => Uint32Array.from(list))

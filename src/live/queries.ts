@@ -2,7 +2,7 @@
 // session recorded in the state dir, lists the session's active queries and reads Spark's own progress.
 import type { Config } from '../config.ts'
 import { isTrafficError } from '../errors.ts'
-import type { StreamingQuery, StreamingQueryProgress } from '../spark/index.ts'
+import { progressRates, type StreamingQuery, type StreamingQueryProgress } from '../spark/index.ts'
 import { connectLiveSession, liveSessionId } from './session.ts'
 import { INPUT_OBSERVATION } from './streams.ts'
 
@@ -39,15 +39,16 @@ export function toLiveQueryStatus(
   isActive: boolean,
   progress: StreamingQueryProgress | undefined,
 ): LiveQueryStatus {
+  const rates = progress ? progressRates(progress) : undefined
   return {
     name: query.name,
     id: query.id,
     runId: query.runId,
     isActive,
     batchId: progress?.batchId ?? null,
-    numInputRows: progress?.numInputRows ?? null,
-    inputRowsPerSecond: progress?.inputRowsPerSecond ?? null,
-    processedRowsPerSecond: progress?.processedRowsPerSecond ?? null,
+    numInputRows: rates?.numInputRows ?? null,
+    inputRowsPerSecond: rates?.inputRowsPerSecond ?? null,
+    processedRowsPerSecond: rates?.processedRowsPerSecond ?? null,
     batchDurationMs: progress?.batchDuration ?? progress?.durationMs?.triggerExecution ?? null,
     watermark: progress?.eventTime?.watermark ?? null,
     timestamp: progress?.timestamp ?? null,

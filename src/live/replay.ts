@@ -64,11 +64,13 @@ function jamHour(start: Date): { from: Date; to: Date } {
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms)
-    signal?.addEventListener('abort', () => {
+    const wake = () => {
       clearTimeout(timer)
+      signal?.removeEventListener('abort', wake)
       resolve()
-    })
+    }
+    const timer = setTimeout(wake, ms)
+    signal?.addEventListener('abort', wake)
   })
 }
 

@@ -8,12 +8,19 @@ import { defaultClockStart } from './clock.ts'
 import { DatasetIndex } from './dataset-index.ts'
 import type { LiveQueryStatus } from './queries.ts'
 import { type JamScenario, type ReplayStats, replay } from './replay.ts'
-import { checkpointDir, connectLiveSession, forgetLiveSession, recordLiveSession } from './session.ts'
+import {
+  checkpointDir,
+  connectLiveSession,
+  forgetLiveSession,
+  recordLiveSession,
+  saveClock,
+  savedClock,
+} from './session.ts'
 import { LiveSupervisor, type LiveTotals } from './supervisor.ts'
 import { loadThresholds, type Thresholds } from './thresholds.ts'
 
 export interface LiveRunOptions {
-  /** Simulated time of the first row; default: now, rounded down to the hour. */
+  /** Simulated time of the first row; default: now rounded down to the hour, or where the last run stopped if later. */
   start?: Date
   scenario?: JamScenario
   durationSeconds?: number
@@ -68,20 +75,26 @@ export async function runLive(config: Config, options: LiveRunOptions): Promise<
     startingOffsets: 'latest',
     thresholds: thresholds.byCity,
   })
-  const start = options.start ?? defaultClockStart()
+  const resumed = await savedClock(config)
+  const now = defaultClockStart()
+  const start = options.start ?? (resumed && resumed > now ? resumed : now)
   const progress: LiveProgress = {
     replay: { sent: 0, seconds: 0, clock: start },
     queries: [],
     totals: supervisor.totals,
   }
   let caughtUp = false
+  // The feed stops on the user's signal, and also when the queries fail.
+  const feedControl = new AbortController()
+  signal.addEventListener('abort', () => feedControl.abort(), { once: true })
+  let feed: Promise<ReplayStats> | undefined
   try {
     options.onPhase?.('starting the streaming queries on Spark')
     await supervisor.start()
     progress.queries = await supervisor.poll()
     options.onProgress?.(progress)
     let replayDone = false
-    const feed = replay(clients, dataset, {
+    feed = replay(clients, dataset, {
       topic: config.kafka.topic,
       partitions: config.kafka.partitions,
       clock: config.live.clock,
@@ -90,7 +103,7 @@ export async function runLive(config: Config, options: LiveRunOptions): Promise<
       scenario: options.scenario,
       durationSeconds: options.durationSeconds,
       limit: options.limit,
-      signal,
+      signal: feedControl.signal,
       onProgress: (stats) => {
         progress.replay = stats
       },
@@ -115,6 +128,9 @@ export async function runLive(config: Config, options: LiveRunOptions): Promise<
       }
     }
   } finally {
+    feedControl.abort()
+    await feed?.catch(() => undefined)
+    await saveClock(config, progress.replay.clock)
     await supervisor.stop()
     await forgetLiveSession(config)
   }

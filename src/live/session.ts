@@ -7,9 +7,9 @@ import path from 'node:path'
 import type { Config } from '../config.ts'
 import { type RetryPolicy, SparkSession } from '../spark/index.ts'
 
-/** The state dir's live folder: session file and query checkpoints. */
+/** The live folder of the stream topic in the state dir: session file, clock and query checkpoints. */
 export function liveDir(config: Config): string {
-  return path.join(config.engines.stateDir, 'live')
+  return path.join(config.engines.stateDir, 'live', config.kafka.topic)
 }
 
 export function checkpointDir(config: Config): string {
@@ -51,6 +51,29 @@ export async function recordLiveSession(config: Config): Promise<string> {
 
 export async function forgetLiveSession(config: Config): Promise<void> {
   await rm(sessionFile(config), { force: true })
+}
+
+function clockFile(config: Config): string {
+  return path.join(liveDir(config), 'clock.json')
+}
+
+/**
+ * Where the previous run's simulated clock stopped. A run resuming from the checkpoints must go on from there:
+ * rows older than the queries' watermark would be dropped as late.
+ */
+export async function savedClock(config: Config): Promise<Date | undefined> {
+  try {
+    const { clock } = JSON.parse(await readFile(clockFile(config), 'utf8')) as { clock: string }
+    const date = new Date(clock)
+    return Number.isNaN(date.getTime()) ? undefined : date
+  } catch {
+    return undefined
+  }
+}
+
+export async function saveClock(config: Config, clock: Date): Promise<void> {
+  await mkdir(liveDir(config), { recursive: true })
+  await writeFile(clockFile(config), `${JSON.stringify({ clock: clock.toISOString() })}\n`)
 }
 
 /** Connects to the live session (the server creates it on first use, e.g. after a restart). */

@@ -50,6 +50,7 @@ function liveRows(spark: SparkSession, options: LiveStreamsOptions): DataFrame {
       'kafka.bootstrap.servers': options.brokers.join(','),
       subscribe: options.sourceTopic,
       startingOffsets: options.startingOffsets,
+      // Offsets in a checkpoint may be gone (topic deleted, retention): go on from what is there.
       failOnDataLoss: 'false',
     })
     .select(`from_json(CAST(value AS STRING), ${sqlString(MESSAGE_SCHEMA)}) AS row`)
@@ -134,8 +135,12 @@ function sink(
   }
 }
 
-/** Session settings the queries rely on: windows printed in UTC. */
-export const LIVE_SESSION_CONF = { 'spark.sql.session.timeZone': 'UTC' }
+/**
+ * Session settings of the queries: window times printed in UTC; two state partitions, because the state is a
+ * few windows per city (tens of keys) and every partition costs a state-store commit per micro-batch. Both are
+ * fixed in the checkpoint when a query first starts.
+ */
+export const LIVE_SESSION_CONF = { 'spark.sql.session.timeZone': 'UTC', 'spark.sql.shuffle.partitions': '2' }
 
 /** Starts both queries (resuming from their checkpoints when they exist). */
 export async function startLiveStreams(

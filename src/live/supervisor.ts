@@ -2,7 +2,12 @@
 // the Spark Connect server goes away (crash, restart) reconnects and starts them again from their checkpoints.
 import type { Config } from '../config.ts'
 import { TrafficError } from '../errors.ts'
-import { CONNECT_RETRY_POLICY, type SparkSession, type StreamingQuery } from '../spark/index.ts'
+import {
+  CONNECT_RETRY_POLICY,
+  type SparkSession,
+  type StreamingQuery,
+  type StreamingQueryProgress,
+} from '../spark/index.ts'
 import { describeQuery, inputMetrics, type LiveQueryStatus } from './queries.ts'
 import { connectLiveSession } from './session.ts'
 import { LIVE_QUERY_NAMES, type LiveStreamsOptions, startLiveStreams } from './streams.ts'
@@ -75,11 +80,19 @@ export class LiveSupervisor {
     }
   }
 
+  /** Each query's recent micro-batches, as Spark reports them (for throughput figures). */
+  async recentProgress(): Promise<{ name: string; progress: StreamingQueryProgress[] }[]> {
+    return Promise.all(
+      this.queries.map(async (query) => ({ name: query.name, progress: await query.recentProgress() })),
+    )
+  }
+
   /** True when every query has read the source topic up to these end offsets (partition → offset). */
   async caughtUp(ends: Map<number, number>): Promise<boolean> {
     for (const query of this.queries) {
       const progress = await query.lastProgress()
-      const read = (progress?.sources?.[0]?.endOffset ?? {}) as Record<string, Record<string, number>>
+      const endOffset = progress?.sources?.[0]?.endOffset ?? '{}'
+      const read = JSON.parse(endOffset) as Record<string, Record<string, number>>
       const offsets = read[this.options.sourceTopic] ?? {}
       for (const [partition, end] of ends) if ((offsets[String(partition)] ?? 0) < end) return false
     }

@@ -9,6 +9,7 @@ import { writeSyntheticCsv } from '../dataset/write-synthetic.ts'
 import { displayPath } from '../display-path.ts'
 import { type EngineStatus, startEngines } from '../engines/lifecycle.ts'
 import { TrafficError } from '../errors.ts'
+import { liveDir } from '../live/session.ts'
 import { listBatchFiles } from '../stream/batch-files.ts'
 import { CONSUME_DEFAULTS, consumeToBatchFiles } from '../stream/consume.ts'
 import { kafkaClients } from '../stream/kafka-clients.ts'
@@ -82,6 +83,7 @@ export async function runPipeline(config: Config, options: UpOptions): Promise<U
   if (options.fresh) {
     display.log('--fresh: deleting the topic, the batch files, the models and the pipeline state')
     await resetTopic(config.kafka, CONSUME_DEFAULTS.groupId)
+    await rm(liveDir(config), { recursive: true, force: true })
     await rm(config.paths.batches, { recursive: true, force: true })
     await rm(config.paths.models, { recursive: true, force: true })
   }
@@ -133,6 +135,8 @@ export async function runPipeline(config: Config, options: UpOptions): Promise<U
       display.log(`the topic holds another data set's messages: starting ${config.kafka.topic} afresh`)
       await resetTopic(config.kafka, CONSUME_DEFAULTS.groupId)
       await rm(config.paths.batches, { recursive: true, force: true })
+      // The live queries' checkpoints point at offsets of the deleted topic.
+      await rm(liveDir(config), { recursive: true, force: true })
     }
     display.begin('produce', state.dataset?.rows || (await countDataRows(datasetPath)))
     const produced = await timed(timings, 'produce', () =>

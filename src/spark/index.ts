@@ -29,4 +29,10 @@ export { parseSparkRemote, type SparkRemote } from './remote.ts'
 export { CONNECT_RETRY_POLICY, type RetryPolicy } from './retry.ts'
 export type { SchemaField, SchemaInput } from './schema.ts'
 export { type ConnectOptions, SparkSession } from './session.ts'
-export { StreamingQuery, type StreamingQueryProgress, type StreamingQueryStatus } from './streaming.ts'
+export {
+  type ProgressRates,
+  progressRates,
+  StreamingQuery,
+  type StreamingQueryProgress,
+  type StreamingQueryStatus,
+} from './streaming.ts'

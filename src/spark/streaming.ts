@@ -21,15 +21,36 @@ export interface StreamingQueryProgress {
   timestamp: string
   batchId: number
   batchDuration?: number
+  durationMs?: Record<string, number>
+  eventTime?: { watermark?: string; min?: string; max?: string; avg?: string }
+  /** Per source: offsets read up to, as JSON text (for Kafka `{"topic":{"partition":offset}}`). */
+  sources?: {
+    description: string
+    endOffset?: string
+    numInputRows: number
+    inputRowsPerSecond?: number
+    processedRowsPerSecond?: number
+  }[]
+  /** Metrics of `observe` relations, by observation name. */
+  observedMetrics?: Record<string, Record<string, unknown>>
+}
+
+export interface ProgressRates {
   numInputRows: number
   inputRowsPerSecond: number
   processedRowsPerSecond: number
-  durationMs?: Record<string, number>
-  eventTime?: { watermark?: string; min?: string; max?: string; avg?: string }
-  /** Per source: offsets read up to (for Kafka `{ topic: { partition: offset } }`). */
-  sources?: { description: string; endOffset?: unknown; numInputRows: number }[]
-  /** Metrics of `observe` relations, by observation name. */
-  observedMetrics?: Record<string, Record<string, unknown>>
+}
+
+/** Rows and rates of a micro-batch, summed over its sources (the server reports them per source). */
+export function progressRates(progress: StreamingQueryProgress): ProgressRates {
+  const sources = progress.sources ?? []
+  const sum = (pick: (source: (typeof sources)[number]) => number | undefined) =>
+    sources.reduce((total, source) => total + (pick(source) ?? 0), 0)
+  return {
+    numInputRows: sum((s) => s.numInputRows),
+    inputRowsPerSecond: sum((s) => s.inputRowsPerSecond),
+    processedRowsPerSecond: sum((s) => s.processedRowsPerSecond),
+  }
 }
 
 export class StreamingQuery {

@@ -11,6 +11,7 @@ import path from 'node:path'
 import { after, before, test } from 'node:test'
 import { SEED_EXAMPLES } from '../../src/api/schemas.ts'
 import { loadConfig } from '../../src/config.ts'
+import { liveDir } from '../../src/live/session.ts'
 import { stateFile } from '../../src/pipeline/state.ts'
 import { resetTopic, topicMessageCount } from '../../src/pipeline/topic.ts'
 import { listBatchFiles } from '../../src/stream/batch-files.ts'
@@ -78,6 +79,8 @@ before(async () => {
   env = {
     ...process.env,
     KAFKA_TOPIC: topic,
+    LIVE_WINDOWS_TOPIC: `${topic}-windows`,
+    LIVE_ALERTS_TOPIC: `${topic}-alerts`,
     TRAFFIC_DATASET: path.join(dir, 'dataset', 'futuristic_city_traffic.csv'),
     TRAFFIC_BATCHES: path.join(dir, 'batched_data_traffic'),
     TRAFFIC_MODELS: path.join(dir, 'spark_models_traffic'),
@@ -89,6 +92,10 @@ before(async () => {
 after(async () => {
   const config = loadConfig({}, env)
   await resetTopic(config.kafka, CONSUME_DEFAULTS.groupId)
+  for (const liveTopic of [config.live.windowsTopic, config.live.alertsTopic]) {
+    await resetTopic({ ...config.kafka, topic: liveTopic }, CONSUME_DEFAULTS.groupId)
+  }
+  await rm(liveDir(config), { recursive: true, force: true })
   await rm(stateFile(config.engines.stateDir, topic), { force: true })
   await rm(path.join(config.engines.stateDir, 'rejects', `${topic}.rejects.csv`), { force: true })
   await rm(dir, { recursive: true, force: true })
@@ -142,6 +149,8 @@ test('traffic up runs every stage, serves the API and the UI, and Ctrl+C stops i
 
   run.child.kill('SIGINT')
   assert.equal(await run.exited, 0, run.output())
+  // The run ended live (the replay and the streaming queries) and Ctrl+C stopped that too.
+  assert.match(run.output(), /live replay stopped \(Ctrl\+C\)/)
   assert.equal(await portOpen(Number(env.API_PORT)), false, 'API stopped')
   assert.equal(await portOpen(Number(env.UI_PORT)), false, 'UI stopped')
 })

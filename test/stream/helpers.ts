@@ -57,6 +57,7 @@ export async function readBatches(dir: string, topic: string): Promise<BatchCont
 export interface TopicMessage {
   partition: number
   offset: bigint
+  key: Buffer | undefined
   value: Buffer | undefined
   headers: Map<string, string>
 }
@@ -78,7 +79,13 @@ export async function readTopic(topic: string): Promise<TopicMessage[]> {
     const stream = await consumer.consume({ topics: [topic], mode: 'earliest', autocommit: false })
     for await (const message of stream) {
       const headers = new Map([...message.headers].map(([k, v]) => [k.toString(), v.toString()]))
-      messages.push({ partition: message.partition, offset: message.offset, value: message.value, headers })
+      messages.push({
+        partition: message.partition,
+        offset: message.offset,
+        key: message.key,
+        value: message.value,
+        headers,
+      })
       if (messages.length >= total) break
     }
     await stream.close()

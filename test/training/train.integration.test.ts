@@ -10,6 +10,7 @@ import path from 'node:path'
 import { after, before, test } from 'node:test'
 import { promisify } from 'node:util'
 import { loadConfig } from '../../src/config.ts'
+import { createSyntheticSource } from '../../src/dataset/generator.ts'
 import { sparkEngine } from '../../src/engines/spark.ts'
 import type { TrafficRecord } from '../../src/schema/columns.ts'
 import { CSV_HEADER, encodeCsvLine } from '../../src/schema/csv.ts'
@@ -21,7 +22,7 @@ import type { ClassificationMetrics, RegressionMetrics } from '../../src/trainin
 import { MODEL_SPECS } from '../../src/training/model-specs.ts'
 import type { ParityRecord } from '../../src/training/parity.ts'
 import type { TrainingReport } from '../../src/training/report.ts'
-import { FIXTURE_ROWS, trainedModelsDir } from '../fixtures/models.ts'
+import { FIXTURE_ROWS, FIXTURE_SEED, trainedModelsDir } from '../fixtures/models.ts'
 
 let models: string
 let report: TrainingReport
@@ -108,6 +109,39 @@ test('held-out metrics are those of working models', () => {
   const [[tn, fp], [fn, tp]] = peak.confusionMatrix.counts
   assert.equal(tn + fp + fn + tp, report.models.peak_hour_model.rows.test)
   assert.ok(Math.abs(peak.accuracy - (tn + tp) / (tn + fp + fn + tp)) < 1e-12)
+})
+
+/** The 90th percentile as Spark's `percentile` computes it: linear interpolation between the closest ranks. */
+function percentile90(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const position = 0.9 * (sorted.length - 1)
+  const low = Math.floor(position)
+  const lower = sorted[low] as number
+  return lower + (position - low) * ((sorted[Math.min(low + 1, sorted.length - 1)] as number) - lower)
+}
+
+test('analytics.json holds each city’s congestion threshold: the 90th percentile of its hourly mean density', () => {
+  const analytics = JSON.parse(readFileSync(path.join(models, 'analytics.json'), 'utf8')) as Analytics
+  const next = createSyntheticSource(FIXTURE_SEED)
+  const hours = new Map<string, { sum: number; rows: number }>()
+  for (let i = 0; i < FIXTURE_ROWS; i++) {
+    const record = next()
+    const key = `${record.City}|${record['Day Of Week']}|${record['Hour Of Day']}`
+    const hour = hours.get(key) ?? { sum: 0, rows: 0 }
+    hour.sum += record['Traffic Density']
+    hour.rows++
+    hours.set(key, hour)
+  }
+  const means = new Map<string, number[]>()
+  for (const [key, hour] of hours) {
+    const city = key.split('|')[0] as string
+    means.set(city, [...(means.get(city) ?? []), hour.sum / hour.rows])
+  }
+  const thresholds = analytics.congestion_thresholds
+  assert.deepEqual(Object.keys(thresholds).sort(), [...means.keys()].sort())
+  for (const [city, list] of means) {
+    assert.ok(Math.abs((thresholds[city] as number) - percentile90(list)) < 1e-9, city)
+  }
 })
 
 test('analytics.json holds mean Traffic Density by city × hour, weather, vehicle type, peak, row counts, and the energy histogram', () => {

@@ -1,0 +1,171 @@
+// `npm run bench:live` — how fast the live streaming queries go on this machine: the city-clock replay sends
+// at a fixed rate for 60 s into a fresh topic while both Spark Structured Streaming queries (windows, alerts)
+// run over it; a rate is kept up with when, by the end of those 60 s, each query has read every row sent but
+// the last five seconds' (rows in flight in the last micro-batches); Spark's own figure (rows of the
+// batches ÷ their processing time) is recorded too. Rates go from low to high; the highest kept up is the figure.
+// The queries are warmed up first (their first micro-batch loads classes for ~20 s). Uses the running engines
+// (or starts them). Writes bench/results/live-<date>.json.
+// Options: --rates 5000,10000,20000,30000 · --seconds 60 · --rows 200000 (synthetic data set size)
+import { randomUUID } from 'node:crypto'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { parseArgs } from 'node:util'
+import { Admin } from '@platformatic/kafka'
+import { loadConfig } from '../src/config.ts'
+import { writeSyntheticCsv } from '../src/dataset/write-synthetic.ts'
+import { startEngines } from '../src/engines/lifecycle.ts'
+import { defaultClockStart } from '../src/live/clock.ts'
+import { DatasetIndex } from '../src/live/dataset-index.ts'
+import { replay } from '../src/live/replay.ts'
+import { LiveSupervisor } from '../src/live/supervisor.ts'
+import { topicEndOffsets } from '../src/pipeline/topic.ts'
+import { progressRates, type StreamingQueryProgress } from '../src/spark/index.ts'
+import { kafkaClients } from '../src/stream/kafka-clients.ts'
+
+const { values: args } = parseArgs({
+  options: {
+    rates: { type: 'string', default: '5000,10000,20000,30000' },
+    seconds: { type: 'string', default: '60' },
+    rows: { type: 'string', default: '200000' },
+  },
+})
+const rates = args.rates.split(',').map(Number)
+const seconds = Number(args.seconds)
+const config = loadConfig()
+const clients = kafkaClients(config.kafka)
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** Rows the query has read from the source topic, from its latest progress (all partitions). */
+function readOffset(progress: StreamingQueryProgress | undefined, topic: string): number {
+  const offsets = JSON.parse(progress?.sources?.[0]?.endOffset ?? '{}') as Record<
+    string,
+    Record<string, number>
+  >
+  return Object.values(offsets[topic] ?? {}).reduce((sum, offset) => sum + offset, 0)
+}
+
+/** Spark's own figure over the measured batches: their rows ÷ their processing time. */
+function sparkProcessedRate(progress: StreamingQueryProgress[], from: number): number {
+  const measured = progress.filter(
+    (p) => Date.parse(p.timestamp) >= from && progressRates(p).numInputRows > 0,
+  )
+  const rows = measured.reduce((sum, p) => sum + progressRates(p).numInputRows, 0)
+  const ms = measured.reduce((sum, p) => sum + (p.durationMs?.triggerExecution ?? 0), 0)
+  return ms ? Math.round((rows / ms) * 1000) : 0
+}
+
+async function measure(dataset: DatasetIndex, rate: number, workDir: string) {
+  const tag = randomUUID().slice(0, 8)
+  const topics = {
+    source: `bench-live-${tag}`,
+    windows: `bench-live-windows-${tag}`,
+    alerts: `bench-live-alerts-${tag}`,
+  }
+  for (const topic of Object.values(topics)) await clients.ensureTopic(topic, config.kafka.partitions)
+  const supervisor = new LiveSupervisor(config, randomUUID(), {
+    brokers: config.kafka.brokers,
+    sourceTopic: topics.source,
+    windowsTopic: topics.windows,
+    alertsTopic: topics.alerts,
+    window: config.live.window,
+    watermark: config.live.watermark,
+    trigger: config.live.trigger,
+    checkpointDir: path.join(workDir, tag),
+    startingOffsets: 'earliest',
+    thresholds: {},
+  })
+  const run = (durationSeconds: number, start: Date) =>
+    replay(clients, dataset, {
+      topic: topics.source,
+      partitions: config.kafka.partitions,
+      clock: config.live.clock,
+      rate,
+      start,
+      durationSeconds,
+    })
+  const caughtUp = async () =>
+    supervisor.caughtUp(await topicEndOffsets({ ...config.kafka, topic: topics.source }))
+  try {
+    await supervisor.start()
+    const warm = await run(3, defaultClockStart())
+    while (!(await caughtUp())) await sleep(1_000)
+    const from = Date.now()
+    const before = new Map(
+      (await supervisor.recentProgress()).map((q) => [q.name, readOffset(q.progress.at(-1), topics.source)]),
+    )
+    const sent = await run(seconds, warm.clock)
+    await supervisor.poll()
+    const queries = []
+    let keptUp = true
+    for (const { name, progress } of await supervisor.recentProgress()) {
+      const read = readOffset(progress.at(-1), topics.source) - (before.get(name) ?? 0)
+      const backlog = sent.sent - read
+      // Kept up: over the run it read what was sent, but for the last five seconds' rows still in flight.
+      keptUp &&= backlog <= 5 * rate
+      queries.push({
+        name,
+        rowsRead: read,
+        processedRowsPerSecond: Math.round(read / sent.seconds),
+        sparkProcessedRowsPerSecond: sparkProcessedRate(progress, from),
+        backlogRowsAtEnd: backlog,
+      })
+    }
+    return {
+      rate,
+      sentRowsPerSecond: Math.round(sent.sent / sent.seconds),
+      sent: sent.sent,
+      seconds: sent.seconds,
+      queries,
+      keptUp,
+    }
+  } finally {
+    await supervisor.stop()
+    const admin = new Admin({ clientId: 'bench-live', bootstrapBrokers: config.kafka.brokers })
+    await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => undefined)
+    await admin.close()
+  }
+}
+
+await startEngines(config)
+const workDir = await mkdtemp(path.join(os.tmpdir(), 'bench-live-'))
+try {
+  const file = path.join(workDir, 'dataset.csv')
+  await writeSyntheticCsv({ rows: Number(args.rows), seed: 42, out: file })
+  const dataset = await DatasetIndex.load(file)
+  const results = []
+  for (const rate of rates) {
+    process.stdout.write(`rate ${rate.toLocaleString('en')} rows/s for ${seconds} s… `)
+    const result = await measure(dataset, rate, workDir)
+    results.push(result)
+    process.stdout.write(
+      `${result.keptUp ? 'kept up' : 'FELL BEHIND'}: sent ${result.sentRowsPerSecond.toLocaleString('en')} rows/s; ` +
+        result.queries
+          .map(
+            (q) =>
+              `${q.name} processed ${Math.round(q.processedRowsPerSecond).toLocaleString('en')} rows/s, backlog ${q.backlogRowsAtEnd}`,
+          )
+          .join('; ') +
+        '\n',
+    )
+    if (!result.keptUp) break
+  }
+  const highest = Math.max(0, ...results.filter((r) => r.keptUp).map((r) => r.rate))
+  const output = {
+    date: new Date().toISOString(),
+    machine: { cpus: os.cpus().length, memoryGb: Math.round(os.totalmem() / 2 ** 30) },
+    seconds,
+    highestRateKeptUp: highest,
+    target: 20_000,
+    results,
+  }
+  mkdirSync(path.join('bench', 'results'), { recursive: true })
+  const out = path.join('bench', 'results', `live-${output.date.slice(0, 10)}.json`)
+  writeFileSync(out, `${JSON.stringify(output, null, 2)}\n`)
+  process.stdout.write(
+    `highest rate kept up: ${highest.toLocaleString('en')} rows/s (target ≥ 20,000) → ${out}\n`,
+  )
+} finally {
+  await rm(workDir, { recursive: true, force: true })
+}

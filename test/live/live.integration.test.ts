@@ -1,0 +1,253 @@
+// The live queries on the real engines: fixed rows with fixed event times go through Kafka and Spark Structured
+// Streaming; the final value of every (city, window) must equal the aggregate computed here from the same rows,
+// alerts must come exactly for the closed windows over threshold, malformed messages are counted and skipped —
+// and all of it still holds when the Spark Connect server is SIGKILLed mid-run and started again.
+// The test runs its own Spark Connect server (own port and state dir) so it never kills one others use.
+import assert from 'node:assert/strict'
+import { readFile } from 'node:fs/promises'
+import { createServer } from 'node:net'
+import path from 'node:path'
+import { test } from 'node:test'
+import { loadConfig } from '../../src/config.ts'
+import { startEngines, stopEngines } from '../../src/engines/lifecycle.ts'
+import { isAlive } from '../../src/engines/process.ts'
+import { encodeLiveMessage } from '../../src/live/message.ts'
+import { liveQueries } from '../../src/live/queries.ts'
+import { checkpointDir, recordLiveSession } from '../../src/live/session.ts'
+import { LIVE_QUERY_NAMES } from '../../src/live/streams.ts'
+import { LiveSupervisor } from '../../src/live/supervisor.ts'
+import { topicEndOffsets } from '../../src/pipeline/topic.ts'
+import type { City, TrafficRecord } from '../../src/schema/columns.ts'
+import { REAL_ROW } from '../fixtures/records.ts'
+import { cleanUp, clients, config, readTopic, sendRaw, tempDir, unique } from '../stream/helpers.ts'
+
+const HOUR = 3_600_000
+const FIRST_HOUR = Date.parse('2026-01-05T00:00:00.000Z')
+const CITIES: City[] = ['AquaCity', 'Ecoopolis', 'TechHaven']
+const THRESHOLDS = { AquaCity: 0.5, Ecoopolis: 0.55, TechHaven: 0.6 }
+const MALFORMED = [
+  'not json at all',
+  '{"City": "AquaCity"}',
+  JSON.stringify({ ...REAL_ROW, 'Event Time': 'yesterday' }),
+]
+
+interface Row {
+  record: TrafficRecord
+  time: Date
+}
+
+/** 4 hours × 3 cities, 20–39 rows each, densities that put some windows over their threshold and some under. */
+function fixedRows(): Row[] {
+  const rows: Row[] = []
+  for (let hour = 0; hour < 4; hour++) {
+    CITIES.forEach((city, c) => {
+      const count = 20 + ((hour * 7 + c * 5) % 20)
+      const base = (hour + c) % 2 === 0 ? 0.7 : 0.2
+      for (let i = 0; i < count; i++) {
+        const record: TrafficRecord = {
+          ...REAL_ROW,
+          City: city,
+          Speed: 30 + ((i * 13 + hour) % 50) + 0.125,
+          'Is Peak Hour': i % 3 === 0 ? 1 : 0,
+          'Energy Consumption': 20 + ((i * 17 + c) % 90) / 3,
+          'Traffic Density': base + ((i * 31 + hour * 11 + c) % 40) / 100,
+        }
+        rows.push({ record, time: new Date(FIRST_HOUR + hour * HOUR + Math.floor((i / count) * HOUR)) })
+      }
+    })
+  }
+  return rows
+}
+
+/** A row far later, so the watermark passes the four hours and closes their windows (its own stays open). */
+const FLUSH: Row = {
+  record: { ...REAL_ROW, City: 'AquaCity', 'Traffic Density': 0.1 },
+  time: new Date(FIRST_HOUR + 10 * HOUR),
+}
+
+interface Aggregate {
+  city: string
+  window_start: string
+  window_end: string
+  rows: number
+  mean_traffic_density: number
+  mean_speed: number
+  peak_share: number
+  mean_energy_consumption: number
+}
+
+/** The windows computed here, independently of Spark. */
+function expectedWindows(rows: Row[]): Map<string, Aggregate> {
+  const groups = new Map<string, Row[]>()
+  for (const row of rows) {
+    const start = new Date(Math.floor(row.time.getTime() / HOUR) * HOUR).toISOString()
+    const key = `${row.record.City}|${start}`
+    groups.set(key, [...(groups.get(key) ?? []), row])
+  }
+  const mean = (list: Row[], pick: (r: TrafficRecord) => number) =>
+    list.reduce((sum, row) => sum + pick(row.record), 0) / list.length
+  return new Map(
+    [...groups].map(([key, list]) => {
+      const [city, start] = key.split('|') as [string, string]
+      return [
+        key,
+        {
+          city,
+          window_start: start,
+          window_end: new Date(Date.parse(start) + HOUR).toISOString(),
+          rows: list.length,
+          mean_traffic_density: mean(list, (r) => r['Traffic Density']),
+          mean_speed: mean(list, (r) => r.Speed),
+          peak_share: mean(list, (r) => r['Is Peak Hour']),
+          mean_energy_consumption: mean(list, (r) => r['Energy Consumption']),
+        },
+      ]
+    }),
+  )
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number }
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 240_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = await check()
+    if (value !== undefined) return value
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 1_000))
+  }
+}
+
+/** The last message of each key: a window's final value (update mode writes every change). */
+async function finalValues(topic: string): Promise<Map<string, Record<string, unknown>>> {
+  const latest = new Map<string, Record<string, unknown>>()
+  for (const message of await readTopic(topic)) {
+    latest.set(message.key?.toString() ?? '', JSON.parse(message.value?.toString() ?? 'null'))
+  }
+  return latest
+}
+
+test('live windows and alerts equal the aggregates computed independently, across a SIGKILL of Spark Connect', async () => {
+  const stateDir = await tempDir('traffic-live')
+  const env = { ...process.env, SPARK_CONNECT_PORT: String(await freePort()), SPARK_DRIVER_MEMORY: '1g' }
+  // Kafka is the test run's (external here); Spark Connect is this test's own.
+  const own = loadConfig({ brokers: config.kafka.brokers.join(','), stateDir }, env)
+  const source = unique('live-source')
+  const windowsTopic = unique('live-windows')
+  const alertsTopic = unique('live-alerts')
+  for (const topic of [source, windowsTopic, alertsTopic]) await clients.ensureTopic(topic, 1)
+  const rows = fixedRows()
+  const half = Math.floor(rows.length / 2)
+  const send = (list: Row[]) =>
+    sendRaw(
+      source,
+      list.map((row) => ({ partition: 0, value: encodeLiveMessage(row.record, row.time) })),
+    )
+
+  await startEngines(own)
+  const sessionId = await recordLiveSession(own)
+  const supervisor = new LiveSupervisor(own, sessionId, {
+    brokers: own.kafka.brokers,
+    sourceTopic: source,
+    windowsTopic,
+    alertsTopic,
+    window: '1 hour',
+    watermark: '10 minutes',
+    trigger: '1 second',
+    checkpointDir: checkpointDir(own),
+    startingOffsets: 'earliest',
+    thresholds: THRESHOLDS,
+  })
+  const caughtUp = async () => {
+    const ends = await topicEndOffsets({ ...own.kafka, topic: source })
+    await supervisor.poll()
+    return (await supervisor.caughtUp(ends)) || undefined
+  }
+  try {
+    await supervisor.start()
+    await send(rows.slice(0, half))
+    await sendRaw(
+      source,
+      MALFORMED.map((value) => ({ partition: 0, value })),
+    )
+    await until('the first half', caughtUp)
+
+    // Another process sees the queries through the session recorded in the state dir.
+    const seen = await liveQueries(own)
+    assert.deepEqual(seen.map((q) => q.name).sort(), Object.values(LIVE_QUERY_NAMES).sort())
+    assert.ok(seen.every((q) => q.isActive && q.batchId !== null))
+
+    const pid = Number(await readFile(path.join(stateDir, 'spark', 'spark.pid'), 'utf8'))
+    process.kill(pid, 'SIGKILL')
+    await until('the server to die', async () => (isAlive(pid) ? undefined : true), 30_000)
+    await send([...rows.slice(half), FLUSH])
+    await startEngines(own)
+    await until('the second half, after the restart', caughtUp)
+    assert.ok(supervisor.totals.restarts >= 1, 'the queries were started again from their checkpoints')
+    assert.equal(supervisor.totals.malformed, MALFORMED.length)
+
+    const expected = expectedWindows([...rows, FLUSH])
+    const overThreshold = [...expected].filter(
+      ([, w]) =>
+        w.window_start !== FLUSH.time.toISOString() &&
+        w.mean_traffic_density > THRESHOLDS[w.city as keyof typeof THRESHOLDS],
+    )
+    assert.ok(overThreshold.length > 0 && overThreshold.length < expected.size - 1)
+    const alerts = await until('the alerts of the closed windows', async () => {
+      const found = await finalValues(alertsTopic)
+      await supervisor.poll()
+      return found.size >= overThreshold.length ? found : undefined
+    })
+    assert.deepEqual([...alerts.keys()].sort(), overThreshold.map(([key]) => key).sort())
+    for (const [key, window] of overThreshold) {
+      const alert = alerts.get(key) as Record<string, number | string>
+      assert.equal(alert.rows, window.rows, key)
+      assert.ok(Math.abs((alert.mean_traffic_density as number) - window.mean_traffic_density) < 1e-9, key)
+      assert.equal(alert.threshold, THRESHOLDS[window.city as keyof typeof THRESHOLDS])
+    }
+
+    const windows = await finalValues(windowsTopic)
+    assert.deepEqual([...windows.keys()].sort(), [...expected.keys()].sort())
+    for (const [key, want] of expected) {
+      const got = windows.get(key) as unknown as Aggregate
+      assert.deepEqual(
+        [got.city, got.window_start, got.window_end, got.rows],
+        [want.city, want.window_start, want.window_end, want.rows],
+        key,
+      )
+      for (const measure of [
+        'mean_traffic_density',
+        'mean_speed',
+        'peak_share',
+        'mean_energy_consumption',
+      ] as const) {
+        assert.ok(
+          Math.abs(got[measure] - want[measure]) < 1e-9,
+          `${key} ${measure}: ${got[measure]} vs ${want[measure]}`,
+        )
+      }
+    }
+  } finally {
+    await supervisor.stop()
+    await stopEngines(own)
+    await cleanUp({ topics: [source, windowsTopic, alertsTopic], dirs: [stateDir] })
+  }
+})
+
+test('liveQueries answers [] when no live session is recorded', async () => {
+  const stateDir = await tempDir('traffic-live-none')
+  try {
+    assert.deepEqual(await liveQueries(loadConfig({ stateDir })), [])
+  } finally {
+    await cleanUp({ dirs: [stateDir] })
+  }
+})
