@@ -134,15 +134,22 @@ export async function measureLiveLatency(options: LiveLatencyOptions): Promise<L
   }
 }
 
-/** `traffic serve` with live scoring on, following `topic`; resolves with its URL. */
-function startServer(modelsDir: string, topic: string) {
+/** `traffic serve` in its own process with live scoring on, following these topics; resolves with its URL. */
+export function startLiveApi(
+  modelsDir: string,
+  topics: { source: string; windows?: string; alerts?: string },
+) {
+  const env = {
+    ...process.env,
+    API_LOG_LEVEL: 'warn',
+    KAFKA_TOPIC: topics.source,
+    ...(topics.windows ? { LIVE_WINDOWS_TOPIC: topics.windows } : {}),
+    ...(topics.alerts ? { LIVE_ALERTS_TOPIC: topics.alerts } : {}),
+  }
   const child = spawn(
     process.execPath,
     [path.resolve('bin/traffic.js'), 'serve', '--port', '0', '--models', modelsDir, '--no-watch'],
-    {
-      env: { ...process.env, API_LOG_LEVEL: 'warn', KAFKA_TOPIC: topic },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
+    { env, stdio: ['ignore', 'pipe', 'inherit'] },
   )
   const url = new Promise<string>((resolve, reject) => {
     let output = ''
@@ -154,6 +161,16 @@ function startServer(modelsDir: string, topic: string) {
     child.once('exit', (code) => reject(new Error(`traffic serve exited (${code}):\n${output}`)))
   })
   return { child, url }
+}
+
+/** Resolves once the API follows Kafka (it joins its group in the background), plus time to reach the end. */
+export async function followingKafka(apiUrl: string): Promise<void> {
+  for (let tries = 0; tries < 60; tries += 1) {
+    const live = (await (await fetch(`${apiUrl}/live`)).json()) as { status: { kafka: string } }
+    if (live.status.kafka === 'up') break
+    await new Promise((resolve) => setTimeout(resolve, 500))
+  }
+  await new Promise((resolve) => setTimeout(resolve, 3000))
 }
 
 async function main(): Promise<void> {
@@ -168,16 +185,10 @@ async function main(): Promise<void> {
   })
   const config = loadConfig({ models: args.models })
   const topic = args.api ? config.kafka.topic : `bench-live-latency-${Date.now()}`
-  const server = args.api ? undefined : startServer(config.paths.models, topic)
+  const server = args.api ? undefined : startLiveApi(config.paths.models, { source: topic })
   try {
     const apiUrl = args.api ?? (await server?.url) ?? ''
-    // The API joins its group in the background; give it time to be following the topic's end.
-    for (let tries = 0; tries < 60; tries += 1) {
-      const live = (await (await fetch(`${apiUrl}/live`)).json()) as { status: { kafka: string } }
-      if (live.status.kafka === 'up') break
-      await new Promise((resolve) => setTimeout(resolve, 500))
-    }
-    await new Promise((resolve) => setTimeout(resolve, 3000))
+    await followingKafka(apiUrl)
     const result = await measureLiveLatency({
       apiUrl,
       clients: kafkaClients(config.kafka),
