@@ -222,7 +222,9 @@ try {
   const out = path.join('bench', 'results', `live-${output.date.slice(0, 10)}.json`)
   writeFileSync(out, `${JSON.stringify(output, null, 2)}\n`)
   process.stdout.write(
-    `highest rate kept up: ${highest.toLocaleString('en')} rows/s (target ≥ 20,000) → ${out}\n`,
+    results.length > 0
+      ? `highest rate kept up: ${highest.toLocaleString('en')} rows/s (target ≥ 20,000) → ${out}\n`
+      : `→ ${out}\n`,
   )
 } finally {
   await rm(workDir, { recursive: true, force: true })
