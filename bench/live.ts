@@ -5,7 +5,11 @@
 // batches ÷ their processing time) is recorded too. Rates go from low to high; the highest kept up is the figure.
 // The queries are warmed up first (their first micro-batch loads classes for ~20 s). Uses the running engines
 // (or starts them). Writes bench/results/live-<date>.json.
-// Options: --rates 5000,10000,20000,30000 · --seconds 60 · --rows 200000 (synthetic data set size)
+// Then the live view's latency (bench/live-latency.ts): `traffic serve` follows a fresh topic that both queries
+// read, rows go in at --latency-rate rows/s, and the time from sending a row to the SSE event showing it (the
+// API's clock; the row counted in a Spark window) is recorded with the API's memory with live scoring on.
+// Options: --rates 5000,10000,20000,30000 (empty: skip) · --seconds 60 · --rows 200000 (synthetic data set size)
+//          · --latency-rate 1000 · --latency-seconds 60 (0: skip)
 import { randomUUID } from 'node:crypto'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
@@ -23,15 +27,21 @@ import { LiveSupervisor } from '../src/live/supervisor.ts'
 import { topicEndOffsets } from '../src/pipeline/topic.ts'
 import { progressRates, type StreamingQueryProgress } from '../src/spark/index.ts'
 import { kafkaClients } from '../src/stream/kafka-clients.ts'
+import { followingKafka, measureLiveLatency, startLiveApi } from './live-latency.ts'
 
 const { values: args } = parseArgs({
   options: {
     rates: { type: 'string', default: '5000,10000,20000,30000' },
     seconds: { type: 'string', default: '60' },
     rows: { type: 'string', default: '200000' },
+    'latency-rate': { type: 'string', default: '1000' },
+    'latency-seconds': { type: 'string', default: '60' },
   },
 })
-const rates = args.rates.split(',').map(Number)
+const rates = args.rates
+  .split(',')
+  .map(Number)
+  .filter((rate) => rate > 0)
 const seconds = Number(args.seconds)
 const config = loadConfig()
 const clients = kafkaClients(config.kafka)
@@ -56,7 +66,8 @@ function sparkProcessedRate(progress: StreamingQueryProgress[], from: number): n
   return ms ? Math.round((rows / ms) * 1000) : 0
 }
 
-async function measure(dataset: DatasetIndex, rate: number, workDir: string) {
+/** Fresh topics and the two queries over them, not started yet. */
+async function freshQueries(workDir: string) {
   const tag = randomUUID().slice(0, 8)
   const topics = {
     source: `bench-live-${tag}`,
@@ -76,7 +87,13 @@ async function measure(dataset: DatasetIndex, rate: number, workDir: string) {
     startingOffsets: 'earliest',
     thresholds: {},
   })
-  const run = (durationSeconds: number, start: Date) =>
+  const cleanUp = async () => {
+    await supervisor.stop()
+    const admin = new Admin({ clientId: 'bench-live', bootstrapBrokers: config.kafka.brokers })
+    await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => undefined)
+    await admin.close()
+  }
+  const run = (dataset: DatasetIndex, rate: number, durationSeconds: number, start: Date) =>
     replay(clients, dataset, {
       topic: topics.source,
       partitions: config.kafka.partitions,
@@ -87,15 +104,25 @@ async function measure(dataset: DatasetIndex, rate: number, workDir: string) {
     })
   const caughtUp = async () =>
     supervisor.caughtUp(await topicEndOffsets({ ...config.kafka, topic: topics.source }))
-  try {
+  /** Starts the queries and sends them 3 s of rows (their first micro-batch loads classes); resolves the clock. */
+  const warmUp = async (dataset: DatasetIndex, rate: number) => {
     await supervisor.start()
-    const warm = await run(3, defaultClockStart())
+    const warm = await run(dataset, rate, 3, defaultClockStart())
     while (!(await caughtUp())) await sleep(1_000)
+    return warm.clock
+  }
+  return { topics, supervisor, run, warmUp, cleanUp }
+}
+
+async function measure(dataset: DatasetIndex, rate: number, workDir: string) {
+  const { topics, supervisor, run, warmUp, cleanUp } = await freshQueries(workDir)
+  try {
+    const clock = await warmUp(dataset, rate)
     const from = Date.now()
     const before = new Map(
       (await supervisor.recentProgress()).map((q) => [q.name, readOffset(q.progress.at(-1), topics.source)]),
     )
-    const sent = await run(seconds, warm.clock)
+    const sent = await run(dataset, rate, seconds, clock)
     await supervisor.poll()
     const queries = []
     let keptUp = true
@@ -121,10 +148,32 @@ async function measure(dataset: DatasetIndex, rate: number, workDir: string) {
       keptUp,
     }
   } finally {
-    await supervisor.stop()
-    const admin = new Admin({ clientId: 'bench-live', bootstrapBrokers: config.kafka.brokers })
-    await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => undefined)
-    await admin.close()
+    await cleanUp()
+  }
+}
+
+/** Produce → SSE latency through `traffic serve` following a topic that both queries read. */
+async function latency(dataset: DatasetIndex, workDir: string) {
+  const { topics, warmUp, cleanUp } = await freshQueries(workDir)
+  const api = startLiveApi(config.paths.models, topics)
+  try {
+    const rate = Number(args['latency-rate'])
+    const start = await warmUp(dataset, rate)
+    const apiUrl = await api.url
+    await followingKafka(apiUrl)
+    return await measureLiveLatency({
+      apiUrl,
+      clients,
+      topic: topics.source,
+      rate,
+      seconds: Number(args['latency-seconds']),
+      clock: config.live.clock,
+      // Past the warm-up's rows: the queries' watermark would drop earlier ones as late.
+      start: new Date(start.getTime() + 3_600_000),
+    })
+  } finally {
+    api.child.kill('SIGTERM')
+    await cleanUp()
   }
 }
 
@@ -152,6 +201,14 @@ try {
     if (!result.keptUp) break
   }
   const highest = Math.max(0, ...results.filter((r) => r.keptUp).map((r) => r.rate))
+  const sse = Number(args['latency-seconds']) > 0 ? await latency(dataset, workDir) : null
+  if (sse) {
+    const ms = (p: { p50Ms: number | null; p95Ms: number | null }) => `p50 ${p.p50Ms} ms, p95 ${p.p95Ms} ms`
+    process.stdout.write(
+      `produce → SSE at ${sse.rate.toLocaleString('en')} rows/s: clock ${ms(sse.clockLatency)}; ` +
+        `window ${ms(sse.windowLatency)} (target p95 ≤ 3 s); API memory ${sse.apiRssMb} MB\n`,
+    )
+  }
   const output = {
     date: new Date().toISOString(),
     machine: { cpus: os.cpus().length, memoryGb: Math.round(os.totalmem() / 2 ** 30) },
@@ -159,12 +216,15 @@ try {
     highestRateKeptUp: highest,
     target: 20_000,
     results,
+    sseLatency: sse,
   }
   mkdirSync(path.join('bench', 'results'), { recursive: true })
   const out = path.join('bench', 'results', `live-${output.date.slice(0, 10)}.json`)
   writeFileSync(out, `${JSON.stringify(output, null, 2)}\n`)
   process.stdout.write(
-    `highest rate kept up: ${highest.toLocaleString('en')} rows/s (target ≥ 20,000) → ${out}\n`,
+    results.length > 0
+      ? `highest rate kept up: ${highest.toLocaleString('en')} rows/s (target ≥ 20,000) → ${out}\n`
+      : `→ ${out}\n`,
   )
 } finally {
   await rm(workDir, { recursive: true, force: true })

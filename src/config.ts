@@ -61,6 +61,8 @@ export interface LiveConfig {
   watermark: string
   /** Micro-batch interval of the streaming queries. */
   trigger: string
+  /** The consumer group the API follows the stream in (live scoring). */
+  apiGroup: string
 }
 
 export interface EnginesConfig {
@@ -145,6 +147,7 @@ export const DEFAULTS = {
   liveWindow: '1 hour',
   liveWatermark: '10 minutes',
   liveTrigger: '1 second',
+  liveApiGroup: 'traffic-api-live',
 } as const
 
 type Env = Record<string, string | undefined>
@@ -283,6 +286,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.e
       window: DEFAULTS.liveWindow,
       watermark: DEFAULTS.liveWatermark,
       trigger: DEFAULTS.liveTrigger,
+      apiGroup: DEFAULTS.liveApiGroup,
     },
     api,
     ui: {

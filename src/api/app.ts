@@ -9,16 +9,19 @@ import { type ApiMetrics, installObservability, RequestLog } from './observabili
 import { adminRoutes } from './routes/admin.ts'
 import { docsRoutes, registerOpenApi } from './routes/docs.ts'
 import { healthRoutes } from './routes/health.ts'
+import { liveRoutes } from './routes/live.ts'
 import { modelsRoutes } from './routes/models.ts'
 import { predictRoutes } from './routes/predict.ts'
 import { rootRoutes } from './routes/root.ts'
 import { BODY_LIMIT_BYTES } from './schemas.ts'
+import { LiveFeed, type LiveFeedOptions } from './services/live-feed.ts'
 import { ModelRegistry } from './services/model-registry.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
     models: ModelRegistry
     metrics: ApiMetrics
+    live: LiveFeed
   }
 }
 
@@ -35,6 +38,8 @@ export interface AppOptions {
   adminToken?: string | undefined
   /** A request (headers and body) must arrive within this time, or its connection is closed. */
   requestTimeoutMs?: number
+  /** Follow the live stream, windows and alerts on Kafka; the live view says "off" when absent. */
+  live?: LiveFeedOptions
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -74,12 +79,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await models.reload()
   if (options.watchDebounceMs !== undefined) models.watch(options.watchDebounceMs)
   app.addHook('onClose', async () => models.close())
+  const live = new LiveFeed(models, app.log, options.live)
+  app.decorate('live', live)
+  live.start()
+  app.addHook('onClose', async () => live.close())
 
   await app.register(rootRoutes)
   await app.register(predictRoutes)
   await app.register(modelsRoutes)
   await app.register(healthRoutes)
   await app.register(adminRoutes, { token: options.adminToken })
+  await app.register(liveRoutes)
   await app.register(docsRoutes)
   return app
 }

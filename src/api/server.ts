@@ -4,7 +4,9 @@ import type { FastifyInstance } from 'fastify'
 import type { Config } from '../config.ts'
 import { TrafficError } from '../errors.ts'
 import { httpUrlOf } from '../http-url.ts'
+import { liveQueries } from '../live/queries.ts'
 import { buildApp } from './app.ts'
+import type { LiveFeedOptions } from './services/live-feed.ts'
 
 /** Quiet time after the last change in the models folder before reloading (a training run writes many files). */
 export const RELOAD_DEBOUNCE_MS = 500
@@ -19,6 +21,21 @@ export interface ApiServerOptions {
   watch: boolean
   /** Write the request log to this file instead of standard output. */
   logFile?: string
+  /** Follow the live stream on Kafka (default true; `traffic serve --no-live` turns it off). */
+  live?: boolean
+}
+
+function liveFeedOptions(config: Config): LiveFeedOptions {
+  return {
+    kafka: config.kafka,
+    topics: {
+      stream: config.kafka.topic,
+      windows: config.live.windowsTopic,
+      alerts: config.live.alertsTopic,
+    },
+    groupId: config.live.apiGroup,
+    queries: () => liveQueries(config),
+  }
 }
 
 export async function startApiServer(config: Config, options: ApiServerOptions): Promise<ApiServer> {
@@ -29,6 +46,7 @@ export async function startApiServer(config: Config, options: ApiServerOptions):
     adminToken: config.api.adminToken,
     requestTimeoutMs: config.api.requestTimeoutMs,
     ...(options.watch ? { watchDebounceMs: RELOAD_DEBOUNCE_MS } : {}),
+    ...(options.live === false ? {} : { live: liveFeedOptions(config) }),
   })
   try {
     await app.listen({ port: config.api.port, host: config.api.host })

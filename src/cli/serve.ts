@@ -10,6 +10,7 @@ interface ServeOptions {
   host?: string
   models?: string
   watch: boolean
+  live: boolean
 }
 
 export function registerServeCommand(program: Command): void {
@@ -25,10 +26,11 @@ export function registerServeCommand(program: Command): void {
       '--no-watch',
       'do not reload the models when their folder changes (POST /admin/reload still works)',
     )
+    .option('--no-live', 'do not follow the live stream on Kafka (GET /live then says the live view is off)')
     .action(
       action(async (options: ServeOptions) => {
         const config = loadConfig({ apiPort: options.port, apiHost: options.host, models: options.models })
-        const { app, url } = await startApiServer(config, { watch: options.watch })
+        const { app, url } = await startApiServer(config, { watch: options.watch, live: options.live })
         process.stdout.write(`✔ API on ${url} — docs ${url}/docs; Ctrl+C stops it\n`)
         for (const spec of SERVED_MODELS) {
           const slot = app.models.slot(spec.id)

@@ -54,6 +54,8 @@ export interface KafkaClients {
   maxBatchBytes(topic: string): Promise<number>
   /** Fails with a clear message when no broker answers. */
   checkReachable(): Promise<void>
+  /** A long-lived admin client (offsets, groups) for callers polling the cluster; they close it. */
+  admin(name: string): Admin
 }
 
 export function kafkaClients(config: KafkaConfig): KafkaClients {
@@ -96,6 +98,8 @@ export function kafkaClients(config: KafkaConfig): KafkaClients {
       }),
 
     connectionPool: (name) => new ConnectionPool(`traffic-${name}`),
+
+    admin: (name) => new Admin({ ...base(name), ...CONNECT_RETRIES }),
 
     ensureTopic: (topic, partitions) =>
       withAdmin(async (admin) => {

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react'
 import { api } from './api/client.ts'
 import { StatusBanner, StatusPill } from './components/StatusBanner.tsx'
 import { AnalysisPage } from './pages/AnalysisPage.tsx'
+import { LivePage } from './pages/LivePage.tsx'
 import { ModelsPage } from './pages/ModelsPage.tsx'
 import { PredictPage } from './pages/PredictPage.tsx'
 import { StatusPage } from './pages/StatusPage.tsx'
@@ -13,6 +14,7 @@ const PAGES = [
   { path: 'predict', title: 'Predict' },
   { path: 'models', title: 'Models' },
   { path: 'analysis', title: 'Traffic analysis' },
+  { path: 'live', title: 'Live' },
   { path: 'status', title: 'Status' },
 ] as const
 
@@ -64,6 +66,7 @@ export function App() {
         {page === 'predict' && <PredictPage status={status} analytics={analytics} onUnreachable={recheck} />}
         {page === 'models' && <ModelsPage status={status} />}
         {page === 'analysis' && <AnalysisPage status={status} analytics={analytics} />}
+        {page === 'live' && <LivePage />}
         {page === 'status' && <StatusPage status={status} apiUrl={apiUrl} onRecheck={recheck} />}
       </main>
     </>

@@ -18,6 +18,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         { name: 'predict', description: 'Predictions' },
         { name: 'models', description: 'What is served and the traffic analysis' },
         { name: 'operations', description: 'Health and reloads' },
+        { name: 'live', description: 'The stream as it flows: windows, alerts, lag, live model error' },
       ],
       components: {
         securitySchemes: {

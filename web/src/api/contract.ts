@@ -1,4 +1,15 @@
 // The API's JSON, as the API itself declares it (STYLE.md rule 5): types only, nothing of the server is bundled.
+
+export type {
+  LiveAlert,
+  LiveEvents,
+  LiveQuery,
+  LiveSnapshot,
+  LiveStats,
+  LiveWindow,
+  ModelScoring,
+  ThroughputSample,
+} from '../../../src/api/live-schemas.ts'
 export type {
   EnergyConsumptionResponse,
   ErrorResponse,

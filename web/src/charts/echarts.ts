@@ -10,6 +10,7 @@ import type {
 import { BarChart, GaugeChart, HeatmapChart, LineChart } from 'echarts/charts'
 import type {
   GridComponentOption,
+  LegendComponentOption,
   MarkAreaComponentOption,
   MarkLineComponentOption,
   TooltipComponentOption,
@@ -17,6 +18,7 @@ import type {
 } from 'echarts/components'
 import {
   GridComponent,
+  LegendComponent,
   MarkAreaComponent,
   MarkLineComponent,
   TooltipComponent,
@@ -31,6 +33,7 @@ use([
   HeatmapChart,
   LineChart,
   GridComponent,
+  LegendComponent,
   MarkAreaComponent,
   MarkLineComponent,
   TooltipComponent,
@@ -44,6 +47,7 @@ export type ChartOption = ComposeOption<
   | HeatmapSeriesOption
   | LineSeriesOption
   | GridComponentOption
+  | LegendComponentOption
   | MarkAreaComponentOption
   | MarkLineComponentOption
   | TooltipComponentOption

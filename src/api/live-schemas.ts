@@ -1,0 +1,144 @@
+// The HTTP contract of the live view (GET /live and the events of GET /live/events): what Spark's streaming
+// queries wrote to the windows and alerts topics, the stream's throughput and lag from Kafka's own offsets, and
+// the served models scored on the stream. Used for the OpenAPI document, response serialisation and the web UI.
+import { type Static, Type } from '@sinclair/typebox'
+
+const Nullable = <T extends ReturnType<typeof Type.Number>>(schema: T) => Type.Union([schema, Type.Null()])
+const Time = Type.String({ format: 'date-time' })
+
+/** One (city, window) of `urban_traffic_windows`: the latest value Spark sent for it (update mode). */
+export const LiveWindow = Type.Object({
+  city: Type.String(),
+  window_start: Time,
+  window_end: Time,
+  rows: Type.Integer(),
+  mean_traffic_density: Type.Number(),
+  mean_speed: Type.Number(),
+  peak_share: Type.Number({ description: 'Share of peak-hour rows, 0–1' }),
+  mean_energy_consumption: Type.Number(),
+})
+export type LiveWindow = Static<typeof LiveWindow>
+
+/** A window whose mean density went over the city's congestion threshold (`urban_traffic_alerts`). */
+export const LiveAlert = Type.Object({
+  city: Type.String(),
+  window_start: Time,
+  window_end: Time,
+  rows: Type.Integer(),
+  mean_traffic_density: Type.Number(),
+  threshold: Type.Number(),
+})
+export type LiveAlert = Static<typeof LiveAlert>
+
+export const LiveStatus = Type.Object({
+  kafka: Type.Union(
+    [Type.Literal('off'), Type.Literal('connecting'), Type.Literal('up'), Type.Literal('unreachable')],
+    { description: 'off: started with --no-live' },
+  ),
+  message: Type.Union([Type.String(), Type.Null()], { description: 'Why live data is missing, if it is' }),
+})
+export type LiveStatus = Static<typeof LiveStatus>
+
+export const ThroughputSample = Type.Object({
+  time: Time,
+  produce_rows_per_s: Type.Number({ description: 'Growth of the stream topic’s end offsets' }),
+  consume_rows_per_s: Type.Number({ description: 'Rows this API read from the stream' }),
+  lag: Type.Integer({ description: 'Total lag of all consumer groups on the stream topic' }),
+})
+export type ThroughputSample = Static<typeof ThroughputSample>
+
+export const PartitionLag = Type.Object({
+  group: Type.String(),
+  topic: Type.String(),
+  partition: Type.Integer(),
+  committed: Type.Integer(),
+  end: Type.Integer(),
+  lag: Type.Integer(),
+})
+export type PartitionLag = Static<typeof PartitionLag>
+
+/** Spark's own progress of one streaming query (StreamingQueryProgress). */
+export const LiveQuery = Type.Object({
+  name: Type.String(),
+  id: Type.String(),
+  runId: Type.String(),
+  isActive: Type.Boolean(),
+  batchId: Nullable(Type.Number()),
+  numInputRows: Nullable(Type.Number()),
+  inputRowsPerSecond: Nullable(Type.Number()),
+  processedRowsPerSecond: Nullable(Type.Number()),
+  batchDurationMs: Nullable(Type.Number()),
+  watermark: Type.Union([Type.String(), Type.Null()]),
+  timestamp: Type.Union([Type.String(), Type.Null()]),
+  malformedRows: Nullable(Type.Number({ description: 'Malformed messages in the latest micro-batch' })),
+})
+export type LiveQuery = Static<typeof LiveQuery>
+
+export const RollingError = Type.Object({
+  count: Type.Integer({ description: 'Records in the rolling window' }),
+  mae: Type.Number(),
+  rmse: Type.Number(),
+})
+export type RollingError = Static<typeof RollingError>
+
+export const ModelScoring = Type.Object({
+  id: Type.String(),
+  target: Type.String(),
+  held_out: Type.Union([Type.Object({ mae: Type.Number(), rmse: Type.Number() }), Type.Null()], {
+    description: 'The held-out error of report.json',
+  }),
+  live: Type.Union([RollingError, Type.Null()], { description: 'All cities; null until a record is scored' }),
+  cities: Type.Array(Type.Intersect([Type.Object({ city: Type.String() }), RollingError])),
+})
+export type ModelScoring = Static<typeof ModelScoring>
+
+export const LiveScoring = Type.Object({
+  window: Type.Integer({ description: 'Latest records per model and city the rolling error covers' }),
+  scored: Type.Integer(),
+  skipped: Type.Integer({ description: 'Valid records left unscored above the scoring rate cap' }),
+  malformed: Type.Integer({ description: 'Stream messages that are not a valid record' }),
+  last_malformed: Type.Union([Type.String(), Type.Null()], {
+    description: 'Why the latest one was rejected',
+  }),
+  models: Type.Array(ModelScoring),
+})
+export type LiveScoring = Static<typeof LiveScoring>
+
+const stats = {
+  status: LiveStatus,
+  clock: Type.Union([Time, Type.Null()], {
+    description: 'The latest simulated event time seen on the stream',
+  }),
+  throughput: Type.Object({
+    latest: Type.Union([ThroughputSample, Type.Null()]),
+    history: Type.Array(ThroughputSample),
+  }),
+  lag: Type.Object({ updated_at: Type.Union([Time, Type.Null()]), partitions: Type.Array(PartitionLag) }),
+  queries: Type.Object({
+    note: Type.Union([Type.String(), Type.Null()], { description: 'Why no query is listed, if none is' }),
+    list: Type.Array(LiveQuery),
+  }),
+  scoring: LiveScoring,
+}
+
+/** What changes every second: everything but the windows and alerts, which have events of their own. */
+export const LiveStats = Type.Object(stats)
+export type LiveStats = Static<typeof LiveStats>
+
+export const LiveSnapshot = Type.Object({
+  ...stats,
+  windows: Type.Object({
+    latest: Type.Array(LiveWindow, { description: 'The latest window of each city' }),
+    recent: Type.Array(LiveWindow, { description: 'The last windows of every city, oldest first' }),
+  }),
+  alerts: Type.Array(LiveAlert, { description: 'The last alerts, latest window first' }),
+})
+export type LiveSnapshot = Static<typeof LiveSnapshot>
+
+/** The events of GET /live/events, by SSE event name. */
+export interface LiveEvents {
+  snapshot: LiveSnapshot
+  window: LiveWindow
+  alert: LiveAlert
+  stats: LiveStats
+}

@@ -1,0 +1,95 @@
+// ECharts options of the Live page, as pure functions of what the live feed holds.
+import type { LiveWindow, ThroughputSample } from '../api/contract.ts'
+import type { ChartOption } from './echarts.ts'
+import { COLORS } from './options.ts'
+
+/** One colour per city, in the order of the sorted city names. */
+const CITY_COLORS = ['#2563eb', '#d64545', '#2f9e5b', '#e0a526', '#7c3aed', '#0891b2', '#db2777', '#4b5563']
+
+const timeAxis = {
+  type: 'time' as const,
+  axisLabel: { color: COLORS.muted, hideOverlap: true },
+  splitLine: { show: false },
+}
+
+const valueAxis = (name: string) => ({
+  type: 'value' as const,
+  name,
+  nameTextStyle: { color: COLORS.muted, align: 'left' as const },
+  axisLabel: { color: COLORS.muted },
+  splitLine: { lineStyle: { color: COLORS.grid } },
+})
+
+const line = (name: string, data: [number, number][], color: string) => ({
+  type: 'line' as const,
+  name,
+  data,
+  symbol: 'circle',
+  symbolSize: 6,
+  showSymbol: true,
+  animation: false,
+  lineStyle: { width: 2, color },
+  itemStyle: { color },
+})
+
+/** Mean density of each city's last windows, one line per city along simulated time. */
+export function liveDensityChart(windows: LiveWindow[]): ChartOption {
+  const cities = [...new Set(windows.map((w) => w.city))].sort()
+  return {
+    grid: { left: 8, right: 16, top: 48, bottom: 8, containLabel: true },
+    legend: { top: 0, textStyle: { color: COLORS.ink } },
+    tooltip: { trigger: 'axis', valueFormatter: (v) => (typeof v === 'number' ? v.toFixed(3) : '') },
+    xAxis: timeAxis,
+    yAxis: valueAxis('mean density'),
+    series: cities.map((city, i) =>
+      line(
+        city,
+        windows
+          .filter((w) => w.city === city)
+          .map((w) => [Date.parse(w.window_start), w.mean_traffic_density]),
+        CITY_COLORS[i % CITY_COLORS.length] as string,
+      ),
+    ),
+  }
+}
+
+/** Rows per second produced to the stream and read by the API, along wall-clock time. */
+export function throughputChart(samples: ThroughputSample[]): ChartOption {
+  const at = (s: ThroughputSample) => Date.parse(s.time)
+  return {
+    grid: { left: 8, right: 16, top: 48, bottom: 8, containLabel: true },
+    legend: { top: 0, textStyle: { color: COLORS.ink } },
+    tooltip: { trigger: 'axis', valueFormatter: (v) => (typeof v === 'number' ? v.toFixed(0) : '') },
+    xAxis: timeAxis,
+    yAxis: valueAxis('rows/s'),
+    series: [
+      line(
+        'produced',
+        samples.map((s) => [at(s), s.produce_rows_per_s]),
+        COLORS.accent,
+      ),
+      line(
+        'consumed by the API',
+        samples.map((s) => [at(s), s.consume_rows_per_s]),
+        COLORS.low,
+      ),
+    ],
+  }
+}
+
+/** Total lag of the consumer groups on the stream, along wall-clock time. */
+export function lagChart(samples: ThroughputSample[]): ChartOption {
+  return {
+    grid: { left: 8, right: 16, top: 32, bottom: 8, containLabel: true },
+    tooltip: { trigger: 'axis' },
+    xAxis: timeAxis,
+    yAxis: valueAxis('messages behind'),
+    series: [
+      line(
+        'lag',
+        samples.map((s) => [Date.parse(s.time), s.lag]),
+        COLORS.high,
+      ),
+    ],
+  }
+}
