@@ -97,7 +97,8 @@ export async function scoreCandidates(
     const fitSeconds = Math.round(performance.now() - began) / 1000
     const metrics = await evaluateModel(spark, model, spark.ml.transform(ref, data.scoreOn))
     await hooks.release(ref)
-    results.push({ params, learner: describeTreeParams(params), metrics, fitSeconds })
+    const warning = ref.warning ? { warning: ref.warning } : {}
+    results.push({ params, learner: describeTreeParams(params), metrics, fitSeconds, ...warning })
   }
   return results
 }

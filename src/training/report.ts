@@ -45,6 +45,8 @@ export interface CandidateResult {
   metrics: Metrics
   /** Seconds to fit the learner (the feature stages are shared by all candidates). */
   fitSeconds: number
+  /** The server's Fit warning, e.g. trees stopped growing at the ML cache size limit (the score suffers). */
+  warning?: string
 }
 
 export interface CandidatesReport {

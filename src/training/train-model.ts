@@ -202,6 +202,7 @@ async function runCandidates(
   )
   for (const result of results) {
     progress.line(`${result.learner}: ${formatMetrics(result.metrics)}, fit ${result.fitSeconds} s`)
+    if (result.warning) progress.warn(`${result.learner}: ${result.warning}`)
   }
   const chosen = tune ? bestCandidate(results).params : undefined
   if (chosen) progress.line(`tuned: ${describeTreeParams(chosen)}`)

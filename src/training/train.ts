@@ -49,8 +49,8 @@ export const DEFAULT_PARAMS: TrainingParams = {
   seed: SPLIT_SEED,
   models: {
     traffic_density_model: { algorithm: 'gbt', numTrees: 80, maxDepth: 5, maxBins: 64, stepSize: 0.2 },
-    peak_hour_model: { algorithm: 'randomForest', numTrees: 20, maxDepth: 6, maxBins: 32 },
-    energy_consumption_model: { algorithm: 'randomForest', numTrees: 40, maxDepth: 10, maxBins: 32 },
+    peak_hour_model: { algorithm: 'randomForest', numTrees: 40, maxDepth: 10, maxBins: 32 },
+    energy_consumption_model: { algorithm: 'gbt', numTrees: 60, maxDepth: 5, maxBins: 64, stepSize: 0.2 },
   },
 }
 export const DEFAULT_PARITY_ROWS = 2000
