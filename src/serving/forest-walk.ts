@@ -6,20 +6,13 @@
 //   independent walks in flight, our 40-tree depth-10 forests ran 1.9–2.5× faster, whatever the input order.
 // - pointer walk over the preorder arrays otherwise (shallow paths, deep trees: 2^depth slots per tree).
 // Both sum the trees in tree order, as Spark does, so results are bit-identical to Spark's.
-import { type CompiledForest, LEAF } from './forest.ts'
+import { type CompiledForest, type EnsembleScorer, LEAF, outputWidth, type TreeEnsemble } from './forest.ts'
 
 export const MAX_COMPLETE_DEPTH = 12
 const MASK_BITS = 32
 
 /** Writes, for each tree, its leaf's value (prediction, or where its class weights start) into `out`. */
 export type LeafCollector = (x: Float64Array, out: Float64Array) => void
-
-export interface ForestEvaluator {
-  /** Regression: the mean of the trees' leaf predictions, summed in tree order (Spark's sum / numTrees). */
-  predictMean(x: Float64Array): number
-  /** Classification: writes the summed class weights, tree by tree (Spark's rawPrediction), into `votes`. */
-  sumVotes(x: Float64Array, votes: Float64Array): void
-}
 
 function leafOf({ links, values, categories }: CompiledForest, root: number, x: Float64Array): number {
   let n = root
@@ -142,25 +135,32 @@ export function completeWalk(forest: CompiledForest): LeafCollector | undefined 
  */
 const COMPLETE_MIN_DEPTH_USED = 0.7
 
-export function bindForest(forest: CompiledForest): ForestEvaluator {
+/** The reference evaluator (and the fallback for forests too large to compile): one walk per row and tree. */
+export function walkEnsemble(ensemble: TreeEnsemble): EnsembleScorer {
+  const { forest, combine, weights } = ensemble
   const worthIt = forest.expectedDepth >= COMPLETE_MIN_DEPTH_USED * forest.depth
   const collect = (worthIt ? completeWalk(forest) : undefined) ?? pointerWalk(forest)
   const { classWeights, numClasses, numTrees } = forest
+  const width = outputWidth(ensemble)
   const leaves = new Float64Array(numTrees)
   return {
-    predictMean(x) {
-      collect(x, leaves)
-      let sum = 0
-      for (let t = 0; t < numTrees; t++) sum += leaves[t] as number
-      return sum / numTrees
-    },
-    sumVotes(x, votes) {
-      collect(x, leaves)
-      votes.fill(0)
-      for (let t = 0; t < numTrees; t++) {
-        const offset = leaves[t] as number
-        for (let k = 0; k < numClasses; k++)
-          votes[k] = (votes[k] as number) + (classWeights[offset + k] as number)
+    compiled: false,
+    score(x, stride, rows, out) {
+      for (let r = 0; r < rows; r++) {
+        collect(x.subarray(r * stride, (r + 1) * stride), leaves)
+        const at = r * width
+        if (combine === 'votes') {
+          out.fill(0, at, at + width)
+          for (let t = 0; t < numTrees; t++) {
+            const offset = leaves[t] as number
+            for (let k = 0; k < numClasses; k++)
+              out[at + k] = (out[at + k] as number) + (classWeights[offset + k] as number)
+          }
+          continue
+        }
+        let sum = 0
+        for (let t = 0; t < numTrees; t++) sum += (leaves[t] as number) * (weights?.[t] ?? 1)
+        out[at] = combine === 'mean' ? sum / numTrees : sum
       }
     },
   }

@@ -1,9 +1,10 @@
-// DecisionTree and RandomForest models (regression and classification) as pipeline stages over a compiled forest.
+// DecisionTree and RandomForest models (regression and classification) as pipeline stages over a compiled forest,
+// scored by generated code (forest-codegen.ts) or, for forests too large for it, the walk.
 // Classifiers output Spark's `probability` (summed class weights normalised to 1) and `prediction` (the argmax
 // of the summed weights, first index on ties, like Vector.argmax).
 import { TrafficError } from '../../errors.ts'
 import { type CompiledForest, compileForest, type TreeNode } from '../forest.ts'
-import { bindForest } from '../forest-walk.ts'
+import { bindEnsemble } from '../forest-codegen.ts'
 import { param, readParquetRows, type StageMetadata } from '../spark-files.ts'
 import { inputColumn, type Predictor, type RowLayout, type Step } from '../stage.ts'
 
@@ -35,17 +36,38 @@ export interface TreeModelParams {
 
 export function createTreeModel(params: TreeModelParams): Predictor {
   const { forest } = params
-  const walk = bindForest(forest)
   const task = TREE_MODEL_CLASSES[params.className].task
+  const scorer = bindEnsemble({ forest, combine: task === 'regression' ? 'mean' : 'votes' })
+  const classes = forest.numClasses
   const stage: Predictor = {
     className: params.className,
     uid: params.uid,
     task,
-    numClasses: forest.numClasses,
+    numClasses: classes,
+    featuresCol: params.featuresCol,
     predictionCol: params.predictionCol,
     probabilityCol: task === 'classification' ? params.probabilityCol : undefined,
     trees: forest.numTrees,
     nodes: forest.values.length,
+    compiled: scorer.compiled,
+    predictBlock(features, stride, rows, predictions, probabilities) {
+      if (task === 'regression') {
+        scorer.score(features, stride, rows, predictions)
+        return
+      }
+      scorer.score(features, stride, rows, probabilities)
+      for (let at = 0, r = 0; r < rows; r++, at += classes) {
+        let sum = 0
+        let best = 0
+        for (let k = 0; k < classes; k++) {
+          const vote = probabilities[at + k] as number
+          sum += vote
+          if (vote > (probabilities[at + best] as number)) best = k
+        }
+        for (let k = 0; k < classes; k++) probabilities[at + k] = (probabilities[at + k] as number) / sum
+        predictions[r] = best
+      }
+    },
     bind(layout: RowLayout): Step[] {
       const features = inputColumn(layout, stage, params.featuresCol, ['vector'])
       const expected = params.numFeatures ?? features.size
@@ -57,29 +79,21 @@ export function createTreeModel(params: TreeModelParams): Predictor {
       }
       const inSlot = features.slot
       const predictionSlot = layout.add(params.predictionCol, 'number').slot
+      const prediction = new Float64Array(1)
       if (task === 'regression') {
         return [
           (row) => {
-            row[predictionSlot] = walk.predictMean(row[inSlot] as Float64Array)
+            stage.predictBlock(row[inSlot] as Float64Array, features.size, 1, prediction, prediction)
+            row[predictionSlot] = prediction[0] as number
           },
         ]
       }
-      const classes = forest.numClasses
       const probabilitySlot = layout.add(params.probabilityCol, 'vector', classes).slot
-      const votes = new Float64Array(classes)
       return [
         (row) => {
-          walk.sumVotes(row[inSlot] as Float64Array, votes)
-          let sum = 0
-          let best = 0
-          for (let k = 0; k < classes; k++) {
-            const vote = votes[k] as number
-            sum += vote
-            if (vote > (votes[best] as number)) best = k
-          }
           const probability = new Float64Array(classes)
-          for (let k = 0; k < classes; k++) probability[k] = (votes[k] as number) / sum
-          row[predictionSlot] = best
+          stage.predictBlock(row[inSlot] as Float64Array, features.size, 1, prediction, probability)
+          row[predictionSlot] = prediction[0] as number
           row[probabilitySlot] = probability
         },
       ]
