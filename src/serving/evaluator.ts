@@ -34,6 +34,18 @@ export interface ModelEvaluator {
   readonly compiled: boolean
   /** Evaluates one record, keyed by column name. Throws a TrafficError('INVALID_INPUT') on a value the model rejects. */
   predict(record: Readonly<Record<string, unknown>>): Prediction
+  /** Length of the feature vector the trees read. */
+  readonly featureCount: number
+  /**
+   * Writes the feature vectors of records[from, to) end to end into `matrix` (featureCount numbers each): the
+   * trees' input. Throws a RecordError naming the first record the model rejects.
+   */
+  writeFeatures(
+    records: readonly Readonly<Record<string, unknown>>[],
+    from: number,
+    to: number,
+    matrix: Float64Array,
+  ): void
   /**
    * Evaluates many records, the trees scoring them in blocks (faster than one by one). Throws a RecordError
    * naming the first record the model rejects.
@@ -79,6 +91,17 @@ export function compileEvaluator(model: PipelineModel, inputs: readonly InputCol
   }
   const classes = predictor.numClasses
   const stride = features.size
+  const writeFeatures: ModelEvaluator['writeFeatures'] = (records, from, to, matrix) => {
+    for (let i = from; i < to; i++) {
+      fillInputs(records[i] as Readonly<Record<string, unknown>>)
+      try {
+        for (const step of featureSteps) step(row)
+      } catch (error) {
+        throw new RecordError(i, error)
+      }
+      matrix.set(row[features.slot] as Float64Array, (i - from) * stride)
+    }
+  }
 
   return {
     task: predictor.task,
@@ -86,6 +109,8 @@ export function compileEvaluator(model: PipelineModel, inputs: readonly InputCol
     trees: predictor.trees,
     nodes: predictor.nodes,
     compiled: predictor.compiled,
+    featureCount: stride,
+    writeFeatures,
     predict(record) {
       fillInputs(record)
       for (const step of steps) step(row)
@@ -101,15 +126,7 @@ export function compileEvaluator(model: PipelineModel, inputs: readonly InputCol
       const matrix = new Float64Array(Math.min(count, MANY_CHUNK) * stride)
       for (let start = 0; start < count; start += MANY_CHUNK) {
         const end = Math.min(count, start + MANY_CHUNK)
-        for (let i = start; i < end; i++) {
-          fillInputs(records[i] as Readonly<Record<string, unknown>>)
-          try {
-            for (const step of featureSteps) step(row)
-          } catch (error) {
-            throw new RecordError(i, error)
-          }
-          matrix.set(row[features.slot] as Float64Array, (i - start) * stride)
-        }
+        writeFeatures(records, start, end, matrix)
         predictor.predictBlock(
           matrix,
           stride,

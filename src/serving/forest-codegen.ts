@@ -9,7 +9,8 @@
 // non-numbers when it fills them — and every number is written through `literal`, which accepts finite numbers
 // only. No string from a model file can reach the text.
 import { type EnsembleScorer, LEAF, outputWidth, type TreeEnsemble } from './forest.ts'
-import { walkEnsemble } from './forest-walk.ts'
+import { COMPLETE_MIN_DEPTH_USED, walkEnsemble } from './forest-walk.ts'
+import { compileEnsembleToWasm } from './forest-wasm.ts'
 
 /**
  * Largest tree compiled, in nodes. V8 optimises no function whose bytecode exceeds 60 KB; a tree costs about
@@ -112,7 +113,17 @@ export function compileEnsemble(ensemble: TreeEnsemble): EnsembleScorer | undefi
   }
 }
 
-/** The compiled ensemble when it fits the limits above, else the walk. */
+/**
+ * The fastest evaluator for the ensemble, as measured (bench/evaluator.ts), mirroring the walk's own choice: when
+ * rows typically go deep, the WebAssembly module (branch-free complete layout); otherwise the generated JavaScript,
+ * which stops at the leaf; the walk for forests too large for either.
+ */
 export function bindEnsemble(ensemble: TreeEnsemble): EnsembleScorer {
-  return compileEnsemble(ensemble) ?? walkEnsemble(ensemble)
+  const { forest } = ensemble
+  const deep = forest.expectedDepth >= COMPLETE_MIN_DEPTH_USED * forest.depth
+  return (
+    (deep ? compileEnsembleToWasm(ensemble) : undefined) ??
+    compileEnsemble(ensemble) ??
+    walkEnsemble(ensemble)
+  )
 }
