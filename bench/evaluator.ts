@@ -103,10 +103,10 @@ async function measure(spec: ServedModel) {
 
   const [javascript, javascriptMs] = timed(() => compileEnsemble(ensemble))
   const [wasm, wasmMs] = timed(() => compileEnsembleToWasm(ensemble))
-  const chosen = bindEnsemble(ensemble)
+  const chosen = bindEnsemble(ensemble).kind
   const walk = speed(walkEnsemble(ensemble)) as number
   const forestFigures = { walk, javascript: speed(javascript), wasm: speed(wasm) }
-  const compiled = (chosen === wasm ? forestFigures.wasm : forestFigures.javascript) ?? walk
+  const compiled = forestFigures[chosen] ?? walk
   return {
     model: spec.id,
     trees: forest.numTrees,
@@ -114,7 +114,7 @@ async function measure(spec: ServedModel) {
     depth: forest.depth,
     expectedDepth: Number(forest.expectedDepth.toFixed(1)),
     compileMs: { javascript: javascriptMs, wasm: wasmMs },
-    chosen: chosen === wasm ? 'wasm' : chosen === javascript ? 'javascript' : 'walk',
+    chosen,
     forest: { ...forestFigures, compiled, ratio: Number((compiled / walk).toFixed(2)) },
     evaluator: evaluatorSpeeds(evaluator),
   }

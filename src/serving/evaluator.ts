@@ -30,8 +30,6 @@ export interface ModelEvaluator {
   readonly numClasses: number
   readonly trees: number
   readonly nodes: number
-  /** True when the model's trees run as generated code, false when they run the reference walk. */
-  readonly compiled: boolean
   /** Evaluates one record, keyed by column name. Throws a TrafficError('INVALID_INPUT') on a value the model rejects. */
   predict(record: Readonly<Record<string, unknown>>): Prediction
   /** Length of the feature vector the trees read. */
@@ -108,7 +106,6 @@ export function compileEvaluator(model: PipelineModel, inputs: readonly InputCol
     numClasses: predictor.numClasses,
     trees: predictor.trees,
     nodes: predictor.nodes,
-    compiled: predictor.compiled,
     featureCount: stride,
     writeFeatures,
     predict(record) {

@@ -101,7 +101,7 @@ export function compileEnsemble(ensemble: TreeEnsemble): EnsembleScorer | undefi
   const width = outputWidth(ensemble)
   const numTrees = forest.numTrees
   return {
-    compiled: true,
+    kind: 'javascript',
     score(x, stride, rows, out) {
       out.fill(0, 0, rows * width)
       for (let from = 0; from < rows; from += BLOCK_ROWS) {

@@ -165,7 +165,7 @@ export function walkEnsemble(ensemble: TreeEnsemble): EnsembleScorer {
   const width = outputWidth(ensemble)
   const leaves = new Float64Array(numTrees)
   return {
-    compiled: false,
+    kind: 'walk',
     score(x, stride, rows, out) {
       for (let r = 0; r < rows; r++) {
         collect(x.subarray(r * stride, (r + 1) * stride), leaves)

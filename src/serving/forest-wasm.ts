@@ -333,7 +333,7 @@ export function compileEnsembleToWasm(ensemble: TreeEnsemble): EnsembleScorer | 
   }
   let instanceStride = -1
   return {
-    compiled: true,
+    kind: 'wasm',
     score(x, stride, rows, out) {
       if (stride !== instanceStride) {
         instantiate(stride)

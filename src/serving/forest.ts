@@ -68,8 +68,8 @@ export function outputWidth({ forest, combine }: TreeEnsemble): number {
 
 /** Scores rows in bulk. Row r's features are `x[r * stride + f]`; its outputs go to `out[r * width …]`. */
 export interface EnsembleScorer {
-  /** True for generated code, false for the reference walk. */
-  readonly compiled: boolean
+  /** Generated code (JavaScript or WebAssembly), or the reference walk. */
+  readonly kind: 'javascript' | 'wasm' | 'walk'
   score(x: Float64Array, stride: number, rows: number, out: Float64Array): void
 }
 

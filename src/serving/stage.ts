@@ -64,8 +64,6 @@ export interface Predictor extends Stage {
   /** Size of the model: trees and nodes in all. */
   readonly trees: number
   readonly nodes: number
-  /** True when the model runs as generated code, false when it runs the reference walk. */
-  readonly compiled: boolean
   /**
    * Scores `rows` feature vectors of `stride` numbers each, laid end to end in `features`: writes row r's
    * prediction to `predictions[r]` and, for classifiers, its class probabilities to `probabilities[r * numClasses …]`.

@@ -49,7 +49,6 @@ export function createTreeModel(params: TreeModelParams): Predictor {
     probabilityCol: task === 'classification' ? params.probabilityCol : undefined,
     trees: forest.numTrees,
     nodes: forest.values.length,
-    compiled: scorer.compiled,
     predictBlock(features, stride, rows, predictions, probabilities) {
       if (task === 'regression') {
         scorer.score(features, stride, rows, predictions)
