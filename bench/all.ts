@@ -1,6 +1,7 @@
 // `npm run bench` — the whole benchmark suite on the full-size data set (1,219,567 rows): ingest, training
-// (whose models the evaluator and API benchmarks then use), evaluator, API. Each benchmark writes its own results file; this collects
-// them into bench/results/<date>.json and a markdown table, bench/results/<date>.md, that the README quotes.
+// (whose models the evaluator and API benchmarks then use), evaluator, API. Each benchmark writes its own results
+// file; this collects them into bench/results/<date>.json and a markdown table, bench/results/<date>.md, that the
+// README quotes.
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
@@ -55,7 +56,11 @@ function markdown(ingest: Json, train: Json, evaluator: Json, api: Json): string
   for (const model of evaluator.models) {
     const { walk, compiled, ratio } = model.forest
     add(`forest ${model.model}: walk, rows/s per core`, fmt(walk))
-    add(`forest ${model.model}: compiled (${model.chosen}), rows/s per core`, `${fmt(compiled)} (${ratio} ×)`, '≥ 1,000,000, ≥ 3 ×')
+    add(
+      `forest ${model.model}: compiled (${model.chosen}), rows/s per core`,
+      `${fmt(compiled)} (${ratio} ×)`,
+      '≥ 1,000,000, ≥ 3 ×',
+    )
   }
   const machine = `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`
   return [
