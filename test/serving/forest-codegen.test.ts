@@ -62,7 +62,7 @@ test('a row exactly at a threshold goes left; NaN and unseen categories go right
     [0.4, 0, 3],
     [Number.NaN, 0, 3],
   ]
-  const x = Float64Array.from(cases.flatMap(([a, b]) => [a, b]))
+  const x = Float64Array.from(cases.map(([a, b]) => [a, b]).flat())
   assert.deepEqual(
     [...scoreBoth({ forest, combine: 'mean' }, x, cases.length)],
     cases.map(([, , leaf]) => leaf),
