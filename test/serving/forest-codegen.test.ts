@@ -62,7 +62,8 @@ test('a row exactly at a threshold goes left; NaN and unseen categories go right
     [0.4, 0, 3],
     [Number.NaN, 0, 3],
   ]
-  const x = Float64Array.from(cases.map(([a, b]) => [a, b]).flat())
+  const x = new Float64Array(2 * cases.length)
+  cases.forEach(([first, second], row) => x.set([first, second], 2 * row))
   assert.deepEqual(
     [...scoreBoth({ forest, combine: 'mean' }, x, cases.length)],
     cases.map(([, , leaf]) => leaf),
