@@ -63,7 +63,7 @@ test('a row exactly at a threshold goes left; NaN and unseen categories go right
     [Number.NaN, 0, 3],
   ]
   const x = new Float64Array(2 * cases.length)
-  cases.forEach(([first, second], row) => x.set([first, second], 2 * row))
+  for (const [row, [first, second]] of cases.entries()) x.set([first, second], 2 * row)
   assert.deepEqual(
     [...scoreBoth({ forest, combine: 'mean' }, x, cases.length)],
     cases.map(([, , leaf]) => leaf),
