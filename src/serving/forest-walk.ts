@@ -6,22 +6,13 @@
 //   independent walks in flight, our 40-tree depth-10 forests ran 1.9–2.5× faster, whatever the input order.
 // - pointer walk over the preorder arrays otherwise (shallow paths, deep trees: 2^depth slots per tree).
 // Both sum the trees in tree order, as Spark does, so results are bit-identical to Spark's.
-import { type CompiledForest, LEAF } from './forest.ts'
+import { type CompiledForest, type EnsembleScorer, LEAF, outputWidth, type TreeEnsemble } from './forest.ts'
 
 export const MAX_COMPLETE_DEPTH = 12
 const MASK_BITS = 32
 
 /** Writes, for each tree, its leaf's value (prediction, or where its class weights start) into `out`. */
 export type LeafCollector = (x: Float64Array, out: Float64Array) => void
-
-export interface ForestEvaluator {
-  /** Regression: the mean of the trees' leaf predictions, summed in tree order (Spark's sum / numTrees). */
-  predictMean(x: Float64Array): number
-  /** Classification: writes the summed class weights, tree by tree (Spark's rawPrediction), into `votes`. */
-  sumVotes(x: Float64Array, votes: Float64Array): void
-  /** Boosting: Σ weights[t] × leaf prediction of tree t, in tree order (Spark's GBT prediction or margin). */
-  weightedSum(x: Float64Array, weights: Float64Array): number
-}
 
 function leafOf({ links, values, categories }: CompiledForest, root: number, x: Float64Array): number {
   let n = root
@@ -53,11 +44,23 @@ export function pointerWalk(forest: CompiledForest): LeafCollector {
 }
 
 /**
- * Slots of a tree padded to depth D: `feature` holds the split feature, or ~feature for a categorical split;
- * `test` the threshold, or the bit mask of the left categories. A leaf above depth D becomes a split whose two
- * subtrees are copies of it (so the way taken does not matter), down to the bottom row, which holds the leaves.
+ * Every tree padded to the forest's depth D and stored level by level, the children of slot i at 2i+1 and 2i+2:
+ * `feature` holds the split feature, or ~feature for a categorical split; `test` the threshold, or the bit mask of
+ * the left categories. A leaf above depth D becomes a split whose two subtrees are copies of it (so the way taken
+ * does not matter), down to the bottom row, `leaf`, which holds the leaf values. Tree t's slots start at t * inner,
+ * its leaves at t * width.
  */
-export function completeWalk(forest: CompiledForest): LeafCollector | undefined {
+export interface CompleteLayout {
+  depth: number
+  inner: number
+  width: number
+  feature: Int32Array
+  test: Float64Array
+  leaf: Float64Array
+}
+
+/** The forest in the complete layout, or undefined when deeper than 12 or with a split over > 32 categories. */
+export function completeLayout(forest: CompiledForest): CompleteLayout | undefined {
   const { links, values, categories, roots, numTrees, depth } = forest
   if (depth > MAX_COMPLETE_DEPTH) return undefined
   const inner = 2 ** depth - 1
@@ -95,6 +98,15 @@ export function completeWalk(forest: CompiledForest): LeafCollector | undefined 
     return place(tree, left, 2 * slot + 1, level + 1) && place(tree, right, 2 * slot + 2, level + 1)
   }
   for (let t = 0; t < numTrees; t++) if (!place(t, roots[t] as number, 0, 0)) return undefined
+  return { depth, inner, width, feature, test, leaf }
+}
+
+/** The complete layout walked with arithmetic instead of branches, four trees at a time. */
+export function completeWalk(forest: CompiledForest): LeafCollector | undefined {
+  const layout = completeLayout(forest)
+  if (!layout) return undefined
+  const { depth, inner, width, feature, test, leaf } = layout
+  const { numTrees } = forest
 
   /** One level down from slot i: to 2i+1 when the split sends x left, else 2i+2 — computed without branching. */
   const step = (base: number, i: number, x: Float64Array): number => {
@@ -142,33 +154,39 @@ export function completeWalk(forest: CompiledForest): LeafCollector | undefined 
  * (e.g. 2.5× faster for full depth-10 regressions) and loses below (1.5× slower for a peak-hour classifier whose
  * rows end at depth 5.5 of 10).
  */
-const COMPLETE_MIN_DEPTH_USED = 0.7
+export const COMPLETE_MIN_DEPTH_USED = 0.7
 
-export function bindForest(forest: CompiledForest): ForestEvaluator {
+/** The reference evaluator (and the fallback for forests too large to compile): one walk per row and tree. */
+export function walkEnsemble(ensemble: TreeEnsemble): EnsembleScorer {
+  const { forest, combine, weights } = ensemble
   const worthIt = forest.expectedDepth >= COMPLETE_MIN_DEPTH_USED * forest.depth
   const collect = (worthIt ? completeWalk(forest) : undefined) ?? pointerWalk(forest)
   const { classWeights, numClasses, numTrees } = forest
+  const width = outputWidth(ensemble)
   const leaves = new Float64Array(numTrees)
   return {
-    predictMean(x) {
-      collect(x, leaves)
-      let sum = 0
-      for (let t = 0; t < numTrees; t++) sum += leaves[t] as number
-      return sum / numTrees
-    },
-    weightedSum(x, weights) {
-      collect(x, leaves)
-      let sum = 0
-      for (let t = 0; t < numTrees; t++) sum += (weights[t] as number) * (leaves[t] as number)
-      return sum
-    },
-    sumVotes(x, votes) {
-      collect(x, leaves)
-      votes.fill(0)
-      for (let t = 0; t < numTrees; t++) {
-        const offset = leaves[t] as number
-        for (let k = 0; k < numClasses; k++)
-          votes[k] = (votes[k] as number) + (classWeights[offset + k] as number)
+    kind: 'walk',
+    score(x, stride, rows, out) {
+      for (let r = 0; r < rows; r++) {
+        collect(x.subarray(r * stride, (r + 1) * stride), leaves)
+        const at = r * width
+        if (combine === 'votes') {
+          out.fill(0, at, at + width)
+          for (let t = 0; t < numTrees; t++) {
+            const offset = leaves[t] as number
+            for (let k = 0; k < numClasses; k++)
+              out[at + k] = (out[at + k] as number) + (classWeights[offset + k] as number)
+          }
+          continue
+        }
+        let sum = 0
+        if (combine === 'mean') {
+          for (let t = 0; t < numTrees; t++) sum += leaves[t] as number
+          out[at] = sum / numTrees
+        } else {
+          for (let t = 0; t < numTrees; t++) sum += (leaves[t] as number) * (weights?.[t] ?? 1)
+          out[at] = sum
+        }
       }
     },
   }

@@ -45,6 +45,34 @@ export interface CompiledForest {
 
 export const LEAF = -1
 
+/**
+ * How an ensemble's trees combine into its output, for each row:
+ * - `mean`: the leaf values summed in tree order, divided by the tree count (random forest regression);
+ * - `sum`: the leaf values times the tree weights, summed in tree order (gradient-boosted trees' margin);
+ * - `votes`: the leaves' class weights summed in tree order, one total per class (random forest classification's
+ *   rawPrediction).
+ */
+export type Combine = 'mean' | 'sum' | 'votes'
+
+export interface TreeEnsemble {
+  forest: CompiledForest
+  combine: Combine
+  /** For `sum`: one weight per tree (all 1 when absent). */
+  weights?: Float64Array
+}
+
+/** Outputs per row: one number, or one per class for `votes`. */
+export function outputWidth({ forest, combine }: TreeEnsemble): number {
+  return combine === 'votes' ? forest.numClasses : 1
+}
+
+/** Scores rows in bulk. Row r's features are `x[r * stride + f]`; its outputs go to `out[r * width …]`. */
+export interface EnsembleScorer {
+  /** Generated code (JavaScript or WebAssembly), or the reference walk. */
+  readonly kind: 'javascript' | 'wasm' | 'walk'
+  score(x: Float64Array, stride: number, rows: number, out: Float64Array): void
+}
+
 export interface CompileOptions {
   numClasses: number
   /** Forests normalise each leaf's class counts (votes of one tree sum to 1); a single tree keeps raw counts. */
@@ -53,6 +81,13 @@ export interface CompileOptions {
 
 function corrupt(reason: string): TrafficError {
   return new TrafficError('MODEL_UNSUPPORTED', `Tree data is not a valid Spark tree: ${reason}`)
+}
+
+/** Only finite numbers enter the arrays (and so the generated code, see forest-codegen.ts): a string is refused. */
+function finite(value: unknown, what: () => string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    throw corrupt(`${what()} is ${JSON.stringify(value)}`)
+  return value
 }
 
 /** `trees[t]` holds the nodes of tree t in any order, with ids 0…n−1 and children referring to those ids. */
@@ -86,7 +121,10 @@ export function compileForest(
       const at = values.length
       if (parentSlot >= 0) links[parentSlot] = at
       if (node.leftChild < 0) {
-        const value = options.numClasses > 0 ? weights.length : node.prediction
+        const value =
+          options.numClasses > 0
+            ? weights.length
+            : finite(node.prediction, () => `tree ${t} leaf ${id}'s prediction`)
         if (options.numClasses > 0) weights.push(...leafWeights(node.impurityStats, options))
         links.push(LEAF, 0)
         values.push(value)
@@ -97,11 +135,14 @@ export function compileForest(
         continue
       }
       const { featureIndex: f, numCategories, leftCategoriesOrThreshold: split } = node.split
-      if (!(f >= 0)) throw corrupt(`tree ${t} node ${id} splits on feature ${f}`)
+      if (!(Number.isInteger(f) && f >= 0)) throw corrupt(`tree ${t} node ${id} splits on feature ${f}`)
+      if (!Number.isInteger(numCategories)) {
+        throw corrupt(`tree ${t} node ${id} has ${JSON.stringify(numCategories)} categories`)
+      }
       featuresRead = Math.max(featuresRead, f + 1)
       if (numCategories < 0) {
         links.push(f, 0)
-        values.push(split[0] as number)
+        values.push(finite(split[0], () => `tree ${t} node ${id}'s threshold`))
       } else {
         links.push(-2 - f, 0)
         values.push(categories.length)
@@ -138,6 +179,7 @@ export function compileForest(
 function leafWeights(stats: readonly number[], options: CompileOptions): number[] {
   if (stats.length !== options.numClasses)
     throw corrupt(`leaf has ${stats.length} class counts, not ${options.numClasses}`)
+  for (const count of stats) finite(count, () => 'a leaf class count')
   if (!options.normaliseLeafStats) return [...stats]
   let sum = 0
   for (const count of stats) sum += count

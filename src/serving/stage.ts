@@ -60,9 +60,21 @@ export interface Predictor extends Stage {
   readonly predictionCol: string
   /** Set for classifiers. */
   readonly probabilityCol: string | undefined
+  readonly featuresCol: string
   /** Size of the model: trees and nodes in all. */
   readonly trees: number
   readonly nodes: number
+  /**
+   * Scores `rows` feature vectors of `stride` numbers each, laid end to end in `features`: writes row r's
+   * prediction to `predictions[r]` and, for classifiers, its class probabilities to `probabilities[r * numClasses …]`.
+   */
+  predictBlock(
+    features: Float64Array,
+    stride: number,
+    rows: number,
+    predictions: Float64Array,
+    probabilities: Float64Array,
+  ): void
 }
 
 export function isPredictor(stage: Stage): stage is Predictor {

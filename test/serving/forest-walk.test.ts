@@ -3,31 +3,14 @@
 // a multiple of the four walked together.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { compileForest, type TreeNode } from '../../src/serving/forest.ts'
-import { bindForest, completeWalk, MAX_COMPLETE_DEPTH, pointerWalk } from '../../src/serving/forest-walk.ts'
-import { nodes, type TreeSpec } from './trees.ts'
+import { type CompiledForest, compileForest, type TreeNode } from '../../src/serving/forest.ts'
+import { completeWalk, MAX_COMPLETE_DEPTH, pointerWalk, walkEnsemble } from '../../src/serving/forest-walk.ts'
+import { nodes, random, randomInput, randomTree, type TreeSpec } from './trees.ts'
 
-const FEATURES = 4
-/** Feature 3 is categorical with 5 categories; the others are continuous. */
-const CATEGORIES = 5
-
-function random(seed: number): () => number {
-  let state = seed
-  return () => {
-    state = (state * 1103515245 + 12345) % 2147483648
-    return state / 2147483648
-  }
-}
-
-function randomTree(next: () => number, depth: number): TreeSpec {
-  if (depth === 0 || next() < 0.2) return { leaf: Math.round(next() * 1000) / 100 }
-  const left = randomTree(next, depth - 1)
-  const right = randomTree(next, depth - 1)
-  if (next() < 0.3) {
-    const categories = [0, 1, 2, 3, 4].filter(() => next() < 0.5)
-    return { feature: 3, categories, numCategories: CATEGORIES, left, right }
-  }
-  return { feature: Math.floor(next() * 3), threshold: Math.round(next() * 100) / 10, left, right }
+function walkMean(forest: CompiledForest, x: Float64Array): number {
+  const out = new Float64Array(1)
+  walkEnsemble({ forest, combine: 'mean' }).score(x, x.length, 1, out)
+  return out[0] as number
 }
 
 /** Spark's rule, written as plainly as possible. */
@@ -46,14 +29,6 @@ function reference(tree: TreeNode[], x: Float64Array): number {
   return node.prediction
 }
 
-function randomInput(next: () => number): Float64Array {
-  const x = new Float64Array(FEATURES)
-  for (let f = 0; f < 3; f++) x[f] = next() < 0.05 ? Number.NaN : Math.round(next() * 110) / 10
-  const pick = next()
-  x[3] = pick < 0.8 ? Math.floor(next() * CATEGORIES) : pick < 0.9 ? 2.5 : pick < 0.95 ? -1 : 7
-  return x
-}
-
 test('both walks agree with the reference on random forests, leaf by leaf and in the mean', () => {
   const next = random(11)
   for (let round = 0; round < 40; round++) {
@@ -64,7 +39,6 @@ test('both walks agree with the reference on random forests, leaf by leaf and in
     const complete = completeWalk(forest)
     assert.ok(complete, 'shallow forests use the complete layout')
     const pointer = pointerWalk(forest)
-    const evaluator = bindForest(forest)
     const fromComplete = new Float64Array(trees.length)
     const fromPointer = new Float64Array(trees.length)
     for (let i = 0; i < 200; i++) {
@@ -76,7 +50,7 @@ test('both walks agree with the reference on random forests, leaf by leaf and in
       assert.deepEqual([...fromPointer], expected, `pointer walk, input ${[...x]}`)
       let sum = 0
       for (const value of expected) sum += value
-      assert.equal(evaluator.predictMean(x), sum / trees.length)
+      assert.equal(walkMean(forest, x), sum / trees.length)
     }
   }
 })
@@ -86,7 +60,7 @@ test('a forest of single leaves has depth 0 and still works', () => {
     numClasses: 0,
     normaliseLeafStats: true,
   })
-  assert.equal(bindForest(forest).predictMean(Float64Array.of(0)), 1.5)
+  assert.equal(walkMean(forest, Float64Array.of(0)), 1.5)
 })
 
 test('trees deeper than the complete layout allows, or with more than 32 categories, take the pointer walk', () => {
@@ -95,8 +69,8 @@ test('trees deeper than the complete layout allows, or with more than 32 categor
     deep = { feature: 0, threshold: level, left: { leaf: -level }, right: deep }
   const deepForest = compileForest([nodes(deep)], { numClasses: 0, normaliseLeafStats: true })
   assert.equal(completeWalk(deepForest), undefined)
-  assert.equal(bindForest(deepForest).predictMean(Float64Array.of(100)), 1)
-  assert.equal(bindForest(deepForest).predictMean(Float64Array.of(4.5)), -MAX_COMPLETE_DEPTH)
+  assert.equal(walkMean(deepForest, Float64Array.of(100)), 1)
+  assert.equal(walkMean(deepForest, Float64Array.of(4.5)), -MAX_COMPLETE_DEPTH)
 
   const wide: TreeSpec = {
     feature: 0,
@@ -108,7 +82,7 @@ test('trees deeper than the complete layout allows, or with more than 32 categor
   const wideForest = compileForest([nodes(wide)], { numClasses: 0, normaliseLeafStats: true })
   assert.equal(completeWalk(wideForest), undefined)
   assert.deepEqual(
-    [40, 39].map((c) => bindForest(wideForest).predictMean(Float64Array.of(c))),
+    [40, 39].map((c) => walkMean(wideForest, Float64Array.of(c))),
     [1, 2],
   )
 })

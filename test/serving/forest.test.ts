@@ -2,14 +2,15 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { isTrafficError } from '../../src/errors.ts'
 import { type CompiledForest, compileForest } from '../../src/serving/forest.ts'
-import { bindForest } from '../../src/serving/forest-walk.ts'
+import { scoreBoth } from './ensembles.ts'
 import { nodes, type TreeSpec } from './trees.ts'
 
+// Every case runs through both evaluators, the walk and the generated code, which must agree bit for bit.
 const x = (...values: number[]) => Float64Array.from(values)
 const predictMean = (forest: CompiledForest, features: Float64Array) =>
-  bindForest(forest).predictMean(features)
+  scoreBoth({ forest, combine: 'mean' }, features, 1)[0]
 const sumVotes = (forest: CompiledForest, features: Float64Array, votes: Float64Array) =>
-  bindForest(forest).sumVotes(features, votes)
+  votes.set(scoreBoth({ forest, combine: 'votes' }, features, 1))
 const regression = (trees: TreeSpec[], shuffle = false) =>
   compileForest(
     trees.map((tree) => nodes(tree, shuffle)),

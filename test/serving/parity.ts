@@ -1,12 +1,14 @@
-// Parity of the native evaluator with Spark's own transform(): a saved PipelineModel directory and a JSONL file of
+// Parity of the native evaluator with Spark's own transform() (and of its evaluators with each other): a saved PipelineModel directory and a JSONL file of
 // Spark's outputs on held-out rows, one object per line:
 //   {"input": {<column>: <value>, …}, "prediction": <number>, "probability": [<number>, …]}   (probability: classifiers)
 // which is what `select(struct(<columns>).as('input'), 'prediction', vector_to_array('probability').as('probability'))`
 // followed by `toJSON` gives in Spark.
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
-import { compileEvaluator, type InputColumn } from '../../src/serving/evaluator.ts'
-import { readPipelineModel } from '../../src/serving/pipeline-model.ts'
+import { compileEvaluator, type InputColumn, type ModelEvaluator } from '../../src/serving/evaluator.ts'
+import { buildPipeline, type PipelineData, readPipelineData } from '../../src/serving/pipeline-model.ts'
+import { TREE_MODEL_CLASSES, type TreeModelParams } from '../../src/serving/stages/tree-models.ts'
+import { scoreBoth } from './ensembles.ts'
 
 export interface SparkOutput {
   input: Record<string, string | number>
@@ -39,7 +41,10 @@ export async function assertParity(modelDir: string, outputs: readonly SparkOutp
     name,
     type: typeof value === 'string' ? 'string' : 'number',
   }))
-  const evaluator = compileEvaluator(await readPipelineModel(modelDir), inputs)
+  const data = await readPipelineData(modelDir)
+  const evaluator = compileEvaluator(buildPipeline(data), inputs)
+  const records = outputs.map((output) => output.input)
+  assertEvaluatorsAgree(data, evaluator, records)
   let maxAbsDiff = 0
   let identical = 0
   outputs.forEach((expected, row) => {
@@ -68,4 +73,27 @@ export async function assertParity(modelDir: string, outputs: readonly SparkOutp
     if (same) identical++
   })
   return { rows: outputs.length, maxAbsDiff, identical }
+}
+
+/**
+ * On the same records: the walk, the generated JavaScript and the WebAssembly module give the same doubles for the
+ * model's forest, and the evaluator's bulk path (predictMany) answers exactly what it answers one record at a time.
+ */
+function assertEvaluatorsAgree(
+  data: PipelineData,
+  evaluator: ModelEvaluator,
+  records: Record<string, string | number>[],
+): void {
+  const last = data.stages.at(-1) as PipelineData['stages'][number]
+  const { forest } = last.params as TreeModelParams
+  const task = TREE_MODEL_CLASSES[last.className as keyof typeof TREE_MODEL_CLASSES].task
+  const features = new Float64Array(records.length * evaluator.featureCount)
+  evaluator.writeFeatures(records, 0, records.length, features)
+  scoreBoth({ forest, combine: task === 'regression' ? 'mean' : 'votes' }, features, records.length)
+  const many = evaluator.predictMany(records)
+  records.forEach((record, row) => {
+    const one = evaluator.predict(record)
+    assert.equal(many[row]?.prediction, one.prediction, `predictMany ≠ predict at row ${row}`)
+    assert.deepEqual(many[row]?.probability, one.probability, `predictMany ≠ predict at row ${row}`)
+  })
 }

@@ -2,6 +2,7 @@
 // an array of records → an array of answers in the same order).
 import { Type } from '@sinclair/typebox'
 import type { FastifyInstance, FastifyReply } from 'fastify'
+import { type Prediction, RecordError } from '../../serving/evaluator.ts'
 import { type ModelId, SERVED_MODELS, type ServedModel } from '../../serving/model-catalog.ts'
 import type { LoadedModel } from '../../serving/model-set.ts'
 import { UnseenLabelError } from '../../serving/stages/string-indexer.ts'
@@ -71,17 +72,17 @@ export async function predictRoutes(app: FastifyInstance): Promise<void> {
         const model = modelOr503(app, spec, reply)
         if (!model) return reply
         const rows = request.body as Body[]
-        const answers = new Array(rows.length)
-        for (let i = 0; i < rows.length; i++) {
-          try {
-            answers[i] = format(model.evaluator.predict(rows[i] as Body))
-          } catch (error) {
-            if (!(error instanceof UnseenLabelError)) throw error
-            return badRequest(reply, [{ field: error.column, message: error.detail, index: i }])
-          }
+        let predictions: Prediction[]
+        try {
+          predictions = model.evaluator.predictMany(rows)
+        } catch (error) {
+          if (!(error instanceof RecordError)) throw error
+          if (!(error.cause instanceof UnseenLabelError)) throw error.cause
+          const { column, detail } = error.cause
+          return badRequest(reply, [{ field: column, message: detail, index: error.index }])
         }
         app.metrics.predictions.inc({ model: spec.id }, rows.length)
-        return answers
+        return predictions.map((prediction) => format(prediction))
       },
     )
   }

@@ -1,11 +1,11 @@
 // DecisionTree, RandomForest and GBT models (regression and classification) as pipeline stages over a compiled
-// forest. Forest classifiers output Spark's `probability` (summed class weights normalised to 1) and `prediction`
+// forest, scored by generated code (forest-codegen.ts) or, for forests too large for it, the walk. Forest classifiers output Spark's `probability` (summed class weights normalised to 1) and `prediction`
 // (the argmax of the summed weights, first index on ties, like Vector.argmax). GBT models sum their regression trees
 // with per-tree weights; the classifier turns that margin m into Spark's rawPrediction [−m, m], probability
 // [p0, 1 − p0] with p0 = 1 / (1 + e^(2m)) (logistic loss), and prediction m > 0 (argmax of [−m, m]).
 import { TrafficError } from '../../errors.ts'
 import { type CompiledForest, compileForest, type TreeNode } from '../forest.ts'
-import { bindForest, type ForestEvaluator } from '../forest-walk.ts'
+import { bindEnsemble } from '../forest-codegen.ts'
 import { param, readParquetRows, type StageMetadata } from '../spark-files.ts'
 import { inputColumn, type Predictor, type RowLayout, type Step } from '../stage.ts'
 
@@ -50,17 +50,53 @@ export interface TreeModelParams {
 
 export function createTreeModel(params: TreeModelParams): Predictor {
   const { forest, treeWeights } = params
-  const walk = bindForest(forest)
   const task = TREE_MODEL_CLASSES[params.className].task
+  const scorer = bindEnsemble(
+    treeWeights
+      ? { forest, combine: 'sum', weights: treeWeights }
+      : { forest, combine: task === 'regression' ? 'mean' : 'votes' },
+  )
+  const classes = treeWeights && task === 'classification' ? GBT_CLASSES : forest.numClasses
   const stage: Predictor = {
     className: params.className,
     uid: params.uid,
     task,
-    numClasses: treeWeights && task === 'classification' ? GBT_CLASSES : forest.numClasses,
+    numClasses: classes,
+    featuresCol: params.featuresCol,
     predictionCol: params.predictionCol,
     probabilityCol: task === 'classification' ? params.probabilityCol : undefined,
     trees: forest.numTrees,
     nodes: forest.values.length,
+    predictBlock(features, stride, rows, predictions, probabilities) {
+      if (task === 'regression') {
+        scorer.score(features, stride, rows, predictions)
+        return
+      }
+      if (treeWeights) {
+        scorer.score(features, stride, rows, predictions)
+        for (let r = 0; r < rows; r++) {
+          const margin = predictions[r] as number
+          // Spark's LogLoss.computeProbability of rawPrediction[0] = −margin, then 1 − that for class 1.
+          const p0 = 1 / (1 + Math.exp(-2 * -margin))
+          probabilities[2 * r] = p0
+          probabilities[2 * r + 1] = 1 - p0
+          predictions[r] = margin > -margin ? 1 : 0
+        }
+        return
+      }
+      scorer.score(features, stride, rows, probabilities)
+      for (let at = 0, r = 0; r < rows; r++, at += classes) {
+        let sum = 0
+        let best = 0
+        for (let k = 0; k < classes; k++) {
+          const vote = probabilities[at + k] as number
+          sum += vote
+          if (vote > (probabilities[at + best] as number)) best = k
+        }
+        for (let k = 0; k < classes; k++) probabilities[at + k] = (probabilities[at + k] as number) / sum
+        predictions[r] = best
+      }
+    },
     bind(layout: RowLayout): Step[] {
       const features = inputColumn(layout, stage, params.featuresCol, ['vector'])
       const expected = params.numFeatures ?? features.size
@@ -72,61 +108,27 @@ export function createTreeModel(params: TreeModelParams): Predictor {
       }
       const inSlot = features.slot
       const predictionSlot = layout.add(params.predictionCol, 'number').slot
-      if (treeWeights) return [boostedStep(walk, treeWeights, task, inSlot, predictionSlot, layout, params)]
+      const prediction = new Float64Array(1)
       if (task === 'regression') {
         return [
           (row) => {
-            row[predictionSlot] = walk.predictMean(row[inSlot] as Float64Array)
+            stage.predictBlock(row[inSlot] as Float64Array, features.size, 1, prediction, prediction)
+            row[predictionSlot] = prediction[0] as number
           },
         ]
       }
-      const classes = forest.numClasses
       const probabilitySlot = layout.add(params.probabilityCol, 'vector', classes).slot
-      const votes = new Float64Array(classes)
       return [
         (row) => {
-          walk.sumVotes(row[inSlot] as Float64Array, votes)
-          let sum = 0
-          let best = 0
-          for (let k = 0; k < classes; k++) {
-            const vote = votes[k] as number
-            sum += vote
-            if (vote > (votes[best] as number)) best = k
-          }
           const probability = new Float64Array(classes)
-          for (let k = 0; k < classes; k++) probability[k] = (votes[k] as number) / sum
-          row[predictionSlot] = best
+          stage.predictBlock(row[inSlot] as Float64Array, features.size, 1, prediction, probability)
+          row[predictionSlot] = prediction[0] as number
           row[probabilitySlot] = probability
         },
       ]
     },
   }
   return stage
-}
-
-/** A GBT model's step: the weighted sum of its trees, or for the classifier Spark's mapping of that margin. */
-function boostedStep(
-  walk: ForestEvaluator,
-  weights: Float64Array,
-  task: 'regression' | 'classification',
-  inSlot: number,
-  predictionSlot: number,
-  layout: RowLayout,
-  params: TreeModelParams,
-): Step {
-  if (task === 'regression') {
-    return (row) => {
-      row[predictionSlot] = walk.weightedSum(row[inSlot] as Float64Array, weights)
-    }
-  }
-  const probabilitySlot = layout.add(params.probabilityCol, 'vector', GBT_CLASSES).slot
-  return (row) => {
-    const margin = walk.weightedSum(row[inSlot] as Float64Array, weights)
-    // Spark's LogLoss.computeProbability of rawPrediction[0] = −margin, then 1 − that for class 1.
-    const p0 = 1 / (1 + Math.exp(-2 * -margin))
-    row[predictionSlot] = margin > -margin ? 1 : 0
-    row[probabilitySlot] = Float64Array.of(p0, 1 - p0)
-  }
 }
 
 interface StoredNode extends Omit<TreeNode, 'impurityStats'> {

@@ -1,0 +1,355 @@
+// Compiles a tree ensemble into a WebAssembly module at model load. The trees are laid out complete (forest-walk.ts's
+// complete layout: no node pointers, children of slot i at 2i+1 and 2i+2) in the module's memory, and the code is
+// generated for this forest: the tree walks fully unrolled (depth levels, then the leaf), eight trees side by side,
+// every table address a constant, each level a branch-free step (a compare and a `select`, which V8 compiles to
+// cmov). No branch depends on the data, so nothing is mispredicted, and the eight independent walks keep the CPU
+// busy while each waits for its loads.
+//
+// Safety: the module is bytes built by this file from numbers only — opcodes, and integers (feature indexes,
+// depths, table addresses) and doubles read from the forest's typed arrays, which compileForest fills with
+// validated finite numbers. Nothing from a model file is ever parsed as code.
+import type { CompiledForest, EnsembleScorer, TreeEnsemble } from './forest.ts'
+import { type CompleteLayout, completeLayout } from './forest-walk.ts'
+
+/** Trees walked side by side: enough independent loads in flight to hide their latency. */
+const INTERLEAVE = 8
+/** Rows per call into the module. */
+export const WASM_BLOCK_ROWS = 512
+/** Largest forest compiled, in complete-layout slots (16 bytes each): bounds the module's memory. */
+export const MAX_WASM_SLOTS = 4_000_000
+const PAGE = 65_536
+
+const op = {
+  block: 0x02,
+  loop: 0x03,
+  end: 0x0b,
+  br: 0x0c,
+  brIf: 0x0d,
+  select: 0x1b,
+  localGet: 0x20,
+  localSet: 0x21,
+  localTee: 0x22,
+  i32Load: 0x28,
+  f64Load: 0x2b,
+  f64Store: 0x39,
+  i32Const: 0x41,
+  i32GeU: 0x4f,
+  i32LtS: 0x48,
+  i32LtU: 0x49,
+  f64Eq: 0x61,
+  f64Le: 0x65,
+  i32Add: 0x6a,
+  i32Sub: 0x6b,
+  i32Mul: 0x6c,
+  i32And: 0x71,
+  i32Xor: 0x73,
+  i32Shl: 0x74,
+  i32ShrS: 0x75,
+  i32ShrU: 0x76,
+  f64Add: 0xa0,
+  i32TruncF64S: 0xaa,
+  f64ConvertI32S: 0xb7,
+  prefixFC: 0xfc,
+} as const
+const I32 = 0x7f
+const F64 = 0x7c
+
+function unsigned(value: number): number[] {
+  if (!Number.isInteger(value) || value < 0 || value > 0xffff_ffff) throw new Error(`not a u32: ${value}`)
+  const bytes: number[] = []
+  let rest = value
+  do {
+    const byte = rest % 128
+    rest = Math.floor(rest / 128)
+    bytes.push(rest > 0 ? byte | 0x80 : byte)
+  } while (rest > 0)
+  return bytes
+}
+
+function signed(value: number): number[] {
+  if (!Number.isInteger(value) || value < -(2 ** 31) || value >= 2 ** 31)
+    throw new Error(`not an i32: ${value}`)
+  const bytes: number[] = []
+  let rest = value
+  for (;;) {
+    const byte = rest & 0x7f
+    rest >>= 7
+    const done = (rest === 0 && (byte & 0x40) === 0) || (rest === -1 && (byte & 0x40) !== 0)
+    bytes.push(done ? byte : byte | 0x80)
+    if (done) return bytes
+  }
+}
+
+const section = (id: number, body: number[]) => [id, ...unsigned(body.length), ...body]
+const vector = (items: number[][]) => [...unsigned(items.length), ...items.flat()]
+const text = (name: string) => vector([...name].map((char) => [char.charCodeAt(0)]))
+/** A load or store at the address on the stack plus a constant offset. */
+const memory = (code: number, align: number, offset: number) => [code, align, ...unsigned(offset)]
+
+/** Where each table sits in the module's memory, in bytes. */
+interface Addresses {
+  feature: number
+  mask: number
+  test: number
+  leaf: number
+  classWeights: number
+  /** First free byte (8-aligned): rows in, outputs out. */
+  free: number
+}
+
+function addressesOf(layout: CompleteLayout, forest: CompiledForest): Addresses {
+  const slots = layout.feature.length
+  const feature = 0
+  const mask = feature + 4 * slots
+  const test = mask + 4 * slots
+  const leaf = test + 8 * slots
+  const classWeights = leaf + 8 * layout.leaf.length
+  return { feature, mask, test, leaf, classWeights, free: classWeights + 8 * forest.classWeights.length }
+}
+
+// Locals: the parameters, then the row loop's, then one slot per interleaved tree.
+const X = 0 // byte address of row 0's features
+const STRIDE = 1 // bytes per row of features
+const ROWS = 2
+const OUT = 3 // byte address of row 0's outputs
+const ROW = 4 // byte address of this row's features
+const AT = 5 // byte address of this row's outputs
+const R = 6
+const CODED = 7
+const CATEGORY = 8
+const VALUE = 9 // f64
+const SLOT = 10 // INTERLEAVE of them
+
+/** Whether any slot of tree t at this level splits on a category (else the level needs only the threshold test). */
+function hasCategorical(layout: CompleteLayout, tree: number, level: number): boolean {
+  const first = tree * layout.inner + 2 ** level - 1
+  for (let i = first; i < first + 2 ** level; i++) if ((layout.feature[i] as number) < 0) return true
+  return false
+}
+
+/** One level down for tree t, whose slot (at `level`) is in local `slot`: slot = 2 slot + 2 − goesLeft, without branching. */
+function step(layout: CompleteLayout, at: Addresses, t: number, level: number, slot: number): number[] {
+  const base = t * layout.inner
+  const slotTimes = (shift: number) => [op.localGet, slot, op.i32Const, shift, op.i32Shl]
+  const next = [op.localGet, slot, op.i32Const, 1, op.i32Shl, op.i32Const, 2, op.i32Add]
+  const code = [...slotTimes(2), ...memory(op.i32Load, 2, at.feature + 4 * base), op.localSet, CODED]
+  const continuousTest = [
+    op.localGet,
+    VALUE,
+    ...slotTimes(3),
+    ...memory(op.f64Load, 3, at.test + 8 * base),
+    op.f64Le,
+  ]
+  if (!hasCategorical(layout, t, level)) {
+    const value = [op.localGet, ROW, op.localGet, CODED, op.i32Const, 3, op.i32Shl, op.i32Add]
+    return [
+      ...code,
+      ...value,
+      ...memory(op.f64Load, 3, 0),
+      op.localSet,
+      VALUE,
+      ...next,
+      ...continuousTest,
+      op.i32Sub,
+      op.localSet,
+      slot,
+    ]
+  }
+  // Feature ~f (negative) marks a categorical split on f: left when the value is a whole number below 32 whose bit is
+  // set in the mask.
+  const feature = [op.localGet, CODED, op.localGet, CODED, op.i32Const, 31, op.i32ShrS, op.i32Xor]
+  const value = [
+    op.localGet,
+    ROW,
+    ...feature,
+    op.i32Const,
+    3,
+    op.i32Shl,
+    op.i32Add,
+    ...memory(op.f64Load, 3, 0),
+  ]
+  const member = [
+    ...slotTimes(2),
+    ...memory(op.i32Load, 2, at.mask + 4 * base),
+    op.localGet,
+    VALUE,
+    op.prefixFC,
+    0x02,
+    op.localTee,
+    CATEGORY,
+    op.i32ShrU,
+    op.i32Const,
+    1,
+    op.i32And,
+    op.localGet,
+    CATEGORY,
+    op.f64ConvertI32S,
+    op.localGet,
+    VALUE,
+    op.f64Eq,
+    op.i32And,
+    op.localGet,
+    CATEGORY,
+    op.i32Const,
+    32,
+    op.i32LtU,
+    op.i32And,
+  ]
+  const categorical = [op.localGet, CODED, op.i32Const, 0, op.i32LtS]
+  return [
+    ...code,
+    ...value,
+    op.localSet,
+    VALUE,
+    ...next,
+    ...member,
+    ...continuousTest,
+    ...categorical,
+    op.select,
+    op.i32Sub,
+    op.localSet,
+    slot,
+  ]
+}
+
+/** Adds tree t's leaf (in local `slot`, a bottom-row slot) to the row's sum, or its class weights to the outputs. */
+function addLeaf(
+  ensemble: TreeEnsemble,
+  layout: CompleteLayout,
+  at: Addresses,
+  t: number,
+  slot: number,
+): number[] {
+  const leafAddress = at.leaf + 8 * (t * layout.width - layout.inner)
+  const leaf = [op.localGet, slot, op.i32Const, 3, op.i32Shl, ...memory(op.f64Load, 3, leafAddress)]
+  if (ensemble.combine !== 'votes') {
+    return [
+      op.localGet,
+      AT,
+      op.localGet,
+      AT,
+      ...memory(op.f64Load, 3, 0),
+      ...leaf,
+      op.f64Add,
+      ...memory(op.f64Store, 3, 0),
+    ]
+  }
+  // The leaf holds where its class weights start; the weights are added to the row's outputs class by class.
+  const code = [...leaf, op.i32TruncF64S, op.i32Const, 3, op.i32Shl, op.localSet, CODED]
+  for (let k = 0; k < ensemble.forest.numClasses; k++) {
+    code.push(op.localGet, AT, op.localGet, AT, ...memory(op.f64Load, 3, 8 * k))
+    code.push(op.localGet, CODED, ...memory(op.f64Load, 3, at.classWeights + 8 * k), op.f64Add)
+    code.push(...memory(op.f64Store, 3, 8 * k))
+  }
+  return code
+}
+
+/**
+ * score(x, stride, rows, out): adds each tree's output for rows [0, rows) into `out` (zeroed by the caller), tree
+ * group by tree group — all rows through eight trees, then the next eight — so the tables being walked stay in
+ * cache. Each row's outputs still get their trees' values in tree order: the same doubles as the walk's.
+ */
+function scoreFunction(ensemble: TreeEnsemble, layout: CompleteLayout, at: Addresses): number[] {
+  const { forest, combine } = ensemble
+  const width = combine === 'votes' ? forest.numClasses : 1
+  const body: number[] = []
+  for (let first = 0; first < forest.numTrees; first += INTERLEAVE) {
+    const group = Array.from({ length: Math.min(INTERLEAVE, forest.numTrees - first) }, (_, j) => first + j)
+    // for (r = 0; r < rows; r++) { row = x + r * stride; at = out + r * width * 8; … }
+    body.push(op.i32Const, 0, op.localSet, R, op.block, 0x40, op.loop, 0x40)
+    body.push(op.localGet, R, op.localGet, ROWS, op.i32GeU, op.brIf, 1)
+    body.push(op.localGet, X, op.localGet, R, op.localGet, STRIDE, op.i32Mul, op.i32Add, op.localSet, ROW)
+    body.push(op.localGet, OUT, op.localGet, R, op.i32Const, ...signed(8 * width), op.i32Mul, op.i32Add)
+    body.push(op.localSet, AT)
+    for (const [j] of group.entries()) body.push(op.i32Const, 0, op.localSet, SLOT + j)
+    for (let level = 0; level < layout.depth; level++) {
+      for (const [j, t] of group.entries()) body.push(...step(layout, at, t, level, SLOT + j))
+    }
+    for (const [j, t] of group.entries()) body.push(...addLeaf(ensemble, layout, at, t, SLOT + j))
+    body.push(op.localGet, R, op.i32Const, 1, op.i32Add, op.localSet, R, op.br, 0, op.end, op.end)
+  }
+  body.push(op.end)
+  const locals = vector([
+    [...unsigned(5), I32], // ROW, AT, R, CODED, CATEGORY
+    [...unsigned(1), F64], // VALUE
+    [...unsigned(INTERLEAVE), I32],
+  ])
+  const code = [...locals, ...body]
+  return [...unsigned(code.length), ...code]
+}
+
+function moduleBytes(
+  ensemble: TreeEnsemble,
+  layout: CompleteLayout,
+  at: Addresses,
+  pages: number,
+): Uint8Array<ArrayBuffer> {
+  const type = [0x60, ...vector([[I32], [I32], [I32], [I32]]), ...vector([])]
+  return Uint8Array.from([
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
+    ...section(1, vector([type])),
+    ...section(2, vector([[...text('env'), ...text('memory'), 0x02, 0x00, ...unsigned(pages)]])),
+    ...section(3, vector([[0]])),
+    ...section(7, vector([[...text('score'), 0x00, 0]])),
+    ...section(10, vector([scoreFunction(ensemble, layout, at)])),
+  ])
+}
+
+/** The ensemble as a WebAssembly module, or undefined when it has no complete layout or is too large. */
+export function compileEnsembleToWasm(ensemble: TreeEnsemble): EnsembleScorer | undefined {
+  const { forest, combine, weights } = ensemble
+  const layout = completeLayout(forest)
+  if (!layout || layout.feature.length + layout.leaf.length > MAX_WASM_SLOTS) return undefined
+  const at = addressesOf(layout, forest)
+  const width = combine === 'votes' ? forest.numClasses : 1
+  const leaves = Float64Array.from(layout.leaf, (value, i) =>
+    combine === 'sum' ? value * (weights?.[Math.floor(i / layout.width)] ?? 1) : value,
+  )
+  const masks = Int32Array.from(layout.feature, (feature, i) =>
+    feature < 0 ? (layout.test[i] as number) | 0 : 0,
+  )
+  let buffer = new ArrayBuffer(0)
+  let score = (_x: number, _stride: number, _rows: number, _out: number): void => undefined
+  /** A module instance whose memory holds the tables and blocks of rows of `stride` features, and their outputs. */
+  const instantiate = (stride: number) => {
+    const memory = new WebAssembly.Memory({
+      initial: Math.ceil((at.free + 8 * WASM_BLOCK_ROWS * (stride + width)) / PAGE),
+    })
+    buffer = memory.buffer
+    new Int32Array(buffer, at.feature, layout.feature.length).set(layout.feature)
+    new Int32Array(buffer, at.mask, masks.length).set(masks)
+    new Float64Array(buffer, at.test, layout.test.length).set(layout.test)
+    new Float64Array(buffer, at.leaf, leaves.length).set(leaves)
+    new Float64Array(buffer, at.classWeights, forest.classWeights.length).set(forest.classWeights)
+    const module = new WebAssembly.Module(moduleBytes(ensemble, layout, at, buffer.byteLength / PAGE))
+    score = new WebAssembly.Instance(module, { env: { memory } }).exports.score as typeof score
+  }
+  let instanceStride = -1
+  return {
+    kind: 'wasm',
+    score(x, stride, rows, out) {
+      if (stride !== instanceStride) {
+        instantiate(stride)
+        instanceStride = stride
+      }
+      const input = new Float64Array(buffer, at.free, WASM_BLOCK_ROWS * stride)
+      const outAddress = at.free + 8 * WASM_BLOCK_ROWS * stride
+      const output = new Float64Array(buffer, outAddress, WASM_BLOCK_ROWS * width)
+      for (let from = 0; from < rows; from += WASM_BLOCK_ROWS) {
+        const count = Math.min(WASM_BLOCK_ROWS, rows - from)
+        input.set(x.subarray(from * stride, (from + count) * stride))
+        output.fill(0)
+        score(at.free, 8 * stride, count, outAddress)
+        out.set(output.subarray(0, count * width), from * width)
+      }
+      if (combine === 'mean') for (let r = 0; r < rows; r++) out[r] = (out[r] as number) / forest.numTrees
+    },
+  }
+}
