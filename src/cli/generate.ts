@@ -7,7 +7,7 @@ import { type WriteSyntheticResult, writeSyntheticCsv } from '../dataset/write-s
 import { action } from './run.ts'
 import { COUNT, DATA_SEED, wholeNumber } from './whole-numbers.ts'
 
-/** Rows in the real file (data-profile.md). */
+/** Rows in the real file (docs/data.md). */
 const REAL_FILE_ROWS = 1_219_567
 const DEFAULT_SEED = 42
 
@@ -20,9 +20,7 @@ interface GenerateOptions {
 export function registerGenerateCommand(program: Command): void {
   program
     .command('generate')
-    .description(
-      'Write a synthetic data set with the schema and statistics of the real one (data-profile.md)',
-    )
+    .description('Write a synthetic data set with the schema and statistics of the real one (docs/data.md)')
     .option('--rows <n>', 'number of data rows', String(REAL_FILE_ROWS))
     .option(
       '--seed <n>',
