@@ -1,28 +1,25 @@
 // `npm test`: starts the real local engines (unless already running or pointed elsewhere), runs every test
 // file with node's test runner, then stops what it started. Arguments narrow the files: `npm test -- test/schema`.
+// `--unit` (`npm run test:unit`): only the files that need no engine or browser (test/tiers.ts), in parallel,
+// with no engine started; Kafka and Spark point at sentinel ports, so a unit test that reaches one fails the run.
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, readdirSync, statSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { type AddressInfo, createServer } from 'node:net'
+import { availableParallelism, tmpdir } from 'node:os'
 import path from 'node:path'
 import { formatStatus } from '../src/cli/engines.ts'
 import { loadConfig } from '../src/config.ts'
 import { engineStatuses, startEngines, stopEngines } from '../src/engines/lifecycle.ts'
 import { describeError } from '../src/errors.ts'
 
-function testFiles(root: string): string[] {
-  if (statSync(root).isFile()) return [root]
-  return readdirSync(root, { withFileTypes: true }).flatMap((entry) => {
-    const full = path.join(root, entry.name)
-    if (entry.isDirectory()) return testFiles(full)
-    return entry.name.endsWith('.test.ts') ? [full] : []
-  })
-}
+import { engineReason, testFiles } from './tiers.ts'
 
-function runNodeTests(files: string[]): Promise<number> {
+function runNodeTests(files: string[], concurrency: number, env = process.env): Promise<number> {
   return new Promise((resolve) => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files],
-      { stdio: 'inherit' },
+      ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
+      { stdio: 'inherit', env },
     )
     child.on('close', (code) => resolve(code ?? 1))
   })
@@ -52,23 +49,73 @@ function ensureChromium(): void {
   }
 }
 
-const config = loadConfig()
-const roots = process.argv.slice(2)
-const files = (roots.length ? roots : ['test']).flatMap(testFiles).sort()
-
-const before = await engineStatuses(config)
-const wereRunning = new Set(before.filter((s) => s.pid !== undefined).map((s) => s.name))
-let exitCode = 1
-try {
-  ensureChromium()
-  process.stdout.write('Starting the real engines for the tests…\n')
-  for (const status of await startEngines(config)) process.stdout.write(`${formatStatus(status)}\n`)
-  exitCode = await runNodeTests(files)
-} catch (error) {
-  process.stderr.write(`✖ could not prepare what the tests need: ${describeError(error)}\n`)
-} finally {
-  // Stop only what this run started; a developer's own running engines are left alone.
-  for (const status of await stopEngines(config, wereRunning))
-    process.stdout.write(`${formatStatus(status)}\n`)
+/**
+ * A loopback port standing where Kafka or Spark would be: a bare connect (an engine status probe) is fine,
+ * but a client that sends a request there is a unit test reaching an engine.
+ */
+async function sentinel(engine: string, reached: Set<string>): Promise<{ port: number; close: () => void }> {
+  const server = createServer((socket) => {
+    socket.once('data', () => {
+      reached.add(engine)
+      socket.destroy()
+    })
+    socket.on('error', () => {})
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return { port: (server.address() as AddressInfo).port, close: () => server.close() }
 }
-process.exit(exitCode)
+
+async function runUnitTests(files: string[]): Promise<number> {
+  const reached = new Set<string>()
+  const kafka = await sentinel('Kafka', reached)
+  const spark = await sentinel('Spark Connect', reached)
+  const stateDir = mkdtempSync(path.join(tmpdir(), 'traffic-unit-state-'))
+  try {
+    // The local engines' settings point at the sentinels and an empty state folder; no external cluster.
+    const { KAFKA_BROKERS, SPARK_REMOTE, ...env } = process.env
+    const code = await runNodeTests(files, availableParallelism(), {
+      ...env,
+      TRAFFIC_STATE_DIR: stateDir,
+      KAFKA_PORT: String(kafka.port),
+      SPARK_CONNECT_PORT: String(spark.port),
+    })
+    if (reached.size === 0) return code
+    process.stderr.write(
+      `✖ a unit test sent requests to ${[...reached].join(' and ')}: a test that needs an engine must be ` +
+        'named *.integration.test.ts (the tiers are decided in test/tiers.ts)\n',
+    )
+    return 1
+  } finally {
+    kafka.close()
+    spark.close()
+    rmSync(stateDir, { recursive: true, force: true })
+  }
+}
+
+async function runAllTests(files: string[]): Promise<number> {
+  const config = loadConfig()
+  const before = await engineStatuses(config)
+  const wereRunning = new Set(before.filter((s) => s.pid !== undefined).map((s) => s.name))
+  try {
+    ensureChromium()
+    process.stdout.write('Starting the real engines for the tests…\n')
+    for (const status of await startEngines(config)) process.stdout.write(`${formatStatus(status)}\n`)
+    return await runNodeTests(files, 1)
+  } catch (error) {
+    process.stderr.write(`✖ could not prepare what the tests need: ${describeError(error)}\n`)
+    return 1
+  } finally {
+    // Stop only what this run started; a developer's own running engines are left alone.
+    for (const status of await stopEngines(config, wereRunning))
+      process.stdout.write(`${formatStatus(status)}\n`)
+  }
+}
+
+const unit = process.argv.includes('--unit')
+const roots = process.argv.slice(2).filter((arg) => arg !== '--unit')
+const files = (roots.length ? roots : ['test']).flatMap(testFiles).sort()
+if (!unit) process.exit(await runAllTests(files))
+const unitFiles = files.filter((file) => engineReason(file) === undefined)
+process.stdout.write(`Unit tier: ${unitFiles.length} of ${files.length} test files (no engine, no browser)\n`)
+// With no file named, node --test would look for test files itself, integration ones included.
+process.exit(unitFiles.length ? await runUnitTests(unitFiles) : 0)

@@ -6,8 +6,8 @@ import { loadConfig } from '../config.ts'
 import { CONSUME_DEFAULTS, consumeToBatchFiles } from '../stream/consume.ts'
 import { kafkaClients } from '../stream/kafka-clients.ts'
 import type { WrittenBatch } from '../stream/output-batch-files.ts'
-import { positiveInteger } from './produce.ts'
 import { action } from './run.ts'
+import { count } from './whole-numbers.ts'
 
 interface ConsumeFlags {
   out?: string
@@ -36,16 +36,12 @@ export function registerConsumeCommand(program: Command): void {
       'consumer group; run several consumers with one group to share partitions',
       CONSUME_DEFAULTS.groupId,
     )
-    .option(
-      '--partitions <n>',
-      'partitions if the topic is created (env KAFKA_PARTITIONS, default 1)',
-      positiveInteger,
-    )
-    .option('--batch-size <rows>', 'rows per batch file', positiveInteger, CONSUME_DEFAULTS.batchSize)
+    .option('--partitions <n>', 'partitions if the topic is created (env KAFKA_PARTITIONS, default 1)', count)
+    .option('--batch-size <rows>', 'rows per batch file', count, CONSUME_DEFAULTS.batchSize)
     .option(
       '--idle-timeout <seconds>',
       'with nothing new for this long, write the open (partial) batches, then stop unless --follow',
-      positiveInteger,
+      count,
       CONSUME_DEFAULTS.idleTimeoutSeconds,
     )
     .option('--follow', 'keep running after the idle timeout, waiting for new messages (Ctrl+C to stop)')

@@ -15,6 +15,7 @@ import {
 import { logTail } from '../engines/process.ts'
 import { TrafficError } from '../errors.ts'
 import { action } from './run.ts'
+import { count } from './whole-numbers.ts'
 
 export function formatStatus(status: EngineStatus): string {
   const mark = status.healthy ? '✔' : status.action === 'stopped' || status.action === 'killed' ? '■' : '✖'
@@ -38,6 +39,12 @@ export function formatStatus(status: EngineStatus): string {
 
 function print(statuses: EngineStatus[]): void {
   for (const status of statuses) process.stdout.write(`${formatStatus(status)}\n`)
+}
+
+/** Prints the statuses; an engine that is not healthy makes the command fail. */
+function report(statuses: EngineStatus[]): void {
+  print(statuses)
+  if (statuses.some((s) => !s.healthy)) process.exitCode = 1
 }
 
 export function registerEnginesCommand(program: Command): void {
@@ -66,13 +73,7 @@ export function registerEnginesCommand(program: Command): void {
     .description(
       'Start Kafka (KRaft, 127.0.0.1:9092/9093) and Spark Connect (127.0.0.1:15002) and wait until healthy',
     )
-    .action(
-      action(async () => {
-        const statuses = await startEngines(loadConfig())
-        print(statuses)
-        if (statuses.some((s) => !s.healthy)) process.exitCode = 1
-      }),
-    )
+    .action(action(async () => report(await startEngines(loadConfig()))))
 
   engines
     .command('stop')
@@ -82,22 +83,16 @@ export function registerEnginesCommand(program: Command): void {
   engines
     .command('status')
     .description('Show versions, endpoints, PIDs, health and log files; exit code 1 if one is not healthy')
-    .action(
-      action(async () => {
-        const statuses = await engineStatuses(loadConfig())
-        print(statuses)
-        if (statuses.some((s) => !s.healthy)) process.exitCode = 1
-      }),
-    )
+    .action(action(async () => report(await engineStatuses(loadConfig()))))
 
   engines
     .command('logs')
     .description('Print the end of an engine log')
     .argument('[engine]', 'kafka or spark (default: both)')
-    .option('-n, --lines <n>', 'number of lines', '40')
+    .option('-n, --lines <n>', 'number of lines', count, 40)
     .option('-f, --follow', 'keep printing new lines (one engine only)')
     .action(
-      action(async (name: string | undefined, options: { lines: string; follow?: boolean }) => {
+      action(async (name: string | undefined, options: { lines: number; follow?: boolean }) => {
         const all = localEngines(loadConfig())
         const chosen = name ? all.filter((e) => e.name.toLowerCase().startsWith(name.toLowerCase())) : all
         if (!chosen.length) {
@@ -105,7 +100,7 @@ export function registerEnginesCommand(program: Command): void {
         }
         for (const engine of chosen) {
           process.stdout.write(`── ${engine.name}: ${displayPath(engine.files.logFile)}\n`)
-          process.stdout.write(`${await logTail(engine.files.logFile, Number(options.lines))}\n`)
+          process.stdout.write(`${await logTail(engine.files.logFile, options.lines)}\n`)
         }
         const [only] = chosen
         if (options.follow && chosen.length === 1 && only && existsSync(only.files.logFile)) {

@@ -4,10 +4,10 @@ import cliProgress from 'cli-progress'
 import type { Command } from 'commander'
 import { loadConfig } from '../config.ts'
 import { type WriteSyntheticResult, writeSyntheticCsv } from '../dataset/write-synthetic.ts'
-import { TrafficError } from '../errors.ts'
 import { action } from './run.ts'
+import { COUNT, DATA_SEED, wholeNumber } from './whole-numbers.ts'
 
-/** Rows in the real file (data-profile.md). */
+/** Rows in the real file (docs/data.md). */
 const REAL_FILE_ROWS = 1_219_567
 const DEFAULT_SEED = 42
 
@@ -17,20 +17,10 @@ interface GenerateOptions {
   out?: string
 }
 
-function wholeNumber(flag: string, raw: string, max: number): number {
-  const value = Number(raw)
-  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value > max) {
-    throw new TrafficError('INVALID_INPUT', `${flag} must be a whole number from 0 to ${max}, got "${raw}"`)
-  }
-  return value
-}
-
 export function registerGenerateCommand(program: Command): void {
   program
     .command('generate')
-    .description(
-      'Write a synthetic data set with the schema and statistics of the real one (data-profile.md)',
-    )
+    .description('Write a synthetic data set with the schema and statistics of the real one (docs/data.md)')
     .option('--rows <n>', 'number of data rows', String(REAL_FILE_ROWS))
     .option(
       '--seed <n>',
@@ -43,8 +33,8 @@ export function registerGenerateCommand(program: Command): void {
     )
     .action(
       action(async (options: GenerateOptions) => {
-        const rows = wholeNumber('--rows', options.rows, Number.MAX_SAFE_INTEGER)
-        const seed = wholeNumber('--seed', options.seed, 0xffffffff)
+        const rows = wholeNumber('--rows', options.rows, COUNT)
+        const seed = wholeNumber('--seed', options.seed, DATA_SEED)
         const out = loadConfig({ dataset: options.out }).paths.dataset
         const started = performance.now()
         const bar = new cliProgress.SingleBar(

@@ -5,8 +5,8 @@ import { TrafficError } from '../errors.ts'
 import { type LiveQueryStatus, liveQueries } from '../live/queries.ts'
 import { parseScenario } from '../live/replay.ts'
 import { type LiveProgress, type LiveSummary, runLive } from '../live/run.ts'
-import { positiveInteger } from './produce.ts'
 import { action, untilSignal } from './run.ts'
+import { count } from './whole-numbers.ts'
 
 interface LiveFlags {
   clock?: number
@@ -104,19 +104,19 @@ export function registerLiveCommand(program: Command): void {
     .option(
       '--clock <n>',
       `simulated seconds per real second (env LIVE_CLOCK, default ${DEFAULTS.liveClock})`,
-      positiveInteger,
+      count,
     )
     .option(
       '--rate <rows/s>',
       `rows sent per real second (env LIVE_RATE, default ${DEFAULTS.liveRate})`,
-      positiveInteger,
+      count,
     )
     .option(
       '--scenario <jam:City>',
       'a congestion burst: that city’s densities far above usual for one simulated hour',
     )
-    .option('--duration <s>', 'stop after this many real seconds', positiveInteger)
-    .option('--limit <rows>', 'stop after sending this many rows', positiveInteger)
+    .option('--duration <s>', 'stop after this many real seconds', count)
+    .option('--limit <rows>', 'stop after sending this many rows', count)
     .option('--start <iso>', 'simulated time of the first row (default: now, rounded down to the hour)')
     .action(
       action(async (flags: LiveFlags) => {

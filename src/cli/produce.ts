@@ -1,12 +1,13 @@
 // `traffic produce`: streams the data set CSV into the Kafka topic, one JSON message per row.
 import path from 'node:path'
 import cliProgress from 'cli-progress'
-import { type Command, InvalidArgumentError } from 'commander'
+import type { Command } from 'commander'
 import { codecAvailable, KAFKA_CODECS, loadConfig } from '../config.ts'
 import { countDataRows } from '../dataset/count-rows.ts'
 import { kafkaClients } from '../stream/kafka-clients.ts'
 import { produceCsvToTopic } from '../stream/produce.ts'
 import { action } from './run.ts'
+import { count } from './whole-numbers.ts'
 
 interface ProduceFlags {
   file?: string
@@ -16,15 +17,6 @@ interface ProduceFlags {
   limit?: number
   rejects?: string
   compression?: string
-}
-
-/** Commander parser for flags that take a count ≥ 1 (commander reports the flag and the bad value). */
-export function positiveInteger(raw: string): number {
-  const value = Number(raw)
-  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < 1) {
-    throw new InvalidArgumentError('expected a whole number ≥ 1.')
-  }
-  return value
 }
 
 function rowsPerSecond(rows: number, seconds: number): string {
@@ -37,17 +29,13 @@ export function registerProduceCommand(program: Command): void {
     .description('Stream the data set CSV into the Kafka topic, one JSON message per valid row')
     .option('--file <csv>', 'CSV to send (env TRAFFIC_DATASET, default dataset/futuristic_city_traffic.csv)')
     .option('--topic <name>', 'topic to send to (env KAFKA_TOPIC, default urban_traffic_stream)')
-    .option(
-      '--partitions <n>',
-      'partitions if the topic is created (env KAFKA_PARTITIONS, default 1)',
-      positiveInteger,
-    )
+    .option('--partitions <n>', 'partitions if the topic is created (env KAFKA_PARTITIONS, default 1)', count)
     .option(
       '--rate <rows/s>',
       'replay at this many rows per second, like a live feed (default: full speed)',
-      positiveInteger,
+      count,
     )
-    .option('--limit <rows>', 'stop after this many data rows of the file', positiveInteger)
+    .option('--limit <rows>', 'stop after this many data rows of the file', count)
     .option('--rejects <file>', 'where rejected rows go, as JSON lines (default: <file>.rejects.jsonl)')
     .option(
       '--compression <codec>',

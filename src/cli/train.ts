@@ -9,6 +9,7 @@ import { ENCODINGS, type Encoding } from '../training/pipeline.ts'
 import { formatTrainingSummary } from '../training/summary.ts'
 import { DEFAULT_PARAMS, DEFAULT_PARITY_ROWS, paramsWith, train } from '../training/train.ts'
 import { action } from './run.ts'
+import { BINS, DEPTH, TRAINING_SEED, TREES, wholeNumber } from './whole-numbers.ts'
 
 interface TrainFlags {
   batches?: string
@@ -25,17 +26,6 @@ interface TrainFlags {
   encoding: string
   parityRows: string
   sparkConf: string[]
-}
-
-function integer(flag: string, raw: string, min: number, max: number): number {
-  const value = Number(raw)
-  if (!/^\d+$/.test(raw.trim()) || value < min || value > max) {
-    throw new TrafficError(
-      'INVALID_INPUT',
-      `${flag} must be a whole number from ${min} to ${max}, got "${raw}"`,
-    )
-  }
-  return value
 }
 
 /** `key=value` pairs, repeatable, for the Spark session of the run. */
@@ -74,9 +64,9 @@ function learnerFlags(flags: TrainFlags): Partial<TreeParams> {
     raw === undefined ? undefined : parse(raw)
   return {
     algorithm: given(flags.algorithm, algorithm),
-    numTrees: given(flags.trees, (raw) => integer('--trees', raw, 1, 1000)),
-    maxDepth: given(flags.depth, (raw) => integer('--depth', raw, 0, 30)),
-    maxBins: given(flags.maxBins, (raw) => integer('--max-bins', raw, 8, 4096)),
+    numTrees: given(flags.trees, (raw) => wholeNumber('--trees', raw, TREES)),
+    maxDepth: given(flags.depth, (raw) => wholeNumber('--depth', raw, DEPTH)),
+    maxBins: given(flags.maxBins, (raw) => wholeNumber('--max-bins', raw, BINS)),
     stepSize: given(flags.stepSize, (raw) => share('--step-size', raw)),
     subsamplingRate: given(flags.subsampling, (raw) => share('--subsampling', raw)),
   }
@@ -153,14 +143,14 @@ export function registerTrainCommand(program: Command): void {
         const params = {
           ...paramsWith(learnerFlags(flags)),
           encoding: encoding(flags.encoding),
-          seed: integer('--seed', flags.seed, 0, 2 ** 31 - 1),
+          seed: wholeNumber('--seed', flags.seed, TRAINING_SEED),
         }
         const report = await train({
           batchesDir: config.paths.batches,
           modelsDir: config.paths.models,
           sparkRemote: config.spark.remote,
           params,
-          parityRows: integer('--parity-rows', flags.parityRows, 1, 1_000_000),
+          parityRows: wholeNumber('--parity-rows', flags.parityRows, { min: 1, max: 1_000_000 }),
           sparkConf: sparkConf(flags.sparkConf),
           ...(flags.tune ? { candidates: tuningCandidates(params) } : {}),
           log: (line) => process.stdout.write(`${line}\n`),

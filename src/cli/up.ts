@@ -17,8 +17,8 @@ import { DIST_DIR, ensureWebBuild } from '../ui/build.ts'
 import { startUiServer, type UiServer } from '../ui/server.ts'
 import { formatStatus } from './engines.ts'
 import { liveCommand } from './live.ts'
-import { positiveInteger } from './produce.ts'
 import { action, untilSignal } from './run.ts'
+import { count, DATA_SEED, DEPTH, TREES, wholeNumberOption } from './whole-numbers.ts'
 
 const FULL_DATASET_ROWS = 1_219_567
 
@@ -64,9 +64,9 @@ export function registerUpCommand(program: Command): void {
     .option(
       '--rows <n>',
       `rows of the synthetic data set when dataset/futuristic_city_traffic.csv is absent (default ${FULL_DATASET_ROWS})`,
-      positiveInteger,
+      count,
     )
-    .option('--seed <n>', 'seed of the synthetic data set', positiveInteger, 42)
+    .option('--seed <n>', 'seed of the synthetic data set', wholeNumberOption(DATA_SEED), 42)
     .option('--fresh', 'redo every stage: delete the topic, batch files, models (and a generated data set)')
     .option('--no-serve', 'stop after training instead of serving the API and the UI')
     .option('--no-live', 'serve without the live replay and streaming analytics (`traffic live`)')
@@ -74,14 +74,14 @@ export function registerUpCommand(program: Command): void {
     .option(
       '--trees <n>',
       'trees per forest or GBT iterations, for all three models (default: per model)',
-      positiveInteger,
+      wholeNumberOption(TREES),
     )
-    .option('--depth <n>', 'maximum tree depth, for all three models (default: per model)', positiveInteger)
     .option(
-      '--partitions <n>',
-      'partitions of the topic when it is created (env KAFKA_PARTITIONS)',
-      positiveInteger,
+      '--depth <n>',
+      'maximum tree depth (0 to 30), for all three models (default: per model)',
+      wholeNumberOption(DEPTH),
     )
+    .option('--partitions <n>', 'partitions of the topic when it is created (env KAFKA_PARTITIONS)', count)
     .action(
       action(async (flags: UpFlags) => {
         const config = loadConfig({ partitions: flags.partitions })

@@ -1,4 +1,4 @@
-// The shape of the real data set (see data-profile.md) as numbers the synthetic generator draws from.
+// The shape of the real data set (docs/data.md) as numbers the synthetic generator draws from.
 // Figures quoted from the profile are marked "profile"; the rest were tuned until the generated file matched
 // the profile's statistics (test/dataset/generator.test.ts checks them).
 import type { City, DayOfWeek, EconomicCondition, Flag, VehicleType, Weather } from '../schema/columns.ts'

@@ -1,36 +1,18 @@
 // `traffic serve` as a user runs it: prints the URL and each model's state, answers, exits cleanly on SIGTERM/SIGINT.
 import assert from 'node:assert/strict'
-import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { test } from 'node:test'
+import { type RunningTraffic, startTraffic, traffic } from '../fixtures/cli.ts'
 
-const BIN = path.resolve('bin/traffic.js')
-
-function startServe(modelsDir: string): { child: ChildProcess; output: () => string; url: Promise<string> } {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--models', modelsDir], {
-    env: { ...process.env, API_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let output = ''
-  const url = new Promise<string>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString()
-      const match = /API on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)
-      if (match && output.includes('→ /predict_energy_consumption')) resolve(match[1] as string)
-    }
-    child.stdout?.on('data', onData)
-    child.stderr?.on('data', onData)
-    child.once('exit', (code) =>
-      reject(new Error(`traffic serve exited (${code}) before listening:\n${output}`)),
-    )
-  })
-  return { child, output: () => output, url }
-}
-
-function exitCode(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => child.once('exit', (code) => resolve(code)))
+/** `traffic serve` on a free port; `url` resolves once it prints where it listens and its last route. */
+function startServe(modelsDir: string): RunningTraffic & { url: Promise<string> } {
+  const serve = startTraffic(['serve', '--port', '0', '--models', modelsDir], { API_LOG_LEVEL: 'warn' })
+  const url = serve
+    .printed(/API on (http:\/\/127\.0\.0\.1:\d+)[\s\S]*→ \/predict_energy_consumption/)
+    .then((match) => match[1] as string)
+  return { ...serve, url }
 }
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
@@ -46,9 +28,8 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       assert.match(serve.output(), /run `traffic train`/)
       const root = (await (await fetch(`${url}/`)).json()) as { status: string }
       assert.equal(root.status, 'API is running')
-      const exited = exitCode(serve.child)
       serve.child.kill(signal)
-      assert.equal(await exited, 0)
+      assert.equal(await serve.exited, 0)
     } finally {
       serve.child.kill('SIGKILL')
       rmSync(models, { recursive: true, force: true })
@@ -61,15 +42,9 @@ test('traffic serve on a port in use says so and exits non-zero', async () => {
   const first = startServe(models)
   try {
     const port = new URL(await first.url).port
-    const second = spawn(process.execPath, [BIN, 'serve', '--port', port, '--models', models], {
-      env: { ...process.env, API_LOG_LEVEL: 'warn' },
-    })
-    let stderr = ''
-    second.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString()
-    })
-    assert.equal(await exitCode(second), 1)
-    assert.match(stderr, new RegExp(`Port ${port} on 127.0.0.1 is already in use`))
+    const second = await traffic(['serve', '--port', port, '--models', models], { API_LOG_LEVEL: 'warn' })
+    assert.equal(second.code, 1)
+    assert.match(second.stderr, new RegExp(`Port ${port} on 127.0.0.1 is already in use`))
   } finally {
     first.child.kill('SIGKILL')
     rmSync(models, { recursive: true, force: true })

@@ -1,17 +1,15 @@
 // `traffic train` as a user runs it, against the real Spark Connect server: a small successful run, and every
 // way it must refuse to train — clear message, non-zero exit, and the models folder exactly as it was.
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import net from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { after, test } from 'node:test'
 import { createSyntheticSource } from '../../src/dataset/generator.ts'
 import { CSV_HEADER, encodeCsvLine } from '../../src/schema/csv.ts'
-import { traffic } from '../fixtures/cli.ts'
+import { spawnTraffic, traffic } from '../fixtures/cli.ts'
+import { freePort } from '../fixtures/ports.ts'
 
-const BIN = path.resolve('bin/traffic.js')
 const root = mkdtempSync(path.join(tmpdir(), 'train-cli-'))
 after(() => rmSync(root, { recursive: true, force: true }))
 
@@ -37,15 +35,6 @@ function assertUntouched(models: string): void {
   assert.deepEqual(readdirSync(path.dirname(models)), ['models'])
   assert.deepEqual(readdirSync(models), ['report.json'])
   assert.equal(readFileSync(path.join(models, 'report.json'), 'utf8'), 'previous')
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo
-      server.close(() => resolve(port))
-    })
-  })
 }
 
 const batchFile = (rows: string[]) => `${[CSV_HEADER, ...rows].join('\n')}\n`
@@ -99,9 +88,7 @@ test('Ctrl+C stops the run: exit 1, "stopped", the previous models untouched, no
   const { batches, models } = scenario('stopped', {
     'urban_traffic_batch_0.csv': batchFile(csvRows(3000, 4)),
   })
-  const child = spawn(process.execPath, [BIN, 'train', '--batches', batches, '--models', models], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+  const child = spawnTraffic(['train', '--batches', batches, '--models', models])
   let stdout = ''
   let stderr = ''
   child.stderr.on('data', (chunk) => {

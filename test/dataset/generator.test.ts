@@ -1,4 +1,4 @@
-// The synthetic data set against data-profile.md. Tolerances are stated next to each figure: they allow for
+// The synthetic data set against docs/data.md. Tolerances are stated next to each figure: they allow for
 // sampling noise at this size plus the small misfit of the generator's model, and no more.
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
@@ -45,7 +45,7 @@ function peakByRule(r: TrafficRecord): 0 | 1 {
   return [7, 8, 17, 18].includes(hour) ? 1 : 0
 }
 
-describe(`synthetic generator (${ROWS.toLocaleString('en-US')} rows, seed 42) vs data-profile.md`, () => {
+describe(`synthetic generator (${ROWS.toLocaleString('en-US')} rows, seed 42) vs docs/data.md`, () => {
   it('produces valid records whose CSV lines print measures with 4 decimals', () => {
     const measures = /^(?:[^,]*,){6}\d+\.\d{4},\d,\d,\d+\.\d{4},\d+\.\d{4}$/
     for (const r of rows) {

@@ -1,7 +1,6 @@
 // `traffic up` end to end on the real engines: every stage's output, the API's three predictions, the UI page,
 // then Ctrl+C stops everything it started; a second run skips every data stage.
 import assert from 'node:assert/strict'
-import { type ChildProcess, spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
@@ -16,20 +15,10 @@ import { stateFile } from '../../src/pipeline/state.ts'
 import { resetTopic, topicMessageCount } from '../../src/pipeline/topic.ts'
 import { listBatchFiles } from '../../src/stream/batch-files.ts'
 import { CONSUME_DEFAULTS } from '../../src/stream/consume.ts'
+import { startTraffic } from '../fixtures/cli.ts'
+import { freePort } from '../fixtures/ports.ts'
 
 const ROWS = 4_000
-const BIN = path.resolve(import.meta.dirname, '../../bin/traffic.js')
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo
-      server.close(() => resolve(port))
-    })
-  })
-}
 
 function portOpen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -42,33 +31,7 @@ function portOpen(port: number): Promise<boolean> {
   })
 }
 
-interface Run {
-  child: ChildProcess
-  output: () => string
-  exited: Promise<number | null>
-}
-
-function runUp(args: string[], env: NodeJS.ProcessEnv): Run {
-  const child = spawn(process.execPath, [BIN, 'up', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] })
-  let output = ''
-  child.stdout?.on('data', (chunk) => {
-    output += chunk
-  })
-  child.stderr?.on('data', (chunk) => {
-    output += chunk
-  })
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
-  return { child, output: () => output, exited }
-}
-
-async function until(run: Run, text: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!run.output().includes(text)) {
-    if (run.child.exitCode !== null) assert.fail(`traffic up exited early:\n${run.output()}`)
-    if (Date.now() > deadline) assert.fail(`no "${text}" within ${timeoutMs / 1000} s:\n${run.output()}`)
-    await new Promise((resolve) => setTimeout(resolve, 250))
-  }
-}
+const runUp = (args: string[], env: NodeJS.ProcessEnv) => startTraffic(['up', ...args], env)
 
 let dir: string
 let env: NodeJS.ProcessEnv
@@ -103,7 +66,7 @@ after(async () => {
 
 test('traffic up runs every stage, serves the API and the UI, and Ctrl+C stops it all', async () => {
   const run = runUp(['--rows', String(ROWS), '--trees', '5', '--depth', '5'], env)
-  await until(run, 'Ready. Ctrl+C stops everything.', 600_000)
+  await run.printed('Ready. Ctrl+C stops everything.')
 
   const config = loadConfig({}, env)
   assert.equal(await topicMessageCount(config.kafka), ROWS)

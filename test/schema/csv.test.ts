@@ -11,7 +11,7 @@ import {
 import { formatFieldErrors } from '../../src/schema/validate.ts'
 import { REAL_ROW } from '../fixtures/records.ts'
 
-// The first rows of the real Kaggle file (data-profile.md).
+// The first rows of the real Kaggle file (docs/data.md).
 const REAL_LINES = [
   'SolarisVille,Drone,Snowy,Stable,Sunday,20,29.4268,0,0,14.7134,0.5241',
   'AquaCity,Flying Car,Solar Flare,Recession,Wednesday,2,118.8000,0,0,143.5682,0.3208',

@@ -9,18 +9,25 @@ import { watchFolder } from '../../../src/api/services/folder-watcher.ts'
 const root = mkdtempSync(path.join(tmpdir(), 'folder-watcher-'))
 after(() => rmSync(root, { recursive: true, force: true }))
 
-/** Counts callbacks. */
+/** Counts callbacks; `next()` resolves at the next one, so a test waits on the callback itself. */
 function counter() {
   let calls = 0
+  let waiting: (() => void)[] = []
   return {
     onChange: () => {
       calls++
+      for (const resolve of waiting) resolve()
+      waiting = []
     },
     get calls() {
       return calls
     },
+    next: () => new Promise<void>((resolve) => waiting.push(resolve)),
   }
 }
+
+/** Long enough for a callback that should not come to have come (several debounce periods). */
+const nothingMore = (debounceMs: number) => sleep(debounceMs * 4)
 
 test('a burst of writes anywhere below the folder gives one callback after it goes quiet', async () => {
   const dir = path.join(root, 'burst')
@@ -32,11 +39,11 @@ test('a burst of writes anywhere below the folder gives one callback after it go
     for (let i = 0; i < 20; i++) writeFileSync(path.join(dir, 'model', 'stages', '0_x', `part-${i}`), 'x')
     await sleep(40)
     renameSync(path.join(dir, 'model'), path.join(dir, 'model2'))
-    await sleep(300)
+    await seen.next()
     assert.equal(seen.calls, 1)
     writeFileSync(path.join(dir, 'report.json'), '{}')
-    await sleep(300)
-    assert.equal(seen.calls, 2)
+    await seen.next()
+    assert.equal(seen.calls, 2, 'the burst gave one callback, the later write one more')
   } finally {
     watcher.close()
   }
@@ -49,11 +56,11 @@ test('a folder that does not exist yet is noticed when created, then watched dee
   try {
     await sleep(50)
     mkdirSync(dir)
-    await sleep(250)
+    await seen.next()
     assert.equal(seen.calls, 1)
     mkdirSync(path.join(dir, 'deep'))
     writeFileSync(path.join(dir, 'deep', 'file'), 'x')
-    await sleep(250)
+    await seen.next()
     assert.equal(seen.calls, 2)
   } finally {
     watcher.close()
@@ -67,14 +74,13 @@ test('a folder deleted and created again is still followed', async () => {
   const watcher = watchFolder(dir, seen.onChange, 50)
   try {
     rmSync(dir, { recursive: true })
-    await sleep(250)
-    const afterDelete = seen.calls
-    assert.ok(afterDelete >= 1)
+    await seen.next()
     mkdirSync(dir)
-    await sleep(250)
+    await seen.next()
+    const afterCreate = seen.calls
     writeFileSync(path.join(dir, 'file'), 'x')
-    await sleep(250)
-    assert.ok(seen.calls >= afterDelete + 2, `calls: ${seen.calls}`)
+    await seen.next()
+    assert.equal(seen.calls, afterCreate + 1, 'a write in the new folder is noticed')
   } finally {
     watcher.close()
   }
@@ -88,7 +94,7 @@ test('close stops callbacks, including one still waiting for quiet', async () =>
   writeFileSync(path.join(dir, 'file'), 'x')
   await sleep(30)
   watcher.close()
-  await sleep(200)
+  await nothingMore(100)
   assert.equal(seen.calls, 0)
 })
 
@@ -103,13 +109,13 @@ test('a link switched to another folder by a rename (how models are published) i
   try {
     symlinkSync(path.join('versions', 'v2'), path.join(parent, '.models.link'))
     renameSync(path.join(parent, '.models.link'), dir)
-    await sleep(250)
+    await seen.next()
     assert.equal(seen.calls, 1)
     writeFileSync(path.join(parent, 'versions', 'v1', 'file'), 'x')
-    await sleep(250)
+    await nothingMore(50)
     assert.equal(seen.calls, 1, 'the previous version is no longer watched')
     writeFileSync(path.join(parent, 'versions', 'v2', 'file'), 'x')
-    await sleep(250)
+    await seen.next()
     assert.equal(seen.calls, 2)
   } finally {
     watcher.close()

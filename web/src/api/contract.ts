@@ -1,4 +1,4 @@
-// The API's JSON, as the API itself declares it (STYLE.md rule 5): types only, nothing of the server is bundled.
+// The API's JSON, as the API itself declares it (src/api/schemas.ts is the one contract): types only, nothing of the server is bundled.
 
 export type {
   LiveAlert,

@@ -1,0 +1,52 @@
+// Which test files need an engine (Kafka, Spark Connect) or a browser, and which are unit tests. The rule is
+// derived from the code, so a new file lands in the right tier by itself: a file needs an engine when its name
+// ends in `.integration.test.ts`, when it lies under test/web/, or when it imports — directly or through other
+// test modules — one of the ENGINE_MODULES below.
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import path from 'node:path'
+
+const TEST_ROOT = path.resolve(import.meta.dirname)
+
+/** The test modules that reach an engine or a browser as soon as they are imported or used. */
+const ENGINE_MODULES: Record<string, string> = {
+  'spark-models.ts': 'trains the model fixture on Spark Connect',
+  'fixtures/models.ts': 'trains the model fixture on Spark Connect',
+  'stream/helpers.ts': 'talks to the Kafka broker',
+  'web/browser.ts': 'drives Chromium',
+}
+
+/** Every `*.test.ts` file under `root` (or `root` itself when it is a file). */
+export function testFiles(root: string): string[] {
+  if (statSync(root).isFile()) return [root]
+  return readdirSync(root, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(root, entry.name)
+    if (entry.isDirectory()) return testFiles(full)
+    return entry.name.endsWith('.test.ts') ? [full] : []
+  })
+}
+
+const RELATIVE_IMPORT = /(?:from|import)\s*\(?\s*['"](\.{1,2}\/[^'"]+\.ts)['"]/g
+
+/** The test modules `file` imports, directly or through other test modules (src/ is not followed). */
+function testImports(file: string, seen = new Set<string>()): Set<string> {
+  for (const match of readFileSync(file, 'utf8').matchAll(RELATIVE_IMPORT)) {
+    const imported = path.resolve(path.dirname(file), match[1] as string)
+    if (!imported.startsWith(`${TEST_ROOT}${path.sep}`) || seen.has(imported)) continue
+    seen.add(imported)
+    testImports(imported, seen)
+  }
+  return seen
+}
+
+/** Why `file` needs an engine or a browser, or undefined when it is a unit test. */
+export function engineReason(file: string): string | undefined {
+  const relative = path.relative(TEST_ROOT, path.resolve(file))
+  if (relative.endsWith('.integration.test.ts')) return 'its name ends in .integration.test.ts'
+  if (relative.startsWith(`web${path.sep}`)) return 'it lies under test/web/ (browser tests)'
+  for (const imported of testImports(path.resolve(file))) {
+    const module = path.relative(TEST_ROOT, imported)
+    const reason = ENGINE_MODULES[module]
+    if (reason) return `it imports test/${module}, which ${reason}`
+  }
+  return undefined
+}
