@@ -1,7 +1,7 @@
 // `traffic train` as a user runs it, against the real Spark Connect server: a small successful run, and every
 // way it must refuse to train — clear message, non-zero exit, and the models folder exactly as it was.
 import assert from 'node:assert/strict'
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { after, test } from 'node:test'
@@ -30,9 +30,19 @@ function scenario(name: string, files: Record<string, string>): { batches: strin
   return { batches, models }
 }
 
-/** The models folder is exactly the previous one and nothing was left next to it. */
+/** Versions published beside the models link (the versions folder also holds the training lock, a dot file). */
+function versionsOf(models: string): string[] {
+  const versions = `${models}.versions`
+  return existsSync(versions) ? readdirSync(versions).filter((name) => !name.startsWith('.')) : []
+}
+
+/** The models folder is exactly the previous one, no version was published and nothing else was left next to it. */
 function assertUntouched(models: string): void {
-  assert.deepEqual(readdirSync(path.dirname(models)), ['models'])
+  assert.deepEqual(
+    readdirSync(path.dirname(models)).filter((name) => name !== 'models.versions'),
+    ['models'],
+  )
+  assert.deepEqual(versionsOf(models), [])
   assert.deepEqual(readdirSync(models), ['report.json'])
   assert.equal(readFileSync(path.join(models, 'report.json'), 'utf8'), 'previous')
 }
@@ -52,7 +62,9 @@ test('a small run prints progress per stage, a summary, and replaces the previou
   assert.match(run.stdout, /\[ +[\d.]+ s\] peak_hour_model · fit GBTClassifier ✔ [\d.]+ s/)
   assert.match(run.stdout, /✔ trained on 3000 rows in [\d.]+ s/)
   assert.match(run.stdout, /traffic_density_model +RMSE [\d.]+ +MAE [\d.]+ +R² -?[\d.]+/)
-  assert.deepEqual(readdirSync(path.dirname(models)), ['models'])
+  assert.deepEqual(readdirSync(path.dirname(models)).sort(), ['models', 'models.versions'])
+  // the previous plain folder became the previous version, the new one is current
+  assert.equal(versionsOf(models).length, 2)
   const report = JSON.parse(readFileSync(path.join(models, 'report.json'), 'utf8'))
   assert.equal(report.params.encoding, 'onehot')
   for (const name of ['traffic_density_model', 'peak_hour_model', 'energy_consumption_model']) {
