@@ -61,6 +61,8 @@ export async function liveRoutes(app: FastifyInstance): Promise<void> {
         'cache-control': 'no-cache, no-transform',
         'x-accel-buffering': 'no',
       })
+      // A HEAD has no body to stream: its headers are the whole answer (else they would wait for the end).
+      if (request.method === 'HEAD') return void stream.end()
       stream.write(`retry: 3000\n\n${sseMessage('snapshot', app.live.snapshot())}`)
       streams.add(stream)
 
