@@ -86,7 +86,7 @@ function corrupt(reason: string): TrafficError {
 /** Only finite numbers enter the arrays (and so the generated code, see forest-codegen.ts): a string is refused. */
 function finite(value: unknown, what: () => string): number {
   if (typeof value !== 'number' || !Number.isFinite(value))
-    throw corrupt(`${what()} is ${JSON.stringify(value)}`)
+    throw corrupt(`${what()} is ${typeof value === 'number' ? value : JSON.stringify(value)}`)
   return value
 }
 

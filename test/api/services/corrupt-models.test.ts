@@ -88,12 +88,12 @@ test('a NaN leaf fails to load, with the reason and no paths; other models serve
   assert.equal(ready.json.models.traffic_density?.loaded, false)
   assert.match(
     ready.json.models.traffic_density?.error ?? '',
-    /^The model in traffic_density_model is corrupt: stage 2 \(RandomForestRegressionModel\): forest\.values\[\d+\] is NaN/,
+    /^Tree data is not a valid Spark tree: tree \d+ leaf \d+'s prediction is NaN$/,
   )
   assertNoPaths(ready.text)
   const predict = await api.post<ErrorResponse>('/predict_traffic_density', SEED_EXAMPLES.traffic_density)
   assert.equal(predict.status, 503)
-  assert.match(predict.json.error, /model is not loaded: The model in traffic_density_model is corrupt/)
+  assert.match(predict.json.error, /model is not loaded: Tree data is not a valid Spark tree: .* is NaN/)
   assertNoPaths(predict.json.error)
   assert.equal((await api.post('/predict_is_peak_hour', SEED_EXAMPLES.is_peak_hour)).status, 200)
   const models = await api.get<{ models: { error: string | null }[] }>('/models')
