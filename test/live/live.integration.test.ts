@@ -4,12 +4,11 @@
 // and all of it still holds when the Spark Connect server is SIGKILLed mid-run and started again.
 // The test runs its own Spark Connect server (own port and state dir) so it never kills one others use.
 import assert from 'node:assert/strict'
-import { readFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import path from 'node:path'
 import { test } from 'node:test'
 import { loadConfig } from '../../src/config.ts'
-import { startEngines, stopEngines } from '../../src/engines/lifecycle.ts'
+import { engineStatuses, startEngines, stopEngines } from '../../src/engines/lifecycle.ts'
 import { isAlive } from '../../src/engines/process-identity.ts'
 import { encodeLiveMessage } from '../../src/live/message.ts'
 import { liveQueries } from '../../src/live/queries.ts'
@@ -186,7 +185,8 @@ test('live windows and alerts equal the aggregates computed independently, acros
     assert.deepEqual(seen.map((q) => q.name).sort(), Object.values(LIVE_QUERY_NAMES).sort())
     assert.ok(seen.every((q) => q.isActive && q.batchId !== null))
 
-    const pid = Number(await readFile(path.join(stateDir, 'spark', 'spark.pid'), 'utf8'))
+    const pid = (await engineStatuses(own)).find((engine) => engine.name === 'Spark Connect')?.pid
+    assert.ok(pid !== undefined, 'the Spark Connect server this test started is running')
     process.kill(pid, 'SIGKILL')
     await until('the server to die', async () => (isAlive(pid) ? undefined : true), 30_000)
     await send([...rows.slice(half), FLUSH])
