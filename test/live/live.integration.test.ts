@@ -5,7 +5,6 @@
 // The test runs its own Spark Connect server (own port and state dir) so it never kills one others use.
 import assert from 'node:assert/strict'
 import { createServer } from 'node:net'
-import path from 'node:path'
 import { test } from 'node:test'
 import { loadConfig } from '../../src/config.ts'
 import { engineStatuses, startEngines, stopEngines } from '../../src/engines/lifecycle.ts'
