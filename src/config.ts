@@ -17,6 +17,19 @@ export interface KafkaConfig {
   topic: string
   deadLetterTopic: string
   partitions: number
+  security: KafkaSecurity
+}
+
+export const KAFKA_SECURITY_PROTOCOLS = ['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'] as const
+export const KAFKA_SASL_MECHANISMS = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'] as const
+
+/** How every Kafka client authenticates and encrypts, as a managed cluster asks (Kafka's own names). */
+export interface KafkaSecurity {
+  protocol: (typeof KAFKA_SECURITY_PROTOCOLS)[number]
+  /** Set exactly when the protocol is SASL_*. */
+  sasl?: { mechanism: (typeof KAFKA_SASL_MECHANISMS)[number]; username: string; password: string }
+  /** PEM file of the CA that signed the brokers' certificates; the system's CAs when absent. */
+  caFile?: string
 }
 
 export interface SparkConfig {
@@ -27,6 +40,8 @@ export interface SparkConfig {
   port: number
   /** JVM heap of the local server, e.g. `4g`. */
   driverMemory: string
+  /** PEM file of the CA that signed a TLS endpoint's certificate (`use_ssl=true`); the system's CAs when absent. */
+  caFile?: string
 }
 
 export interface EnginesConfig {
@@ -137,6 +152,62 @@ function enginesHost(raw: string): string {
   return raw
 }
 
+function oneOf<T extends string>(name: string, raw: string, allowed: readonly T[]): T {
+  const found = allowed.find((value) => value === raw.toUpperCase())
+  if (found === undefined) {
+    throw new TrafficError('INVALID_CONFIG', `${name} must be one of ${allowed.join(', ')}, got "${raw}"`)
+  }
+  return found
+}
+
+function kafkaSecurity(env: Env): KafkaSecurity {
+  const protocol = oneOf(
+    'KAFKA_SECURITY_PROTOCOL',
+    env.KAFKA_SECURITY_PROTOCOL || 'PLAINTEXT',
+    KAFKA_SECURITY_PROTOCOLS,
+  )
+  const caFile = env.KAFKA_SSL_CA_FILE ? path.resolve(env.KAFKA_SSL_CA_FILE) : undefined
+  const {
+    KAFKA_SASL_MECHANISM: mechanism,
+    KAFKA_SASL_USERNAME: username,
+    KAFKA_SASL_PASSWORD: password,
+  } = env
+  if (!protocol.startsWith('SASL_')) {
+    if (mechanism || username || password) {
+      throw new TrafficError(
+        'INVALID_CONFIG',
+        `KAFKA_SASL_* is set but KAFKA_SECURITY_PROTOCOL is ${protocol}, which sends no credentials`,
+        { hint: 'set KAFKA_SECURITY_PROTOCOL=SASL_SSL (or SASL_PLAINTEXT)' },
+      )
+    }
+  } else if (!username || !password) {
+    throw new TrafficError(
+      'INVALID_CONFIG',
+      `KAFKA_SECURITY_PROTOCOL=${protocol} needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD`,
+    )
+  }
+  if (caFile && !protocol.endsWith('SSL')) {
+    throw new TrafficError(
+      'INVALID_CONFIG',
+      `KAFKA_SSL_CA_FILE is set but KAFKA_SECURITY_PROTOCOL is ${protocol}, which does not use TLS`,
+      { hint: 'set KAFKA_SECURITY_PROTOCOL=SASL_SSL (or SSL)' },
+    )
+  }
+  return {
+    protocol,
+    ...(username && password
+      ? {
+          sasl: {
+            mechanism: oneOf('KAFKA_SASL_MECHANISM', mechanism || 'SCRAM-SHA-512', KAFKA_SASL_MECHANISMS),
+            username,
+            password,
+          },
+        }
+      : {}),
+    ...(caFile ? { caFile } : {}),
+  }
+}
+
 function validSparkRemote(remote: string): string {
   parseSparkRemote(remote)
   return remote
@@ -188,12 +259,14 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.e
         overrides.partitions ?? env.KAFKA_PARTITIONS,
         DEFAULTS.partitions,
       ),
+      security: kafkaSecurity(env),
     },
     spark: {
       remote: validSparkRemote(remoteRaw ?? `sc://${engineHost}:${sparkPort}`),
       local: remoteRaw === undefined,
       port: sparkPort,
       driverMemory: env.SPARK_DRIVER_MEMORY ?? DEFAULTS.sparkDriverMemory,
+      ...(env.SPARK_SSL_CA_FILE ? { caFile: path.resolve(env.SPARK_SSL_CA_FILE) } : {}),
     },
     engines: {
       cacheDir: path.resolve(

@@ -3,8 +3,8 @@ import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { Admin } from '@platformatic/kafka'
 import type { Config } from '../config.ts'
+import { kafkaAdmin } from '../stream/kafka-clients.ts'
 import type { LocalEngine } from './local-engine.ts'
 import { jarsDir, KAFKA } from './manifest.ts'
 import { javaBinary } from './prerequisites.ts'
@@ -98,12 +98,7 @@ export function kafkaEngine(config: Config): LocalEngine {
 
     /** Healthy when a metadata request is answered and lists the broker. */
     async healthy() {
-      const admin = new Admin({
-        clientId: 'traffic-health',
-        bootstrapBrokers: config.kafka.brokers,
-        retries: 0,
-        timeout: 2_000,
-      })
+      const admin = kafkaAdmin(config.kafka, 'health', { retries: 0, timeout: 2_000 })
       try {
         const metadata = await admin.metadata({ topics: [] })
         return metadata.brokers.size > 0

@@ -4,6 +4,7 @@ import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import type { Config } from '../config.ts'
 import { TrafficError } from '../errors.ts'
+import { redactSparkRemote } from '../spark/remote.ts'
 import { fetchEngines } from './fetch.ts'
 import { kafkaEngine } from './kafka.ts'
 import type { LocalEngine, ToolRunner } from './local-engine.ts'
@@ -71,7 +72,7 @@ function externalStatuses(config: Config): EngineStatus[] {
     statuses.push({
       name: 'Spark Connect',
       version: '?',
-      endpoint: config.spark.remote,
+      endpoint: redactSparkRemote(config.spark.remote),
       local: false,
       healthy: false,
     })

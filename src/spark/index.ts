@@ -18,7 +18,7 @@ export {
 } from './ml-values.ts'
 export type { ColumnInput, ReadCsvOptions, WriteMode, WriteOptions } from './plan.ts'
 export { type ExtractResult, ensureSparkProtos, extractSparkProtos } from './protos.ts'
-export { parseSparkRemote, type SparkRemote } from './remote.ts'
+export { parseSparkRemote, redactSparkRemote, type SparkRemote } from './remote.ts'
 export { CONNECT_RETRY_POLICY, type RetryPolicy } from './retry.ts'
 export type { SchemaField, SchemaInput } from './schema.ts'
 export { type ConnectOptions, SparkSession } from './session.ts'
