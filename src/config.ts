@@ -53,6 +53,12 @@ export interface EnginesConfig {
   host: string
 }
 
+/** `traffic cluster`: its ports are offsets from `portBase` (see src/engines/cluster.ts); its files in `dir`. */
+export interface ClusterConfig {
+  portBase: number
+  dir: string
+}
+
 export interface PathsConfig {
   dataset: string
   batches: string
@@ -63,6 +69,7 @@ export interface Config {
   kafka: KafkaConfig
   spark: SparkConfig
   engines: EnginesConfig
+  cluster: ClusterConfig
   paths: PathsConfig
   /**
    * `corsOrigins`: browser origins allowed to call the API (the UI's); `logLevel`: pino level of `traffic serve`;
@@ -112,6 +119,8 @@ export const DEFAULTS = {
   apiHost: '127.0.0.1',
   enginesHost: '127.0.0.1',
   apiPort: 5000,
+  // Kafka 19092-19094, controllers 19192-19194, Spark 19002/19077 and UIs 19040/19080-19082: clear of the defaults.
+  clusterPortBase: 19_000,
   apiRequestTimeoutMs: 30_000,
   uiPort: 8501,
 } as const
@@ -220,6 +229,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.e
   const remoteRaw = overrides.sparkRemote ?? env.SPARK_REMOTE
   const topic = overrides.topic ?? env.KAFKA_TOPIC ?? DEFAULTS.topic
   const engineHost = enginesHost(env.TRAFFIC_ENGINES_HOST ?? DEFAULTS.enginesHost)
+  const stateDir = path.resolve(overrides.stateDir ?? env.TRAFFIC_STATE_DIR ?? '.traffic')
 
   const uiPort = integer('UI_PORT (--port)', overrides.uiPort ?? env.UI_PORT, DEFAULTS.uiPort)
   const api = {
@@ -274,8 +284,17 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.e
           env.TRAFFIC_ENGINES_CACHE ??
           path.join(homedir(), '.cache', 'urban-traffic', 'engines'),
       ),
-      stateDir: path.resolve(overrides.stateDir ?? env.TRAFFIC_STATE_DIR ?? '.traffic'),
+      stateDir,
       host: engineHost,
+    },
+    cluster: {
+      portBase: integer(
+        'TRAFFIC_CLUSTER_PORT_BASE',
+        env.TRAFFIC_CLUSTER_PORT_BASE,
+        DEFAULTS.clusterPortBase,
+        1024,
+      ),
+      dir: path.join(stateDir, 'cluster'),
     },
     paths: {
       dataset: path.resolve(overrides.dataset ?? env.TRAFFIC_DATASET ?? DEFAULTS.dataset),

@@ -16,7 +16,7 @@ const DRIVER_HOST = '127.0.0.1'
 
 // The module flags Spark's own launcher adds on Java 17+ (launcher/.../JavaModuleOptions.java):
 // Spark reaches into JDK internals (direct buffers, Unsafe) that the module system closes by default.
-const JAVA_MODULE_OPTIONS = [
+export const JAVA_MODULE_OPTIONS = [
   '-XX:+IgnoreUnrecognizedVMOptions',
   '--add-modules=jdk.incubator.vector',
   ...[
@@ -54,11 +54,25 @@ async function answersQuery(remote: string, cacheDir: string): Promise<boolean> 
   }
 }
 
-export function sparkEngine(config: Config): LocalEngine {
+/** A Spark standalone master to run the jobs on instead of `local[*]`, and a web UI port of the driver's own. */
+export interface SparkDriverPlacement {
+  master: string
+  uiPort: number
+  executorMemory: string
+}
+
+export function sparkEngine(config: Config, placement?: SparkDriverPlacement): LocalEngine {
   const dir = path.join(config.engines.stateDir, 'spark')
   const { host } = config.engines
+  const onCluster: Record<string, string> = placement
+    ? {
+        'spark.ui.port': String(placement.uiPort),
+        'spark.executor.memory': placement.executorMemory,
+      }
+    : {}
   const sparkConf: Record<string, string> = {
-    'spark.master': 'local[*]',
+    'spark.master': placement?.master ?? 'local[*]',
+    ...onCluster,
     'spark.app.name': 'urban-traffic',
     'spark.connect.grpc.binding.address': host,
     'spark.connect.grpc.binding.port': String(config.spark.port),

@@ -19,9 +19,13 @@ export interface SparkRemote {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 function invalid(remote: string, why: string): TrafficError {
-  return new TrafficError('INVALID_CONFIG', `Invalid Spark Connect address "${redactSparkRemote(remote)}": ${why}`, {
-    hint: 'use sc://host:port, e.g. sc://127.0.0.1:15002',
-  })
+  return new TrafficError(
+    'INVALID_CONFIG',
+    `Invalid Spark Connect address "${redactSparkRemote(remote)}": ${why}`,
+    {
+      hint: 'use sc://host:port, e.g. sc://127.0.0.1:15002',
+    },
+  )
 }
 
 export function parseSparkRemote(remote: string): SparkRemote {
