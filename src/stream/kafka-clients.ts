@@ -160,7 +160,9 @@ export function kafkaClients(config: KafkaConfig): KafkaClients {
             'ENGINE_NOT_RUNNING',
             `no Kafka broker answers at ${config.brokers.join(',')}`,
             {
-              hint: config.local ? 'start it with `traffic engines start`' : 'check KAFKA_BROKERS',
+              hint: config.local
+                ? 'start it with `traffic engines start`'
+                : `check KAFKA_BROKERS, and KAFKA_SECURITY_PROTOCOL (now ${config.security.protocol}) against the brokers' listener`,
               canRetry: true,
               cause: error,
             },
