@@ -79,38 +79,52 @@ test('three consumers in one group, one SIGKILLed and restarted: the batch files
   assert.deepEqual(files.flatMap((file) => file.lines).sort(), await csvLines(csv))
 })
 
+interface Executor {
+  id: string
+  hostPort: string
+  totalTasks: number
+}
+
+/** Spark's status API at the driver's web UI: the executors of the Spark Connect server's application. */
+async function executors(): Promise<Executor[]> {
+  const driverUi = /Executors: (http:\/\/[^/]+)/.exec((await traffic(['cluster', 'status'])).stdout)?.[1]
+  assert.ok(driverUi)
+  const [app] = (await (await fetch(`${driverUi}/api/v1/applications`)).json()) as { id: string }[]
+  assert.ok(app)
+  return (await (await fetch(`${driverUi}/api/v1/applications/${app.id}/allexecutors`)).json()) as Executor[]
+}
+
 test('training runs on the standalone workers’ executors and its models load in the API', async () => {
   const models = path.join(work, 'models')
+  const before = new Map((await executors()).map((executor) => [executor.id, executor.totalTasks]))
   const run = await traffic([
     'train',
     '--batches',
     batches,
     '--models',
     models,
+    '--algorithm',
+    'randomForest',
     '--trees',
     '10',
     '--depth',
     '5',
   ])
   assert.equal(run.code, 0, run.stdout + run.stderr)
-  const driverUi = /Executors: (http:\/\/[^/]+)/.exec((await traffic(['cluster', 'status'])).stdout)?.[1]
-  assert.ok(driverUi)
-  const [app] = (await (await fetch(`${driverUi}/api/v1/applications`)).json()) as { id: string }[]
-  assert.ok(app)
-  const executors = (await (
-    await fetch(`${driverUi}/api/v1/applications/${app.id}/allexecutors`)
-  ).json()) as {
-    id: string
-    hostPort: string
-    totalTasks: number
-  }[]
-  const workers = executors.filter((executor) => executor.id !== 'driver')
+  const ran = (await executors()).map((executor) => ({
+    ...executor,
+    tasks: executor.totalTasks - (before.get(executor.id) ?? 0),
+  }))
   process.stdout.write(
-    `executors: ${JSON.stringify(workers.map(({ id, hostPort, totalTasks }) => ({ id, hostPort, totalTasks })))}\n`,
+    `tasks of this training per executor: ${JSON.stringify(ran.map(({ id, hostPort, tasks }) => ({ id, hostPort, tasks })))}\n`,
   )
-  assert.ok(workers.length >= 2, JSON.stringify(executors))
-  assert.ok(workers.every((executor) => executor.totalTasks > 0))
-  assert.equal(executors.find((executor) => executor.id === 'driver')?.totalTasks, 0)
+  const onWorkers = ran.filter((executor) => executor.id !== 'driver')
+  assert.ok(onWorkers.length >= 2, JSON.stringify(ran))
+  assert.ok(
+    onWorkers.every((executor) => executor.tasks > 0),
+    JSON.stringify(ran),
+  )
+  assert.equal(ran.find((executor) => executor.id === 'driver')?.tasks ?? 0, 0)
 
   const api = spawnTraffic(['serve', '--models', models, '--port', '0'], { API_LOG_LEVEL: 'warn' })
   try {
