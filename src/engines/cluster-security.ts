@@ -1,6 +1,6 @@
-// The certificates and credentials of the local cluster's SASL_SSL listener, made once with the JDK's keytool:
-// a CA of its own, one broker certificate for the engines' address (all nodes share it), PKCS12 stores, and
-// random passwords. The clients get the CA as PEM and the client user's password from a 0600 file, never printed.
+// The secrets of a `--secure` local cluster, made once. Kafka's SASL_SSL listener: with the JDK's keytool a CA of
+// its own, one broker certificate for the engines' address (all nodes share it), PKCS12 stores; random passwords.
+// Spark Connect: a pre-shared token. Clients get them from a 0600 file, never printed.
 import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
@@ -18,14 +18,20 @@ function password(): string {
   return randomBytes(18).toString('hex')
 }
 
-/** The stores and passwords in `dir`, made on the first call and read back afterwards. */
-export async function brokerSecurity(
+/** Kafka's stores and users, and the token of the Spark Connect server. */
+export interface ClusterSecurity {
+  kafka: BrokerSecurity
+  sparkToken: string
+}
+
+/** The stores, passwords and token in `dir`, made on the first call and read back afterwards. */
+export async function clusterSecurity(
   dir: string,
   host: string,
   runTool: ToolRunner,
-): Promise<BrokerSecurity> {
+): Promise<ClusterSecurity> {
   const secretsFile = path.join(dir, 'secrets.json')
-  if (existsSync(secretsFile)) return JSON.parse(await readFile(secretsFile, 'utf8')) as BrokerSecurity
+  if (existsSync(secretsFile)) return JSON.parse(await readFile(secretsFile, 'utf8')) as ClusterSecurity
   await mkdir(dir, { recursive: true, mode: 0o700 })
   const storePassword = password()
   const file = (name: string) => path.join(dir, name)
@@ -121,13 +127,16 @@ export async function brokerSecurity(
     ])
   }
 
-  const security: BrokerSecurity = {
-    keyStore: file('broker.p12'),
-    trustStore: file('truststore.p12'),
-    storePassword,
-    caFile: file('ca.pem'),
-    admin: { username: ADMIN_USER, password: password() },
-    client: { username: CLIENT_USER, password: password() },
+  const security: ClusterSecurity = {
+    kafka: {
+      keyStore: file('broker.p12'),
+      trustStore: file('truststore.p12'),
+      storePassword,
+      caFile: file('ca.pem'),
+      admin: { username: ADMIN_USER, password: password() },
+      client: { username: CLIENT_USER, password: password() },
+    },
+    sparkToken: password(),
   }
   await writeFile(secretsFile, `${JSON.stringify(security, null, 2)}\n`, { mode: 0o600 })
   return security

@@ -5,9 +5,10 @@ import { existsSync } from 'node:fs'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { Config } from '../config.ts'
-import { brokerSecurity, CLIENT_USER } from './cluster-security.ts'
+import { redactSparkRemote } from '../spark/remote.ts'
+import { CLIENT_USER, clusterSecurity } from './cluster-security.ts'
 import { fetchEngines } from './fetch.ts'
-import { type BrokerSecurity, type KafkaTopology, kafkaNodeEngine, kafkaUuid } from './kafka.ts'
+import { type KafkaTopology, kafkaNodeEngine, kafkaUuid } from './kafka.ts'
 import { type EngineStatus, engineStatus, runTool, startEngine, stopEngine } from './lifecycle.ts'
 import type { LocalEngine } from './local-engine.ts'
 import { sparkEngine } from './spark.ts'
@@ -28,7 +29,7 @@ export interface ClusterLayout {
   master: LocalEngine
   workers: LocalEngine[]
   connect: LocalEngine
-  /** The variables that point the pipeline at this cluster (the password only as a file to source). */
+  /** The variables that point the pipeline at this cluster, secrets hidden (they are in `envFile` only). */
   exports: Record<string, string>
   /** A 0600 file with every export, the password included. */
   envFile: string
@@ -51,16 +52,19 @@ async function readState(file: string): Promise<ClusterState | undefined> {
 }
 
 /** The cluster's engines; `secure` applies to a new cluster only (an existing one keeps how it was made). */
-async function layout(config: Config, secure = false): Promise<ClusterLayout & { state: ClusterState }> {
+async function layout(config: Config, create = false, secure = false): Promise<ClusterLayout> {
   const { dir, portBase } = config.cluster
   const { host } = config.engines
   const stateFile = path.join(dir, 'cluster.json')
-  const state = (await readState(stateFile)) ?? { clusterId: kafkaUuid(), secure }
-  await mkdir(dir, { recursive: true })
-  await writeFile(stateFile, `${JSON.stringify(state)}\n`)
-  const security: BrokerSecurity | undefined = state.secure
-    ? await brokerSecurity(path.join(dir, 'security'), host, runTool)
-    : undefined
+  const existing = await readState(stateFile)
+  const state = existing ?? { clusterId: kafkaUuid(), secure }
+  // Only `up` makes a cluster: status and down of a cluster never started leave no files behind.
+  if (!existing && create) {
+    await mkdir(dir, { recursive: true })
+    await writeFile(stateFile, `${JSON.stringify(state)}\n`)
+  }
+  const secrets = state.secure ? await clusterSecurity(path.join(dir, 'security'), host, runTool) : undefined
+  const security = secrets?.kafka
   const p = ports(portBase)
   const topology: KafkaTopology = { nodes: p.kafka, clusterId: state.clusterId, security }
   const kafkaNodes = p.kafka.map((node) =>
@@ -76,19 +80,25 @@ async function layout(config: Config, secure = false): Promise<ClusterLayout & {
       path.join(sparkDir, `worker-${id}`),
     ),
   )
-  const remote = `sc://${host}:${p.connect}`
+  // Over loopback the token travels without TLS (the Spark Connect server has no TLS of its own).
+  const remote = `sc://${host}:${p.connect}${secrets ? `/;token=${secrets.sparkToken};use_ssl=false` : ''}`
   const connect = sparkEngine(
     {
       ...config,
       engines: { ...config.engines, stateDir: sparkDir },
       spark: { ...config.spark, remote, port: p.connect, driverMemory: '2g' },
     },
-    { master: masterUrl(host, p.master), uiPort: p.driverUi, executorMemory: '768m' },
+    {
+      master: masterUrl(host, p.master),
+      uiPort: p.driverUi,
+      executorMemory: '768m',
+      token: secrets?.sparkToken,
+    },
   )
   const exports: Record<string, string> = {
     KAFKA_BROKERS: p.kafka.map((n) => `${host}:${n.port}`).join(','),
     KAFKA_PARTITIONS: String(CLUSTER_PARTITIONS),
-    SPARK_REMOTE: remote,
+    SPARK_REMOTE: redactSparkRemote(remote),
     ...(security
       ? {
           KAFKA_SECURITY_PROTOCOL: 'SASL_SSL',
@@ -99,11 +109,10 @@ async function layout(config: Config, secure = false): Promise<ClusterLayout & {
       : {}),
   }
   const envFile = path.join(dir, 'cluster.env')
-  const secrets = security ? { KAFKA_SASL_PASSWORD: security.client.password } : {}
-  const lines = Object.entries({ ...exports, ...secrets }).map(([k, v]) => `export ${k}='${v}'`)
-  await writeFile(envFile, `${lines.join('\n')}\n`, { mode: 0o600 })
+  const hidden = security ? { KAFKA_SASL_PASSWORD: security.client.password, SPARK_REMOTE: remote } : {}
+  const lines = Object.entries({ ...exports, ...hidden }).map(([k, v]) => `export ${k}='${v}'`)
+  if (create) await writeFile(envFile, `${lines.join('\n')}\n`, { mode: 0o600 })
   return {
-    state,
     kafkaNodes,
     master,
     workers,
@@ -112,10 +121,6 @@ async function layout(config: Config, secure = false): Promise<ClusterLayout & {
     envFile,
     driverUi: `http://${host}:${p.driverUi}`,
   }
-}
-
-export async function clusterLayout(config: Config): Promise<ClusterLayout> {
-  return layout(config)
 }
 
 /**
@@ -127,7 +132,7 @@ export async function clusterUp(
   secure: boolean,
 ): Promise<{ layout: ClusterLayout; statuses: EngineStatus[] }> {
   await fetchEngines(config.engines.cacheDir)
-  const cluster = await layout(config, secure)
+  const cluster = await layout(config, true, secure)
   const spark = async () => {
     const master = await startEngine(cluster.master)
     const workers = await Promise.all(cluster.workers.map(startEngine))

@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import type { Config } from '../config.ts'
 import { ensureSparkProtos } from '../spark/protos.ts'
+import { redactSparkRemote } from '../spark/remote.ts'
 import { SparkSession } from '../spark/session.ts'
 import type { LocalEngine } from './local-engine.ts'
 import { jarsDir, SPARK } from './manifest.ts'
@@ -59,6 +60,8 @@ export interface SparkDriverPlacement {
   master: string
   uiPort: number
   executorMemory: string
+  /** Pre-shared token clients must send as `authorization: Bearer` (`;token=` in SPARK_REMOTE). */
+  token?: string
 }
 
 export function sparkEngine(config: Config, placement?: SparkDriverPlacement): LocalEngine {
@@ -92,7 +95,7 @@ export function sparkEngine(config: Config, placement?: SparkDriverPlacement): L
     version: SPARK.version,
     dir,
     ports: [{ host, port: config.spark.port }],
-    endpoint: config.spark.remote,
+    endpoint: redactSparkRemote(config.spark.remote),
     files: { pidFile: path.join(dir, 'spark.pid'), logFile: path.join(dir, 'spark.log') },
     startTimeoutMs: 120_000,
 
@@ -103,7 +106,11 @@ export function sparkEngine(config: Config, placement?: SparkDriverPlacement): L
     command: () => ({
       command: javaBinary(),
       // Spark's web UI binds SPARK_LOCAL_IP, or every interface when it is unset (there is no spark.ui.host).
-      env: { SPARK_LOCAL_IP: host },
+      // The token goes by environment, not the command line that `ps` shows to every user.
+      env: {
+        SPARK_LOCAL_IP: host,
+        ...(placement?.token ? { SPARK_CONNECT_AUTHENTICATE_TOKEN: placement.token } : {}),
+      },
       args: [
         `-Xmx${config.spark.driverMemory}`,
         ...JAVA_MODULE_OPTIONS,

@@ -79,6 +79,22 @@ test('three consumers in one group, one SIGKILLed and restarted: the batch files
   assert.deepEqual(files.flatMap((file) => file.lines).sort(), await csvLines(csv))
 })
 
+test('Spark Connect refuses a session without its token, or with a wrong one, naming SPARK_REMOTE', async () => {
+  const remote = (clusterEnv.SPARK_REMOTE ?? '').replace(/\/;.*$/, '')
+  const train = (sparkRemote: string) =>
+    traffic(['train', '--batches', batches, '--models', path.join(work, 'refused')], {
+      SPARK_REMOTE: sparkRemote,
+    })
+  const missing = await train(remote)
+  assert.equal(missing.code, 1)
+  assert.match(missing.stderr, /refused the session: No authentication token provided/)
+  assert.match(missing.stderr, /set the server’s token in SPARK_REMOTE/)
+  const wrong = await train(`${remote}/;token=not-the-token;use_ssl=false`)
+  assert.equal(wrong.code, 1)
+  assert.match(wrong.stderr, /refused the session: Invalid authentication token/)
+  assert.doesNotMatch(wrong.stdout + wrong.stderr, /not-the-token/)
+})
+
 interface Executor {
   id: string
   hostPort: string
