@@ -1,5 +1,6 @@
 // `traffic cluster up|down|status`: a local 3-node Kafka cluster and Spark standalone cluster, and the variables
 // that point every other command at them.
+import { existsSync } from 'node:fs'
 import type { Command } from 'commander'
 import { loadConfig } from '../config.ts'
 import { displayPath } from '../display-path.ts'
@@ -16,7 +17,9 @@ function printExports(layout: ClusterLayout): void {
   process.stdout.write('\nPoint the pipeline at the cluster:\n')
   for (const [name, value] of Object.entries(layout.exports))
     process.stdout.write(`  export ${name}=${value}\n`)
-  process.stdout.write(`or, with any password included: source ${displayPath(layout.envFile)}\n`)
+  if (existsSync(layout.envFile)) {
+    process.stdout.write(`or, with the password and token included: source ${displayPath(layout.envFile)}\n`)
+  }
   process.stdout.write(`Executors: ${layout.driverUi}/api/v1/applications\n`)
 }
 
