@@ -17,6 +17,11 @@ import { TrafficError } from '../errors.ts'
 
 /** A broker restart takes ~10 s; keep retrying for two minutes before a run gives up. */
 const RUN_RETRIES = { retries: 240, retryDelay: 500 }
+/**
+ * Producing: each attempt gives up on a silent leader after ~5 s, and the write is re-sent to the current leaders
+ * (KafkaTopicOutput) until `totalMs`, the same two minutes a broker restart is given.
+ */
+export const LEADER_RETRY = { perAttempt: { retries: 10, retryDelay: 500 }, pauseMs: 500, totalMs: 120_000 }
 /** Connecting (the first metadata request) fails fast, so a stopped broker is reported at once. */
 const CONNECT_RETRIES = { retries: 2, retryDelay: 500 }
 /** A group member the coordinator has not heard from for this long loses its partitions. */
