@@ -1,5 +1,6 @@
 // The `traffic` command. Each pipeline stage registers its own subcommand from src/cli/, explicitly.
 import { Command } from 'commander'
+import { registerClusterCommand } from './cli/cluster.ts'
 import { registerConsumeCommand } from './cli/consume.ts'
 import { registerEnginesCommand } from './cli/engines.ts'
 import { registerGenerateCommand } from './cli/generate.ts'
@@ -16,6 +17,7 @@ const program = new Command('traffic')
 
 registerUpCommand(program)
 registerEnginesCommand(program)
+registerClusterCommand(program)
 registerGenerateCommand(program)
 registerProduceCommand(program)
 registerConsumeCommand(program)

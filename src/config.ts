@@ -18,9 +18,10 @@ export interface KafkaConfig {
   topic: string
   deadLetterTopic: string
   partitions: number
-  /** Codec of the batches our producers write; readers need it (see KAFKA_CODECS). */
   compression: KafkaCodec
+  security: KafkaSecurity
 }
+/** Codec of the batches our producers write; readers need it (see KAFKA_CODECS). */
 
 /**
  * The record-batch codecs Kafka defines. Only none and gzip are read by every mainstream client without extras:
@@ -35,6 +36,18 @@ export function codecAvailable(codec: KafkaCodec): boolean {
   return codec !== 'zstd' || typeof (zlib as { zstdCompressSync?: unknown }).zstdCompressSync === 'function'
 }
 
+export const KAFKA_SECURITY_PROTOCOLS = ['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'] as const
+export const KAFKA_SASL_MECHANISMS = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'] as const
+
+/** How every Kafka client authenticates and encrypts, as a managed cluster asks (Kafka's own names). */
+export interface KafkaSecurity {
+  protocol: (typeof KAFKA_SECURITY_PROTOCOLS)[number]
+  /** Set exactly when the protocol is SASL_*. */
+  sasl?: { mechanism: (typeof KAFKA_SASL_MECHANISMS)[number]; username: string; password: string }
+  /** PEM file of the CA that signed the brokers' certificates; the system's CAs when absent. */
+  caFile?: string
+}
+
 export interface SparkConfig {
   /** Spark Connect endpoint, `sc://host:port`. */
   remote: string
@@ -43,6 +56,8 @@ export interface SparkConfig {
   port: number
   /** JVM heap of the local server, e.g. `4g`. */
   driverMemory: string
+  /** PEM file of the CA that signed a TLS endpoint's certificate (`use_ssl=true`); the system's CAs when absent. */
+  caFile?: string
 }
 
 /** `traffic live`: the city-clock replay and the streaming queries over it. */
@@ -74,6 +89,12 @@ export interface EnginesConfig {
   host: string
 }
 
+/** `traffic cluster`: its ports are offsets from `portBase` (see src/engines/cluster.ts); its files in `dir`. */
+export interface ClusterConfig {
+  portBase: number
+  dir: string
+}
+
 export interface PathsConfig {
   dataset: string
   batches: string
@@ -84,6 +105,7 @@ export interface Config {
   kafka: KafkaConfig
   spark: SparkConfig
   engines: EnginesConfig
+  cluster: ClusterConfig
   paths: PathsConfig
   live: LiveConfig
   /**
@@ -138,6 +160,8 @@ export const DEFAULTS = {
   apiHost: '127.0.0.1',
   enginesHost: '127.0.0.1',
   apiPort: 5000,
+  // Kafka 19092-19094, controllers 19192-19194, Spark 19002/19077 and UIs 19040/19080-19082: clear of the defaults.
+  clusterPortBase: 19_000,
   apiRequestTimeoutMs: 30_000,
   uiPort: 8501,
   liveWindowsTopic: 'urban_traffic_windows',
@@ -205,6 +229,62 @@ function enginesHost(raw: string): string {
   return raw
 }
 
+function oneOf<T extends string>(name: string, raw: string, allowed: readonly T[]): T {
+  const found = allowed.find((value) => value === raw.toUpperCase())
+  if (found === undefined) {
+    throw new TrafficError('INVALID_CONFIG', `${name} must be one of ${allowed.join(', ')}, got "${raw}"`)
+  }
+  return found
+}
+
+function kafkaSecurity(env: Env): KafkaSecurity {
+  const protocol = oneOf(
+    'KAFKA_SECURITY_PROTOCOL',
+    env.KAFKA_SECURITY_PROTOCOL || 'PLAINTEXT',
+    KAFKA_SECURITY_PROTOCOLS,
+  )
+  const caFile = env.KAFKA_SSL_CA_FILE ? path.resolve(env.KAFKA_SSL_CA_FILE) : undefined
+  const {
+    KAFKA_SASL_MECHANISM: mechanism,
+    KAFKA_SASL_USERNAME: username,
+    KAFKA_SASL_PASSWORD: password,
+  } = env
+  if (!protocol.startsWith('SASL_')) {
+    if (mechanism || username || password) {
+      throw new TrafficError(
+        'INVALID_CONFIG',
+        `KAFKA_SASL_* is set but KAFKA_SECURITY_PROTOCOL is ${protocol}, which sends no credentials`,
+        { hint: 'set KAFKA_SECURITY_PROTOCOL=SASL_SSL (or SASL_PLAINTEXT)' },
+      )
+    }
+  } else if (!username || !password) {
+    throw new TrafficError(
+      'INVALID_CONFIG',
+      `KAFKA_SECURITY_PROTOCOL=${protocol} needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD`,
+    )
+  }
+  if (caFile && !protocol.endsWith('SSL')) {
+    throw new TrafficError(
+      'INVALID_CONFIG',
+      `KAFKA_SSL_CA_FILE is set but KAFKA_SECURITY_PROTOCOL is ${protocol}, which does not use TLS`,
+      { hint: 'set KAFKA_SECURITY_PROTOCOL=SASL_SSL (or SSL)' },
+    )
+  }
+  return {
+    protocol,
+    ...(username && password
+      ? {
+          sasl: {
+            mechanism: oneOf('KAFKA_SASL_MECHANISM', mechanism || 'SCRAM-SHA-512', KAFKA_SASL_MECHANISMS),
+            username,
+            password,
+          },
+        }
+      : {}),
+    ...(caFile ? { caFile } : {}),
+  }
+}
+
 function validSparkRemote(remote: string): string {
   parseSparkRemote(remote)
   return remote
@@ -217,6 +297,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.e
   const remoteRaw = overrides.sparkRemote ?? env.SPARK_REMOTE
   const topic = overrides.topic ?? env.KAFKA_TOPIC ?? DEFAULTS.topic
   const engineHost = enginesHost(env.TRAFFIC_ENGINES_HOST ?? DEFAULTS.enginesHost)
+  const stateDir = path.resolve(overrides.stateDir ?? env.TRAFFIC_STATE_DIR ?? '.traffic')
 
   const uiPort = integer('UI_PORT (--port)', overrides.uiPort ?? env.UI_PORT, DEFAULTS.uiPort)
   const api = {
@@ -257,12 +338,14 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.e
         DEFAULTS.partitions,
       ),
       compression: kafkaCodec(overrides.compression ?? env.KAFKA_COMPRESSION),
+      security: kafkaSecurity(env),
     },
     spark: {
       remote: validSparkRemote(remoteRaw ?? `sc://${engineHost}:${sparkPort}`),
       local: remoteRaw === undefined,
       port: sparkPort,
       driverMemory: env.SPARK_DRIVER_MEMORY ?? DEFAULTS.sparkDriverMemory,
+      ...(env.SPARK_SSL_CA_FILE ? { caFile: path.resolve(env.SPARK_SSL_CA_FILE) } : {}),
     },
     engines: {
       cacheDir: path.resolve(
@@ -270,8 +353,17 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.e
           env.TRAFFIC_ENGINES_CACHE ??
           path.join(homedir(), '.cache', 'urban-traffic', 'engines'),
       ),
-      stateDir: path.resolve(overrides.stateDir ?? env.TRAFFIC_STATE_DIR ?? '.traffic'),
+      stateDir,
       host: engineHost,
+    },
+    cluster: {
+      portBase: integer(
+        'TRAFFIC_CLUSTER_PORT_BASE',
+        env.TRAFFIC_CLUSTER_PORT_BASE,
+        DEFAULTS.clusterPortBase,
+        1024,
+      ),
+      dir: path.join(stateDir, 'cluster'),
     },
     paths: {
       dataset: path.resolve(overrides.dataset ?? env.TRAFFIC_DATASET ?? DEFAULTS.dataset),

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import path from 'node:path'
 import { test } from 'node:test'
 import { codecAvailable, loadConfig } from '../src/config.ts'
 import { isTrafficError } from '../src/errors.ts'
@@ -98,4 +99,53 @@ test('the topic codec: none by default, KAFKA_COMPRESSION or --compression, unkn
       () => loadConfig({ compression: 'zstd' }, {}),
       (e) => isTrafficError(e, 'INVALID_CONFIG') && /zstd needs Node ≥ 22/.test(e.message),
     )
+})
+
+test('Kafka security: SASL_SSL with SCRAM-SHA-512 by default, PLAIN on request, a CA file resolved', () => {
+  const env = {
+    KAFKA_SECURITY_PROTOCOL: 'sasl_ssl',
+    KAFKA_SASL_USERNAME: 'ana',
+    KAFKA_SASL_PASSWORD: 's3cret',
+    KAFKA_SSL_CA_FILE: 'certs/ca.pem',
+  }
+  assert.deepEqual(loadConfig({}, env).kafka.security, {
+    protocol: 'SASL_SSL',
+    sasl: { mechanism: 'SCRAM-SHA-512', username: 'ana', password: 's3cret' },
+    caFile: path.resolve('certs/ca.pem'),
+  })
+  const plain = loadConfig({}, { ...env, KAFKA_SASL_MECHANISM: 'PLAIN' }).kafka.security
+  assert.equal(plain.sasl?.mechanism, 'PLAIN')
+  assert.deepEqual(loadConfig({}, {}).kafka.security, { protocol: 'PLAINTEXT' })
+  assert.equal(loadConfig({}, { SPARK_SSL_CA_FILE: 'ca.pem' }).spark.caFile, path.resolve('ca.pem'))
+})
+
+test('inconsistent Kafka security settings name the setting to fix and never echo the password', () => {
+  const cases: [Record<string, string>, RegExp][] = [
+    [{ KAFKA_SECURITY_PROTOCOL: 'TLS' }, /KAFKA_SECURITY_PROTOCOL must be one of PLAINTEXT, SSL/],
+    [
+      { KAFKA_SECURITY_PROTOCOL: 'SASL_SSL', KAFKA_SASL_USERNAME: 'ana' },
+      /needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD/,
+    ],
+    [
+      { KAFKA_SASL_USERNAME: 'ana', KAFKA_SASL_PASSWORD: 'hunter2' },
+      /KAFKA_SASL_\* is set but KAFKA_SECURITY_PROTOCOL is PLAINTEXT/,
+    ],
+    [{ KAFKA_SSL_CA_FILE: 'ca.pem' }, /KAFKA_SSL_CA_FILE is set but KAFKA_SECURITY_PROTOCOL is PLAINTEXT/],
+    [
+      {
+        KAFKA_SECURITY_PROTOCOL: 'SASL_SSL',
+        KAFKA_SASL_USERNAME: 'a',
+        KAFKA_SASL_PASSWORD: 'hunter2',
+        KAFKA_SASL_MECHANISM: 'GSSAPI',
+      },
+      /KAFKA_SASL_MECHANISM must be one of PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, got "GSSAPI"/,
+    ],
+  ]
+  for (const [env, message] of cases) {
+    assert.throws(
+      () => loadConfig({}, env),
+      (e) => isTrafficError(e, 'INVALID_CONFIG') && message.test(e.message) && !/hunter2/.test(e.message),
+      JSON.stringify(env),
+    )
+  }
 })

@@ -4,8 +4,9 @@ import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import type { Config } from '../config.ts'
 import { TrafficError } from '../errors.ts'
+import { redactSparkRemote } from '../spark/remote.ts'
 import { fetchEngines } from './fetch.ts'
-import { kafkaEngine } from './kafka.ts'
+import { kafkaAnswers, kafkaEngine } from './kafka.ts'
 import type { LocalEngine, ToolRunner } from './local-engine.ts'
 import {
   forgetProcess,
@@ -71,7 +72,7 @@ function externalStatuses(config: Config): EngineStatus[] {
     statuses.push({
       name: 'Spark Connect',
       version: '?',
-      endpoint: config.spark.remote,
+      endpoint: redactSparkRemote(config.spark.remote),
       local: false,
       healthy: false,
     })
@@ -79,7 +80,7 @@ function externalStatuses(config: Config): EngineStatus[] {
   return statuses.map((s) => ({ ...s, action: 'external' }))
 }
 
-const runTool: ToolRunner = async (description, command, args) => {
+export const runTool: ToolRunner = async (description, command, args) => {
   try {
     await run(command, args, { maxBuffer: 16 * 1024 * 1024 })
   } catch (error) {
@@ -89,7 +90,8 @@ const runTool: ToolRunner = async (description, command, args) => {
   }
 }
 
-async function startOne(engine: LocalEngine): Promise<EngineStatus> {
+/** Starts one engine (unless it is already running) and waits until it is healthy. */
+export async function startEngine(engine: LocalEngine): Promise<EngineStatus> {
   const base = { name: engine.name, version: engine.version, endpoint: engine.endpoint, local: true }
   const mark = ownerMark(engine.dir)
   const existing = await recordedProcess(engine.files, mark)
@@ -132,15 +134,16 @@ async function startOne(engine: LocalEngine): Promise<EngineStatus> {
 export async function startEngines(config: Config): Promise<EngineStatus[]> {
   const engines = localEngines(config)
   if (engines.length) await fetchEngines(config.engines.cacheDir)
-  const started = await Promise.all(engines.map(startOne))
+  const started = await Promise.all(engines.map(startEngine))
   return [...started, ...(await checkExternal(config))]
 }
 
 async function checkExternal(config: Config): Promise<EngineStatus[]> {
   const statuses = externalStatuses(config)
   for (const status of statuses) {
-    const probe = status.name === 'Kafka' ? kafkaEngine(config) : sparkEngine(config)
-    status.healthy = await probe.healthy()
+    status.healthy = await (status.name === 'Kafka'
+      ? kafkaAnswers(config.kafka)
+      : sparkEngine(config).healthy())
   }
   return statuses
 }
@@ -153,25 +156,27 @@ export async function stopEngines(
   return Promise.all(
     localEngines(config)
       .filter((engine) => !keep.has(engine.name))
-      .map(async (engine): Promise<EngineStatus> => {
-        const base = {
-          name: engine.name,
-          version: engine.version,
-          endpoint: engine.endpoint,
-          local: true,
-          healthy: false,
-        }
-        const mark = ownerMark(engine.dir)
-        const recorded = await recordedProcess(engine.files, mark)
-        if (recorded?.ownership === 'ours' && recorded.pid !== undefined) {
-          return { ...base, pid: recorded.pid, action: await stopProcess(recorded.pid, engine.files, mark) }
-        }
-        // Never signal a process we cannot prove is ours; a PID file naming someone else's is dropped.
-        if (recorded?.ownership === 'stranger' || recorded?.ownership === 'gone')
-          await forgetProcess(engine.files)
-        return { ...base, ...describeRecorded(recorded) }
-      }),
+      .map(stopEngine),
   )
+}
+
+/** Stops one engine if it runs and is ours; never signals a process it cannot prove is ours. */
+export async function stopEngine(engine: LocalEngine): Promise<EngineStatus> {
+  const base = {
+    name: engine.name,
+    version: engine.version,
+    endpoint: engine.endpoint,
+    local: true,
+    healthy: false,
+  }
+  const mark = ownerMark(engine.dir)
+  const recorded = await recordedProcess(engine.files, mark)
+  if (recorded?.ownership === 'ours' && recorded.pid !== undefined) {
+    return { ...base, pid: recorded.pid, action: await stopProcess(recorded.pid, engine.files, mark) }
+  }
+  // A PID file naming someone else's process is dropped.
+  if (recorded?.ownership === 'stranger' || recorded?.ownership === 'gone') await forgetProcess(engine.files)
+  return { ...base, ...describeRecorded(recorded) }
 }
 
 /** The status of a PID file that does not name our running engine. */
@@ -190,21 +195,22 @@ function describeRecorded(recorded: RecordedProcess | undefined): Pick<EngineSta
   }
 }
 
+/** Whether one engine runs, is ours and is healthy. */
+export async function engineStatus(engine: LocalEngine): Promise<EngineStatus> {
+  const recorded = await recordedProcess(engine.files, ownerMark(engine.dir))
+  const ours = recorded?.ownership === 'ours'
+  return {
+    name: engine.name,
+    version: engine.version,
+    endpoint: engine.endpoint,
+    local: true,
+    healthy: ours && (await engine.healthy()),
+    logFile: engine.files.logFile,
+    ...(ours ? { pid: recorded.pid, action: 'running' } : describeRecorded(recorded)),
+  }
+}
+
 export async function engineStatuses(config: Config): Promise<EngineStatus[]> {
-  const local = await Promise.all(
-    localEngines(config).map(async (engine): Promise<EngineStatus> => {
-      const recorded = await recordedProcess(engine.files, ownerMark(engine.dir))
-      const ours = recorded?.ownership === 'ours'
-      return {
-        name: engine.name,
-        version: engine.version,
-        endpoint: engine.endpoint,
-        local: true,
-        healthy: ours && (await engine.healthy()),
-        logFile: engine.files.logFile,
-        ...(ours ? { pid: recorded.pid, action: 'running' } : describeRecorded(recorded)),
-      }
-    }),
-  )
+  const local = await Promise.all(localEngines(config).map(engineStatus))
   return [...local, ...(await checkExternal(config))]
 }

@@ -12,9 +12,14 @@ const INSTALL_JAVA =
 const INSTALL_MAVEN =
   'install Maven 3.8+: `sudo apt-get install -y maven` (Debian/Ubuntu) or `brew install maven` (macOS)'
 
-/** The `java` to run: $JAVA_HOME/bin/java when JAVA_HOME is set, else the one on PATH. */
+/** A JDK tool (`java`, `keytool`): from $JAVA_HOME/bin when JAVA_HOME is set, else the one on PATH. */
+export function jdkTool(name: string): string {
+  return process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin', name) : name
+}
+
+/** The `java` to run. */
 export function javaBinary(): string {
-  return process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin', 'java') : 'java'
+  return jdkTool('java')
 }
 
 /** Parses the major version out of `java -version` output (`openjdk version "17.0.15"` or `"1.8.0_392"`). */

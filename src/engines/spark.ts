@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import type { Config } from '../config.ts'
 import { ensureSparkProtos } from '../spark/protos.ts'
+import { redactSparkRemote } from '../spark/remote.ts'
 import { SparkSession } from '../spark/session.ts'
 import type { LocalEngine } from './local-engine.ts'
 import { jarsDir, SPARK } from './manifest.ts'
@@ -16,7 +17,7 @@ const DRIVER_HOST = '127.0.0.1'
 
 // The module flags Spark's own launcher adds on Java 17+ (launcher/.../JavaModuleOptions.java):
 // Spark reaches into JDK internals (direct buffers, Unsafe) that the module system closes by default.
-const JAVA_MODULE_OPTIONS = [
+export const JAVA_MODULE_OPTIONS = [
   '-XX:+IgnoreUnrecognizedVMOptions',
   '--add-modules=jdk.incubator.vector',
   ...[
@@ -54,11 +55,27 @@ async function answersQuery(remote: string, cacheDir: string): Promise<boolean> 
   }
 }
 
-export function sparkEngine(config: Config): LocalEngine {
+/** A Spark standalone master to run the jobs on instead of `local[*]`, and a web UI port of the driver's own. */
+export interface SparkDriverPlacement {
+  master: string
+  uiPort: number
+  executorMemory: string
+  /** Pre-shared token clients must send as `authorization: Bearer` (`;token=` in SPARK_REMOTE). */
+  token?: string
+}
+
+export function sparkEngine(config: Config, placement?: SparkDriverPlacement): LocalEngine {
   const dir = path.join(config.engines.stateDir, 'spark')
   const { host } = config.engines
+  const onCluster: Record<string, string> = placement
+    ? {
+        'spark.ui.port': String(placement.uiPort),
+        'spark.executor.memory': placement.executorMemory,
+      }
+    : {}
   const sparkConf: Record<string, string> = {
-    'spark.master': 'local[*]',
+    'spark.master': placement?.master ?? 'local[*]',
+    ...onCluster,
     'spark.app.name': 'urban-traffic',
     'spark.connect.grpc.binding.address': host,
     'spark.connect.grpc.binding.port': String(config.spark.port),
@@ -78,7 +95,7 @@ export function sparkEngine(config: Config): LocalEngine {
     version: SPARK.version,
     dir,
     ports: [{ host, port: config.spark.port }],
-    endpoint: config.spark.remote,
+    endpoint: redactSparkRemote(config.spark.remote),
     files: { pidFile: path.join(dir, 'spark.pid'), logFile: path.join(dir, 'spark.log') },
     startTimeoutMs: 120_000,
 
@@ -89,7 +106,11 @@ export function sparkEngine(config: Config): LocalEngine {
     command: () => ({
       command: javaBinary(),
       // Spark's web UI binds SPARK_LOCAL_IP, or every interface when it is unset (there is no spark.ui.host).
-      env: { SPARK_LOCAL_IP: host },
+      // The token goes by environment, not the command line that `ps` shows to every user.
+      env: {
+        SPARK_LOCAL_IP: host,
+        ...(placement?.token ? { SPARK_CONNECT_AUTHENTICATE_TOKEN: placement.token } : {}),
+      },
       args: [
         `-Xmx${config.spark.driverMemory}`,
         ...JAVA_MODULE_OPTIONS,

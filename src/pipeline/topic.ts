@@ -1,15 +1,11 @@
 // Facts about the stream topic that decide what `traffic up` must redo, and the reset behind `--fresh`.
-import { Admin } from '@platformatic/kafka'
+import type { Admin } from '@platformatic/kafka'
 import type { KafkaConfig } from '../config.ts'
-import { kafkaError } from '../stream/kafka-clients.ts'
-
-function admin(config: KafkaConfig): Admin {
-  return new Admin({ clientId: 'traffic-up', bootstrapBrokers: config.brokers })
-}
+import { kafkaAdmin, kafkaError } from '../stream/kafka-clients.ts'
 
 /** End offset of each partition of the topic (partition → offset); empty when it does not exist. */
 export async function topicEndOffsets(config: KafkaConfig): Promise<Map<number, number>> {
-  const client = admin(config)
+  const client = kafkaAdmin(config, 'up')
   try {
     if (!(await client.listTopics()).includes(config.topic)) return new Map()
     const metadata = await client.metadata({ topics: [config.topic] })
@@ -40,7 +36,7 @@ export async function topicMessageCount(config: KafkaConfig): Promise<number> {
 
 /** Deletes the topic, its dead letters and the batch writer's committed offsets, so a run starts from nothing. */
 export async function resetTopic(config: KafkaConfig, groupId: string): Promise<void> {
-  const client = admin(config)
+  const client = kafkaAdmin(config, 'up')
   try {
     const existing = await client.listTopics()
     const topics = [config.topic, config.deadLetterTopic].filter((t) => existing.includes(t))
@@ -55,7 +51,7 @@ export async function resetTopic(config: KafkaConfig, groupId: string): Promise<
 
 /** Deletes the batch writer's committed offsets: a consumer without batch files then reads the topic whole. */
 export async function forgetCommittedOffsets(config: KafkaConfig, groupId: string): Promise<void> {
-  const client = admin(config)
+  const client = kafkaAdmin(config, 'up')
   try {
     await deleteGroup(client, groupId)
   } catch (error) {

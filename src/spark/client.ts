@@ -8,6 +8,7 @@
 // long ML fits exceed, and would need ReattachExecute/ReleaseExecute bookkeeping. The cost: a connection
 // lost mid-operation fails it (SPARK_UNAVAILABLE, canRetry) instead of resuming.
 import { randomUUID } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import * as grpc from '@grpc/grpc-js'
 import { TrafficError } from '../errors.ts'
 import { toSparkError } from './errors.ts'
@@ -33,6 +34,8 @@ export interface SparkClientOptions {
   protosDir: string
   userId?: string
   sessionId?: string
+  /** PEM file of the CA that signed the server's certificate (with TLS); the system's CAs when absent. */
+  caFile?: string
 }
 
 export interface ExecuteResult {
@@ -63,6 +66,17 @@ interface ConnectStub extends grpc.Client {
   ReleaseSession(request: object, metadata: grpc.Metadata, callback: grpc.requestCallback<object>): void
 }
 
+function readCaFile(file: string): Buffer {
+  try {
+    return readFileSync(file)
+  } catch (error) {
+    throw new TrafficError('INVALID_CONFIG', `SPARK_SSL_CA_FILE ${file} cannot be read`, {
+      hint: 'point it at the PEM file of the CA that signed the Spark Connect server’s certificate',
+      cause: error,
+    })
+  }
+}
+
 export class SparkConnectClient {
   readonly remote: SparkRemote
   readonly sessionId: string
@@ -78,7 +92,9 @@ export class SparkConnectClient {
     this.userId = options.userId ?? this.remote.userId ?? 'traffic'
     if (this.remote.token) this.metadata.set('authorization', `Bearer ${this.remote.token}`)
     const Service = loadSparkConnectService(options.protosDir)
-    const credentials = this.remote.useSsl ? grpc.credentials.createSsl() : grpc.credentials.createInsecure()
+    const credentials = this.remote.useSsl
+      ? grpc.credentials.createSsl(options.caFile ? readCaFile(options.caFile) : null)
+      : grpc.credentials.createInsecure()
     this.stub = new Service(this.remote.target, credentials, {
       'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
       'grpc.max_send_message_length': MAX_MESSAGE_BYTES,

@@ -70,6 +70,38 @@ function parseParameters(json: string | undefined): Record<string, string> {
   }
 }
 
+/** What the TLS handshake says about a certificate no trusted CA signed (Node's words, e.g. "self-signed"). */
+const UNTRUSTED_CERTIFICATE =
+  /self[- ]signed certificate|unable to (?:verify|get local issuer)|certificate has expired|Hostname\/IP does not match/i
+
+/**
+ * A missing or wrong token, or a server certificate we do not trust: not retryable, and the message names the
+ * setting to fix (never the token itself).
+ */
+function securityProblem(error: ServiceError, target: string): SparkConnectError | undefined {
+  const details = { grpcCode: error.code, messageParameters: {} }
+  if (error.code === GrpcStatus.UNAUTHENTICATED || error.code === GrpcStatus.PERMISSION_DENIED) {
+    return new SparkConnectError(
+      'SPARK_ERROR',
+      `Spark Connect at ${target} refused the session: ${error.details || 'not authenticated'}`,
+      details,
+      { hint: 'set the server’s token in SPARK_REMOTE, e.g. sc://host:port/;token=…', cause: error },
+    )
+  }
+  if (error.code === GrpcStatus.UNAVAILABLE && UNTRUSTED_CERTIFICATE.test(error.details)) {
+    return new SparkConnectError(
+      'SPARK_ERROR',
+      `The TLS certificate of Spark Connect at ${target} is not trusted (${connectionProblem(error.details)})`,
+      details,
+      {
+        hint: 'set SPARK_SSL_CA_FILE to the PEM file of the CA that signed the server’s certificate',
+        cause: error,
+      },
+    )
+  }
+  return undefined
+}
+
 /** Any failure of a Spark Connect call, as a TrafficError (SPARK_UNAVAILABLE or SPARK_ERROR). */
 export function toSparkError(error: unknown, target: string): TrafficError {
   if (error instanceof TrafficError) return error
@@ -77,6 +109,8 @@ export function toSparkError(error: unknown, target: string): TrafficError {
     const message = error instanceof Error ? error.message : String(error)
     return new TrafficError('SPARK_ERROR', `Spark Connect (${target}): ${message}`, { cause: error })
   }
+  const refused = securityProblem(error, target)
+  if (refused) return refused
   if (error.code === GrpcStatus.UNAVAILABLE) {
     return new SparkConnectError(
       'SPARK_UNAVAILABLE',

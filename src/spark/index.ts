@@ -25,7 +25,7 @@ export type {
   WriteStreamOptions,
 } from './plan.ts'
 export { type ExtractResult, ensureSparkProtos, extractSparkProtos } from './protos.ts'
-export { parseSparkRemote, type SparkRemote } from './remote.ts'
+export { parseSparkRemote, redactSparkRemote, type SparkRemote } from './remote.ts'
 export { CONNECT_RETRY_POLICY, type RetryPolicy } from './retry.ts'
 export type { SchemaField, SchemaInput } from './schema.ts'
 export { type ConnectOptions, SparkSession } from './session.ts'

@@ -11,7 +11,7 @@ export interface SparkRemote {
   target: string
   userId?: string
   sessionId?: string
-  /** Bearer token sent as the `authorization` header; implies TLS as in Spark's own clients. */
+  /** Bearer token sent as the `authorization` header; implies TLS unless `use_ssl=false` says otherwise. */
   token?: string
   useSsl: boolean
 }
@@ -19,9 +19,13 @@ export interface SparkRemote {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 function invalid(remote: string, why: string): TrafficError {
-  return new TrafficError('INVALID_CONFIG', `Invalid Spark Connect address "${remote}": ${why}`, {
-    hint: 'use sc://host:port, e.g. sc://127.0.0.1:15002',
-  })
+  return new TrafficError(
+    'INVALID_CONFIG',
+    `Invalid Spark Connect address "${redactSparkRemote(remote)}": ${why}`,
+    {
+      hint: 'use sc://host:port, e.g. sc://127.0.0.1:15002',
+    },
+  )
 }
 
 export function parseSparkRemote(remote: string): SparkRemote {
@@ -46,6 +50,12 @@ export function parseSparkRemote(remote: string): SparkRemote {
     userId: params.get('user_id'),
     sessionId,
     token,
-    useSsl: token !== undefined || params.get('use_ssl') === 'true',
+    // An explicit use_ssl wins (e.g. a token over an SSH tunnel or loopback); otherwise a token means TLS.
+    useSsl: params.has('use_ssl') ? params.get('use_ssl') === 'true' : token !== undefined,
   }
+}
+
+/** The connection string as it may be shown (logs, status, report.json): the token's value hidden. */
+export function redactSparkRemote(remote: string): string {
+  return remote.replace(/(;token=)[^;]*/gi, '$1***')
 }

@@ -21,6 +21,8 @@ export interface ConnectOptions {
   protosDir?: string
   /** How long to keep trying while the server is unreachable. */
   retry?: RetryPolicy
+  /** CA of a TLS endpoint; SPARK_SSL_CA_FILE by default. */
+  caFile?: string
 }
 
 function majorMinor(version: string): string {
@@ -45,6 +47,7 @@ export class SparkSession {
       protosDir,
       userId: options.userId,
       sessionId: options.sessionId,
+      caFile: options.caFile ?? loadConfig().spark.caFile,
     })
     let version: string
     try {

@@ -1,8 +1,10 @@
 // The one place that knows how this project talks to Kafka: client options, retry policy, topic creation and
 // error translation. Every stage (CSV → topic, topic → batch files, dead letters) gets its clients from here.
+import { readFileSync } from 'node:fs'
 import {
   Admin,
   ConfigResourceTypes,
+  type ConnectionOptions,
   ConnectionPool,
   Consumer,
   GenericError,
@@ -12,11 +14,16 @@ import {
   stringSerializer,
   UnsupportedCompressionError,
 } from '@platformatic/kafka'
-import type { KafkaConfig } from '../config.ts'
+import type { KafkaConfig, KafkaSecurity } from '../config.ts'
 import { TrafficError } from '../errors.ts'
 
 /** A broker restart takes ~10 s; keep retrying for two minutes before a run gives up. */
 const RUN_RETRIES = { retries: 240, retryDelay: 500 }
+/**
+ * Producing: each attempt gives up on a silent leader after ~5 s, and the write is re-sent to the current leaders
+ * (KafkaTopicOutput) until `totalMs`, the same two minutes a broker restart is given.
+ */
+export const LEADER_RETRY = { perAttempt: { retries: 10, retryDelay: 500 }, pauseMs: 500, totalMs: 120_000 }
 /** Connecting (the first metadata request) fails fast, so a stopped broker is reported at once. */
 const CONNECT_RETRIES = { retries: 2, retryDelay: 500 }
 /** A group member the coordinator has not heard from for this long loses its partitions. */
@@ -58,11 +65,54 @@ export interface KafkaClients {
   admin(name: string): Admin
 }
 
+/** TLS and SASL options of every connection, from KAFKA_SECURITY_PROTOCOL and friends. */
+export function kafkaConnectionOptions(security: KafkaSecurity): Pick<ConnectionOptions, 'tls' | 'sasl'> {
+  const options: Pick<ConnectionOptions, 'tls' | 'sasl'> = {}
+  if (security.protocol.endsWith('SSL')) {
+    options.tls = security.caFile ? { ca: readCaFile(security.caFile) } : {}
+  }
+  if (security.sasl) {
+    const { mechanism, username, password } = security.sasl
+    options.sasl = { mechanism, username, password }
+  }
+  return options
+}
+
+function readCaFile(file: string): Buffer {
+  try {
+    return readFileSync(file)
+  } catch (error) {
+    throw new TrafficError('INVALID_CONFIG', `KAFKA_SSL_CA_FILE ${file} cannot be read`, {
+      hint: 'point it at the PEM file of the CA that signed the brokers’ certificates',
+      cause: error,
+    })
+  }
+}
+
+/** An admin client with this project's connection settings, for one-off requests (topic facts, health). */
+export function kafkaAdmin(
+  config: KafkaConfig,
+  name: string,
+  retries: { retries: number; retryDelay?: number; timeout?: number } = CONNECT_RETRIES,
+): Admin {
+  return new Admin({
+    clientId: `traffic-${name}`,
+    bootstrapBrokers: config.brokers,
+    ...kafkaConnectionOptions(config.security),
+    ...retries,
+  })
+}
+
 export function kafkaClients(config: KafkaConfig): KafkaClients {
-  const base = (name: string) => ({ clientId: `traffic-${name}`, bootstrapBrokers: config.brokers })
+  const connection = kafkaConnectionOptions(config.security)
+  const base = (name: string) => ({
+    clientId: `traffic-${name}`,
+    bootstrapBrokers: config.brokers,
+    ...connection,
+  })
 
   const withAdmin = async <T>(fn: (admin: Admin) => Promise<T>): Promise<T> => {
-    const admin = new Admin({ ...base('admin'), ...CONNECT_RETRIES })
+    const admin = kafkaAdmin(config, 'admin')
     try {
       return await fn(admin)
     } finally {
@@ -97,7 +147,7 @@ export function kafkaClients(config: KafkaConfig): KafkaClients {
         heartbeatInterval: 1_000,
       }),
 
-    connectionPool: (name) => new ConnectionPool(`traffic-${name}`),
+    connectionPool: (name) => new ConnectionPool(`traffic-${name}`, connection),
 
     admin: (name) => new Admin({ ...base(name), ...CONNECT_RETRIES }),
 
@@ -106,7 +156,8 @@ export function kafkaClients(config: KafkaConfig): KafkaClients {
         const existing = await admin.listTopics()
         if (existing.includes(topic)) return false
         try {
-          await admin.createTopics({ topics: [topic], partitions, replicas: 1 })
+          // No replication factor: the brokers' default.replication.factor (1 alone, 3 on a cluster) applies.
+          await admin.createTopics({ topics: [topic], partitions })
           return true
         } catch (error) {
           // Another process created it in the meantime.
@@ -139,11 +190,15 @@ export function kafkaClients(config: KafkaConfig): KafkaClients {
         try {
           await admin.metadata({ topics: [] })
         } catch (error) {
+          const refused = securityProblem(error, config.security)
+          if (refused) throw refused
           throw new TrafficError(
             'ENGINE_NOT_RUNNING',
             `no Kafka broker answers at ${config.brokers.join(',')}`,
             {
-              hint: config.local ? 'start it with `traffic engines start`' : 'check KAFKA_BROKERS',
+              hint: config.local
+                ? 'start it with `traffic engines start`'
+                : `check KAFKA_BROKERS, and KAFKA_SECURITY_PROTOCOL (now ${config.security.protocol}) against the brokers' listener`,
               canRetry: true,
               cause: error,
             },
@@ -170,6 +225,60 @@ function leafMessages(error: unknown): string[] {
     return [...new Set(error.errors.flatMap(leafMessages))]
   }
   return [error instanceof Error ? error.message : String(error)]
+}
+
+/** Every error in a chain: causes and the members of aggregates (retries gather their failures in one). */
+function errorChain(error: unknown): unknown[] {
+  const found: unknown[] = []
+  const visit = (e: unknown) => {
+    if (e === undefined || e === null || found.includes(e)) return
+    found.push(e)
+    if (e instanceof AggregateError) e.errors.forEach(visit)
+    if (e instanceof Error) visit(e.cause)
+  }
+  visit(error)
+  return found
+}
+
+/** Node's codes for a server certificate that no trusted CA signed (or that names another host). */
+const UNTRUSTED_CERTIFICATE = new Set([
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'CERT_HAS_EXPIRED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+])
+
+/**
+ * Rejected credentials or an untrusted broker certificate, as an error naming the setting to fix; undefined
+ * for anything else. Retrying cannot help either, so they are reported at once. The password is never shown.
+ */
+export function securityProblem(error: unknown, security: KafkaSecurity): TrafficError | undefined {
+  const chain = errorChain(error)
+  const code = (e: unknown) => (e instanceof Error ? (e as { code?: unknown }).code : undefined)
+  if (chain.some((e) => code(e) === 'PLT_KFK_AUTHENTICATION')) {
+    const who = security.sasl ? ` for user "${security.sasl.username}" (${security.sasl.mechanism})` : ''
+    return new TrafficError('KAFKA_ERROR', `Kafka rejected the SASL credentials${who}`, {
+      hint: 'check KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD and KAFKA_SASL_MECHANISM',
+      cause: error,
+    })
+  }
+  const certificate = chain.find((e) => UNTRUSTED_CERTIFICATE.has(String(code(e))))
+  if (certificate instanceof Error) {
+    return new TrafficError(
+      'KAFKA_ERROR',
+      `The Kafka broker's TLS certificate is not trusted: ${certificate.message}`,
+      {
+        hint: security.caFile
+          ? `KAFKA_SSL_CA_FILE (${security.caFile}) is not the CA that signed the brokers’ certificates`
+          : 'set KAFKA_SSL_CA_FILE to the PEM file of the CA that signed the brokers’ certificates',
+        cause: error,
+      },
+    )
+  }
+  return undefined
 }
 
 /**

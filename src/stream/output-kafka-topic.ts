@@ -1,7 +1,8 @@
 // Output stage: JSON messages to a topic through one idempotent producer (acks=all). Each write is one produce
 // request; the producer's sequence numbers make a retried request land once, including across a broker
 // restart. Lifecycle: connect (topic created if missing) → write → close.
-import { type KafkaClients, type KafkaProducer, kafkaError } from './kafka-clients.ts'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { type KafkaClients, type KafkaProducer, kafkaError, LEADER_RETRY } from './kafka-clients.ts'
 
 export interface KafkaTopicOptions {
   topic: string
@@ -13,6 +14,9 @@ export class KafkaTopicOutput {
   readonly #clients: KafkaClients
   readonly #options: KafkaTopicOptions
   #producer: KafkaProducer | undefined
+  #partitions = 1
+  /** Round-robin over the partitions, kept here so that a message re-sent after a failure keeps its partition. */
+  #nextPartition = 0
   /** Whether connect() had to create the topic. */
   created = false
   /** The largest record batch the topic accepts (its max.message.bytes), known after connect(). */
@@ -27,7 +31,9 @@ export class KafkaTopicOutput {
     await this.#clients.checkReachable()
     this.created = await this.#clients.ensureTopic(this.#options.topic, this.#options.partitions)
     this.maxBatchBytes = await this.#clients.maxBatchBytes(this.#options.topic)
-    this.#producer = this.#clients.producer('producer')
+    this.#producer = this.#clients.producer('producer', LEADER_RETRY.perAttempt)
+    const metadata = await this.#producer.metadata({ topics: [this.#options.topic] })
+    this.#partitions = metadata.topics.get(this.#options.topic)?.partitionsCount ?? 1
   }
 
   /**
@@ -36,10 +42,30 @@ export class KafkaTopicOutput {
    */
   async write(values: Buffer[]): Promise<void> {
     const { topic } = this.#options
-    try {
-      await this.#producer?.send({ messages: values.map((value) => ({ topic, value })) })
-    } catch (error) {
-      throw kafkaError(error, `sending ${values.length} messages to ${topic}`)
+    let pending = values.map((value) => ({
+      topic,
+      value,
+      partition: this.#nextPartition++ % this.#partitions,
+    }))
+    const deadline = Date.now() + LEADER_RETRY.totalMs
+    for (;;) {
+      try {
+        await this.#producer?.send({ messages: pending })
+        return
+      } catch (error) {
+        if (Date.now() > deadline) throw kafkaError(error, `sending ${values.length} messages to ${topic}`)
+        // The client retries a partition's leader as it knew it; a killed leader never answers. Re-send only the
+        // partitions not acknowledged, to the leaders fresh metadata names: their sequence numbers did not advance,
+        // so a batch the old leader had already replicated is recognised by the new one, not written twice.
+        const acknowledged = new Set(
+          ((error as { produced?: { offsets?: { partition: number }[] } }).produced?.offsets ?? []).map(
+            (offset) => offset.partition,
+          ),
+        )
+        pending = pending.filter((message) => !acknowledged.has(message.partition))
+        this.#producer?.clearMetadata()
+        await sleep(LEADER_RETRY.pauseMs)
+      }
     }
   }
 

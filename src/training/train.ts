@@ -5,7 +5,7 @@
 import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { TrafficError } from '../errors.ts'
-import { type DataFrame, SparkSession } from '../spark/index.ts'
+import { type DataFrame, redactSparkRemote, SparkSession } from '../spark/index.ts'
 import type { TreeParams } from './algorithms.ts'
 import { computeAnalytics } from './analytics.ts'
 import { findBatchFiles, type LoadedBatches, loadBatches } from './batches.ts'
@@ -96,7 +96,7 @@ async function trainAll(
   const report: TrainingReport = {
     trainedAt: new Date().toISOString(),
     sparkVersion: spark.version,
-    sparkRemote: options.sparkRemote,
+    sparkRemote: redactSparkRemote(options.sparkRemote),
     batches: { dir: options.batchesDir, files, rows: batches.rows },
     split: { weights: [...SPLIT_WEIGHTS], seed: SPLIT_SEED, holdoutFraction: HOLDOUT_FRACTION },
     params: options.params,
@@ -169,7 +169,7 @@ export async function train(options: TrainOptions): Promise<TrainingReport> {
 async function trainLocked(options: TrainOptions, progress: Progress): Promise<TrainingReport> {
   const files = await findBatchFiles(options.batchesDir)
   progress.line(`${files.length} batch file(s) in ${options.batchesDir}`)
-  const spark = await progress.step(`connect to Spark at ${options.sparkRemote}`, () =>
+  const spark = await progress.step(`connect to Spark at ${redactSparkRemote(options.sparkRemote)}`, () =>
     SparkSession.connect(options.sparkRemote),
   )
   const state = new ServerState(spark)

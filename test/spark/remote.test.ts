@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { parseSparkRemote } from '../../src/spark/remote.ts'
+import { parseSparkRemote, redactSparkRemote } from '../../src/spark/remote.ts'
 
 test('host and port, 15002 by default', () => {
   assert.deepEqual(parseSparkRemote('sc://127.0.0.1:15099'), {
@@ -37,4 +37,22 @@ test('malformed addresses are INVALID_CONFIG with a hint', () => {
   ]) {
     assert.throws(() => parseSparkRemote(bad), { code: 'INVALID_CONFIG' }, bad)
   }
+})
+
+test('an explicit use_ssl=false keeps a token on a plain channel (loopback, SSH tunnel)', () => {
+  const remote = parseSparkRemote('sc://127.0.0.1:15002/;token=t0k;use_ssl=false')
+  assert.equal(remote.token, 't0k')
+  assert.equal(remote.useSsl, false)
+})
+
+test('the token is hidden wherever the connection string is shown, errors included', () => {
+  assert.equal(
+    redactSparkRemote('sc://h:1/;user_id=ana;token=t0k3n;use_ssl=true'),
+    'sc://h:1/;user_id=ana;token=***;use_ssl=true',
+  )
+  assert.equal(redactSparkRemote('sc://h:1'), 'sc://h:1')
+  assert.throws(
+    () => parseSparkRemote('sc://h:99999/;token=t0k3n'),
+    (e) => e instanceof Error && /token=\*\*\*/.test(e.message) && !e.message.includes('t0k3n'),
+  )
 })
