@@ -86,7 +86,9 @@ export async function runLive(config: Config, options: LiveRunOptions): Promise<
   let caughtUp = false
   // The feed stops on the user's signal, and also when the queries fail.
   const feedControl = new AbortController()
-  signal.addEventListener('abort', () => feedControl.abort(), { once: true })
+  // A Ctrl+C may come while the run is still starting (indexing, Spark): an abort before this line fires no event.
+  if (signal.aborted) feedControl.abort()
+  else signal.addEventListener('abort', () => feedControl.abort(), { once: true })
   let feed: Promise<ReplayStats> | undefined
   try {
     options.onPhase?.('starting the streaming queries on Spark')

@@ -64,8 +64,12 @@ after(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 
-test('traffic up runs every stage, serves the API and the UI, and Ctrl+C stops it all', async () => {
+test('traffic up runs every stage, serves the API and the UI, and Ctrl+C stops it all', async (t) => {
   const run = runUp(['--rows', String(ROWS), '--trees', '5', '--depth', '5'], env)
+  // A failed check must not leave the servers and the replay running (the test file would never end).
+  t.after(() => {
+    if (run.child.exitCode === null && run.child.signalCode === null) run.child.kill('SIGKILL')
+  })
   await run.printed('Ready. Ctrl+C stops everything.')
 
   const config = loadConfig({}, env)
