@@ -8,7 +8,9 @@ import { type RunningTraffic, startTraffic, traffic } from '../fixtures/cli.ts'
 
 /** `traffic serve` on a free port; `url` resolves once it prints where it listens and its last route. */
 function startServe(modelsDir: string): RunningTraffic & { url: Promise<string> } {
-  const serve = startTraffic(['serve', '--port', '0', '--models', modelsDir, '--no-live'], { API_LOG_LEVEL: 'warn' })
+  const serve = startTraffic(['serve', '--port', '0', '--models', modelsDir, '--no-live'], {
+    API_LOG_LEVEL: 'warn',
+  })
   const url = serve
     .printed(/API on (http:\/\/127\.0\.0\.1:\d+)[\s\S]*→ \/predict_energy_consumption/)
     .then((match) => match[1] as string)
@@ -42,7 +44,9 @@ test('traffic serve on a port in use says so and exits non-zero', async () => {
   const first = startServe(models)
   try {
     const port = new URL(await first.url).port
-    const second = await traffic(['serve', '--port', port, '--models', models, '--no-live'], { API_LOG_LEVEL: 'warn' })
+    const second = await traffic(['serve', '--port', port, '--models', models, '--no-live'], {
+      API_LOG_LEVEL: 'warn',
+    })
     assert.equal(second.code, 1)
     assert.match(second.stderr, new RegExp(`Port ${port} on 127.0.0.1 is already in use`))
   } finally {
