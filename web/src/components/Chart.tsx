@@ -3,7 +3,7 @@
 import { useEffect, useRef } from 'react'
 import { type ChartOption, createChart } from '../charts/echarts.ts'
 
-interface ChartProps {
+export interface ChartProps {
   option: ChartOption
   /** What the chart shows, for screen readers (the chart is one image to them). */
   label: string

@@ -2,7 +2,7 @@
 import { useMemo } from 'react'
 import type { TrafficAnalytics } from '../api/reports.ts'
 import { barChart, COLORS, heatmapChart } from '../charts/options.ts'
-import { Chart } from '../components/Chart.tsx'
+import { ChartCard } from '../components/ChartCard.tsx'
 import type { ApiStatus } from '../status.ts'
 import type { Loaded } from '../useLoad.ts'
 
@@ -46,44 +46,37 @@ function Charts({ analytics }: { analytics: TrafficAnalytics }) {
   }, [analytics])
   return (
     <>
-      <div className="card">
-        <h2>Mean traffic density by city and hour of day</h2>
-        <Chart
-          option={options.heatmap}
-          height={340}
-          label="Heatmap of mean traffic density, city by hour"
-          testId="chart-heatmap"
-        />
-      </div>
+      <ChartCard
+        title="Mean traffic density by city and hour of day"
+        option={options.heatmap}
+        height={340}
+        label="Heatmap of mean traffic density, city by hour"
+        testId="chart-heatmap"
+      />
       <div className="grid-3">
-        <div className="card">
-          <h2>By weather</h2>
-          <Chart
-            option={options.weather}
-            height={260}
-            label="Mean traffic density by weather"
-            testId="chart-weather"
-          />
-        </div>
-        <div className="card">
-          <h2>By vehicle type</h2>
-          <Chart
-            option={options.vehicle}
-            height={260}
-            label="Mean traffic density by vehicle type"
-            testId="chart-vehicle"
-          />
-        </div>
-        <div className="card">
-          <h2>Peak vs off-peak hours</h2>
-          <Chart
-            option={options.peak}
-            height={260}
-            label="Mean traffic density at peak and off-peak hours"
-            testId="chart-peak"
-          />
+        <ChartCard
+          title="By weather"
+          option={options.weather}
+          height={260}
+          label="Mean traffic density by weather"
+          testId="chart-weather"
+        />
+        <ChartCard
+          title="By vehicle type"
+          option={options.vehicle}
+          height={260}
+          label="Mean traffic density by vehicle type"
+          testId="chart-vehicle"
+        />
+        <ChartCard
+          title="Peak vs off-peak hours"
+          option={options.peak}
+          height={260}
+          label="Mean traffic density at peak and off-peak hours"
+          testId="chart-peak"
+        >
           <p className="muted small">{peakShare(analytics)}</p>
-        </div>
+        </ChartCard>
       </div>
       <div className="card">
         <h2>Rows per city</h2>

@@ -4,7 +4,7 @@
 import { useMemo, useState } from 'react'
 import type { LiveSnapshot, ModelScoring } from '../api/contract.ts'
 import { lagChart, liveDensityChart, throughputChart } from '../charts/live.ts'
-import { Chart } from '../components/Chart.tsx'
+import { ChartCard } from '../components/ChartCard.tsx'
 import { useLiveFeed } from '../live.ts'
 
 const number = (value: number, digits: number) =>
@@ -64,41 +64,37 @@ function Charts({ snapshot }: { snapshot: LiveSnapshot }) {
   const latest = snapshot.throughput.latest
   return (
     <>
-      <div className="card">
-        <h2>
-          Traffic density per city <span className="muted">mean of each window, as Spark updates it</span>
-        </h2>
-        <Chart
-          option={options.density}
-          height={320}
-          label="Lines of mean traffic density per city over the last windows"
-          testId="chart-live-density"
-        />
-      </div>
+      <ChartCard
+        title="Traffic density per city"
+        note="mean of each window, as Spark updates it"
+        option={options.density}
+        height={320}
+        label="Lines of mean traffic density per city over the last windows"
+        testId="chart-live-density"
+      />
       <div className="grid-2">
-        <div className="card">
-          <h2>
-            Throughput{' '}
-            <span className="muted">
-              {latest
-                ? `${number(latest.produce_rows_per_s, 0)} rows/s in, ${number(latest.consume_rows_per_s, 0)} read`
-                : 'waiting for the first sample'}
-            </span>
-          </h2>
-          <Chart
-            option={options.throughput}
-            height={240}
-            label="Rows per second produced and consumed"
-            testId="chart-live-throughput"
-          />
-        </div>
-        <div className="card">
-          <h2>
-            Consumer lag <span className="muted">{latest ? `${number(latest.lag, 0)} messages` : ''}</span>
-          </h2>
-          <Chart option={options.lag} height={240} label="Consumer lag over time" testId="chart-live-lag" />
+        <ChartCard
+          title="Throughput"
+          note={
+            latest
+              ? `${number(latest.produce_rows_per_s, 0)} rows/s in, ${number(latest.consume_rows_per_s, 0)} read`
+              : 'waiting for the first sample'
+          }
+          option={options.throughput}
+          height={240}
+          label="Rows per second produced and consumed"
+          testId="chart-live-throughput"
+        />
+        <ChartCard
+          title="Consumer lag"
+          note={latest ? `${number(latest.lag, 0)} messages` : undefined}
+          option={options.lag}
+          height={240}
+          label="Consumer lag over time"
+          testId="chart-live-lag"
+        >
           <LagTable snapshot={snapshot} />
-        </div>
+        </ChartCard>
       </div>
     </>
   )
