@@ -71,6 +71,9 @@ export const LiveQuery = Type.Object({
   watermark: Type.Union([Type.String(), Type.Null()]),
   timestamp: Type.Union([Type.String(), Type.Null()]),
   malformedRows: Nullable(Type.Number({ description: 'Malformed messages in the latest micro-batch' })),
+  recentMalformedRows: Type.Number({
+    description: 'Malformed messages in the micro-batches Spark still reports (its last 100)',
+  }),
 })
 export type LiveQuery = Static<typeof LiveQuery>
 

@@ -25,7 +25,7 @@ export interface ApiServerOptions {
   live?: boolean
 }
 
-function liveFeedOptions(config: Config): LiveFeedOptions {
+export function liveFeedOptions(config: Config): LiveFeedOptions {
   return {
     kafka: config.kafka,
     topics: {

@@ -141,7 +141,8 @@ export function registerLiveCommand(program: Command): void {
         }
         for (const query of queries) {
           process.stdout.write(
-            `${formatQuery(query)}\n  malformed in last batch ${number(query.malformedRows)} · at ${query.timestamp ?? '–'}\n`,
+            `${formatQuery(query)}\n  malformed in last batch ${number(query.malformedRows)}, ` +
+              `in recent batches ${number(query.recentMalformedRows)} · at ${query.timestamp ?? '–'}\n`,
           )
         }
       }),

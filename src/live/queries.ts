@@ -20,6 +20,8 @@ export interface LiveQueryStatus {
   timestamp: string | null
   /** Malformed messages in the latest micro-batch (counted, then skipped). */
   malformedRows: number | null
+  /** Malformed messages in the micro-batches Spark still reports (its last 100). */
+  recentMalformedRows: number
 }
 
 const ONE_ATTEMPT = { attempts: 1, initialDelayMs: 0, maxDelayMs: 0, multiplier: 1 }
@@ -34,11 +36,13 @@ export function inputMetrics(progress: StreamingQueryProgress | undefined): {
   return { rows: Number(list[0] ?? 0), malformed: Number(list[1] ?? 0) }
 }
 
+/** A query's status from its recent progress, oldest first (Spark's last one is its latest). */
 export function toLiveQueryStatus(
   query: StreamingQuery,
   isActive: boolean,
-  progress: StreamingQueryProgress | undefined,
+  recent: StreamingQueryProgress[],
 ): LiveQueryStatus {
+  const progress = recent.at(-1)
   const rates = progress ? progressRates(progress) : undefined
   return {
     name: query.name,
@@ -53,12 +57,13 @@ export function toLiveQueryStatus(
     watermark: progress?.eventTime?.watermark ?? null,
     timestamp: progress?.timestamp ?? null,
     malformedRows: progress ? inputMetrics(progress).malformed : null,
+    recentMalformedRows: recent.reduce((sum, batch) => sum + inputMetrics(batch).malformed, 0),
   }
 }
 
 export async function describeQuery(query: StreamingQuery): Promise<LiveQueryStatus> {
-  const [status, progress] = await Promise.all([query.status(), query.lastProgress()])
-  return toLiveQueryStatus(query, status.isActive, progress)
+  const [status, recent] = await Promise.all([query.status(), query.recentProgress()])
+  return toLiveQueryStatus(query, status.isActive, recent)
 }
 
 /**

@@ -44,6 +44,8 @@ export interface LiveSummary extends LiveProgress {
 }
 
 const POLL_MS = 1_000
+/** How long the replay waits for the queries' first trigger (then it starts anyway). */
+const READY_MS = 60_000
 /** How long the end of a run waits for the queries to read the last rows. */
 const CATCH_UP_MS = 60_000
 
@@ -94,6 +96,14 @@ export async function runLive(config: Config, options: LiveRunOptions): Promise<
     options.onPhase?.('starting the streaming queries on Spark')
     await supervisor.start()
     progress.queries = await supervisor.poll()
+    // A first run reads from the latest offset, which Spark fixes in each query's first trigger (its first
+    // progress): the replay starts after that, so its first rows — a jam's hour — are not skipped.
+    const ready = performance.now() + READY_MS
+    while (progress.queries.some((query) => query.batchId === null) && performance.now() < ready) {
+      if (signal.aborted) break
+      await sleep(POLL_MS)
+      progress.queries = await supervisor.poll()
+    }
     options.onProgress?.(progress)
     let replayDone = false
     feed = replay(clients, dataset, {

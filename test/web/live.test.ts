@@ -1,202 +1,182 @@
-// The Live page in Debian's Chromium, fed through the real chain: Kafka (the real broker) → the API's live
-// view → Server-Sent Events → the UI server's /api forwarder → the page. A feed stands in for the replay and
-// Spark's queries by writing their contract's messages (stream rows with event times, window updates, a jam's
-// alert) to unique topics. Screenshots land in test-artifacts/screenshots/.
+// The Live page in Debian's Chromium over the whole real chain: `traffic live` (src/live/run.ts) replays a
+// generated data set on unique topics with a jam scenario, its Spark Structured Streaming queries run on the
+// real Spark Connect server (checkpoints in a temp state dir) and write windows and alerts to Kafka, the API
+// follows all three topics and scores the stream with the trained-model fixture, and the page reads it through
+// the UI server's /api forwarder. Malformed messages written into the stream topic mid-run are counted by the
+// API and by Spark, and shown, while windows and scoring go on. Screenshots land in test-artifacts/screenshots/.
 import assert from 'node:assert/strict'
+import { readFile } from 'node:fs/promises'
 import type { AddressInfo } from 'node:net'
+import path from 'node:path'
 import { after, before, test } from 'node:test'
 import type { FastifyInstance } from 'fastify'
-import type { Locator } from 'playwright-core'
+import type { Locator, Page } from 'playwright-core'
 import { buildApp } from '../../src/api/app.ts'
-import type { LiveWindow } from '../../src/api/live-schemas.ts'
-import type { LiveTopics } from '../../src/api/services/live-kafka.ts'
-import { createSyntheticSource } from '../../src/dataset/generator.ts'
-import { CITIES } from '../../src/schema/columns.ts'
-import type { KafkaProducer } from '../../src/stream/kafka-clients.ts'
+import { liveFeedOptions } from '../../src/api/server.ts'
+import { type Config, loadConfig } from '../../src/config.ts'
+import { type LiveSummary, runLive } from '../../src/live/run.ts'
+import type { City } from '../../src/schema/columns.ts'
+import type { Analytics } from '../../src/training/analytics.ts'
+import { ANALYTICS_FILE } from '../../src/training/report.ts'
 import { DIST_DIR, ensureWebBuild } from '../../src/ui/build.ts'
 import { startUiServer, type UiServer } from '../../src/ui/server.ts'
 import { trainedModels } from '../fixtures/models.ts'
-import { clients, config, unique } from '../stream/helpers.ts'
+import { REAL_ROW } from '../fixtures/records.ts'
+import { cleanUp, clients, generateCsv, tempDir, unique } from '../stream/helpers.ts'
 import { type Browser, consoleErrors, launchBrowser, screenshot } from './browser.ts'
 
-const HOUR_MS = 3_600_000
-/** Simulated seconds per real second, as `traffic live --clock` defaults to. */
-const CLOCK = 360
-const JAM_CITY = 'Neuroburg'
+/** A simulated hour every 5 s: the density chart gains a window per city every 5 s. */
+const CLOCK = 720
+const RATE = 200
+/** Half past, so the jam fills the next whole hour, 2.5 s into the replay (see replay.ts). */
+const START = new Date('2026-01-05T06:30:00.000Z')
+const JAM_CITY: City = 'Neuroburg'
+const JAM_WINDOW = '2026-01-05T07:00:00.000Z'
+const MALFORMED = [
+  'not json at all',
+  JSON.stringify({ City: 'AquaCity', 'Event Time': '2026-01-05T07:00:00.000Z' }),
+  JSON.stringify({ ...REAL_ROW, Speed: 'fast', 'Event Time': '2026-01-05T07:00:00.000Z' }),
+]
 
-const topics: LiveTopics = {
-  stream: unique('live-ui-stream'),
-  windows: unique('live-ui-windows'),
-  alerts: unique('live-ui-alerts'),
-}
+let stateDir: string
+let live: Config
 let api: FastifyInstance
 let ui: UiServer
 let browser: Browser
-let producer: KafkaProducer
-let feed: { stop(): Promise<void>; jam(): void }
-
-/** Rows at ~100/s with a simulated clock, and every 500 ms the windows of the current hour, as Spark updates them. */
-function startFeed(): typeof feed {
-  const next = createSyntheticSource(11)
-  const started = Date.now()
-  const simulatedStart = Date.parse('2026-01-05T06:00:00Z')
-  const counts = new Map<string, { rows: number; density: number }>()
-  let jamHour: number | undefined
-  let stopped = false
-  const send = (topic: string, values: string[]) =>
-    producer.send({ messages: values.map((value) => ({ topic, value })) })
-
-  const loop = (async () => {
-    while (!stopped) {
-      const now = simulatedStart + (Date.now() - started) * CLOCK
-      const hour = Math.floor(now / HOUR_MS) * HOUR_MS
-      const rows = Array.from({ length: 50 }, () => ({
-        ...next(),
-        'Event Time': new Date(now).toISOString(),
-      }))
-      const windows: LiveWindow[] = []
-      for (const city of CITIES) {
-        const key = `${city}|${hour}`
-        const cityRows = rows.filter((row) => row.City === city)
-        const jammed = city === JAM_CITY && jamHour === hour
-        const sum = counts.get(key) ?? { rows: 0, density: 0 }
-        sum.rows += cityRows.length
-        sum.density += cityRows.reduce((total, row) => total + (jammed ? 0.9 : row['Traffic Density']), 0)
-        counts.set(key, sum)
-        if (sum.rows === 0) continue
-        windows.push({
-          city,
-          window_start: new Date(hour).toISOString(),
-          window_end: new Date(hour + HOUR_MS).toISOString(),
-          rows: sum.rows,
-          mean_traffic_density: sum.density / sum.rows,
-          mean_speed: 60,
-          peak_share: 0.3,
-          mean_energy_consumption: 45,
-        })
-      }
-      await send(topics.stream, [
-        ...rows.map((row) => JSON.stringify(row)),
-        JSON.stringify({ ...next(), Speed: -1 }),
-      ])
-      await send(
-        topics.windows,
-        windows.map((w) => JSON.stringify(w)),
-      )
-      const jam = windows.find((w) => w.city === JAM_CITY && jamHour === hour)
-      if (jam) {
-        const { mean_speed, peak_share, mean_energy_consumption, ...fields } = jam
-        await send(topics.alerts, [JSON.stringify({ ...fields, threshold: 0.5 })])
-      }
-      await new Promise((resolve) => setTimeout(resolve, 500))
-    }
-  })()
-  return {
-    // The burst fills the next simulated hour (about 10 s away), so that window is jammed throughout.
-    jam: () => {
-      jamHour = (Math.floor((simulatedStart + (Date.now() - started) * CLOCK) / HOUR_MS) + 1) * HOUR_MS
-    },
-    stop: async () => {
-      stopped = true
-      await loop
-    },
-  }
-}
+const stop = new AbortController()
+let run: Promise<LiveSummary> | undefined
 
 before(async () => {
-  producer = clients.producer(unique('live-ui'))
+  stateDir = await tempDir('live-ui')
+  // The fixture's models carry analytics.json: congestion thresholds from its training data, which a jam
+  // (densities above the data set's highest) surely exceeds.
+  live = loadConfig(
+    {
+      stateDir,
+      dataset: await generateCsv(stateDir, 3000, 31),
+      models: await trainedModels(),
+      topic: unique('live-ui-stream'),
+      liveClock: CLOCK,
+      liveRate: RATE,
+    },
+    {
+      ...process.env,
+      LIVE_WINDOWS_TOPIC: unique('live-ui-windows'),
+      LIVE_ALERTS_TOPIC: unique('live-ui-alerts'),
+    },
+  )
   api = await buildApp({
-    modelsDir: await trainedModels(),
+    modelsDir: live.paths.models,
     corsOrigins: [],
     logger: false,
-    live: { kafka: config.kafka, topics, groupId: unique('live-ui-api'), tickMs: 1000 },
+    live: { ...liveFeedOptions(live), groupId: unique('live-ui-api') },
   })
   await api.listen({ host: '127.0.0.1', port: 0 })
   const apiUrl = `http://127.0.0.1:${(api.server.address() as AddressInfo).port}`
   await ensureWebBuild()
   ui = await startUiServer({ host: '127.0.0.1', port: 0, apiUrl, distDir: DIST_DIR })
   browser = await launchBrowser()
+  // The API follows the stream from its latest offset: it must be reading before the replay starts.
   while (api.live.snapshot().status.kafka !== 'up') await new Promise((resolve) => setTimeout(resolve, 200))
-  feed = startFeed()
+  run = runLive(live, { start: START, scenario: { city: JAM_CITY }, signal: stop.signal })
 })
 
 after(async () => {
-  await feed?.stop()
+  stop.abort()
+  await run
   await browser?.close()
   await ui?.close()
   await api?.close()
-  await producer?.close()
+  await cleanUp({
+    topics: [live.kafka.topic, live.live.windowsTopic, live.live.alertsTopic],
+    dirs: [stateDir],
+  })
 })
 
 /** Drawn symbols of a chart's line series (ECharts draws each point's circle as one SVG path). */
+const SYMBOL = 'path[d^="M1 0A1 1 0 1 1"]'
 const points = (chart: Locator) =>
-  chart.locator('svg').evaluate((svg) => svg.querySelectorAll('path[d^="M1 0A1 1 0 1 1"]').length)
+  chart.locator('svg').evaluate((svg, symbol) => svg.querySelectorAll(symbol).length, SYMBOL)
 
-test('the Live page moves with the stream, shows a jam alert and the live model error, with no console error', async () => {
+/** Waits until the chart draws more than `count` points. */
+const morePoints = (page: Page, testId: string, count: number, timeout: number) =>
+  page.waitForFunction(
+    ([selector, count]) => document.querySelectorAll(selector).length > count,
+    [`[data-testid="${testId}"] svg ${SYMBOL}`, count] as const,
+    { timeout },
+  )
+
+const snapshot = () => api.live.snapshot()
+
+async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 90_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = probe()
+    if (value !== undefined) return value
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 500))
+  }
+}
+
+test('with `traffic live --scenario jam:Neuroburg` running, the Live page moves, shows the jam alert and the malformed messages, with no console error', async () => {
   const page = await browser.context.newPage()
   const errors = consoleErrors(page)
   try {
     await page.goto(`${ui.url}/#/live`)
+    await page.getByTestId('live-status').getByText('Kafka: up').waitFor()
+    // Spark's queries start, then their first windows come (slow on a busy machine).
+    await morePoints(page, 'chart-live-density', 0, 90_000)
+
+    const producer = clients.producer(unique('live-ui-malformed'))
+    try {
+      await producer.send({ messages: MALFORMED.map((value) => ({ topic: live.kafka.topic, value })) })
+    } finally {
+      await producer.close()
+    }
+    const scoredBefore = snapshot().scoring.scored
     const density = page.getByTestId('chart-live-density')
     const throughput = page.getByTestId('chart-live-throughput')
-    await page.getByTestId('live-status').getByText('Kafka: up').waitFor()
-    await page.waitForFunction(
-      () => document.querySelectorAll('[data-testid="chart-live-throughput"] svg path').length > 4,
-    )
     const before = { density: await points(density), throughput: await points(throughput) }
     const clockBefore = await page.getByTestId('live-clock').textContent()
 
-    // At 360 simulated seconds per second a new hourly window opens every 10 s.
+    // Over at least 5 s, both charts gain points: new windows from Spark, new throughput samples.
     await page.waitForTimeout(5000)
-    await page.waitForFunction(
-      (count) =>
-        document.querySelectorAll('[data-testid="chart-live-density"] svg path[d^="M1 0A1 1 0 1 1"]').length >
-        count,
-      before.density,
-      { timeout: 15_000 },
-    )
-    const later = { density: await points(density), throughput: await points(throughput) }
-    assert.ok(
-      later.throughput > before.throughput,
-      `throughput points ${before.throughput} → ${later.throughput}`,
-    )
-    assert.notEqual(
-      await page.getByTestId('live-clock').textContent(),
-      clockBefore,
-      'the simulated clock moves',
-    )
+    await morePoints(page, 'chart-live-density', before.density, 60_000)
+    await morePoints(page, 'chart-live-throughput', before.throughput, 10_000)
+    assert.notEqual(await page.getByTestId('live-clock').textContent(), clockBefore, 'the clock moves')
 
-    const scoring = page.getByTestId('live-scoring')
-    assert.match(
-      (await scoring.locator('tr', { hasText: 'Traffic Density' }).textContent()) ?? '',
-      /\d\.\d{4}.*\d\.\d{4}/,
+    // The malformed messages are counted by the API (each with its reason) and by Spark's queries, and
+    // skipped: scoring and windows went on past them.
+    const spark = await until('Spark to count the malformed messages', () =>
+      snapshot().queries.list.find((query) => query.recentMalformedRows === MALFORMED.length),
     )
-    await page
-      .getByTestId('live-malformed')
-      .getByText(/[1-9][\d,]* malformed messages/)
+    assert.ok(spark.isActive)
+    const counted = snapshot().scoring
+    assert.equal(counted.malformed, MALFORMED.length, 'every replayed row is valid; ours are not')
+    assert.match(counted.last_malformed ?? '', /Speed/)
+    assert.ok(counted.scored > scoredBefore, 'scoring goes on')
+    const malformed = page.getByTestId('live-malformed')
+    await malformed.getByText(`${MALFORMED.length} malformed messages (latest:`, { exact: false }).waitFor()
+    await malformed
+      .getByText(`Spark skipped ${MALFORMED.length} malformed messages`, { exact: false })
       .waitFor()
-    assert.match(
-      (await page.getByTestId('live-malformed').textContent()) ?? '',
-      /Speed must be a finite number ≥ 0/,
-    )
 
-    // Pause freezes the view; resume catches up.
-    await page.getByRole('button', { name: 'Pause' }).click()
-    const frozen = await points(throughput)
-    await page.waitForTimeout(2500)
-    assert.equal(await points(throughput), frozen, 'paused: no new points')
-    await page.getByRole('button', { name: 'Resume' }).click()
-    await page.waitForFunction(
-      (count) =>
-        document.querySelectorAll('[data-testid="chart-live-throughput"] svg path[d^="M1 0A1 1 0 1 1"]')
-          .length > count,
-      frozen,
+    // The jam's window closes (the watermark passes it) and its alert reaches the page, against the city's
+    // threshold from the models' analytics.json.
+    const alert = await until('the jam alert', () =>
+      snapshot().alerts.find((a) => a.city === JAM_CITY && a.window_start === JAM_WINDOW),
     )
-
-    feed.jam()
-    const alert = page.getByTestId('live-alerts').locator('tr', { hasText: JAM_CITY })
-    await alert.waitFor({ timeout: 15_000 })
-    assert.match((await alert.textContent()) ?? '', /0\.900.*0\.500/)
+    const analytics = JSON.parse(
+      await readFile(path.join(live.paths.models, ANALYTICS_FILE), 'utf8'),
+    ) as Analytics
+    assert.equal(alert.threshold, analytics.congestion_thresholds[JAM_CITY])
+    assert.ok(alert.mean_traffic_density > alert.threshold)
+    const row = page
+      .getByTestId('live-alerts')
+      .locator('tr', { hasText: JAM_CITY })
+      .filter({ hasText: alert.mean_traffic_density.toFixed(3) })
+    await row.waitFor()
+    assert.ok(((await row.textContent()) ?? '').includes(alert.threshold.toFixed(3)))
     await screenshot(page, 'live')
   } finally {
     await page.close()

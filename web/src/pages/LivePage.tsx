@@ -182,6 +182,9 @@ function errorCells(error: { mae: number; rmse: number } | null, digits: number)
 function Scoring({ snapshot }: { snapshot: LiveSnapshot }) {
   const { scoring } = snapshot
   const digits = (model: ModelScoring) => (model.id === 'traffic_density' ? 4 : 2)
+  // Both queries read the same rows: the larger count is the one over more batches.
+  const queries = snapshot.queries.list
+  const sparkMalformed = queries.length ? Math.max(...queries.map((q) => q.recentMalformedRows)) : null
   return (
     <div className="card">
       <h2>
@@ -215,6 +218,9 @@ function Scoring({ snapshot }: { snapshot: LiveSnapshot }) {
         {scoring.skipped > 0 ? `, ${number(scoring.skipped, 0)} left unscored above the rate cap` : ''};{' '}
         {number(scoring.malformed, 0)} malformed messages
         {scoring.last_malformed ? ` (latest: ${shorten(scoring.last_malformed, 160)})` : ''}.
+        {sparkMalformed === null
+          ? ''
+          : ` Spark skipped ${number(sparkMalformed, 0)} malformed messages in its recent micro-batches.`}
       </p>
     </div>
   )
