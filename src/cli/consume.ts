@@ -91,9 +91,12 @@ export function registerConsumeCommand(program: Command): void {
         const missing = stats.missingOffsets
           ? `; ⚠ ${stats.missingOffsets.toLocaleString('en-US')} offset(s) missing (deleted by retention before they were read)`
           : ''
+        const scenario = stats.scenarioRows
+          ? ` (${stats.scenarioRows.toLocaleString('en-US')} of them rows a live scenario made up, kept out of the training data)`
+          : ''
         process.stdout.write(
           `✔ wrote ${stats.rows.toLocaleString('en-US')} rows in ${stats.files} batch file(s) to ${where} in ` +
-            `${stats.seconds.toFixed(1)} s; ${stats.deadLetters} dead letter(s) to ${config.kafka.deadLetterTopic}${missing}${stopped}\n`,
+            `${stats.seconds.toFixed(1)} s; ${stats.deadLetters} dead letter(s) to ${config.kafka.deadLetterTopic}${scenario}${missing}${stopped}\n`,
         )
       }),
     )

@@ -4,7 +4,8 @@
 import { TrafficError } from '../errors.ts'
 import { CITIES, type City, type TrafficRecord } from '../schema/columns.ts'
 import type { KafkaClients } from '../stream/kafka-clients.ts'
-import { KafkaTopicOutput } from '../stream/output-kafka-topic.ts'
+import { type HeadedMessage, KafkaTopicOutput } from '../stream/output-kafka-topic.ts'
+import { scenarioHeaders } from '../stream/scenario-header.ts'
 import { addHours, dayHourOf, nextHour, simulatedTime } from './clock.ts'
 import type { DatasetIndex } from './dataset-index.ts'
 import { encodeLiveMessage } from './message.ts'
@@ -84,15 +85,20 @@ export async function replay(
   if (options.scenario) stats.jam = { city: options.scenario.city, ...jamHour(start), rows: 0 }
   const jamTop = options.scenario ? (dataset.maxDensityByCity.get(options.scenario.city) ?? 1) : 0
 
-  function message(n: number): Buffer {
+  function message(n: number): Buffer | HeadedMessage {
     const time = simulatedTime(start, clock, rate, n)
-    let record: TrafficRecord = dataset.record(dayHourOf(time), n)
+    const record: TrafficRecord = dataset.record(dayHourOf(time), n)
     const jam = stats.jam
-    if (jam && record.City === jam.city && time >= jam.from && time < jam.to) {
-      record = { ...record, 'Traffic Density': jamTop + record['Traffic Density'] }
-      jam.rows++
+    if (!jam || record.City !== jam.city || time < jam.from || time >= jam.to) {
+      return Buffer.from(encodeLiveMessage(record, time))
     }
-    return Buffer.from(encodeLiveMessage(record, time))
+    jam.rows++
+    const jammed = { ...record, 'Traffic Density': jamTop + record['Traffic Density'] }
+    // Marked as made up, so the batch consumer keeps it out of the training data.
+    return {
+      value: Buffer.from(encodeLiveMessage(jammed, time)),
+      headers: scenarioHeaders(`jam:${jam.city}`),
+    }
   }
 
   const began = performance.now()
@@ -107,7 +113,7 @@ export async function replay(
       if (elapsed >= deadline) break
       const due = Math.min(limit, Math.floor((elapsed / 1000) * rate), stats.sent + maxRequest)
       if (due > stats.sent) {
-        const messages: Buffer[] = []
+        const messages: (Buffer | HeadedMessage)[] = []
         for (let n = stats.sent; n < due; n++) messages.push(message(n))
         await output.write(messages)
         stats.sent = due

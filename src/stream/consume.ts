@@ -44,6 +44,8 @@ export interface ConsumeStats {
   rows: number
   files: number
   deadLetters: number
+  /** Rows a live scenario made up (header `traffic.scenario`): set aside to the dead letters, not in the files. */
+  scenarioRows: number
   /** Commits the group refused: this member stopped writing the partition until its next assignment. */
   refusedCommits: number
   /** Offsets the batch files lack because the topic no longer held them (deleted by retention before read). */
@@ -64,6 +66,7 @@ export async function consumeToBatchFiles(
     rows: 0,
     files: 0,
     deadLetters: 0,
+    scenarioRows: 0,
     refusedCommits: 0,
     missingOffsets: 0,
     seconds: 0,
@@ -137,10 +140,11 @@ export async function consumeToBatchFiles(
 
   /** Appends a partition's records; false when a full batch could not be written (the rest is read again). */
   async function append(partition: number, records: KafkaRecordIn[]): Promise<boolean> {
-    for (const { offset, value } of records) {
+    for (const { offset, value, scenario } of records) {
       if (!output.expects(partition, offset)) continue
-      const decoded = decodeToCsvLine(value)
+      const decoded = decodeToCsvLine(value, scenario)
       if (!decoded.ok) deadLetters.add({ partition, offset, value, reason: decoded.reason })
+      if (!decoded.ok && decoded.scenario !== undefined) stats.scenarioRows += 1
       const full = output.append(partition, offset, decoded.ok ? decoded.line : undefined)
       stats.consumed += 1
       if (!full) continue

@@ -14,10 +14,13 @@ import {
 import { TrafficError } from '../errors.ts'
 import { findKafkaError, type KafkaClients, kafkaError, SESSION_TIMEOUT_MS } from './kafka-clients.ts'
 import type { PartitionPosition } from './output-batch-files.ts'
+import { scenarioOf } from './scenario-header.ts'
 
 export interface KafkaRecordIn {
   offset: bigint
   value: Buffer | null
+  /** The scenario that made the record up (its `traffic.scenario` header); undefined for a real row. */
+  scenario?: string
 }
 
 export interface PartitionRecords {
@@ -308,7 +311,7 @@ function decodeBatches(batches: RecordsBatch[], from: bigint): { records: KafkaR
     if (batch.attributes & IS_CONTROL) continue
     for (const record of batch.records) {
       const offset = batch.firstOffset + BigInt(record.offsetDelta)
-      if (offset >= from) records.push({ offset, value: record.value })
+      if (offset >= from) records.push({ offset, value: record.value, scenario: scenarioOf(record.headers) })
     }
   }
   return { records, next }

@@ -10,6 +10,12 @@ export interface KafkaTopicOptions {
   partitions: number
 }
 
+/** A message with headers; a plain Buffer is a message without. */
+export interface HeadedMessage {
+  value: Buffer
+  headers: Record<string, string>
+}
+
 export class KafkaTopicOutput {
   readonly #clients: KafkaClients
   readonly #options: KafkaTopicOptions
@@ -40,11 +46,11 @@ export class KafkaTopicOutput {
    * Sends the values as one request and resolves once the broker has them on all in-sync replicas.
    * Call it again only after the previous write resolved: one request in flight keeps the sequence in order.
    */
-  async write(values: Buffer[]): Promise<void> {
+  async write(values: (Buffer | HeadedMessage)[]): Promise<void> {
     const { topic } = this.#options
-    let pending = values.map((value) => ({
+    let pending = values.map((message) => ({
       topic,
-      value,
+      ...(Buffer.isBuffer(message) ? { value: message } : message),
       partition: this.#nextPartition++ % this.#partitions,
     }))
     const deadline = Date.now() + LEADER_RETRY.totalMs

@@ -3,9 +3,13 @@ import { encodeCsvLine } from '../schema/csv.ts'
 import { decodeJsonMessage } from '../schema/json.ts'
 import { formatFieldErrors } from '../schema/validate.ts'
 
-export type Decoded = { ok: true; line: string } | { ok: false; reason: string }
+export type Decoded = { ok: true; line: string } | { ok: false; reason: string; scenario?: string }
 
-export function decodeToCsvLine(value: Buffer | null): Decoded {
+/** `scenario`: the record's `traffic.scenario` header — a made-up row, never training data. */
+export function decodeToCsvLine(value: Buffer | null, scenario?: string): Decoded {
+  if (scenario !== undefined) {
+    return { ok: false, scenario, reason: `made up by the live scenario ${scenario}: not training data` }
+  }
   if (value === null || value.length === 0) return { ok: false, reason: 'empty message (no value)' }
   const decoded = decodeJsonMessage(value)
   if (!decoded.ok) return { ok: false, reason: formatFieldErrors(decoded.errors) }

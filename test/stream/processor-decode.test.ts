@@ -34,4 +34,12 @@ describe('decode processor', () => {
     )
     assert.match(reason(JSON.stringify({ ...GOOD, City: 'Atlantis' })), /City must be one of/)
   })
+
+  it('keeps a valid row a live scenario made up out of the batch file, saying so', () => {
+    assert.deepEqual(decodeToCsvLine(Buffer.from(JSON.stringify(GOOD)), 'jam:AquaCity'), {
+      ok: false,
+      scenario: 'jam:AquaCity',
+      reason: 'made up by the live scenario jam:AquaCity: not training data',
+    })
+  })
 })
