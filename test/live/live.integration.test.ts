@@ -183,6 +183,11 @@ test('live windows and alerts equal the aggregates computed independently, acros
     const seen = await liveQueries(own)
     assert.deepEqual(seen.map((q) => q.name).sort(), Object.values(LIVE_QUERY_NAMES).sort())
     assert.ok(seen.every((q) => q.isActive && q.batchId !== null))
+    // Spark's own count of the malformed messages, as GET /live and the Live page show it.
+    assert.ok(
+      seen.every((q) => q.recentMalformedRows === MALFORMED.length),
+      JSON.stringify(seen.map((q) => q.recentMalformedRows)),
+    )
 
     const pid = (await engineStatuses(own)).find((engine) => engine.name === 'Spark Connect')?.pid
     assert.ok(pid !== undefined, 'the Spark Connect server this test started is running')
