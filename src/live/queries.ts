@@ -61,9 +61,16 @@ export function toLiveQueryStatus(
   }
 }
 
-export async function describeQuery(query: StreamingQuery): Promise<LiveQueryStatus> {
+/** A query's status, with the recent progress it comes from. */
+export async function describeQueryProgress(
+  query: StreamingQuery,
+): Promise<{ status: LiveQueryStatus; recent: StreamingQueryProgress[] }> {
   const [status, recent] = await Promise.all([query.status(), query.recentProgress()])
-  return toLiveQueryStatus(query, status.isActive, recent)
+  return { status: toLiveQueryStatus(query, status.isActive, recent), recent }
+}
+
+export async function describeQuery(query: StreamingQuery): Promise<LiveQueryStatus> {
+  return (await describeQueryProgress(query)).status
 }
 
 /**

@@ -8,7 +8,7 @@ import {
   type StreamingQuery,
   type StreamingQueryProgress,
 } from '../spark/index.ts'
-import { describeQuery, inputMetrics, type LiveQueryStatus } from './queries.ts'
+import { describeQuery, describeQueryProgress, inputMetrics, type LiveQueryStatus } from './queries.ts'
 import { connectLiveSession } from './session.ts'
 import { LIVE_QUERY_NAMES, type LiveStreamsOptions, startLiveStreams } from './streams.ts'
 
@@ -48,8 +48,9 @@ export class LiveSupervisor {
   async poll(): Promise<LiveQueryStatus[]> {
     let statuses: LiveQueryStatus[]
     try {
-      statuses = await Promise.all(this.queries.map(describeQuery))
-      await this.count()
+      const described = await Promise.all(this.queries.map(describeQueryProgress))
+      statuses = described.map(({ status }) => status)
+      this.count(described[0]?.recent ?? [])
     } catch {
       await this.start(RESTART_RETRY)
       this.totals.restarts++
@@ -67,10 +68,8 @@ export class LiveSupervisor {
   }
 
   /** Adds the windows query's batches not counted yet (Spark keeps the last 100). */
-  private async count(): Promise<void> {
-    const windows = this.queries[0]
-    if (!windows) return
-    for (const progress of await windows.recentProgress()) {
+  private count(recent: StreamingQueryProgress[]): void {
+    for (const progress of recent) {
       const key = `${progress.runId}/${progress.batchId}`
       if (this.seenBatches.has(key)) continue
       this.seenBatches.add(key)
