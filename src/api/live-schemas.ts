@@ -6,13 +6,18 @@ import { Nullable } from './schemas.ts'
 
 const Time = Type.String({ format: 'date-time' })
 
-/** One (city, window) of `urban_traffic_windows`: the latest value Spark sent for it (update mode). */
-export const LiveWindow = Type.Object({
+/** What a window and an alert both say: the city, the window, its rows and their mean density. */
+const cityWindow = {
   city: Type.String(),
   window_start: Time,
   window_end: Time,
   rows: Type.Integer(),
   mean_traffic_density: Type.Number(),
+}
+
+/** One (city, window) of `urban_traffic_windows`: the latest value Spark sent for it (update mode). */
+export const LiveWindow = Type.Object({
+  ...cityWindow,
   mean_speed: Type.Number(),
   peak_share: Type.Number({ description: 'Share of peak-hour rows, 0–1' }),
   mean_energy_consumption: Type.Number(),
@@ -21,11 +26,7 @@ export type LiveWindow = Static<typeof LiveWindow>
 
 /** A window whose mean density went over the city's congestion threshold (`urban_traffic_alerts`). */
 export const LiveAlert = Type.Object({
-  city: Type.String(),
-  window_start: Time,
-  window_end: Time,
-  rows: Type.Integer(),
-  mean_traffic_density: Type.Number(),
+  ...cityWindow,
   threshold: Type.Number(),
 })
 export type LiveAlert = Static<typeof LiveAlert>
@@ -74,17 +75,19 @@ export const LiveQuery = Type.Object({
 })
 export type LiveQuery = Static<typeof LiveQuery>
 
+/** A model's error, on held-out rows or on the stream. */
+const errorMetrics = { mae: Type.Number(), rmse: Type.Number() }
+
 export const RollingError = Type.Object({
   count: Type.Integer({ description: 'Records in the rolling window' }),
-  mae: Type.Number(),
-  rmse: Type.Number(),
+  ...errorMetrics,
 })
 export type RollingError = Static<typeof RollingError>
 
 export const ModelScoring = Type.Object({
   id: Type.String(),
   target: Type.String(),
-  held_out: Nullable(Type.Object({ mae: Type.Number(), rmse: Type.Number() }), {
+  held_out: Nullable(Type.Object(errorMetrics), {
     description: 'The held-out error of report.json',
   }),
   live: Nullable(RollingError, { description: 'All cities; null until a record is scored' }),
