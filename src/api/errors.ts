@@ -2,7 +2,13 @@
 // (naming the field and what is allowed), 503 while a model is not loaded, 500 only for our own faults.
 // Schema validation only decides valid/invalid (compiled, fast); the explanation comes from src/schema's rules,
 // so the API words errors exactly like the producer and the consumer do.
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type {
+  FastifyContextConfig,
+  FastifyError,
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+} from 'fastify'
 import { isTrafficError } from '../errors.ts'
 import {
   createValidator,
@@ -13,10 +19,12 @@ import { featuresOf, type ModelId, SERVED_MODELS, type ServedModel } from '../se
 import { UnseenLabelError } from '../serving/stages/string-indexer.ts'
 import type { ErrorResponse, FieldError } from './schemas.ts'
 
-/** Route config telling the error handler which model's columns a body holds. */
-export interface PredictRouteConfig {
-  model?: ModelId
-  batch?: boolean
+declare module 'fastify' {
+  /** Route config telling the error handler which model's columns a body holds. */
+  interface FastifyContextConfig {
+    model?: ModelId
+    batch?: boolean
+  }
 }
 
 /** Reported per response, and where describing a batch stops: 10,000 bad rows would make megabytes of errors. */
@@ -60,7 +68,7 @@ function batchErrors(model: ServedModel, body: unknown): FieldError[] {
 
 /** Field errors for a body the route schema rejected. */
 function describeInvalidBody(
-  config: PredictRouteConfig,
+  config: FastifyContextConfig,
   body: unknown,
   errors: readonly SchemaError[],
 ): FieldError[] {
@@ -89,12 +97,9 @@ function formatDetails(details: readonly FieldError[]): string {
   return byRow.slice(0, 5).join('; ') + (byRow.length > 5 ? `; … (${count} problems in all)` : '')
 }
 
-export function badRequest(reply: FastifyReply, details: FieldError[]): FastifyReply {
-  const body: ErrorResponse = {
-    error: `Invalid input: ${formatDetails(details)}`,
-    details: details.slice(0, MAX_DETAILS),
-  }
-  return reply.code(400).send(body)
+/** The 400 answer naming each bad field. */
+export function invalidInput(details: FieldError[]): ErrorResponse {
+  return { error: `Invalid input: ${formatDetails(details)}`, details: details.slice(0, MAX_DETAILS) }
 }
 
 const CLIENT_ERRORS: Record<string, string> = {
@@ -107,15 +112,14 @@ const CLIENT_ERRORS: Record<string, string> = {
 export function installErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     if (error.validation) {
-      const config = request.routeOptions.config as PredictRouteConfig
       const details =
         error.validationContext === 'body'
-          ? describeInvalidBody(config, request.body, error.validation)
+          ? describeInvalidBody(request.routeOptions.config, request.body, error.validation)
           : schemaErrors(error.validation)
-      return badRequest(reply, details)
+      return reply.code(400).send(invalidInput(details))
     }
     if (error instanceof UnseenLabelError) {
-      return badRequest(reply, [{ field: error.column, message: error.detail }])
+      return reply.code(400).send(invalidInput([{ field: error.column, message: error.detail }]))
     }
     if (isTrafficError(error, 'INVALID_INPUT')) return reply.code(400).send({ error: error.message })
     const status = error.statusCode ?? 500

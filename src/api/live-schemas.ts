@@ -2,17 +2,22 @@
 // queries wrote to the windows and alerts topics, the stream's throughput and lag from Kafka's own offsets, and
 // the served models scored on the stream. Used for the OpenAPI document, response serialisation and the web UI.
 import { type Static, Type } from '@sinclair/typebox'
+import { Nullable } from './schemas.ts'
 
-const Nullable = <T extends ReturnType<typeof Type.Number>>(schema: T) => Type.Union([schema, Type.Null()])
 const Time = Type.String({ format: 'date-time' })
 
-/** One (city, window) of `urban_traffic_windows`: the latest value Spark sent for it (update mode). */
-export const LiveWindow = Type.Object({
+/** What a window and an alert both say: the city, the window, its rows and their mean density. */
+const cityWindow = {
   city: Type.String(),
   window_start: Time,
   window_end: Time,
   rows: Type.Integer(),
   mean_traffic_density: Type.Number(),
+}
+
+/** One (city, window) of `urban_traffic_windows`: the latest value Spark sent for it (update mode). */
+export const LiveWindow = Type.Object({
+  ...cityWindow,
   mean_speed: Type.Number(),
   peak_share: Type.Number({ description: 'Share of peak-hour rows, 0–1' }),
   mean_energy_consumption: Type.Number(),
@@ -21,11 +26,7 @@ export type LiveWindow = Static<typeof LiveWindow>
 
 /** A window whose mean density went over the city's congestion threshold (`urban_traffic_alerts`). */
 export const LiveAlert = Type.Object({
-  city: Type.String(),
-  window_start: Time,
-  window_end: Time,
-  rows: Type.Integer(),
-  mean_traffic_density: Type.Number(),
+  ...cityWindow,
   threshold: Type.Number(),
 })
 export type LiveAlert = Static<typeof LiveAlert>
@@ -35,7 +36,7 @@ export const LiveStatus = Type.Object({
     [Type.Literal('off'), Type.Literal('connecting'), Type.Literal('up'), Type.Literal('unreachable')],
     { description: 'off: started with --no-live' },
   ),
-  message: Type.Union([Type.String(), Type.Null()], { description: 'Why live data is missing, if it is' }),
+  message: Nullable(Type.String(), { description: 'Why live data is missing, if it is' }),
 })
 export type LiveStatus = Static<typeof LiveStatus>
 
@@ -68,8 +69,8 @@ export const LiveQuery = Type.Object({
   inputRowsPerSecond: Nullable(Type.Number()),
   processedRowsPerSecond: Nullable(Type.Number()),
   batchDurationMs: Nullable(Type.Number()),
-  watermark: Type.Union([Type.String(), Type.Null()]),
-  timestamp: Type.Union([Type.String(), Type.Null()]),
+  watermark: Nullable(Type.String()),
+  timestamp: Nullable(Type.String()),
   malformedRows: Nullable(Type.Number({ description: 'Malformed messages in the latest micro-batch' })),
   recentMalformedRows: Type.Number({
     description: 'Malformed messages in the micro-batches Spark still reports (its last 100)',
@@ -77,20 +78,22 @@ export const LiveQuery = Type.Object({
 })
 export type LiveQuery = Static<typeof LiveQuery>
 
+/** A model's error, on held-out rows or on the stream. */
+const errorMetrics = { mae: Type.Number(), rmse: Type.Number() }
+
 export const RollingError = Type.Object({
   count: Type.Integer({ description: 'Records in the rolling window' }),
-  mae: Type.Number(),
-  rmse: Type.Number(),
+  ...errorMetrics,
 })
 export type RollingError = Static<typeof RollingError>
 
 export const ModelScoring = Type.Object({
   id: Type.String(),
   target: Type.String(),
-  held_out: Type.Union([Type.Object({ mae: Type.Number(), rmse: Type.Number() }), Type.Null()], {
+  held_out: Nullable(Type.Object(errorMetrics), {
     description: 'The held-out error of report.json',
   }),
-  live: Type.Union([RollingError, Type.Null()], { description: 'All cities; null until a record is scored' }),
+  live: Nullable(RollingError, { description: 'All cities; null until a record is scored' }),
   cities: Type.Array(Type.Intersect([Type.Object({ city: Type.String() }), RollingError])),
 })
 export type ModelScoring = Static<typeof ModelScoring>
@@ -100,7 +103,7 @@ export const LiveScoring = Type.Object({
   scored: Type.Integer(),
   skipped: Type.Integer({ description: 'Valid records left unscored above the scoring rate cap' }),
   malformed: Type.Integer({ description: 'Stream messages that are not a valid record' }),
-  last_malformed: Type.Union([Type.String(), Type.Null()], {
+  last_malformed: Nullable(Type.String(), {
     description: 'Why the latest one was rejected',
   }),
   models: Type.Array(ModelScoring),
@@ -109,16 +112,16 @@ export type LiveScoring = Static<typeof LiveScoring>
 
 const stats = {
   status: LiveStatus,
-  clock: Type.Union([Time, Type.Null()], {
+  clock: Nullable(Time, {
     description: 'The latest simulated event time seen on the stream',
   }),
   throughput: Type.Object({
-    latest: Type.Union([ThroughputSample, Type.Null()]),
+    latest: Nullable(ThroughputSample),
     history: Type.Array(ThroughputSample),
   }),
-  lag: Type.Object({ updated_at: Type.Union([Time, Type.Null()]), partitions: Type.Array(PartitionLag) }),
+  lag: Type.Object({ updated_at: Nullable(Time), partitions: Type.Array(PartitionLag) }),
   queries: Type.Object({
-    note: Type.Union([Type.String(), Type.Null()], { description: 'Why no query is listed, if none is' }),
+    note: Nullable(Type.String(), { description: 'Why no query is listed, if none is' }),
     list: Type.Array(LiveQuery),
   }),
   scoring: LiveScoring,

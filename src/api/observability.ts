@@ -4,6 +4,7 @@
 import { type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from 'fastify'
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
 import { SERVED_MODELS } from '../serving/model-catalog.ts'
+import { API_PATHS } from './endpoints.ts'
 import type { ModelRegistry } from './services/model-registry.ts'
 
 export interface ApiMetrics {
@@ -51,7 +52,7 @@ export function installObservability(app: FastifyInstance, models: ModelRegistry
     timer.observe(reply.elapsedTime / 1000)
   })
 
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+  app.get(API_PATHS.metrics, { schema: { hide: true } }, async (_request, reply) => {
     reply.type(registry.contentType)
     return registry.metrics()
   })

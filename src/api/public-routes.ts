@@ -1,6 +1,7 @@
 // The routes anyone who can reach the web UI may call through its /api/* forwarder (src/ui/server.ts): everything
 // the browser app needs, nothing that operates the server (/admin/*, /metrics). A new public route is one line.
 import { SERVED_MODELS } from '../serving/model-catalog.ts'
+import { API_PATHS } from './endpoints.ts'
 
 export interface PublicRoute {
   method: 'GET' | 'POST'
@@ -10,16 +11,16 @@ export interface PublicRoute {
 }
 
 export const PUBLIC_ROUTES: readonly PublicRoute[] = [
-  { method: 'GET', path: '/' },
+  { method: 'GET', path: API_PATHS.root },
   ...SERVED_MODELS.flatMap((model): PublicRoute[] => [
-    { method: 'POST', path: `/predict_${model.id}` },
-    { method: 'POST', path: `/predict/${model.id}/batch` },
+    { method: 'POST', path: API_PATHS.predict(model.id) },
+    { method: 'POST', path: API_PATHS.predictBatch(model.id) },
   ]),
-  { method: 'GET', path: '/models' },
-  { method: 'GET', path: '/analytics' },
-  { method: 'GET', path: '/healthz' },
-  { method: 'GET', path: '/readyz' },
-  { method: 'GET', path: '/openapi.json' },
-  { method: 'GET', path: '/live' },
-  { method: 'GET', path: '/live/events', stream: true },
+  { method: 'GET', path: API_PATHS.models },
+  { method: 'GET', path: API_PATHS.analytics },
+  { method: 'GET', path: API_PATHS.healthz },
+  { method: 'GET', path: API_PATHS.readyz },
+  { method: 'GET', path: API_PATHS.openapi },
+  { method: 'GET', path: API_PATHS.live },
+  { method: 'GET', path: API_PATHS.liveEvents, stream: true },
 ]

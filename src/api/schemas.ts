@@ -1,15 +1,28 @@
 // The HTTP contract in one place: request/response schemas (TypeBox → JSON Schema) used for validation, for the
 // OpenAPI document, for fast response serialisation, and as TypeScript types for clients such as the web UI.
 // Request fields are derived from src/schema's columns, so vocabularies and ranges exist once in the project.
-import { type Static, type TObject, type TSchema, Type } from '@sinclair/typebox'
-import { COLUMNS, type Column, type TrafficRecord } from '../schema/columns.ts'
+// Plain data the browser needs too (paths, examples) lives in endpoints.ts and seed-examples.ts, free of TypeBox.
+import {
+  type SchemaOptions,
+  type Static,
+  type TObject,
+  type TSchema,
+  type TUnsafe,
+  Type,
+} from '@sinclair/typebox'
+import { COLUMNS, type Column } from '../schema/columns.ts'
 import { featuresOf, type ModelId, SERVED_MODELS, type ServedModel } from '../serving/model-catalog.ts'
+import { type PredictRequest, SEED_EXAMPLES } from './seed-examples.ts'
 
 /** Most rows one batch request may hold. */
 export const MAX_BATCH_ROWS = 10_000
 /** Body size limits: a single record is a few hundred bytes; a full batch a few MB. */
 export const BODY_LIMIT_BYTES = 64 * 1024
 export const BATCH_BODY_LIMIT_BYTES = 8 * 1024 * 1024
+
+/** The schema, or null. */
+export const Nullable = <T extends TSchema>(schema: T, options?: SchemaOptions) =>
+  Type.Union([schema, Type.Null()], options)
 
 function columnSchema(column: Column): TSchema {
   switch (column.kind) {
@@ -36,47 +49,7 @@ function columnSchema(column: Column): TSchema {
   }
 }
 
-/** The seed README's example payloads, one per endpoint. */
-export const SEED_EXAMPLES: Record<ModelId, Record<string, string | number>> = {
-  traffic_density: {
-    City: 'SolarisVille',
-    'Vehicle Type': 'Drone',
-    Weather: 'Snowy',
-    'Economic Condition': 'Stable',
-    'Day Of Week': 'Sunday',
-    'Hour Of Day': 20,
-    Speed: 29.42,
-    'Is Peak Hour': 0,
-    'Random Event Occurred': 0,
-    'Energy Consumption': 14.71,
-  },
-  is_peak_hour: {
-    City: 'Ecoopolis',
-    'Vehicle Type': 'Car',
-    Weather: 'Clear',
-    'Economic Condition': 'Booming',
-    'Day Of Week': 'Monday',
-    'Hour Of Day': 8,
-    Speed: 45.0,
-    'Random Event Occurred': 0,
-    'Energy Consumption': 30.5,
-    'Traffic Density': 0.75,
-  },
-  energy_consumption: {
-    City: 'TechHaven',
-    'Vehicle Type': 'Autonomous Vehicle',
-    Weather: 'Rainy',
-    'Economic Condition': 'Recession',
-    'Day Of Week': 'Tuesday',
-    'Hour Of Day': 15,
-    Speed: 80.0,
-    'Is Peak Hour': 1,
-    'Random Event Occurred': 0,
-    'Traffic Density': 0.6,
-  },
-}
-
-function requestSchema(model: ServedModel): TObject {
+function requestSchema<M extends ModelId>(model: ServedModel & { id: M }): TUnsafe<PredictRequest<M>> {
   const features: readonly string[] = featuresOf(model)
   const properties = Object.fromEntries(
     COLUMNS.filter((column) => features.includes(column.name)).map((column) => [
@@ -84,22 +57,20 @@ function requestSchema(model: ServedModel): TObject {
       columnSchema(column),
     ]),
   )
-  return Type.Object(properties, {
-    title: `Inputs of the ${model.target} model`,
-    description: `The ${features.length} columns other than ${model.target}; other keys are ignored.`,
-    additionalProperties: true,
-    examples: [SEED_EXAMPLES[model.id]],
-  })
+  // Built from the columns at run time; its static type is the one the columns define (seed-examples.ts).
+  return Type.Unsafe<PredictRequest<M>>(
+    Type.Object(properties, {
+      title: `Inputs of the ${model.target} model`,
+      description: `The ${features.length} columns other than ${model.target}; other keys are ignored.`,
+      additionalProperties: true,
+      examples: [SEED_EXAMPLES[model.id]],
+    }),
+  )
 }
 
 export const PREDICT_REQUEST = Object.fromEntries(
   SERVED_MODELS.map((model) => [model.id, requestSchema(model)]),
-) as Record<ModelId, TObject>
-
-/** What each endpoint reads: the record minus the model's target. */
-export type TrafficDensityRequest = Omit<TrafficRecord, 'Traffic Density'>
-export type PeakHourRequest = Omit<TrafficRecord, 'Is Peak Hour'>
-export type EnergyConsumptionRequest = Omit<TrafficRecord, 'Energy Consumption'>
+) as { [M in ModelId]: TUnsafe<PredictRequest<M>> }
 
 export const TrafficDensityResponse = Type.Object({
   predicted_traffic_density: Type.Number({ description: 'Rounded to 4 decimals' }),
@@ -122,16 +93,10 @@ export const PREDICT_RESPONSE = {
   energy_consumption: EnergyConsumptionResponse,
 } as const satisfies Record<ModelId, TObject>
 
-export interface PredictResponses {
-  traffic_density: TrafficDensityResponse
-  is_peak_hour: PeakHourResponse
-  energy_consumption: EnergyConsumptionResponse
-}
+export type PredictResponses = { [M in ModelId]: Static<(typeof PREDICT_RESPONSE)[M]> }
 
 export const FieldError = Type.Object({
-  field: Type.Union([Type.String(), Type.Null()], {
-    description: 'The column at fault; null for the body as a whole',
-  }),
+  field: Nullable(Type.String(), { description: 'The column at fault; null for the body as a whole' }),
   message: Type.String(),
   index: Type.Optional(Type.Integer({ description: 'Row of a batch request, from 0' })),
 })
@@ -155,7 +120,7 @@ export type RootResponse = Static<typeof RootResponse>
 
 export const ModelStatus = Type.Object({
   loaded: Type.Boolean(),
-  error: Type.Union([Type.String(), Type.Null()], { description: 'Why the latest load failed, if it did' }),
+  error: Nullable(Type.String(), { description: 'Why the latest load failed, if it did' }),
 })
 export const ReadyResponse = Type.Object({
   ready: Type.Boolean(),
@@ -172,11 +137,11 @@ export const ModelCard = Type.Object({
   task: Type.Union([Type.Literal('regression'), Type.Literal('classification')]),
   features: Type.Array(Type.String()),
   loaded: Type.Boolean(),
-  error: Type.Union([Type.String(), Type.Null()]),
-  uid: Type.Union([Type.String(), Type.Null()]),
-  spark_version: Type.Union([Type.String(), Type.Null()]),
-  saved_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-  loaded_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  error: Nullable(Type.String()),
+  uid: Nullable(Type.String()),
+  spark_version: Nullable(Type.String()),
+  saved_at: Nullable(Type.String({ format: 'date-time' })),
+  loaded_at: Nullable(Type.String({ format: 'date-time' })),
   stages: Type.Array(Type.String(), { description: 'Spark stage classes, in order' }),
   trees: Type.Integer({ description: 'Trees in the model (0 when not loaded)' }),
   nodes: Type.Integer({ description: 'Tree nodes in all (0 when not loaded)' }),

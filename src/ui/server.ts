@@ -1,16 +1,21 @@
-// The web UI's server: the built app's static files, /config.json for the app, and /api/* forwarded to the API.
+// The web UI's server: the built app's static files (@fastify/static), /config.json for the app, and /api/*
+// forwarded to the API (@fastify/http-proxy) — only the routes the app uses (src/api/public-routes.ts).
 // Forwarding keeps the browser on one origin (no CORS setup on the API) and puts the API's address in one
 // setting, like the seed's Streamlit app, which called the API from its server too.
-import { createReadStream } from 'node:fs'
-import { stat } from 'node:fs/promises'
-import http, { type IncomingMessage, type ServerResponse } from 'node:http'
-import https from 'node:https'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
+import proxy from '@fastify/http-proxy'
+import fastifyStatic from '@fastify/static'
+import Fastify, {
+  type FastifyReply,
+  type FastifyRequest,
+  type RawServerBase,
+  type RouteGenericInterface,
+} from 'fastify'
 import { PUBLIC_ROUTES, type PublicRoute } from '../api/public-routes.ts'
 import { TrafficError } from '../errors.ts'
-import { connectHostOf, httpUrlOf } from '../http-url.ts'
-import type { UiConfig } from './config.ts'
+import { httpUrlOf } from '../http-url.ts'
+import { UI_PATHS, type UiConfig } from './config.ts'
 
 export interface UiServerOptions {
   host: string
@@ -26,19 +31,6 @@ export interface UiServer {
   close(): Promise<void>
 }
 
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.txt': 'text/plain; charset=utf-8',
-}
-
 // ECharts writes style attributes into its SVG, hence 'unsafe-inline' for styles only.
 const SECURITY_HEADERS = {
   'content-security-policy':
@@ -47,23 +39,24 @@ const SECURITY_HEADERS = {
   'referrer-policy': 'no-referrer',
 }
 
+/** What passes the forwarder each way: no cookies or credentials to the API, no CORS answers to the browser. */
 const FORWARDED_REQUEST_HEADERS = ['content-type', 'content-length', 'accept']
 const FORWARDED_RESPONSE_HEADERS = ['content-type', 'content-length', 'cache-control', 'retry-after']
 const API_TIMEOUT_MS = 30_000
 
-function sendJson(response: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body)
-  response.writeHead(status, {
-    ...SECURITY_HEADERS,
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-    'cache-control': 'no-store',
-  })
-  response.end(text)
+function pick<H extends Record<string, unknown>>(headers: H, names: readonly string[]): H {
+  return Object.fromEntries(names.filter((n) => headers[n] !== undefined).map((n) => [n, headers[n]])) as H
 }
 
-function pick(headers: http.IncomingHttpHeaders, names: string[]): http.OutgoingHttpHeaders {
-  return Object.fromEntries(names.filter((n) => headers[n] !== undefined).map((n) => [n, headers[n]]))
+/** Any reply: the forwarder's error hook has a wider server type than the routes. */
+type AnyReply = FastifyReply<RouteGenericInterface, RawServerBase>
+
+function sendJson(reply: AnyReply, status: number, body: unknown): AnyReply {
+  return reply
+    .code(status)
+    .header('cache-control', 'no-store')
+    .type('application/json; charset=utf-8')
+    .send(body)
 }
 
 const ROUTES_BY_PATH = new Map<string, PublicRoute[]>()
@@ -83,119 +76,101 @@ function publicRoute(method: string, pathname: string): PublicRoute | { status: 
   )
 }
 
-function forwardToApi(apiUrl: URL, request: IncomingMessage, response: ServerResponse): void {
-  const rest = (request.url ?? '/').slice('/api'.length) || '/'
-  const pathname = rest.split('?', 1)[0] as string
-  const route = publicRoute(request.method ?? 'GET', pathname)
-  if ('status' in route) {
-    if (route.allow) response.setHeader('allow', route.allow)
-    sendJson(response, route.status, {
-      error:
-        route.status === 404
-          ? `${pathname} is not a public API route; the UI forwards only what the app uses`
-          : `${request.method} is not allowed on ${pathname}; allowed: ${route.allow}`,
-    })
-    return
-  }
-  const client = apiUrl.protocol === 'https:' ? https : http
-  const upstream = client.request(
-    {
-      protocol: apiUrl.protocol,
-      hostname: connectHostOf(apiUrl),
-      port: apiUrl.port,
-      path: `${apiUrl.pathname.replace(/\/$/, '')}${rest}`,
-      method: request.method,
-      headers: pick(request.headers, FORWARDED_REQUEST_HEADERS),
-      // A stream may stay quiet for long; everything else must answer in time.
-      ...(route.stream ? {} : { timeout: API_TIMEOUT_MS }),
-    },
-    (answer) => {
-      response.writeHead(answer.statusCode ?? 502, {
-        ...SECURITY_HEADERS,
-        ...pick(answer.headers, FORWARDED_RESPONSE_HEADERS),
-      })
-      // Events must reach the browser as they come, not when a first chunk of the body does.
-      if (route.stream) response.flushHeaders()
-      answer.pipe(response)
-    },
-  )
-  // The browser went away (e.g. closed an event stream): stop the upstream request too.
-  response.on('close', () => {
-    if (!response.writableFinished) upstream.destroy()
-  })
-  upstream.on('timeout', () => upstream.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })))
-  upstream.on('error', (error: NodeJS.ErrnoException) => {
-    if (response.headersSent) return void response.destroy(error)
-    const timedOut = error.code === 'ETIMEDOUT'
-    sendJson(response, timedOut ? 504 : 502, {
-      error: `The API at ${apiUrl.origin}${apiUrl.pathname.replace(/\/$/, '')} is not reachable (${error.code ?? error.message})`,
-    })
-  })
-  request.pipe(upstream)
-}
-
-async function serveFile(distDir: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
-  let pathname: string
-  try {
-    pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://ui').pathname)
-  } catch {
-    return sendJson(response, 400, { error: 'Malformed URL' })
-  }
-  const file = path.join(distDir, pathname === '/' ? 'index.html' : pathname)
-  const info = file.startsWith(distDir + path.sep) ? await stat(file).catch(() => undefined) : undefined
-  if (!info?.isFile()) return sendJson(response, 404, { error: `Not found: ${pathname}` })
-  // Vite puts a content hash in every asset name, so those never change; index.html must be re-read.
-  const immutable = file.startsWith(path.join(distDir, 'assets') + path.sep)
-  response.writeHead(200, {
-    ...SECURITY_HEADERS,
-    'content-type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream',
-    'content-length': info.size,
-    'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
-  })
-  if (request.method === 'HEAD') return void response.end()
-  createReadStream(file).pipe(response)
+/** The API path a forwarded request asks for: what follows /api, `/` for /api itself. */
+function apiPathOf(request: FastifyRequest): string {
+  return (request.url.slice(UI_PATHS.api.length).split('?', 1)[0] as string) || '/'
 }
 
 export async function startUiServer(options: UiServerOptions): Promise<UiServer> {
   const apiUrl = new URL(options.apiUrl)
+  const apiBase = apiUrl.pathname.replace(/\/$/, '')
   const distDir = path.resolve(options.distDir)
+  const assetsDir = path.join(distDir, 'assets')
   const config: UiConfig = { apiUrl: options.apiUrl }
 
-  const server = http.createServer((request, response) => {
-    const pathname = (request.url ?? '/').split('?')[0] ?? '/'
-    if (pathname === '/api' || pathname.startsWith('/api/')) return forwardToApi(apiUrl, request, response)
-    if (request.method !== 'GET' && request.method !== 'HEAD') {
-      return sendJson(response, 405, { error: `${request.method} is not allowed here` })
-    }
-    if (pathname === '/config.json') return sendJson(response, 200, config)
-    serveFile(distDir, request, response).catch((error: unknown) => {
-      // The details (paths) stay on the server.
-      console.error('web UI: could not serve', request.url, error)
-      if (!response.headersSent)
-        sendJson(response, 500, { error: 'Internal error: see the web UI server output' })
-      else response.destroy()
-    })
+  const app = Fastify({
+    logger: false,
+    // Close open event streams too, so close() does not wait for browsers to leave.
+    forceCloseConnections: true,
+    frameworkErrors: (error, _request, reply) =>
+      sendJson(reply, 400, { error: error.code === 'FST_ERR_BAD_URL' ? 'Malformed URL' : error.message }),
+  })
+  app.addHook('onSend', async (_request, reply) => {
+    reply.headers(SECURITY_HEADERS)
   })
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(
-        error.code === 'EADDRINUSE'
-          ? new TrafficError('PORT_IN_USE', `Port ${options.port} on ${options.host} is already in use`, {
-              hint: 'stop what runs there, or pick another port with --port / UI_PORT',
-            })
-          : error,
-      ),
-    )
-    server.listen(options.port, options.host, resolve)
+  await app.register(fastifyStatic, {
+    root: distDir,
+    index: 'index.html',
+    // Vite puts a content hash in every asset name, so those never change; index.html must be re-read.
+    cacheControl: false,
+    setHeaders: (response, file) => {
+      const immutable = file.startsWith(assetsDir + path.sep)
+      response.header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache')
+      // The type RFC 9239 names for scripts; the library's table still says application/javascript.
+      if (file.endsWith('.js')) response.header('content-type', 'text/javascript; charset=utf-8')
+    },
   })
-  const address = server.address() as AddressInfo
-  return {
-    url: httpUrlOf(address.address, address.port),
-    close: () =>
-      new Promise((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()))
-        server.closeAllConnections()
-      }),
+  app.get(UI_PATHS.config, async (_request, reply) => sendJson(reply, 200, config))
+
+  await app.register(proxy, {
+    upstream: apiUrl.origin,
+    prefix: UI_PATHS.api,
+    rewritePrefix: apiBase,
+    // No retries: a 503 (models loading) is the API's answer to show, not something to wait out here.
+    retryMethods: [],
+    // /api alone is the API's root, /.
+    preRewrite: (url) => url.replace(/^\/api(?=\?|$)/, '/api/'),
+    handler: (request, reply, destination, fromOptions) => {
+      const pathname = apiPathOf(request)
+      const route = publicRoute(request.method, pathname)
+      if ('status' in route) {
+        if (route.allow) reply.header('allow', route.allow)
+        return sendJson(reply, route.status, {
+          error:
+            route.status === 404
+              ? `${pathname} is not a public API route; the UI forwards only what the app uses`
+              : `${request.method} is not allowed on ${pathname}; allowed: ${route.allow}`,
+        })
+      }
+      // A stream may stay quiet for long; everything else must answer in time.
+      return reply.from(destination, { ...fromOptions, timeout: route.stream ? 0 : API_TIMEOUT_MS })
+    },
+    replyOptions: {
+      rewriteRequestHeaders: (_request, headers) => pick(headers, FORWARDED_REQUEST_HEADERS),
+      rewriteHeaders: (headers) => pick(headers, FORWARDED_RESPONSE_HEADERS),
+      onError: (reply, { error }) => {
+        const cause = (error as { cause?: NodeJS.ErrnoException }).cause
+        const timedOut = (error as { statusCode?: number }).statusCode === 504
+        sendJson(reply, timedOut ? 504 : 502, {
+          error: `The API at ${apiUrl.origin}${apiBase} is not reachable (${timedOut ? 'ETIMEDOUT' : (cause?.code ?? error.message)})`,
+        })
+      },
+    },
+  })
+
+  app.setNotFoundHandler((request, reply) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      return sendJson(reply, 405, { error: `${request.method} is not allowed here` })
+    }
+    return sendJson(reply, 404, { error: `Not found: ${request.url.split('?', 1)[0]}` })
+  })
+  app.setErrorHandler((error: { statusCode?: number }, request, reply) => {
+    // A path the file server refuses (e.g. one climbing out of the build) is simply not there.
+    if (error.statusCode === 403 || error.statusCode === 404) return reply.callNotFound()
+    // The details (paths) stay on the server.
+    console.error('web UI: could not serve', request.url, error)
+    return sendJson(reply, 500, { error: 'Internal error: see the web UI server output' })
+  })
+
+  try {
+    await app.listen({ port: options.port, host: options.host })
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error
+    throw new TrafficError('PORT_IN_USE', `Port ${options.port} on ${options.host} is already in use`, {
+      hint: 'stop what runs there, or pick another port with --port / UI_PORT',
+    })
   }
+  const address = app.server.address() as AddressInfo
+  return { url: httpUrlOf(address.address, address.port), close: () => app.close() }
 }

@@ -2,7 +2,8 @@
 // (openapi-fuzz.test.ts shows that no client input makes the server answer 500).
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
-import { BODY_LIMIT_BYTES, type ErrorResponse, SEED_EXAMPLES } from '../../src/api/schemas.ts'
+import { BODY_LIMIT_BYTES, type ErrorResponse } from '../../src/api/schemas.ts'
+import { SEED_EXAMPLES } from '../../src/api/seed-examples.ts'
 import { modelsFolder, type RunningApi, startApi, UI_ORIGIN } from './fixtures.ts'
 
 const folder = modelsFolder(false)

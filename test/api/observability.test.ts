@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { SEED_EXAMPLES } from '../../src/api/schemas.ts'
+import { SEED_EXAMPLES } from '../../src/api/seed-examples.ts'
 import { modelsFolder, startApi } from './fixtures.ts'
 
 test('GET /metrics exposes request latency per route and status, model state and process metrics', async () => {

@@ -1,10 +1,25 @@
 import assert from 'node:assert/strict'
-import { access, readFile, writeFile } from 'node:fs/promises'
+import { access, readdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { test } from 'node:test'
 import { DIST_DIR, ensureWebBuild, staleReason } from '../../src/ui/build.ts'
 
 const STAMP = path.join(DIST_DIR, '.build-stamp.json')
+const PROJECT_DIR = path.resolve(import.meta.dirname, '../..')
+
+/** Every module the built bundle holds (project-relative), from the source maps the build writes. */
+async function bundledModules(): Promise<string[]> {
+  const assets = path.join(DIST_DIR, 'assets')
+  const maps = (await readdir(assets)).filter((file) => file.endsWith('.js.map'))
+  assert.ok(maps.length > 0, 'the build writes source maps')
+  const sources = await Promise.all(
+    maps.map(
+      async (map) =>
+        (JSON.parse(await readFile(path.join(assets, map), 'utf8')) as { sources: string[] }).sources,
+    ),
+  )
+  return sources.flat().map((source) => path.relative(PROJECT_DIR, path.resolve(assets, source)))
+}
 
 test('the web app is built once, then reused until a file it was built from changes', async () => {
   await ensureWebBuild()
@@ -29,5 +44,20 @@ test('the web app is built once, then reused until a file it was built from chan
     assert.equal(await staleReason(), 'web/src/main.tsx changed')
   } finally {
     await writeFile(STAMP, original)
+  }
+})
+
+test('the browser bundle holds no server code: only plain data is shared with the API', async () => {
+  await ensureWebBuild()
+  const modules = await bundledModules()
+  const serverCode = modules.filter((module) =>
+    /node_modules\/(@sinclair\/typebox|fastify|@fastify)\/|^src\/api\/(schemas|live-schemas)\.ts$/.test(
+      module,
+    ),
+  )
+  assert.deepEqual(serverCode, [])
+  // The shared plain-data modules are there, so the check above sees what the app imports from src/.
+  for (const shared of ['src/api/endpoints.ts', 'src/api/seed-examples.ts', 'src/schema/columns.ts']) {
+    assert.ok(modules.includes(shared), `${shared} is bundled`)
   }
 })

@@ -7,6 +7,8 @@ import { after, before, test } from 'node:test'
 import type { FastifyInstance } from 'fastify'
 import type { Page } from 'playwright-core'
 import { buildApp } from '../../src/api/app.ts'
+import { API_PATHS } from '../../src/api/endpoints.ts'
+import { SEED_EXAMPLES } from '../../src/api/seed-examples.ts'
 import { DIST_DIR, ensureWebBuild } from '../../src/ui/build.ts'
 import { startUiServer, type UiServer } from '../../src/ui/server.ts'
 import { trainedModels } from '../fixtures/models.ts'
@@ -128,7 +130,7 @@ test('traffic density: the gauge shows what the API answers for the same inputs,
     await waitForApiUp(page)
     const panel = await fill(page, 'traffic_density', body)
     const whatIf = await predict(page, 'traffic_density')
-    const expected = await apiAnswer('/predict_traffic_density', body)
+    const expected = await apiAnswer(API_PATHS.predict('traffic_density'), body)
     const shown = await panel.getByTestId('prediction').textContent()
     assert.equal(Number(shown), expected.predicted_traffic_density)
     assert.equal(whatIf.length, 24)
@@ -161,7 +163,7 @@ test('peak hour: the label and probability are the API answer for the same input
     await waitForApiUp(page)
     const panel = await fill(page, 'is_peak_hour', body)
     const whatIf = await predict(page, 'is_peak_hour')
-    const expected = await apiAnswer('/predict_is_peak_hour', body)
+    const expected = await apiAnswer(API_PATHS.predict('is_peak_hour'), body)
     assert.equal(await panel.getByTestId('prediction').textContent(), expected.label)
     assert.equal(
       Number(await panel.getByTestId('probability').textContent()),
@@ -194,7 +196,7 @@ test('energy consumption: the value is the API answer for the same inputs', asyn
     await waitForApiUp(page)
     const panel = await fill(page, 'energy_consumption', body)
     const whatIf = await predict(page, 'energy_consumption')
-    const expected = await apiAnswer('/predict_energy_consumption', body)
+    const expected = await apiAnswer(API_PATHS.predict('energy_consumption'), body)
     assert.equal(
       Number(await panel.getByTestId('prediction').textContent()),
       expected.predicted_energy_consumption,
@@ -216,16 +218,11 @@ test("the API's field errors show next to the field", async () => {
       const speed = panel.getByLabel('Speed', { exact: true })
       await panel.locator('.field-invalid').first().waitFor()
       assert.equal(await speed.getAttribute('aria-invalid'), 'true')
-      const answer = (await apiAnswer('/predict_traffic_density', {
-        City: 'SolarisVille',
-        'Vehicle Type': 'Drone',
-        Weather: 'Snowy',
-        'Economic Condition': 'Stable',
-        'Day Of Week': 'Sunday',
-        'Hour Of Day': 20,
+      // The form's defaults are the seed example: the same body with Speed -5 and no Energy Consumption.
+      const { 'Energy Consumption': _, ...withoutEnergy } = SEED_EXAMPLES.traffic_density
+      const answer = (await apiAnswer(API_PATHS.predict('traffic_density'), {
+        ...withoutEnergy,
         Speed: -5,
-        'Is Peak Hour': 0,
-        'Random Event Occurred': 0,
       })) as { details: { field: string; message: string }[] }
       for (const field of ['Speed', 'Energy Consumption']) {
         const detail = answer.details.find((d) => d.field === field)
@@ -256,7 +253,7 @@ test('a prediction can be made with the keyboard alone', async () => {
     const batch = page.waitForResponse((r) => r.url().endsWith('/batch'))
     await page.keyboard.press('Enter')
     await batch
-    const expected = await apiAnswer('/predict_energy_consumption', {
+    const expected = await apiAnswer(API_PATHS.predict('energy_consumption'), {
       City: 'SolarisVille',
       'Vehicle Type': 'Autonomous Vehicle',
       Weather: 'Rainy',

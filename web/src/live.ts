@@ -2,6 +2,8 @@
 // snapshot on connect, then windows, alerts and stats as they arrive. Reconnects by itself when the API goes
 // away and comes back.
 import { useEffect, useState } from 'react'
+import { API_PATHS } from '../../src/api/endpoints.ts'
+import { apiUrl } from './api/client.ts'
 import type { LiveAlert, LiveEvents, LiveSnapshot, LiveWindow, ThroughputSample } from './api/contract.ts'
 
 /** Like the API: the last windows of each city, the last alerts, a few minutes of throughput. */
@@ -66,7 +68,7 @@ export function useLiveFeed(): LiveFeed {
       source?.addEventListener(event, (message) => handle(JSON.parse((message as MessageEvent<string>).data)))
 
     const connect = () => {
-      source = new EventSource('/api/live/events')
+      source = new EventSource(apiUrl(API_PATHS.liveEvents))
       on('snapshot', (snapshot) => setFeed({ state: 'live', snapshot, receivedAt: new Date() }))
       on('window', (window) => update((snapshot) => addWindow(snapshot, window)))
       on('alert', (alert) => update((snapshot) => addAlert(snapshot, alert)))

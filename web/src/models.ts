@@ -1,18 +1,16 @@
-// The three models as the UI presents them. What they are (ids, folders, targets, features) and the forms'
-// defaults (the seed README's example payloads) come from the API's own modules; here only how to show them.
-import { SEED_EXAMPLES } from '../../src/api/schemas.ts'
+// The three models as the UI presents them. What they are (ids, folders, targets, features), their endpoints and
+// the forms' defaults (the seed README's example payloads) come from the API's own plain-data modules; here only
+// how to show them.
+import { API_PATHS } from '../../src/api/endpoints.ts'
+import { SEED_EXAMPLES } from '../../src/api/seed-examples.ts'
 import type { TrafficRecord } from '../../src/schema/columns.ts'
 import { COLUMNS, type ColumnName } from '../../src/schema/columns.ts'
 import { featuresOf, type ModelId, SERVED_MODELS, type ServedModel } from '../../src/serving/model-catalog.ts'
-import type { EnergyConsumptionResponse, PeakHourResponse, TrafficDensityResponse } from './api/contract.ts'
+import type { PredictResponses } from './api/contract.ts'
 
 export type { ModelId }
 
-export interface Predictions {
-  traffic_density: TrafficDensityResponse
-  is_peak_hour: PeakHourResponse
-  energy_consumption: EnergyConsumptionResponse
-}
+export type Predictions = PredictResponses
 
 export interface ModelView<M extends ModelId = ModelId> {
   id: M
@@ -30,16 +28,14 @@ export interface ModelView<M extends ModelId = ModelId> {
   digits: number
 }
 
-const VIEW: { [M in ModelId]: Pick<ModelView<M>, 'title' | 'endpoint' | 'value' | 'digits'> } = {
+const VIEW: { [M in ModelId]: Pick<ModelView<M>, 'title' | 'value' | 'digits'> } = {
   traffic_density: {
     title: 'Traffic density',
-    endpoint: '/predict_traffic_density',
     value: (prediction) => prediction.predicted_traffic_density,
     digits: 4,
   },
   is_peak_hour: {
     title: 'Peak hour',
-    endpoint: '/predict_is_peak_hour',
     value: (prediction) =>
       prediction.predicted_is_peak_hour === 1
         ? prediction.probability_of_predicted_class
@@ -48,7 +44,6 @@ const VIEW: { [M in ModelId]: Pick<ModelView<M>, 'title' | 'endpoint' | 'value' 
   },
   energy_consumption: {
     title: 'Energy consumption',
-    endpoint: '/predict_energy_consumption',
     value: (prediction) => prediction.predicted_energy_consumption,
     digits: 2,
   },
@@ -61,8 +56,9 @@ function view<M extends ModelId>(model: ServedModel & { id: M }): ModelView<M> {
     folder: model.folder,
     target: model.target,
     features: featuresOf(model),
-    batchEndpoint: `/predict/${model.id}/batch`,
-    defaults: SEED_EXAMPLES[model.id] as Partial<TrafficRecord>,
+    endpoint: API_PATHS.predict(model.id),
+    batchEndpoint: API_PATHS.predictBatch(model.id),
+    defaults: SEED_EXAMPLES[model.id],
   } as ModelView<M>
 }
 

@@ -2,7 +2,9 @@
 // `Authorization: Bearer <API_ADMIN_TOKEN>`; without a configured token they are off (403). A token header also
 // keeps browsers out: a cross-site page cannot send one without a CORS preflight, which the API does not allow.
 import { createHash, timingSafeEqual } from 'node:crypto'
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { API_PATHS } from '../endpoints.ts'
 import { ErrorResponse, ReadyResponse } from '../schemas.ts'
 import { modelStatuses } from './health.ts'
 
@@ -22,7 +24,7 @@ function bearerToken(request: FastifyRequest): string | undefined {
   return match?.[1]
 }
 
-export async function adminRoutes(app: FastifyInstance, options: AdminOptions): Promise<void> {
+export const adminRoutes: FastifyPluginAsyncTypebox<AdminOptions> = async (app, options) => {
   const { token } = options
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     if (token === undefined) {
@@ -38,7 +40,7 @@ export async function adminRoutes(app: FastifyInstance, options: AdminOptions): 
   })
 
   app.post(
-    '/admin/reload',
+    API_PATHS.adminReload,
     {
       schema: {
         summary: 'Reload the models from disk (needs Authorization: Bearer <API_ADMIN_TOKEN>)',

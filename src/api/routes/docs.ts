@@ -2,6 +2,7 @@
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { FastifyInstance } from 'fastify'
+import { API_PATHS } from '../endpoints.ts'
 
 /** Must be registered before the routes it documents. */
 export async function registerOpenApi(app: FastifyInstance): Promise<void> {
@@ -34,6 +35,6 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
 }
 
 export async function docsRoutes(app: FastifyInstance): Promise<void> {
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
-  await app.register(swaggerUi, { routePrefix: '/docs', logLevel: 'warn' })
+  app.get(API_PATHS.openapi, { schema: { hide: true } }, async () => app.swagger())
+  await app.register(swaggerUi, { routePrefix: API_PATHS.docs, logLevel: 'warn' })
 }

@@ -1,7 +1,10 @@
 // Liveness (the process answers) and readiness (all three models are in service) for orchestrators.
+
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
 import { SERVED_MODELS } from '../../serving/model-catalog.ts'
+import { API_PATHS } from '../endpoints.ts'
 import { ReadyResponse } from '../schemas.ts'
 
 export function modelStatuses(app: FastifyInstance): ReadyResponse['models'] {
@@ -13,15 +16,15 @@ export function modelStatuses(app: FastifyInstance): ReadyResponse['models'] {
   )
 }
 
-export async function healthRoutes(app: FastifyInstance): Promise<void> {
+export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const tags = ['operations']
   app.get(
-    '/healthz',
+    API_PATHS.healthz,
     { schema: { summary: 'Liveness', tags, response: { 200: Type.Object({ status: Type.Literal('ok') }) } } },
     async () => ({ status: 'ok' as const }),
   )
   app.get(
-    '/readyz',
+    API_PATHS.readyz,
     {
       schema: {
         summary: 'Ready when the three models are loaded',

@@ -2,8 +2,9 @@
 // then `window` and `alert` as Spark's queries write them and `stats` every second — written straight to the
 // socket, unbuffered, so a page (also through the UI server's /api forwarder) sees each update as it happens.
 import type { ServerResponse } from 'node:http'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import type { FastifyInstance } from 'fastify'
+import { API_PATHS } from '../endpoints.ts'
 import { type LiveEvents, LiveSnapshot, LiveStats } from '../live-schemas.ts'
 
 /** A comment line now and then keeps proxies and idle timeouts (the UI forwarder's 30 s) from closing the stream. */
@@ -15,7 +16,7 @@ function sseMessage<E extends keyof LiveEvents>(event: E, data: LiveEvents[E]): 
   return `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`
 }
 
-export async function liveRoutes(app: FastifyInstance): Promise<void> {
+export const liveRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const tags = ['live']
   const streams = new Set<ServerResponse>()
   app.addHook('preClose', async () => {
@@ -23,7 +24,7 @@ export async function liveRoutes(app: FastifyInstance): Promise<void> {
   })
 
   app.get(
-    '/live',
+    API_PATHS.live,
     {
       schema: {
         summary: 'The live view: windows, alerts, clock, throughput, lag, Spark queries, live model error',
@@ -35,7 +36,7 @@ export async function liveRoutes(app: FastifyInstance): Promise<void> {
   )
 
   app.get(
-    '/live/events',
+    API_PATHS.liveEvents,
     {
       schema: {
         summary: 'Server-Sent Events of the live view',

@@ -1,8 +1,9 @@
 // What is being served (model cards, with the training report) and the traffic analysis computed at training.
 import path from 'node:path'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import type { FastifyInstance } from 'fastify'
 import { featuresOf, SERVED_MODELS } from '../../serving/model-catalog.ts'
+import { API_PATHS } from '../endpoints.ts'
 import { ErrorResponse, type ModelCard, ModelsResponse } from '../schemas.ts'
 
 /**
@@ -19,10 +20,10 @@ function publicReport(value: unknown): unknown {
   return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, publicReport(item)]))
 }
 
-export async function modelsRoutes(app: FastifyInstance): Promise<void> {
+export const modelsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const tags = ['models']
   app.get(
-    '/models',
+    API_PATHS.models,
     { schema: { summary: 'Model cards and the training report', tags, response: { 200: ModelsResponse } } },
     async () => {
       const { models } = app.models.state
@@ -33,8 +34,8 @@ export async function modelsRoutes(app: FastifyInstance): Promise<void> {
         const model = slot?.model ?? null
         return {
           id: spec.id,
-          endpoint: `/predict_${spec.id}`,
-          batch_endpoint: `/predict/${spec.id}/batch`,
+          endpoint: API_PATHS.predict(spec.id),
+          batch_endpoint: API_PATHS.predictBatch(spec.id),
           folder: spec.folder,
           target: spec.target,
           task: spec.task,
@@ -56,7 +57,7 @@ export async function modelsRoutes(app: FastifyInstance): Promise<void> {
   )
 
   app.get(
-    '/analytics',
+    API_PATHS.analytics,
     {
       schema: {
         summary: 'Traffic analysis (analytics.json)',
@@ -71,12 +72,13 @@ export async function modelsRoutes(app: FastifyInstance): Promise<void> {
     },
     async (_request, reply) => {
       const { analytics } = app.models.state
-      if (analytics === null) {
+      // Absent, unreadable (null) or not the object `traffic train` writes: there is no analysis to show.
+      if (typeof analytics !== 'object' || analytics === null || Array.isArray(analytics)) {
         return reply
           .code(404)
           .send({ error: 'No analytics.json in the models folder yet; run `traffic train`' })
       }
-      return analytics
+      return { ...analytics }
     },
   )
 }

@@ -1,12 +1,14 @@
 // The seed's three endpoints (POST /predict_<model>, one record) and their batch forms (POST /predict/<model>/batch,
 // an array of records → an array of answers in the same order).
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import type { FastifyInstance, FastifyReply } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import { type Prediction, RecordError } from '../../serving/evaluator.ts'
 import { type ModelId, SERVED_MODELS, type ServedModel } from '../../serving/model-catalog.ts'
 import type { LoadedModel } from '../../serving/model-set.ts'
 import { UnseenLabelError } from '../../serving/stages/string-indexer.ts'
-import { badRequest, type PredictRouteConfig } from '../errors.ts'
+import { API_PATHS } from '../endpoints.ts'
+import { invalidInput } from '../errors.ts'
 import { FORMAT_PREDICTION } from '../predictions.ts'
 import {
   BATCH_BODY_LIMIT_BYTES,
@@ -16,30 +18,26 @@ import {
   PREDICT_RESPONSE,
 } from '../schemas.ts'
 
-type Body = Record<string, unknown>
-
-/** The model in service, or a 503 answer saying why there is none. */
-function modelOr503(app: FastifyInstance, spec: ServedModel, reply: FastifyReply): LoadedModel | undefined {
+/** The model in service, or the 503 answer saying why there is none. */
+function modelInService(app: FastifyInstance, spec: ServedModel): LoadedModel | ErrorResponse {
   const slot = app.models.slot(spec.id)
-  if (slot?.model) return slot.model
-  reply.code(503).send({
-    error: `The ${spec.target} model is not loaded: ${slot?.error ?? 'models are still loading'}`,
-  })
-  return undefined
+  return (
+    slot?.model ?? {
+      error: `The ${spec.target} model is not loaded: ${slot?.error ?? 'models are still loading'}`,
+    }
+  )
 }
 
-export async function predictRoutes(app: FastifyInstance): Promise<void> {
+export const predictRoutes: FastifyPluginAsyncTypebox = async (app) => {
   for (const spec of SERVED_MODELS) {
     const format: (typeof FORMAT_PREDICTION)[ModelId] = FORMAT_PREDICTION[spec.id]
     // 413: body or batch too large; 415: not JSON; 503: the model is not loaded.
     const errors = { 400: ErrorResponse, 413: ErrorResponse, 415: ErrorResponse, 503: ErrorResponse }
-    const single: PredictRouteConfig = { model: spec.id }
-    const batch: PredictRouteConfig = { model: spec.id, batch: true }
 
     app.post(
-      `/predict_${spec.id}`,
+      API_PATHS.predict(spec.id),
       {
-        config: single,
+        config: { model: spec.id },
         schema: {
           summary: `Predict ${spec.target} for one record`,
           tags: ['predict'],
@@ -48,18 +46,18 @@ export async function predictRoutes(app: FastifyInstance): Promise<void> {
         },
       },
       async (request, reply) => {
-        const model = modelOr503(app, spec, reply)
-        if (!model) return reply
-        const answer = format(model.evaluator.predict(request.body as Body))
+        const model = modelInService(app, spec)
+        if ('error' in model) return reply.code(503).send(model)
+        const answer = format(model.evaluator.predict(request.body))
         app.metrics.predictions.inc({ model: spec.id })
         return answer
       },
     )
 
     app.post(
-      `/predict/${spec.id}/batch`,
+      API_PATHS.predictBatch(spec.id),
       {
-        config: batch,
+        config: { model: spec.id, batch: true },
         bodyLimit: BATCH_BODY_LIMIT_BYTES,
         schema: {
           summary: `Predict ${spec.target} for up to ${MAX_BATCH_ROWS} records`,
@@ -69,9 +67,9 @@ export async function predictRoutes(app: FastifyInstance): Promise<void> {
         },
       },
       async (request, reply) => {
-        const model = modelOr503(app, spec, reply)
-        if (!model) return reply
-        const rows = request.body as Body[]
+        const model = modelInService(app, spec)
+        if ('error' in model) return reply.code(503).send(model)
+        const rows = request.body
         let predictions: Prediction[]
         try {
           predictions = model.evaluator.predictMany(rows)
@@ -79,7 +77,7 @@ export async function predictRoutes(app: FastifyInstance): Promise<void> {
           if (!(error instanceof RecordError)) throw error
           if (!(error.cause instanceof UnseenLabelError)) throw error.cause
           const { column, detail } = error.cause
-          return badRequest(reply, [{ field: column, message: detail, index: error.index }])
+          return reply.code(400).send(invalidInput([{ field: column, message: detail, index: error.index }]))
         }
         app.metrics.predictions.inc({ model: spec.id }, rows.length)
         return predictions.map((prediction) => format(prediction))

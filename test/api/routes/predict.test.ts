@@ -4,12 +4,8 @@ import assert from 'node:assert/strict'
 import path from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { round4 } from '../../../src/api/predictions.ts'
-import {
-  type ErrorResponse,
-  MAX_BATCH_ROWS,
-  type PeakHourResponse,
-  SEED_EXAMPLES,
-} from '../../../src/api/schemas.ts'
+import { type ErrorResponse, MAX_BATCH_ROWS, type PeakHourResponse } from '../../../src/api/schemas.ts'
+import { SEED_EXAMPLES } from '../../../src/api/seed-examples.ts'
 import { compileEvaluator } from '../../../src/serving/evaluator.ts'
 import { inputColumnsOf, SERVED_MODELS } from '../../../src/serving/model-catalog.ts'
 import { readPipelineModel } from '../../../src/serving/pipeline-model.ts'

@@ -7,7 +7,8 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { after, before, test } from 'node:test'
 import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet'
-import { type ErrorResponse, type ReadyResponse, SEED_EXAMPLES } from '../../../src/api/schemas.ts'
+import type { ErrorResponse, ReadyResponse } from '../../../src/api/schemas.ts'
+import { SEED_EXAMPLES } from '../../../src/api/seed-examples.ts'
 import { ADMIN_HEADERS, modelsFolder, type RunningApi, startApi } from '../fixtures.ts'
 
 interface NodeRow {

@@ -5,7 +5,7 @@ import { cpSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { SEED_EXAMPLES } from '../../../src/api/schemas.ts'
+import { SEED_EXAMPLES } from '../../../src/api/seed-examples.ts'
 import { SERVED_MODELS } from '../../../src/serving/model-catalog.ts'
 import { ADMIN_HEADERS, modelsFolder, type RunningApi, startApi } from '../fixtures.ts'
 

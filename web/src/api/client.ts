@@ -1,7 +1,8 @@
 // Calls to the API through the UI server's /api proxy (same origin: no CORS, and the API's address is the
 // server's setting, not the browser's). Every failure becomes an ApiError the pages can explain.
 
-import type { UiConfig } from '../../../src/ui/config.ts'
+import { API_PATHS } from '../../../src/api/endpoints.ts'
+import { UI_PATHS, type UiConfig } from '../../../src/ui/config.ts'
 import type { RequestBody } from '../form.ts'
 import type { ModelId, ModelView, Predictions } from '../models.ts'
 import type { ErrorResponse, FieldError, ModelsResponse, RootResponse } from './contract.ts'
@@ -49,8 +50,13 @@ async function request<T>(path: string, init?: RequestInit): Promise<T> {
   return body as T
 }
 
+/** Where the browser calls an API path: through the UI server's forwarder. */
+export function apiUrl(path: string): string {
+  return `${UI_PATHS.api}${path}`
+}
+
 function post<T>(path: string, body: unknown): Promise<T> {
-  return request<T>(`/api${path}`, {
+  return request<T>(apiUrl(path), {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
@@ -58,12 +64,12 @@ function post<T>(path: string, body: unknown): Promise<T> {
 }
 
 export const api = {
-  config: () => request<UiConfig>('/config.json'),
-  root: () => request<RootResponse>('/api/'),
+  config: () => request<UiConfig>(UI_PATHS.config),
+  root: () => request<RootResponse>(apiUrl(API_PATHS.root)),
   predict: <M extends ModelId>(model: ModelView<M>, body: RequestBody) =>
     post<Predictions[M]>(model.endpoint, body),
   predictBatch: <M extends ModelId>(model: ModelView<M>, rows: RequestBody[]) =>
     post<Predictions[M][]>(model.batchEndpoint, rows),
-  models: () => request<ModelsResponse>('/api/models'),
-  analytics: () => request<TrafficAnalytics>('/api/analytics'),
+  models: () => request<ModelsResponse>(apiUrl(API_PATHS.models)),
+  analytics: () => request<TrafficAnalytics>(apiUrl(API_PATHS.analytics)),
 }

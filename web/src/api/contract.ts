@@ -17,6 +17,7 @@ export type {
   ModelCard,
   ModelsResponse,
   PeakHourResponse,
+  PredictResponses,
   RootResponse,
   TrafficDensityResponse,
 } from '../../../src/api/schemas.ts'
