@@ -25,7 +25,6 @@ const op = {
   end: 0x0b,
   br: 0x0c,
   brIf: 0x0d,
-  select: 0x1b,
   localGet: 0x20,
   localSet: 0x21,
   localTee: 0x22,
@@ -33,8 +32,8 @@ const op = {
   f64Load: 0x2b,
   f64Store: 0x39,
   i32Const: 0x41,
+  f64Const: 0x44,
   i32GeU: 0x4f,
-  i32LtS: 0x48,
   i32LtU: 0x49,
   f64Eq: 0x61,
   f64Le: 0x65,
@@ -42,9 +41,8 @@ const op = {
   i32Sub: 0x6b,
   i32Mul: 0x6c,
   i32And: 0x71,
-  i32Xor: 0x73,
+  i32Or: 0x72,
   i32Shl: 0x74,
-  i32ShrS: 0x75,
   i32ShrU: 0x76,
   f64Add: 0xa0,
   i32TruncF64S: 0xaa,
@@ -86,25 +84,43 @@ const text = (name: string) => vector([...name].map((char) => [char.charCodeAt(0
 /** A load or store at the address on the stack plus a constant offset. */
 const memory = (code: number, align: number, offset: number) => [code, align, ...unsigned(offset)]
 
-/** Where each table sits in the module's memory, in bytes. */
+/**
+ * Where each table sits in the module's memory, in bytes. Each complete-layout slot is a 16-byte record: the
+ * threshold (f64, NaN on a categorical split, so that `x <= threshold` is false), the byte offset of its feature in
+ * a row (i32), and the bit mask of its left categories (i32, 0 on a continuous split). One address reaches all three.
+ */
 interface Addresses {
-  feature: number
-  mask: number
-  test: number
+  slots: number
   leaf: number
   classWeights: number
   /** First free byte (8-aligned): rows in, outputs out. */
   free: number
 }
 
+const SLOT_BYTES = 16
+const FEATURE_AT = 8
+const MASK_AT = 12
+
 function addressesOf(layout: CompleteLayout, forest: CompiledForest): Addresses {
-  const slots = layout.feature.length
-  const feature = 0
-  const mask = feature + 4 * slots
-  const test = mask + 4 * slots
-  const leaf = test + 8 * slots
+  const slots = 0
+  const leaf = slots + SLOT_BYTES * layout.feature.length
   const classWeights = leaf + 8 * layout.leaf.length
-  return { feature, mask, test, leaf, classWeights, free: classWeights + 8 * forest.classWeights.length }
+  return { slots, leaf, classWeights, free: classWeights + 8 * forest.classWeights.length }
+}
+
+/** The complete layout's slots as the module's records (see Addresses). */
+function slotRecords(layout: CompleteLayout): ArrayBuffer {
+  const buffer = new ArrayBuffer(SLOT_BYTES * layout.feature.length)
+  const doubles = new Float64Array(buffer)
+  const ints = new Int32Array(buffer)
+  for (let i = 0; i < layout.feature.length; i++) {
+    const coded = layout.feature[i] as number
+    const categorical = coded < 0
+    doubles[2 * i] = categorical ? Number.NaN : (layout.test[i] as number)
+    ints[4 * i + 2] = 8 * (categorical ? ~coded : coded)
+    ints[4 * i + 3] = categorical ? (layout.test[i] as number) | 0 : 0
+  }
+  return buffer
 }
 
 // Locals: the parameters, then the row loop's, then one slot per interleaved tree.
@@ -118,7 +134,8 @@ const R = 6
 const CODED = 7
 const CATEGORY = 8
 const VALUE = 9 // f64
-const SLOT = 10 // INTERLEAVE of them
+const SUM = 10 // f64: the row's output so far (regression)
+const SLOT = 11 // INTERLEAVE of them, each the byte offset of the tree's current record from the tree's first
 
 /** Whether any slot of tree t at this level splits on a category (else the level needs only the threshold test). */
 function hasCategorical(layout: CompleteLayout, tree: number, level: number): boolean {
@@ -127,54 +144,35 @@ function hasCategorical(layout: CompleteLayout, tree: number, level: number): bo
   return false
 }
 
-/** One level down for tree t, whose slot (at `level`) is in local `slot`: slot = 2 slot + 2 − goesLeft, without branching. */
-function step(layout: CompleteLayout, at: Addresses, t: number, level: number, slot: number): number[] {
-  const base = t * layout.inner
-  const slotTimes = (shift: number) => [op.localGet, slot, op.i32Const, shift, op.i32Shl]
-  const next = [op.localGet, slot, op.i32Const, 1, op.i32Shl, op.i32Const, 2, op.i32Add]
-  const code = [...slotTimes(2), ...memory(op.i32Load, 2, at.feature + 4 * base), op.localSet, CODED]
-  const continuousTest = [
-    op.localGet,
-    VALUE,
-    ...slotTimes(3),
-    ...memory(op.f64Load, 3, at.test + 8 * base),
-    op.f64Le,
-  ]
-  if (!hasCategorical(layout, t, level)) {
-    const value = [op.localGet, ROW, op.localGet, CODED, op.i32Const, 3, op.i32Shl, op.i32Add]
-    return [
-      ...code,
-      ...value,
-      ...memory(op.f64Load, 3, 0),
-      op.localSet,
-      VALUE,
-      ...next,
-      ...continuousTest,
-      op.i32Sub,
-      op.localSet,
-      slot,
-    ]
-  }
-  // Feature ~f (negative) marks a categorical split on f: left when the value is a whole number below 32 whose bit is
-  // set in the mask.
-  const feature = [op.localGet, CODED, op.localGet, CODED, op.i32Const, 31, op.i32ShrS, op.i32Xor]
+/**
+ * Whether x goes left at the record of local `slot` (offset by `base`), as an i32 0 or 1: x <= threshold, or x is a
+ * whole number below 32 whose bit is set in the mask. The categorical test is left out on levels without one.
+ */
+function goesLeft(base: number, slot: number, categorical: boolean): number[] {
   const value = [
     op.localGet,
     ROW,
-    ...feature,
-    op.i32Const,
-    3,
-    op.i32Shl,
+    op.localGet,
+    slot,
+    ...memory(op.i32Load, 2, base + FEATURE_AT),
     op.i32Add,
     ...memory(op.f64Load, 3, 0),
   ]
-  const member = [
-    ...slotTimes(2),
-    ...memory(op.i32Load, 2, at.mask + 4 * base),
+  const threshold = [op.localGet, slot, ...memory(op.f64Load, 3, base)]
+  if (!categorical) return [...value, ...threshold, op.f64Le]
+  return [
+    ...value,
+    op.localTee,
+    VALUE,
+    ...threshold,
+    op.f64Le,
+    op.localGet,
+    slot,
+    ...memory(op.i32Load, 2, base + MASK_AT),
     op.localGet,
     VALUE,
     op.prefixFC,
-    0x02,
+    0x02, // i32.trunc_sat_f64_s
     op.localTee,
     CATEGORY,
     op.i32ShrU,
@@ -194,48 +192,88 @@ function step(layout: CompleteLayout, at: Addresses, t: number, level: number, s
     32,
     op.i32LtU,
     op.i32And,
+    op.i32Or,
   ]
-  const categorical = [op.localGet, CODED, op.i32Const, 0, op.i32LtS]
+}
+
+/**
+ * One level down for tree t, without branching: from record i to 2i+1 when x goes left, else 2i+2 — in bytes,
+ * slot = 2 slot + 32 − 16 goesLeft. The root's record is known (slot 0), so its feature offset and threshold are
+ * written into the code as constants.
+ */
+function step(layout: CompleteLayout, at: Addresses, t: number, level: number, slot: number): number[] {
+  const base = at.slots + SLOT_BYTES * t * layout.inner
+  const root = t * layout.inner
+  const coded = layout.feature[root] as number
+  if (level === 0 && coded >= 0) {
+    return [
+      op.i32Const,
+      32,
+      op.localGet,
+      ROW,
+      ...memory(op.f64Load, 3, 8 * coded),
+      op.f64Const,
+      ...f64Bytes(layout.test[root] as number),
+      op.f64Le,
+      op.i32Const,
+      4,
+      op.i32Shl,
+      op.i32Sub,
+      op.localSet,
+      slot,
+    ]
+  }
   return [
-    ...code,
-    ...value,
-    op.localSet,
-    VALUE,
-    ...next,
-    ...member,
-    ...continuousTest,
-    ...categorical,
-    op.select,
+    op.localGet,
+    slot,
+    op.i32Const,
+    1,
+    op.i32Shl,
+    op.i32Const,
+    32,
+    op.i32Add,
+    ...goesLeft(base, slot, hasCategorical(layout, t, level)),
+    op.i32Const,
+    4,
+    op.i32Shl,
     op.i32Sub,
     op.localSet,
     slot,
   ]
 }
 
-/** Adds tree t's leaf (in local `slot`, a bottom-row slot) to the row's sum, or its class weights to the outputs. */
-function addLeaf(
+/** The 8 little-endian bytes of a threshold: finite, or +Infinity in a leaf's padding. */
+function f64Bytes(value: number): number[] {
+  if (typeof value !== 'number' || Number.isNaN(value)) throw new Error(`not a threshold: ${value}`)
+  return [...new Uint8Array(Float64Array.of(value).buffer)]
+}
+
+/**
+ * Tree t's leaf (local `slot` at the bottom row holds 16 × its complete-layout index, so half of it is 8 × that,
+ * the leaf's byte offset plus 8 × inner): its value, or, for votes, where its class weights start.
+ */
+function leafValue(layout: CompleteLayout, at: Addresses, t: number, slot: number): number[] {
+  const address = at.leaf + 8 * (t * layout.width - layout.inner)
+  return [op.localGet, slot, op.i32Const, 1, op.i32ShrU, ...memory(op.f64Load, 3, address)]
+}
+
+/** Adds tree t's class weights to the row's outputs, class by class. */
+function addVotes(
   ensemble: TreeEnsemble,
   layout: CompleteLayout,
   at: Addresses,
   t: number,
   slot: number,
 ): number[] {
-  const leafAddress = at.leaf + 8 * (t * layout.width - layout.inner)
-  const leaf = [op.localGet, slot, op.i32Const, 3, op.i32Shl, ...memory(op.f64Load, 3, leafAddress)]
-  if (ensemble.combine !== 'votes') {
-    return [
-      op.localGet,
-      AT,
-      op.localGet,
-      AT,
-      ...memory(op.f64Load, 3, 0),
-      ...leaf,
-      op.f64Add,
-      ...memory(op.f64Store, 3, 0),
-    ]
-  }
-  // The leaf holds where its class weights start; the weights are added to the row's outputs class by class.
-  const code = [...leaf, op.i32TruncF64S, op.i32Const, 3, op.i32Shl, op.localSet, CODED]
+  const code = [
+    ...leafValue(layout, at, t, slot),
+    op.i32TruncF64S,
+    op.i32Const,
+    3,
+    op.i32Shl,
+    op.localSet,
+    CODED,
+  ]
   for (let k = 0; k < ensemble.forest.numClasses; k++) {
     code.push(op.localGet, AT, op.localGet, AT, ...memory(op.f64Load, 3, 8 * k))
     code.push(op.localGet, CODED, ...memory(op.f64Load, 3, at.classWeights + 8 * k), op.f64Add)
@@ -247,11 +285,13 @@ function addLeaf(
 /**
  * score(x, stride, rows, out): adds each tree's output for rows [0, rows) into `out` (zeroed by the caller), tree
  * group by tree group — all rows through eight trees, then the next eight — so the tables being walked stay in
- * cache. Each row's outputs still get their trees' values in tree order: the same doubles as the walk's.
+ * cache. Each row's outputs still get their trees' values in tree order: the same doubles as the walk's. A
+ * regression row's sum is kept in a local across its group's trees (one load and one store per group).
  */
 function scoreFunction(ensemble: TreeEnsemble, layout: CompleteLayout, at: Addresses): number[] {
   const { forest, combine } = ensemble
-  const width = combine === 'votes' ? forest.numClasses : 1
+  const votes = combine === 'votes'
+  const width = votes ? forest.numClasses : 1
   const body: number[] = []
   for (let first = 0; first < forest.numTrees; first += INTERLEAVE) {
     const group = Array.from({ length: Math.min(INTERLEAVE, forest.numTrees - first) }, (_, j) => first + j)
@@ -265,13 +305,21 @@ function scoreFunction(ensemble: TreeEnsemble, layout: CompleteLayout, at: Addre
     for (let level = 0; level < layout.depth; level++) {
       for (const [j, t] of group.entries()) body.push(...step(layout, at, t, level, SLOT + j))
     }
-    for (const [j, t] of group.entries()) body.push(...addLeaf(ensemble, layout, at, t, SLOT + j))
+    if (votes) {
+      for (const [j, t] of group.entries()) body.push(...addVotes(ensemble, layout, at, t, SLOT + j))
+    } else {
+      body.push(op.localGet, AT, ...memory(op.f64Load, 3, 0), op.localSet, SUM)
+      for (const [j, t] of group.entries()) {
+        body.push(op.localGet, SUM, ...leafValue(layout, at, t, SLOT + j), op.f64Add, op.localSet, SUM)
+      }
+      body.push(op.localGet, AT, op.localGet, SUM, ...memory(op.f64Store, 3, 0))
+    }
     body.push(op.localGet, R, op.i32Const, 1, op.i32Add, op.localSet, R, op.br, 0, op.end, op.end)
   }
   body.push(op.end)
   const locals = vector([
     [...unsigned(5), I32], // ROW, AT, R, CODED, CATEGORY
-    [...unsigned(1), F64], // VALUE
+    [...unsigned(2), F64], // VALUE, SUM
     [...unsigned(INTERLEAVE), I32],
   ])
   const code = [...locals, ...body]
@@ -312,9 +360,7 @@ export function compileEnsembleToWasm(ensemble: TreeEnsemble): EnsembleScorer | 
   const leaves = Float64Array.from(layout.leaf, (value, i) =>
     combine === 'sum' ? value * (weights?.[Math.floor(i / layout.width)] ?? 1) : value,
   )
-  const masks = Int32Array.from(layout.feature, (feature, i) =>
-    feature < 0 ? (layout.test[i] as number) | 0 : 0,
-  )
+  const records = slotRecords(layout)
   let buffer = new ArrayBuffer(0)
   let score = (_x: number, _stride: number, _rows: number, _out: number): void => undefined
   /** A module instance whose memory holds the tables and blocks of rows of `stride` features, and their outputs. */
@@ -323,9 +369,7 @@ export function compileEnsembleToWasm(ensemble: TreeEnsemble): EnsembleScorer | 
       initial: Math.ceil((at.free + 8 * WASM_BLOCK_ROWS * (stride + width)) / PAGE),
     })
     buffer = memory.buffer
-    new Int32Array(buffer, at.feature, layout.feature.length).set(layout.feature)
-    new Int32Array(buffer, at.mask, masks.length).set(masks)
-    new Float64Array(buffer, at.test, layout.test.length).set(layout.test)
+    new Uint8Array(buffer, at.slots, records.byteLength).set(new Uint8Array(records))
     new Float64Array(buffer, at.leaf, leaves.length).set(leaves)
     new Float64Array(buffer, at.classWeights, forest.classWeights.length).set(forest.classWeights)
     const module = new WebAssembly.Module(moduleBytes(ensemble, layout, at, buffer.byteLength / PAGE))
