@@ -11,7 +11,7 @@ import {
   compileEnsemble,
   MAX_COMPILED_TREE_NODES,
 } from '../../src/serving/forest-codegen.ts'
-import { walkEnsemble } from '../../src/serving/forest-walk.ts'
+import { MAX_COMPLETE_DEPTH, walkEnsemble } from '../../src/serving/forest-walk.ts'
 import { compileEnsembleToWasm, WASM_BLOCK_ROWS } from '../../src/serving/forest-wasm.ts'
 import { scoreBoth } from './ensembles.ts'
 import { FEATURES, nodes, random, randomInput, randomTree, type TreeSpec } from './trees.ts'
@@ -91,16 +91,24 @@ test('forests beyond the compilers’ limits fall back to the walk, with the sam
   assert.deepStrictEqual(fromFallback, fromWalk)
 })
 
-test('the evaluator picks wasm for forests whose rows go deep, generated JavaScript for shallow ones', () => {
+test('the evaluator picks wasm for forests with a complete layout, generated JavaScript for deeper ones', () => {
   const next = random(5)
-  const deep = compileForest([nodes(fullTree(4, next))], { numClasses: 0, normaliseLeafStats: true })
-  assert.equal(bindEnsemble({ forest: deep, combine: 'mean' }).kind, 'wasm')
-  let shallow: TreeSpec = { leaf: 0 }
-  for (let level = 0; level < 6; level++)
-    shallow = { feature: 0, threshold: level, left: { leaf: level }, right: shallow }
-  const lopsided = compileForest([nodes(shallow)], { numClasses: 0, normaliseLeafStats: true })
+  const full = compileForest([nodes(fullTree(4, next))], { numClasses: 0, normaliseLeafStats: true })
+  assert.equal(bindEnsemble({ forest: full, combine: 'mean' }).kind, 'wasm')
+  const chain = (depth: number): TreeSpec => {
+    let tree: TreeSpec = { leaf: 0 }
+    for (let level = 0; level < depth; level++)
+      tree = { feature: 0, threshold: level, left: { leaf: level }, right: tree }
+    return tree
+  }
+  const lopsided = compileForest([nodes(chain(6))], { numClasses: 0, normaliseLeafStats: true })
   assert.ok(lopsided.expectedDepth < 0.7 * lopsided.depth)
-  assert.equal(bindEnsemble({ forest: lopsided, combine: 'mean' }).kind, 'javascript')
+  assert.equal(bindEnsemble({ forest: lopsided, combine: 'mean' }).kind, 'wasm')
+  const deep = compileForest([nodes(chain(MAX_COMPLETE_DEPTH + 1))], {
+    numClasses: 0,
+    normaliseLeafStats: true,
+  })
+  assert.equal(bindEnsemble({ forest: deep, combine: 'mean' }).kind, 'javascript')
 })
 
 /** What a Parquet reader hands over when a model file stores text where Spark writes numbers. */
