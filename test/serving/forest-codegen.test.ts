@@ -70,6 +70,37 @@ test('a row exactly at a threshold goes left; NaN and unseen categories go right
   )
 })
 
+test('category bits: the 32nd category, whole numbers past it or wrapping to it, on continuous-and-categorical levels', () => {
+  // Level 1 mixes a categorical split (left subtree) with a continuous one on the same feature (right subtree).
+  const tree: TreeSpec = {
+    feature: 0,
+    threshold: 0.5,
+    left: { feature: 1, categories: [0, 31], numCategories: 32, left: { leaf: 1 }, right: { leaf: 2 } },
+    right: { feature: 1, threshold: 31, left: { leaf: 3 }, right: { leaf: 4 } },
+  }
+  const forest = compileForest([nodes(tree)], { numClasses: 0, normaliseLeafStats: true })
+  const cases: [number, number, number][] = [
+    [0, 31, 1],
+    [0, 0, 1],
+    [0, 30, 2],
+    [0, 32, 2],
+    [0, 31.5, 2],
+    [0, -1, 2],
+    [0, 2 ** 32 + 31, 2],
+    [0, -(2 ** 32) + 31, 2],
+    [0, Number.POSITIVE_INFINITY, 2],
+    [1, 31, 3],
+    [1, 31.5, 4],
+    [1, Number.NEGATIVE_INFINITY, 3],
+  ]
+  const x = new Float64Array(2 * cases.length)
+  for (const [row, [first, second]] of cases.entries()) x.set([first, second], 2 * row)
+  assert.deepEqual(
+    [...scoreBoth({ forest, combine: 'mean' }, x, cases.length)],
+    cases.map(([, , leaf]) => leaf),
+  )
+})
+
 function fullTree(depth: number, next: () => number): TreeSpec {
   if (depth === 0) return { leaf: next() }
   return { feature: 0, threshold: next(), left: fullTree(depth - 1, next), right: fullTree(depth - 1, next) }
