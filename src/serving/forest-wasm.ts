@@ -368,16 +368,21 @@ export function compileEnsembleToWasm(ensemble: TreeEnsemble): EnsembleScorer | 
   const records = slotRecords(layout)
   const categorical = [...new Set(layout.feature.filter((coded) => coded < 0).map((coded) => ~coded))]
   let at = addressesOf(layout, forest, 0, width)
-  let buffer = new ArrayBuffer(0)
+  let input = new Float64Array(0)
+  let bits = new Int32Array(0)
+  let output = new Float64Array(0)
   let score = (_x: number, _stride: number, _rows: number, _out: number): void => undefined
   /** A module instance whose memory holds the tables and blocks of rows of `stride` features, and their outputs. */
   const instantiate = (stride: number) => {
     at = addressesOf(layout, forest, stride, width)
     const memory = new WebAssembly.Memory({ initial: Math.ceil(at.end / PAGE) })
-    buffer = memory.buffer
+    const buffer = memory.buffer
     new Uint8Array(buffer, at.slots, records.byteLength).set(new Uint8Array(records))
     new Float64Array(buffer, at.leaf, leaves.length).set(leaves)
     new Float64Array(buffer, at.classWeights, forest.classWeights.length).set(forest.classWeights)
+    input = new Float64Array(buffer, at.rows, WASM_BLOCK_ROWS * stride)
+    bits = new Int32Array(buffer, at.categoryBits, 2 * WASM_BLOCK_ROWS * stride)
+    output = new Float64Array(buffer, at.outputs, WASM_BLOCK_ROWS * width)
     const module = new WebAssembly.Module(moduleBytes(ensemble, layout, at, buffer.byteLength / PAGE))
     score = new WebAssembly.Instance(module, { env: { memory } }).exports.score as typeof score
   }
@@ -389,9 +394,6 @@ export function compileEnsembleToWasm(ensemble: TreeEnsemble): EnsembleScorer | 
         instantiate(stride)
         instanceStride = stride
       }
-      const input = new Float64Array(buffer, at.rows, WASM_BLOCK_ROWS * stride)
-      const bits = new Int32Array(buffer, at.categoryBits, 2 * WASM_BLOCK_ROWS * stride)
-      const output = new Float64Array(buffer, at.outputs, WASM_BLOCK_ROWS * width)
       for (let from = 0; from < rows; from += WASM_BLOCK_ROWS) {
         const count = Math.min(WASM_BLOCK_ROWS, rows - from)
         input.set(x.subarray(from * stride, (from + count) * stride))
@@ -399,7 +401,7 @@ export function compileEnsembleToWasm(ensemble: TreeEnsemble): EnsembleScorer | 
           for (let r = 0, i = feature; r < count; r++, i += stride)
             bits[2 * i] = categoryBit(input[i] as number)
         }
-        output.fill(0)
+        output.fill(0, 0, count * width)
         score(at.rows, 8 * stride, count, at.outputs)
         out.set(output.subarray(0, count * width), from * width)
       }
