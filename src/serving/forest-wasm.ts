@@ -156,8 +156,8 @@ const AT = 5 // byte address of this row's outputs
 const R = 6
 const CODED = 7
 const ADDRESS = 8 // of the feature a split reads
-const SUM = 9 // f64: the row's output so far (regression)
-const SLOT = 10 // INTERLEAVE of them, each the byte offset of the tree's current record from the tree's first
+const SLOT = 9 // INTERLEAVE of them, each the byte offset of the tree's current record from the tree's first
+const SUM = SLOT + INTERLEAVE // f64, one per output: the row's outputs so far
 
 /** Whether any slot of tree t at this level splits on a category (else the level needs only the threshold test). */
 function hasCategorical(layout: CompleteLayout, tree: number, level: number): boolean {
@@ -257,14 +257,18 @@ function leafValue(layout: CompleteLayout, at: Addresses, t: number, slot: numbe
   return [op.localGet, slot, op.i32Const, 1, op.i32ShrU, ...memory(op.f64Load, 3, address)]
 }
 
-/** Adds tree t's class weights to the row's outputs, class by class. */
-function addVotes(
+/** Adds tree t's leaf to the row's sum, or its class weights to the row's class totals. */
+function addLeaf(
   ensemble: TreeEnsemble,
   layout: CompleteLayout,
   at: Addresses,
   t: number,
   slot: number,
 ): number[] {
+  if (ensemble.combine !== 'votes') {
+    return [op.localGet, SUM, ...leafValue(layout, at, t, slot), op.f64Add, op.localSet, SUM]
+  }
+  // The leaf holds where its class weights start.
   const code = [
     ...leafValue(layout, at, t, slot),
     op.i32TruncF64S,
@@ -275,9 +279,8 @@ function addVotes(
     CODED,
   ]
   for (let k = 0; k < ensemble.forest.numClasses; k++) {
-    code.push(op.localGet, AT, op.localGet, AT, ...memory(op.f64Load, 3, 8 * k))
-    code.push(op.localGet, CODED, ...memory(op.f64Load, 3, at.classWeights + 8 * k), op.f64Add)
-    code.push(...memory(op.f64Store, 3, 8 * k))
+    code.push(op.localGet, SUM + k, op.localGet, CODED, ...memory(op.f64Load, 3, at.classWeights + 8 * k))
+    code.push(op.f64Add, op.localSet, SUM + k)
   }
   return code
 }
@@ -285,13 +288,12 @@ function addVotes(
 /**
  * score(x, stride, rows, out): adds each tree's output for rows [0, rows) into `out` (zeroed by the caller), tree
  * group by tree group — all rows through eight trees, then the next eight — so the tables being walked stay in
- * cache. Each row's outputs still get their trees' values in tree order: the same doubles as the walk's. A
- * regression row's sum is kept in a local across its group's trees (one load and one store per group).
+ * cache. Each row's outputs still get their trees' values in tree order: the same doubles as the walk's. A row's
+ * outputs are kept in locals across its group's trees (one load and one store per group and output).
  */
 function scoreFunction(ensemble: TreeEnsemble, layout: CompleteLayout, at: Addresses): number[] {
   const { forest, combine } = ensemble
-  const votes = combine === 'votes'
-  const width = votes ? forest.numClasses : 1
+  const width = combine === 'votes' ? forest.numClasses : 1
   const body: number[] = []
   for (let first = 0; first < forest.numTrees; first += INTERLEAVE) {
     const group = Array.from({ length: Math.min(INTERLEAVE, forest.numTrees - first) }, (_, j) => first + j)
@@ -305,22 +307,17 @@ function scoreFunction(ensemble: TreeEnsemble, layout: CompleteLayout, at: Addre
     for (let level = 0; level < layout.depth; level++) {
       for (const [j, t] of group.entries()) body.push(...step(layout, at, t, level, SLOT + j))
     }
-    if (votes) {
-      for (const [j, t] of group.entries()) body.push(...addVotes(ensemble, layout, at, t, SLOT + j))
-    } else {
-      body.push(op.localGet, AT, ...memory(op.f64Load, 3, 0), op.localSet, SUM)
-      for (const [j, t] of group.entries()) {
-        body.push(op.localGet, SUM, ...leafValue(layout, at, t, SLOT + j), op.f64Add, op.localSet, SUM)
-      }
-      body.push(op.localGet, AT, op.localGet, SUM, ...memory(op.f64Store, 3, 0))
-    }
+    for (let k = 0; k < width; k++)
+      body.push(op.localGet, AT, ...memory(op.f64Load, 3, 8 * k), op.localSet, SUM + k)
+    for (const [j, t] of group.entries()) body.push(...addLeaf(ensemble, layout, at, t, SLOT + j))
+    for (let k = 0; k < width; k++)
+      body.push(op.localGet, AT, op.localGet, SUM + k, ...memory(op.f64Store, 3, 8 * k))
     body.push(op.localGet, R, op.i32Const, 1, op.i32Add, op.localSet, R, op.br, 0, op.end, op.end)
   }
   body.push(op.end)
   const locals = vector([
-    [...unsigned(5), I32], // ROW, AT, R, CODED, ADDRESS
-    [...unsigned(1), F64], // SUM
-    [...unsigned(INTERLEAVE), I32],
+    [...unsigned(5 + INTERLEAVE), I32], // ROW, AT, R, CODED, ADDRESS, the slots
+    [...unsigned(width), F64], // the sums
   ])
   const code = [...locals, ...body]
   return [...unsigned(code.length), ...code]
