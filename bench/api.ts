@@ -63,7 +63,7 @@ async function evaluatorSpeed(spec: ServedModel) {
 function startServer() {
   const child = spawn(
     process.execPath,
-    [path.resolve('bin/traffic.js'), 'serve', '--port', '0', '--models', modelsDir, '--no-watch'],
+    [path.resolve('bin/traffic.js'), 'serve', '--port', '0', '--models', modelsDir, '--no-watch', '--no-live'],
     { env: { ...process.env, API_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'inherit'] },
   )
   const url = new Promise<string>((resolve, reject) => {
