@@ -1,12 +1,12 @@
 // `npm run bench:api` — serving speed on this machine:
 //   1. the bare native evaluator (rows/s per model, no HTTP);
 //   2. `traffic serve` in its own process, loaded with autocannon over loopback: req/s and p50/p99 latency of the
-//      three single-prediction endpoints, and rows/s of the batch endpoint.
+//      three single-prediction endpoints, and rows/s of the batch endpoint (also per CPU second of the server).
 // Prints the figures and writes them to bench/results/api-<date>.json.
 // Options: --models <dir> (default: the configured models folder), --duration <s> (10), --connections <n> (32),
 //          --batch-rows <n> (1000).
-import { spawn } from 'node:child_process'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { execFileSync, spawn } from 'node:child_process'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
@@ -63,7 +63,16 @@ async function evaluatorSpeed(spec: ServedModel) {
 function startServer() {
   const child = spawn(
     process.execPath,
-    [path.resolve('bin/traffic.js'), 'serve', '--port', '0', '--models', modelsDir, '--no-watch'],
+    [
+      path.resolve('bin/traffic.js'),
+      'serve',
+      '--port',
+      '0',
+      '--models',
+      modelsDir,
+      '--no-watch',
+      '--no-live',
+    ],
     { env: { ...process.env, API_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'inherit'] },
   )
   const url = new Promise<string>((resolve, reject) => {
@@ -114,8 +123,22 @@ async function httpSpeed(url: string, spec: ServedModel) {
   }
 }
 
-async function batchSpeed(url: string, spec: ServedModel) {
+/** Clock ticks per second of /proc's CPU times. */
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }))
+
+/**
+ * CPU seconds (user + system) a process has used so far, from /proc (Linux): the server's own work, whatever else
+ * the machine runs (wall-clock rows/s fall with the load; rows per CPU second stay one core's speed).
+ */
+function cpuSeconds(pid: number): number {
+  // The fields after the command name (in parentheses, may hold spaces); utime and stime are fields 14 and 15.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS
+}
+
+async function batchSpeed(url: string, spec: ServedModel, serverPid: number) {
   const body = `[${bodies(spec, batchRows).join(',')}]`
+  const cpuBefore = cpuSeconds(serverPid)
   const result = await cannon({
     url: `${url}/predict/${spec.id}/batch`,
     connections: 4,
@@ -128,6 +151,9 @@ async function batchSpeed(url: string, spec: ServedModel) {
     endpoint: `/predict/${spec.id}/batch`,
     rowsPerRequest: batchRows,
     rowsPerSecond: Math.round(result.requests.average * batchRows),
+    rowsPerServerCpuSecond: Math.round(
+      (result.requests.total * batchRows) / (cpuSeconds(serverPid) - cpuBefore),
+    ),
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     failures: result.errors + result.timeouts + result.non2xx,
@@ -175,10 +201,10 @@ try {
     )
   }
   for (const spec of SERVED_MODELS) {
-    const speed = await batchSpeed(url, spec)
+    const speed = await batchSpeed(url, spec, server.child.pid as number)
     batch.push(speed)
     process.stdout.write(
-      `http batch ${speed.endpoint.padEnd(34)} ${Math.round(speed.rowsPerSecond / 1000)} k rows/s  p50 ${speed.p50Ms} ms  (${batchRows} rows/request, ${speed.failures} failures)\n`,
+      `http batch ${speed.endpoint.padEnd(34)} ${Math.round(speed.rowsPerSecond / 1000)} k rows/s (${Math.round(speed.rowsPerServerCpuSecond / 1000)} k per server CPU second)  p50 ${speed.p50Ms} ms  (${batchRows} rows/request, ${speed.failures} failures)\n`,
     )
   }
 } finally {

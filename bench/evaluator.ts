@@ -16,13 +16,13 @@ import { loadConfig } from '../src/config.ts'
 import { createSyntheticSource } from '../src/dataset/generator.ts'
 import type { TrafficRecord } from '../src/schema/columns.ts'
 import { compileEvaluator, type ModelEvaluator } from '../src/serving/evaluator.ts'
-import { type EnsembleScorer, outputWidth, type TreeEnsemble } from '../src/serving/forest.ts'
+import { type EnsembleScorer, outputWidth } from '../src/serving/forest.ts'
 import { bindEnsemble, compileEnsemble } from '../src/serving/forest-codegen.ts'
 import { walkEnsemble } from '../src/serving/forest-walk.ts'
 import { compileEnsembleToWasm } from '../src/serving/forest-wasm.ts'
 import { inputColumnsOf, SERVED_MODELS, type ServedModel } from '../src/serving/model-catalog.ts'
 import { buildPipeline, readPipelineData } from '../src/serving/pipeline-model.ts'
-import type { TreeModelParams } from '../src/serving/stages/tree-models.ts'
+import { type TreeModelParams, treeEnsembleOf } from '../src/serving/stages/tree-models.ts'
 
 const { values: args } = parseArgs({
   options: {
@@ -92,8 +92,9 @@ function timed(build: () => EnsembleScorer | undefined): [EnsembleScorer | undef
 async function measure(spec: ServedModel) {
   const data = await readPipelineData(path.join(modelsDir, spec.folder))
   const evaluator = compileEvaluator(buildPipeline(data), inputColumnsOf(spec))
-  const { forest } = (data.stages.at(-1) as { params: TreeModelParams }).params
-  const ensemble: TreeEnsemble = { forest, combine: spec.task === 'regression' ? 'mean' : 'votes' }
+  const params = (data.stages.at(-1) as { params: TreeModelParams }).params
+  const { forest } = params
+  const ensemble = treeEnsembleOf(params)
   const stride = evaluator.featureCount
   const matrix = new Float64Array(DISTINCT_ROWS * stride)
   evaluator.writeFeatures(records, 0, DISTINCT_ROWS, matrix)

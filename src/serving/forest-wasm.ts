@@ -1,9 +1,11 @@
 // Compiles a tree ensemble into a WebAssembly module at model load. The trees are laid out complete (forest-walk.ts's
 // complete layout: no node pointers, children of slot i at 2i+1 and 2i+2) in the module's memory, and the code is
 // generated for this forest: the tree walks fully unrolled (depth levels, then the leaf), eight trees side by side,
-// every table address a constant, each level a branch-free step (a compare and a `select`, which V8 compiles to
-// cmov). No branch depends on the data, so nothing is mispredicted, and the eight independent walks keep the CPU
-// busy while each waits for its loads.
+// every table address a constant, each level a branch-free step (slot = 2 slot + 2 − goesLeft). No branch depends
+// on the data, so nothing is mispredicted, and the eight independent walks keep the CPU busy while each waits for
+// its loads. A split's threshold, feature and category mask share one 16-byte record; a categorical test is one
+// AND of that mask with the row's category bit for the feature, computed once per row and feature before the walk
+// (categorical splits are most of the default models' levels: the bit replaced a dozen instructions a level).
 //
 // Safety: the module is bytes built by this file from numbers only — opcodes, and integers (feature indexes,
 // depths, table addresses) and doubles read from the forest's typed arrays, which compileForest fills with
@@ -15,7 +17,7 @@ import { type CompleteLayout, completeLayout } from './forest-walk.ts'
 const INTERLEAVE = 8
 /** Rows per call into the module. */
 export const WASM_BLOCK_ROWS = 512
-/** Largest forest compiled, in complete-layout slots (16 bytes each): bounds the module's memory. */
+/** Largest forest compiled, in complete-layout slots (16-byte records, 8-byte leaves): bounds the module's memory. */
 export const MAX_WASM_SLOTS = 4_000_000
 const PAGE = 65_536
 
@@ -25,7 +27,6 @@ const op = {
   end: 0x0b,
   br: 0x0c,
   brIf: 0x0d,
-  select: 0x1b,
   localGet: 0x20,
   localSet: 0x21,
   localTee: 0x22,
@@ -33,23 +34,19 @@ const op = {
   f64Load: 0x2b,
   f64Store: 0x39,
   i32Const: 0x41,
+  i32Ne: 0x47,
+  f64Const: 0x44,
   i32GeU: 0x4f,
-  i32LtS: 0x48,
-  i32LtU: 0x49,
-  f64Eq: 0x61,
   f64Le: 0x65,
   i32Add: 0x6a,
   i32Sub: 0x6b,
   i32Mul: 0x6c,
   i32And: 0x71,
-  i32Xor: 0x73,
+  i32Or: 0x72,
   i32Shl: 0x74,
-  i32ShrS: 0x75,
   i32ShrU: 0x76,
   f64Add: 0xa0,
   i32TruncF64S: 0xaa,
-  f64ConvertI32S: 0xb7,
-  prefixFC: 0xfc,
 } as const
 const I32 = 0x7f
 const F64 = 0x7c
@@ -86,25 +83,67 @@ const text = (name: string) => vector([...name].map((char) => [char.charCodeAt(0
 /** A load or store at the address on the stack plus a constant offset. */
 const memory = (code: number, align: number, offset: number) => [code, align, ...unsigned(offset)]
 
-/** Where each table sits in the module's memory, in bytes. */
+/**
+ * Where each table sits in the module's memory, in bytes. Each complete-layout slot is a 16-byte record: the
+ * threshold (f64, NaN on a categorical split, so that `x <= threshold` is false), the byte offset of its feature in
+ * a row (i32), and the bit mask of its left categories (i32, 0 on a continuous split). One address reaches all three.
+ */
 interface Addresses {
-  feature: number
-  mask: number
-  test: number
+  slots: number
   leaf: number
   classWeights: number
-  /** First free byte (8-aligned): rows in, outputs out. */
-  free: number
+  /** A block of rows' features, row after row at the instance's stride. */
+  rows: number
+  /**
+   * The rows' category bits, laid out as the features (8 bytes each) so that a feature's bit sits at a constant
+   * distance from its value: an i32 with bit c set when the value is the whole number c < 32, else 0.
+   */
+  categoryBits: number
+  /** The block's outputs. */
+  outputs: number
+  end: number
 }
 
-function addressesOf(layout: CompleteLayout, forest: CompiledForest): Addresses {
-  const slots = layout.feature.length
-  const feature = 0
-  const mask = feature + 4 * slots
-  const test = mask + 4 * slots
-  const leaf = test + 8 * slots
+const SLOT_BYTES = 16
+const FEATURE_AT = 8
+const MASK_AT = 12
+
+function addressesOf(
+  layout: CompleteLayout,
+  forest: CompiledForest,
+  stride: number,
+  width: number,
+): Addresses {
+  const slots = 0
+  const leaf = slots + SLOT_BYTES * layout.feature.length
   const classWeights = leaf + 8 * layout.leaf.length
-  return { feature, mask, test, leaf, classWeights, free: classWeights + 8 * forest.classWeights.length }
+  const rows = classWeights + 8 * forest.classWeights.length
+  const categoryBits = rows + 8 * WASM_BLOCK_ROWS * stride
+  const outputs = categoryBits + 8 * WASM_BLOCK_ROWS * stride
+  return {
+    slots,
+    leaf,
+    classWeights,
+    rows,
+    categoryBits,
+    outputs,
+    end: outputs + 8 * WASM_BLOCK_ROWS * width,
+  }
+}
+
+/** The complete layout's slots as the module's records (see Addresses). */
+function slotRecords(layout: CompleteLayout): ArrayBuffer {
+  const buffer = new ArrayBuffer(SLOT_BYTES * layout.feature.length)
+  const doubles = new Float64Array(buffer)
+  const ints = new Int32Array(buffer)
+  for (let i = 0; i < layout.feature.length; i++) {
+    const coded = layout.feature[i] as number
+    const categorical = coded < 0
+    doubles[2 * i] = categorical ? Number.NaN : (layout.test[i] as number)
+    ints[4 * i + 2] = 8 * (categorical ? ~coded : coded)
+    ints[4 * i + 3] = categorical ? (layout.test[i] as number) | 0 : 0
+  }
+  return buffer
 }
 
 // Locals: the parameters, then the row loop's, then one slot per interleaved tree.
@@ -116,9 +155,9 @@ const ROW = 4 // byte address of this row's features
 const AT = 5 // byte address of this row's outputs
 const R = 6
 const CODED = 7
-const CATEGORY = 8
-const VALUE = 9 // f64
-const SLOT = 10 // INTERLEAVE of them
+const ADDRESS = 8 // of the feature a split reads
+const SLOT = 9 // INTERLEAVE of them, each the byte offset of the tree's current record from the tree's first
+const SUM = SLOT + INTERLEAVE // f64, one per output: the row's outputs so far
 
 /** Whether any slot of tree t at this level splits on a category (else the level needs only the threshold test). */
 function hasCategorical(layout: CompleteLayout, tree: number, level: number): boolean {
@@ -127,92 +166,98 @@ function hasCategorical(layout: CompleteLayout, tree: number, level: number): bo
   return false
 }
 
-/** One level down for tree t, whose slot (at `level`) is in local `slot`: slot = 2 slot + 2 − goesLeft, without branching. */
-function step(layout: CompleteLayout, at: Addresses, t: number, level: number, slot: number): number[] {
-  const base = t * layout.inner
-  const slotTimes = (shift: number) => [op.localGet, slot, op.i32Const, shift, op.i32Shl]
-  const next = [op.localGet, slot, op.i32Const, 1, op.i32Shl, op.i32Const, 2, op.i32Add]
-  const code = [...slotTimes(2), ...memory(op.i32Load, 2, at.feature + 4 * base), op.localSet, CODED]
-  const continuousTest = [
+/**
+ * Whether x goes left at the record of local `slot` (offset by `base`), as an i32 0 or 1: x <= threshold, or the
+ * feature's category bit is in the split's mask. The categorical test is left out on levels without one.
+ */
+function goesLeft(at: Addresses, base: number, slot: number, categorical: boolean): number[] {
+  const address = [
     op.localGet,
-    VALUE,
-    ...slotTimes(3),
-    ...memory(op.f64Load, 3, at.test + 8 * base),
-    op.f64Le,
+    ROW,
+    op.localGet,
+    slot,
+    ...memory(op.i32Load, 2, base + FEATURE_AT),
+    op.i32Add,
   ]
-  if (!hasCategorical(layout, t, level)) {
-    const value = [op.localGet, ROW, op.localGet, CODED, op.i32Const, 3, op.i32Shl, op.i32Add]
+  const inRange = [...memory(op.f64Load, 3, 0), op.localGet, slot, ...memory(op.f64Load, 3, base), op.f64Le]
+  if (!categorical) return [...address, ...inRange]
+  const member = [
+    op.localGet,
+    ADDRESS,
+    ...memory(op.i32Load, 2, at.categoryBits - at.rows),
+    op.localGet,
+    slot,
+    ...memory(op.i32Load, 2, base + MASK_AT),
+    op.i32And,
+    op.i32Const,
+    0,
+    op.i32Ne,
+  ]
+  return [...address, op.localTee, ADDRESS, ...inRange, ...member, op.i32Or]
+}
+
+/**
+ * One level down for tree t, without branching: from record i to 2i+1 when x goes left, else 2i+2 — in bytes,
+ * slot = 2 slot + 32 − 16 goesLeft. The root's record is known (slot 0), so its feature offset and threshold are
+ * written into the code as constants.
+ */
+function step(layout: CompleteLayout, at: Addresses, t: number, level: number, slot: number): number[] {
+  const base = at.slots + SLOT_BYTES * t * layout.inner
+  const root = t * layout.inner
+  const coded = layout.feature[root] as number
+  if (level === 0 && coded >= 0) {
     return [
-      ...code,
-      ...value,
-      ...memory(op.f64Load, 3, 0),
-      op.localSet,
-      VALUE,
-      ...next,
-      ...continuousTest,
+      op.i32Const,
+      32,
+      op.localGet,
+      ROW,
+      ...memory(op.f64Load, 3, 8 * coded),
+      op.f64Const,
+      ...f64Bytes(layout.test[root] as number),
+      op.f64Le,
+      op.i32Const,
+      4,
+      op.i32Shl,
       op.i32Sub,
       op.localSet,
       slot,
     ]
   }
-  // Feature ~f (negative) marks a categorical split on f: left when the value is a whole number below 32 whose bit is
-  // set in the mask.
-  const feature = [op.localGet, CODED, op.localGet, CODED, op.i32Const, 31, op.i32ShrS, op.i32Xor]
-  const value = [
+  return [
     op.localGet,
-    ROW,
-    ...feature,
-    op.i32Const,
-    3,
-    op.i32Shl,
-    op.i32Add,
-    ...memory(op.f64Load, 3, 0),
-  ]
-  const member = [
-    ...slotTimes(2),
-    ...memory(op.i32Load, 2, at.mask + 4 * base),
-    op.localGet,
-    VALUE,
-    op.prefixFC,
-    0x02,
-    op.localTee,
-    CATEGORY,
-    op.i32ShrU,
+    slot,
     op.i32Const,
     1,
-    op.i32And,
-    op.localGet,
-    CATEGORY,
-    op.f64ConvertI32S,
-    op.localGet,
-    VALUE,
-    op.f64Eq,
-    op.i32And,
-    op.localGet,
-    CATEGORY,
+    op.i32Shl,
     op.i32Const,
     32,
-    op.i32LtU,
-    op.i32And,
-  ]
-  const categorical = [op.localGet, CODED, op.i32Const, 0, op.i32LtS]
-  return [
-    ...code,
-    ...value,
-    op.localSet,
-    VALUE,
-    ...next,
-    ...member,
-    ...continuousTest,
-    ...categorical,
-    op.select,
+    op.i32Add,
+    ...goesLeft(at, base, slot, hasCategorical(layout, t, level)),
+    op.i32Const,
+    4,
+    op.i32Shl,
     op.i32Sub,
     op.localSet,
     slot,
   ]
 }
 
-/** Adds tree t's leaf (in local `slot`, a bottom-row slot) to the row's sum, or its class weights to the outputs. */
+/** The 8 little-endian bytes of a threshold: finite, or +Infinity in a leaf's padding. */
+function f64Bytes(value: number): number[] {
+  if (typeof value !== 'number' || Number.isNaN(value)) throw new Error(`not a threshold: ${value}`)
+  return [...new Uint8Array(Float64Array.of(value).buffer)]
+}
+
+/**
+ * Tree t's leaf (local `slot` at the bottom row holds 16 × its complete-layout index, so half of it is 8 × that,
+ * the leaf's byte offset plus 8 × inner): its value, or, for votes, where its class weights start.
+ */
+function leafValue(layout: CompleteLayout, at: Addresses, t: number, slot: number): number[] {
+  const address = at.leaf + 8 * (t * layout.width - layout.inner)
+  return [op.localGet, slot, op.i32Const, 1, op.i32ShrU, ...memory(op.f64Load, 3, address)]
+}
+
+/** Adds tree t's leaf to the row's sum, or its class weights to the row's class totals. */
 function addLeaf(
   ensemble: TreeEnsemble,
   layout: CompleteLayout,
@@ -220,26 +265,22 @@ function addLeaf(
   t: number,
   slot: number,
 ): number[] {
-  const leafAddress = at.leaf + 8 * (t * layout.width - layout.inner)
-  const leaf = [op.localGet, slot, op.i32Const, 3, op.i32Shl, ...memory(op.f64Load, 3, leafAddress)]
   if (ensemble.combine !== 'votes') {
-    return [
-      op.localGet,
-      AT,
-      op.localGet,
-      AT,
-      ...memory(op.f64Load, 3, 0),
-      ...leaf,
-      op.f64Add,
-      ...memory(op.f64Store, 3, 0),
-    ]
+    return [op.localGet, SUM, ...leafValue(layout, at, t, slot), op.f64Add, op.localSet, SUM]
   }
-  // The leaf holds where its class weights start; the weights are added to the row's outputs class by class.
-  const code = [...leaf, op.i32TruncF64S, op.i32Const, 3, op.i32Shl, op.localSet, CODED]
+  // The leaf holds where its class weights start.
+  const code = [
+    ...leafValue(layout, at, t, slot),
+    op.i32TruncF64S,
+    op.i32Const,
+    3,
+    op.i32Shl,
+    op.localSet,
+    CODED,
+  ]
   for (let k = 0; k < ensemble.forest.numClasses; k++) {
-    code.push(op.localGet, AT, op.localGet, AT, ...memory(op.f64Load, 3, 8 * k))
-    code.push(op.localGet, CODED, ...memory(op.f64Load, 3, at.classWeights + 8 * k), op.f64Add)
-    code.push(...memory(op.f64Store, 3, 8 * k))
+    code.push(op.localGet, SUM + k, op.localGet, CODED, ...memory(op.f64Load, 3, at.classWeights + 8 * k))
+    code.push(op.f64Add, op.localSet, SUM + k)
   }
   return code
 }
@@ -247,7 +288,8 @@ function addLeaf(
 /**
  * score(x, stride, rows, out): adds each tree's output for rows [0, rows) into `out` (zeroed by the caller), tree
  * group by tree group — all rows through eight trees, then the next eight — so the tables being walked stay in
- * cache. Each row's outputs still get their trees' values in tree order: the same doubles as the walk's.
+ * cache. Each row's outputs still get their trees' values in tree order: the same doubles as the walk's. A row's
+ * outputs are kept in locals across its group's trees (one load and one store per group and output).
  */
 function scoreFunction(ensemble: TreeEnsemble, layout: CompleteLayout, at: Addresses): number[] {
   const { forest, combine } = ensemble
@@ -265,14 +307,17 @@ function scoreFunction(ensemble: TreeEnsemble, layout: CompleteLayout, at: Addre
     for (let level = 0; level < layout.depth; level++) {
       for (const [j, t] of group.entries()) body.push(...step(layout, at, t, level, SLOT + j))
     }
+    for (let k = 0; k < width; k++)
+      body.push(op.localGet, AT, ...memory(op.f64Load, 3, 8 * k), op.localSet, SUM + k)
     for (const [j, t] of group.entries()) body.push(...addLeaf(ensemble, layout, at, t, SLOT + j))
+    for (let k = 0; k < width; k++)
+      body.push(op.localGet, AT, op.localGet, SUM + k, ...memory(op.f64Store, 3, 8 * k))
     body.push(op.localGet, R, op.i32Const, 1, op.i32Add, op.localSet, R, op.br, 0, op.end, op.end)
   }
   body.push(op.end)
   const locals = vector([
-    [...unsigned(5), I32], // ROW, AT, R, CODED, CATEGORY
-    [...unsigned(1), F64], // VALUE
-    [...unsigned(INTERLEAVE), I32],
+    [...unsigned(5 + INTERLEAVE), I32], // ROW, AT, R, CODED, ADDRESS, the slots
+    [...unsigned(width), F64], // the sums
   ])
   const code = [...locals, ...body]
   return [...unsigned(code.length), ...code]
@@ -302,32 +347,39 @@ function moduleBytes(
   ])
 }
 
+/** Bit c for a value that is the whole number c < 32 (Spark's categorical rule: others go right), else 0. */
+function categoryBit(value: number): number {
+  const category = value | 0
+  return category === value && category >= 0 && category < 32 ? 1 << category : 0
+}
+
 /** The ensemble as a WebAssembly module, or undefined when it has no complete layout or is too large. */
 export function compileEnsembleToWasm(ensemble: TreeEnsemble): EnsembleScorer | undefined {
   const { forest, combine, weights } = ensemble
   const layout = completeLayout(forest)
   if (!layout || layout.feature.length + layout.leaf.length > MAX_WASM_SLOTS) return undefined
-  const at = addressesOf(layout, forest)
   const width = combine === 'votes' ? forest.numClasses : 1
   const leaves = Float64Array.from(layout.leaf, (value, i) =>
     combine === 'sum' ? value * (weights?.[Math.floor(i / layout.width)] ?? 1) : value,
   )
-  const masks = Int32Array.from(layout.feature, (feature, i) =>
-    feature < 0 ? (layout.test[i] as number) | 0 : 0,
-  )
-  let buffer = new ArrayBuffer(0)
+  const records = slotRecords(layout)
+  const categorical = [...new Set(layout.feature.filter((coded) => coded < 0).map((coded) => ~coded))]
+  let at = addressesOf(layout, forest, 0, width)
+  let input = new Float64Array(0)
+  let bits = new Int32Array(0)
+  let output = new Float64Array(0)
   let score = (_x: number, _stride: number, _rows: number, _out: number): void => undefined
   /** A module instance whose memory holds the tables and blocks of rows of `stride` features, and their outputs. */
   const instantiate = (stride: number) => {
-    const memory = new WebAssembly.Memory({
-      initial: Math.ceil((at.free + 8 * WASM_BLOCK_ROWS * (stride + width)) / PAGE),
-    })
-    buffer = memory.buffer
-    new Int32Array(buffer, at.feature, layout.feature.length).set(layout.feature)
-    new Int32Array(buffer, at.mask, masks.length).set(masks)
-    new Float64Array(buffer, at.test, layout.test.length).set(layout.test)
+    at = addressesOf(layout, forest, stride, width)
+    const memory = new WebAssembly.Memory({ initial: Math.ceil(at.end / PAGE) })
+    const buffer = memory.buffer
+    new Uint8Array(buffer, at.slots, records.byteLength).set(new Uint8Array(records))
     new Float64Array(buffer, at.leaf, leaves.length).set(leaves)
     new Float64Array(buffer, at.classWeights, forest.classWeights.length).set(forest.classWeights)
+    input = new Float64Array(buffer, at.rows, WASM_BLOCK_ROWS * stride)
+    bits = new Int32Array(buffer, at.categoryBits, 2 * WASM_BLOCK_ROWS * stride)
+    output = new Float64Array(buffer, at.outputs, WASM_BLOCK_ROWS * width)
     const module = new WebAssembly.Module(moduleBytes(ensemble, layout, at, buffer.byteLength / PAGE))
     score = new WebAssembly.Instance(module, { env: { memory } }).exports.score as typeof score
   }
@@ -339,14 +391,15 @@ export function compileEnsembleToWasm(ensemble: TreeEnsemble): EnsembleScorer | 
         instantiate(stride)
         instanceStride = stride
       }
-      const input = new Float64Array(buffer, at.free, WASM_BLOCK_ROWS * stride)
-      const outAddress = at.free + 8 * WASM_BLOCK_ROWS * stride
-      const output = new Float64Array(buffer, outAddress, WASM_BLOCK_ROWS * width)
       for (let from = 0; from < rows; from += WASM_BLOCK_ROWS) {
         const count = Math.min(WASM_BLOCK_ROWS, rows - from)
         input.set(x.subarray(from * stride, (from + count) * stride))
-        output.fill(0)
-        score(at.free, 8 * stride, count, outAddress)
+        for (const feature of categorical) {
+          for (let r = 0, i = feature; r < count; r++, i += stride)
+            bits[2 * i] = categoryBit(input[i] as number)
+        }
+        output.fill(0, 0, count * width)
+        score(at.rows, 8 * stride, count, at.outputs)
         out.set(output.subarray(0, count * width), from * width)
       }
       if (combine === 'mean') for (let r = 0; r < rows; r++) out[r] = (out[r] as number) / forest.numTrees

@@ -11,7 +11,7 @@ import {
   compileEnsemble,
   MAX_COMPILED_TREE_NODES,
 } from '../../src/serving/forest-codegen.ts'
-import { walkEnsemble } from '../../src/serving/forest-walk.ts'
+import { MAX_COMPLETE_DEPTH, walkEnsemble } from '../../src/serving/forest-walk.ts'
 import { compileEnsembleToWasm, WASM_BLOCK_ROWS } from '../../src/serving/forest-wasm.ts'
 import { scoreBoth } from './ensembles.ts'
 import { FEATURES, nodes, random, randomInput, randomTree, type TreeSpec } from './trees.ts'
@@ -70,6 +70,37 @@ test('a row exactly at a threshold goes left; NaN and unseen categories go right
   )
 })
 
+test('category bits: the 32nd category, whole numbers past it or wrapping to it, on continuous-and-categorical levels', () => {
+  // Level 1 mixes a categorical split (left subtree) with a continuous one on the same feature (right subtree).
+  const tree: TreeSpec = {
+    feature: 0,
+    threshold: 0.5,
+    left: { feature: 1, categories: [0, 31], numCategories: 32, left: { leaf: 1 }, right: { leaf: 2 } },
+    right: { feature: 1, threshold: 31, left: { leaf: 3 }, right: { leaf: 4 } },
+  }
+  const forest = compileForest([nodes(tree)], { numClasses: 0, normaliseLeafStats: true })
+  const cases: [number, number, number][] = [
+    [0, 31, 1],
+    [0, 0, 1],
+    [0, 30, 2],
+    [0, 32, 2],
+    [0, 31.5, 2],
+    [0, -1, 2],
+    [0, 2 ** 32 + 31, 2],
+    [0, -(2 ** 32) + 31, 2],
+    [0, Number.POSITIVE_INFINITY, 2],
+    [1, 31, 3],
+    [1, 31.5, 4],
+    [1, Number.NEGATIVE_INFINITY, 3],
+  ]
+  const x = new Float64Array(2 * cases.length)
+  for (const [row, [first, second]] of cases.entries()) x.set([first, second], 2 * row)
+  assert.deepEqual(
+    [...scoreBoth({ forest, combine: 'mean' }, x, cases.length)],
+    cases.map(([, , leaf]) => leaf),
+  )
+})
+
 function fullTree(depth: number, next: () => number): TreeSpec {
   if (depth === 0) return { leaf: next() }
   return { feature: 0, threshold: next(), left: fullTree(depth - 1, next), right: fullTree(depth - 1, next) }
@@ -91,16 +122,24 @@ test('forests beyond the compilers’ limits fall back to the walk, with the sam
   assert.deepStrictEqual(fromFallback, fromWalk)
 })
 
-test('the evaluator picks wasm for forests whose rows go deep, generated JavaScript for shallow ones', () => {
+test('the evaluator picks wasm for forests with a complete layout, generated JavaScript for deeper ones', () => {
   const next = random(5)
-  const deep = compileForest([nodes(fullTree(4, next))], { numClasses: 0, normaliseLeafStats: true })
-  assert.equal(bindEnsemble({ forest: deep, combine: 'mean' }).kind, 'wasm')
-  let shallow: TreeSpec = { leaf: 0 }
-  for (let level = 0; level < 6; level++)
-    shallow = { feature: 0, threshold: level, left: { leaf: level }, right: shallow }
-  const lopsided = compileForest([nodes(shallow)], { numClasses: 0, normaliseLeafStats: true })
+  const full = compileForest([nodes(fullTree(4, next))], { numClasses: 0, normaliseLeafStats: true })
+  assert.equal(bindEnsemble({ forest: full, combine: 'mean' }).kind, 'wasm')
+  const chain = (depth: number): TreeSpec => {
+    let tree: TreeSpec = { leaf: 0 }
+    for (let level = 0; level < depth; level++)
+      tree = { feature: 0, threshold: level, left: { leaf: level }, right: tree }
+    return tree
+  }
+  const lopsided = compileForest([nodes(chain(6))], { numClasses: 0, normaliseLeafStats: true })
   assert.ok(lopsided.expectedDepth < 0.7 * lopsided.depth)
-  assert.equal(bindEnsemble({ forest: lopsided, combine: 'mean' }).kind, 'javascript')
+  assert.equal(bindEnsemble({ forest: lopsided, combine: 'mean' }).kind, 'wasm')
+  const deep = compileForest([nodes(chain(MAX_COMPLETE_DEPTH + 1))], {
+    numClasses: 0,
+    normaliseLeafStats: true,
+  })
+  assert.equal(bindEnsemble({ forest: deep, combine: 'mean' }).kind, 'javascript')
 })
 
 /** What a Parquet reader hands over when a model file stores text where Spark writes numbers. */

@@ -4,7 +4,7 @@
 // with per-tree weights; the classifier turns that margin m into Spark's rawPrediction [−m, m], probability
 // [p0, 1 − p0] with p0 = 1 / (1 + e^(2m)) (logistic loss), and prediction m > 0 (argmax of [−m, m]).
 import { TrafficError } from '../../errors.ts'
-import { type CompiledForest, compileForest, type TreeNode } from '../forest.ts'
+import { type CompiledForest, compileForest, type TreeEnsemble, type TreeNode } from '../forest.ts'
 import { bindEnsemble } from '../forest-codegen.ts'
 import { param, readParquetRows, type StageMetadata } from '../spark-files.ts'
 import { inputColumn, type Predictor, type RowLayout, type Step } from '../stage.ts'
@@ -48,14 +48,16 @@ export interface TreeModelParams {
   probabilityCol: string
 }
 
+/** How the model's trees combine: boosted trees as a weighted sum, a forest's as a mean or class votes. */
+export function treeEnsembleOf({ className, forest, treeWeights }: TreeModelParams): TreeEnsemble {
+  if (treeWeights) return { forest, combine: 'sum', weights: treeWeights }
+  return { forest, combine: TREE_MODEL_CLASSES[className].task === 'regression' ? 'mean' : 'votes' }
+}
+
 export function createTreeModel(params: TreeModelParams): Predictor {
   const { forest, treeWeights } = params
   const task = TREE_MODEL_CLASSES[params.className].task
-  const scorer = bindEnsemble(
-    treeWeights
-      ? { forest, combine: 'sum', weights: treeWeights }
-      : { forest, combine: task === 'regression' ? 'mean' : 'votes' },
-  )
+  const scorer = bindEnsemble(treeEnsembleOf(params))
   const classes = treeWeights && task === 'classification' ? GBT_CLASSES : forest.numClasses
   const stage: Predictor = {
     className: params.className,
