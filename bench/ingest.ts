@@ -382,6 +382,8 @@ function print(r: {
   }
   const consumerRuns = r.consumer ? `; consumer ${r.consumer.runs.map(n).join(', ')}` : ''
   out += `${''.padEnd(4)}runs: producer ${r.producer.runs.map(n).join(', ')}${consumerRuns} rows/s\n`
+  // On a loaded machine rows/s follow the share of CPU a run gets; its CPU time says what it costs.
+  out += `${''.padEnd(4)}producer CPU time (median run): ${r.producer.cpuSeconds.toFixed(1)} s\n`
   if (r.endToEnd) {
     out += row(
       'end to end (both at once, to the last row)',
