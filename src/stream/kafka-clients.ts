@@ -14,7 +14,7 @@ import {
   stringSerializer,
   UnsupportedCompressionError,
 } from '@platformatic/kafka'
-import type { KafkaConfig, KafkaSecurity } from '../config.ts'
+import type { KafkaCodec, KafkaConfig, KafkaSecurity } from '../config.ts'
 import { TrafficError } from '../errors.ts'
 
 /** A broker restart takes ~10 s; keep retrying for two minutes before a run gives up. */
@@ -43,6 +43,8 @@ const serializers = {
 
 export interface KafkaClients {
   readonly brokers: string[]
+  /** Codec of the batches producers write (KAFKA_COMPRESSION). */
+  readonly compression: KafkaCodec
   /**
    * An idempotent producer (acks=all, one request in flight, sequence numbers kept across retries) writing batches
    * in the configured codec (KAFKA_COMPRESSION).
@@ -122,6 +124,7 @@ export function kafkaClients(config: KafkaConfig): KafkaClients {
 
   return {
     brokers: config.brokers,
+    compression: config.compression,
 
     producer: (name, options = {}) =>
       new Producer({
