@@ -13,6 +13,7 @@ import { BINS, DEPTH, TRAINING_SEED, TREES, wholeNumber } from './whole-numbers.
 
 interface TrainFlags {
   batches?: string
+  topic?: string
   models?: string
   sparkRemote?: string
   algorithm?: string
@@ -88,7 +89,11 @@ export function registerTrainCommand(program: Command): void {
     )
     .option(
       '--batches <dir>',
-      'folder of urban_traffic_batch_*.csv (env TRAFFIC_BATCHES, default batched_data_traffic)',
+      'folder of the batch files (env TRAFFIC_BATCHES, default batched_data_traffic)',
+    )
+    .option(
+      '--topic <name>',
+      'train on the batch files of this topic (env KAFKA_TOPIC, default urban_traffic_stream)',
     )
     .option(
       '--models <dir>',
@@ -137,6 +142,7 @@ export function registerTrainCommand(program: Command): void {
         process.once('SIGTERM', () => controller.abort())
         const config = loadConfig({
           batches: flags.batches,
+          topic: flags.topic,
           models: flags.models,
           sparkRemote: flags.sparkRemote,
         })
@@ -147,6 +153,7 @@ export function registerTrainCommand(program: Command): void {
         }
         const report = await train({
           batchesDir: config.paths.batches,
+          topic: config.kafka.topic,
           modelsDir: config.paths.models,
           sparkRemote: config.spark.remote,
           params,

@@ -223,6 +223,7 @@ export async function runPipeline(config: Config, options: UpOptions): Promise<U
     report = await timed(timings, 'train', () =>
       train({
         batchesDir: config.paths.batches,
+        topic: config.kafka.topic,
         modelsDir: config.paths.models,
         sparkRemote: config.spark.remote,
         params: options.params,
