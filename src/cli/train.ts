@@ -8,7 +8,7 @@ import { tuningCandidates } from '../training/candidates.ts'
 import { ENCODINGS, type Encoding } from '../training/pipeline.ts'
 import { formatTrainingSummary } from '../training/summary.ts'
 import { DEFAULT_PARAMS, DEFAULT_PARITY_ROWS, paramsWith, train } from '../training/train.ts'
-import { action } from './run.ts'
+import { action, stopSignal } from './run.ts'
 import { BINS, DEPTH, TRAINING_SEED, TREES, wholeNumber } from './whole-numbers.ts'
 
 interface TrainFlags {
@@ -137,9 +137,7 @@ export function registerTrainCommand(program: Command): void {
     .action(
       action(async (flags: TrainFlags) => {
         // Ctrl+C stops the run cleanly: the models folder stays as it was, the server lets go of the run's data.
-        const controller = new AbortController()
-        process.once('SIGINT', () => controller.abort())
-        process.once('SIGTERM', () => controller.abort())
+        const signal = stopSignal()
         const config = loadConfig({
           batches: flags.batches,
           topic: flags.topic,
@@ -161,7 +159,7 @@ export function registerTrainCommand(program: Command): void {
           sparkConf: sparkConf(flags.sparkConf),
           ...(flags.tune ? { candidates: tuningCandidates(params) } : {}),
           log: (line) => process.stdout.write(`${line}\n`),
-          signal: controller.signal,
+          signal,
         })
         process.stdout.write(formatTrainingSummary(report))
       }),
