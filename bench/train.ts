@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util'
 import { loadConfig } from '../src/config.ts'
 import { createSyntheticSource } from '../src/dataset/generator.ts'
 import { CSV_HEADER, encodeCsvLine } from '../src/schema/csv.ts'
+import { batchFileName } from '../src/stream/batch-files.ts'
 import type { TreeParams } from '../src/training/algorithms.ts'
 import type { CandidatesOptions } from '../src/training/candidates.ts'
 import type { ModelName } from '../src/training/model-specs.ts'
@@ -35,16 +36,16 @@ const { values: args } = parseArgs({
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'bench-train-'))
 
-function writeBatches(rows: number): string {
+function writeBatches(rows: number, topic: string): string {
   const dir = path.join(work, 'batched_data_traffic')
   mkdirSync(dir)
   const next = createSyntheticSource(42)
-  for (let file = 0, written = 0; written < rows; file++) {
+  for (let written = 0; written < rows; ) {
     const count = Math.min(BATCH_ROWS, rows - written)
     const lines = [CSV_HEADER]
     for (let i = 0; i < count; i++) lines.push(encodeCsvLine(next()))
     writeFileSync(
-      path.join(dir, `urban_traffic_batch_${String(file).padStart(3, '0')}.csv`),
+      path.join(dir, batchFileName(topic, 0, BigInt(written), BigInt(written + count - 1))),
       `${lines.join('\n')}\n`,
     )
     written += count
@@ -136,11 +137,14 @@ function frontierTable(report: TrainingReport): string {
 
 try {
   const config = loadConfig()
-  const batches = args.batches ? path.resolve(args.batches) : writeBatches(Number(args.rows))
+  const batches = args.batches
+    ? path.resolve(args.batches)
+    : writeBatches(Number(args.rows), config.kafka.topic)
   process.stdout.write(`\n── default: ${JSON.stringify(DEFAULT_PARAMS)}\n`)
   const candidates: CandidatesOptions | undefined = args.compare ? { mode: 'compare', grids } : undefined
   const report = await train({
     batchesDir: batches,
+    topic: config.kafka.topic,
     modelsDir: args['models-out'] ? path.resolve(args['models-out']) : path.join(work, 'models'),
     sparkRemote: config.spark.remote,
     params: DEFAULT_PARAMS,

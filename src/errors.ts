@@ -42,6 +42,11 @@ export class TrafficError extends Error {
   }
 }
 
+/** A run the user stopped (Ctrl+C or SIGTERM) ends with INTERRUPTED, wherever the stop is noticed. */
+export function throwIfInterrupted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new TrafficError('INTERRUPTED', 'stopped by the user (Ctrl+C)')
+}
+
 export function isTrafficError(error: unknown, code?: ErrorCode): error is TrafficError {
   return error instanceof TrafficError && (code === undefined || error.code === code)
 }

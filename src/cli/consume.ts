@@ -6,7 +6,7 @@ import { loadConfig } from '../config.ts'
 import { CONSUME_DEFAULTS, consumeToBatchFiles } from '../stream/consume.ts'
 import { kafkaClients } from '../stream/kafka-clients.ts'
 import type { WrittenBatch } from '../stream/output-batch-files.ts'
-import { action } from './run.ts'
+import { action, stopSignal } from './run.ts'
 import { count } from './whole-numbers.ts'
 
 interface ConsumeFlags {
@@ -48,9 +48,7 @@ export function registerConsumeCommand(program: Command): void {
     .action(
       action(async (flags: ConsumeFlags) => {
         const config = loadConfig({ batches: flags.out, topic: flags.topic, partitions: flags.partitions })
-        const controller = new AbortController()
-        process.once('SIGINT', () => controller.abort())
-        process.once('SIGTERM', () => controller.abort())
+        const signal = stopSignal()
 
         const bar = process.stderr.isTTY
           ? new cliProgress.SingleBar(
@@ -71,7 +69,7 @@ export function registerConsumeCommand(program: Command): void {
           idleTimeoutMs: flags.idleTimeout * 1000,
           follow: flags.follow === true,
           partitions: config.kafka.partitions,
-          signal: controller.signal,
+          signal,
           onBatch: (batch) => {
             if (!bar) process.stdout.write(`  ${describeBatch(batch)}\n`)
           },
@@ -87,7 +85,7 @@ export function registerConsumeCommand(program: Command): void {
         }).finally(() => bar?.stop())
 
         const where = path.relative(process.cwd(), config.paths.batches) || '.'
-        const stopped = controller.signal.aborted ? ' — interrupted; open batches will be read again' : ''
+        const stopped = signal.aborted ? ' — interrupted; open batches will be read again' : ''
         const missing = stats.missingOffsets
           ? `; ⚠ ${stats.missingOffsets.toLocaleString('en-US')} offset(s) missing (deleted by retention before they were read)`
           : ''

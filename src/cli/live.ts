@@ -5,7 +5,7 @@ import { TrafficError } from '../errors.ts'
 import { type LiveQueryStatus, liveQueries } from '../live/queries.ts'
 import { parseScenario } from '../live/replay.ts'
 import { type LiveProgress, type LiveSummary, runLive } from '../live/run.ts'
-import { action, untilSignal } from './run.ts'
+import { action, stopSignal } from './run.ts'
 import { count } from './whole-numbers.ts'
 
 interface LiveFlags {
@@ -121,9 +121,7 @@ export function registerLiveCommand(program: Command): void {
     .action(
       action(async (flags: LiveFlags) => {
         const config = loadConfig({ liveClock: flags.clock, liveRate: flags.rate })
-        const controller = new AbortController()
-        void untilSignal().then(() => controller.abort())
-        await liveCommand(config, flags, controller.signal)
+        await liveCommand(config, flags, stopSignal())
       }),
     )
 

@@ -5,8 +5,9 @@ import type { Command } from 'commander'
 import { codecAvailable, KAFKA_CODECS, loadConfig } from '../config.ts'
 import { countDataRows } from '../dataset/count-rows.ts'
 import { kafkaClients } from '../stream/kafka-clients.ts'
+import { rejectsFileFor } from '../stream/output-rejects.ts'
 import { produceCsvToTopic } from '../stream/produce.ts'
-import { action } from './run.ts'
+import { action, stopSignal } from './run.ts'
 import { count } from './whole-numbers.ts'
 
 interface ProduceFlags {
@@ -53,9 +54,8 @@ export function registerProduceCommand(program: Command): void {
           compression: flags.compression,
         })
         const file = config.paths.dataset
-        const rejectsFile = path.resolve(flags.rejects ?? `${file}.rejects.jsonl`)
-        const controller = new AbortController()
-        process.once('SIGINT', () => controller.abort())
+        const rejectsFile = path.resolve(flags.rejects ?? rejectsFileFor(file))
+        const signal = stopSignal()
 
         const bar = process.stderr.isTTY
           ? new cliProgress.SingleBar(
@@ -74,7 +74,7 @@ export function registerProduceCommand(program: Command): void {
           rejectsFile,
           rate: flags.rate,
           limit: flags.limit,
-          signal: controller.signal,
+          signal,
           onProgress: (s) =>
             bar?.update(s.sent + s.rejected, {
               speed: rowsPerSecond(s.sent, s.seconds),
@@ -83,7 +83,7 @@ export function registerProduceCommand(program: Command): void {
         }).finally(() => bar?.stop())
 
         const created = stats.topicCreated ? ` (created with ${config.kafka.partitions} partition(s))` : ''
-        const stopped = controller.signal.aborted ? ' — interrupted' : ''
+        const stopped = signal.aborted ? ' — interrupted' : ''
         process.stdout.write(
           `✔ sent ${stats.sent.toLocaleString('en-US')} rows to ${config.kafka.topic}${created} in ` +
             `${stats.seconds.toFixed(1)} s (${rowsPerSecond(stats.sent, stats.seconds)} rows/s); ` +

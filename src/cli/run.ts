@@ -22,3 +22,10 @@ export function untilSignal(): Promise<NodeJS.Signals> {
     process.once('SIGTERM', resolve)
   })
 }
+
+/** A command's stop signal: aborted by the first Ctrl+C (SIGINT) or SIGTERM, so the run can end cleanly. */
+export function stopSignal(): AbortSignal {
+  const controller = new AbortController()
+  void untilSignal().then(() => controller.abort())
+  return controller.signal
+}

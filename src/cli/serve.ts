@@ -4,6 +4,7 @@ import { startApiServer } from '../api/server.ts'
 import { loadConfig } from '../config.ts'
 import { SERVED_MODELS } from '../serving/model-catalog.ts'
 import { action, untilSignal } from './run.ts'
+import { API_PORT, wholeNumberOption } from './whole-numbers.ts'
 
 interface ServeOptions {
   port?: number
@@ -19,7 +20,7 @@ export function registerServeCommand(program: Command): void {
     .description(
       'Serve the prediction API (the seed endpoints, batch, docs, metrics) on http://127.0.0.1:5000',
     )
-    .option('--port <port>', 'port to listen on (env API_PORT, default 5000)', Number)
+    .option('--port <port>', 'port to listen on (env API_PORT, default 5000)', wholeNumberOption(API_PORT))
     .option('--host <host>', 'address to listen on (env API_HOST, default 127.0.0.1)')
     .option('--models <dir>', 'folder of the saved models (env TRAFFIC_MODELS, default spark_models_traffic)')
     .option(

@@ -8,11 +8,12 @@ import { tuningCandidates } from '../training/candidates.ts'
 import { ENCODINGS, type Encoding } from '../training/pipeline.ts'
 import { formatTrainingSummary } from '../training/summary.ts'
 import { DEFAULT_PARAMS, DEFAULT_PARITY_ROWS, paramsWith, train } from '../training/train.ts'
-import { action } from './run.ts'
+import { action, stopSignal } from './run.ts'
 import { BINS, DEPTH, TRAINING_SEED, TREES, wholeNumber } from './whole-numbers.ts'
 
 interface TrainFlags {
   batches?: string
+  topic?: string
   models?: string
   sparkRemote?: string
   algorithm?: string
@@ -88,7 +89,11 @@ export function registerTrainCommand(program: Command): void {
     )
     .option(
       '--batches <dir>',
-      'folder of urban_traffic_batch_*.csv (env TRAFFIC_BATCHES, default batched_data_traffic)',
+      'folder of the batch files (env TRAFFIC_BATCHES, default batched_data_traffic)',
+    )
+    .option(
+      '--topic <name>',
+      'train on the batch files of this topic (env KAFKA_TOPIC, default urban_traffic_stream)',
     )
     .option(
       '--models <dir>',
@@ -132,11 +137,10 @@ export function registerTrainCommand(program: Command): void {
     .action(
       action(async (flags: TrainFlags) => {
         // Ctrl+C stops the run cleanly: the models folder stays as it was, the server lets go of the run's data.
-        const controller = new AbortController()
-        process.once('SIGINT', () => controller.abort())
-        process.once('SIGTERM', () => controller.abort())
+        const signal = stopSignal()
         const config = loadConfig({
           batches: flags.batches,
+          topic: flags.topic,
           models: flags.models,
           sparkRemote: flags.sparkRemote,
         })
@@ -147,6 +151,7 @@ export function registerTrainCommand(program: Command): void {
         }
         const report = await train({
           batchesDir: config.paths.batches,
+          topic: config.kafka.topic,
           modelsDir: config.paths.models,
           sparkRemote: config.spark.remote,
           params,
@@ -154,7 +159,7 @@ export function registerTrainCommand(program: Command): void {
           sparkConf: sparkConf(flags.sparkConf),
           ...(flags.tune ? { candidates: tuningCandidates(params) } : {}),
           log: (line) => process.stdout.write(`${line}\n`),
-          signal: controller.signal,
+          signal,
         })
         process.stdout.write(formatTrainingSummary(report))
       }),

@@ -5,6 +5,7 @@ import { loadConfig } from '../config.ts'
 import { DIST_DIR, ensureWebBuild } from '../ui/build.ts'
 import { startUiServer } from '../ui/server.ts'
 import { action, untilSignal } from './run.ts'
+import { UI_PORT, wholeNumberOption } from './whole-numbers.ts'
 
 interface UiOptions {
   port?: number
@@ -18,7 +19,7 @@ export function registerUiCommand(program: Command): void {
     .description(
       'Serve the web UI on http://127.0.0.1:8501 (built first with Vite when missing or out of date)',
     )
-    .option('--port <port>', 'port to listen on (env UI_PORT, default 8501)', Number)
+    .option('--port <port>', 'port to listen on (env UI_PORT, default 8501)', wholeNumberOption(UI_PORT))
     .option('--host <host>', 'address to listen on (env UI_HOST, default 127.0.0.1)')
     .option('--api <url>', 'the API the UI talks to (env TRAFFIC_API_URL, default http://127.0.0.1:5000)')
     .action(

@@ -20,6 +20,10 @@ export const TREES: Bounds = { min: 1, max: 1000 }
 export const DEPTH: Bounds = { min: 0, max: 30 }
 /** Bins for continuous features: at least the largest category count. */
 export const BINS: Bounds = { min: 8, max: 4096 }
+/** The API's port; 0 lets the system pick a free one. */
+export const API_PORT: Bounds = { min: 0, max: 65_535 }
+/** The UI's port: fixed, since its address is the origin the API allows. */
+export const UI_PORT: Bounds = { min: 1, max: 65_535 }
 
 function describe({ min, max }: Bounds): string {
   return max === Number.MAX_SAFE_INTEGER ? `a whole number ≥ ${min}` : `a whole number from ${min} to ${max}`

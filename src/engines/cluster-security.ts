@@ -47,22 +47,26 @@ export async function clusterSecurity(
   const keytool = (description: string, args: string[]) =>
     runTool(`keytool: ${description}`, jdkTool('keytool'), args)
 
-  await keytool('making the CA', [
-    '-genkeypair',
-    '-alias',
-    'ca',
-    '-keyalg',
-    'RSA',
-    '-keysize',
-    '2048',
-    '-validity',
-    VALID_DAYS,
-    '-dname',
-    'CN=urban-traffic local CA',
-    '-ext',
-    'bc:c',
-    ...store('ca.p12'),
-  ])
+  /** A 2048-bit RSA key pair and its self-signed certificate, under `alias` in `storeName`. */
+  const keyPair = (description: string, alias: string, dname: string, ext: string, storeName: string) =>
+    keytool(description, [
+      '-genkeypair',
+      '-alias',
+      alias,
+      '-keyalg',
+      'RSA',
+      '-keysize',
+      '2048',
+      '-validity',
+      VALID_DAYS,
+      '-dname',
+      dname,
+      '-ext',
+      ext,
+      ...store(storeName),
+    ])
+
+  await keyPair('making the CA', 'ca', 'CN=urban-traffic local CA', 'bc:c', 'ca.p12')
   await keytool('exporting the CA', [
     '-exportcert',
     '-rfc',
@@ -72,22 +76,7 @@ export async function clusterSecurity(
     file('ca.pem'),
     ...store('ca.p12'),
   ])
-  await keytool('making the broker key', [
-    '-genkeypair',
-    '-alias',
-    'broker',
-    '-keyalg',
-    'RSA',
-    '-keysize',
-    '2048',
-    '-validity',
-    VALID_DAYS,
-    '-dname',
-    `CN=${host}`,
-    '-ext',
-    san,
-    ...store('broker.p12'),
-  ])
+  await keyPair('making the broker key', 'broker', `CN=${host}`, san, 'broker.p12')
   await keytool('requesting the broker certificate', [
     '-certreq',
     '-alias',

@@ -8,11 +8,12 @@ import { countDataRows } from '../dataset/count-rows.ts'
 import { writeSyntheticCsv } from '../dataset/write-synthetic.ts'
 import { displayPath } from '../display-path.ts'
 import { type EngineStatus, startEngines } from '../engines/lifecycle.ts'
-import { TrafficError } from '../errors.ts'
+import { TrafficError, throwIfInterrupted } from '../errors.ts'
 import { liveDir } from '../live/session.ts'
 import { listBatchFiles } from '../stream/batch-files.ts'
 import { CONSUME_DEFAULTS, consumeToBatchFiles } from '../stream/consume.ts'
 import { kafkaClients } from '../stream/kafka-clients.ts'
+import { rejectsFileFor } from '../stream/output-rejects.ts'
 import { produceCsvToTopic } from '../stream/produce.ts'
 import { removeModels } from '../training/models-folder.ts'
 import type { TrainingParams, TrainingReport } from '../training/report.ts'
@@ -55,10 +56,6 @@ async function timed<T>(timings: Record<string, number>, stage: string, work: ()
   } finally {
     timings[stage] = Math.round(performance.now() - began) / 1000
   }
-}
-
-function checkAborted(signal: AbortSignal): void {
-  if (signal.aborted) throw new TrafficError('INVALID_INPUT', 'stopped by the user (Ctrl+C)')
 }
 
 /** Starts the local engines (fetched once) and checks external ones; fails unless all are healthy. */
@@ -121,7 +118,7 @@ export async function runPipeline(config: Config, options: UpOptions): Promise<U
     display.skip('dataset', `using ${displayPath(datasetPath)}`)
   }
   const dataset = state.dataset?.fingerprint ?? ''
-  checkAborted(signal)
+  throwIfInterrupted(signal)
 
   // 2 + 3. Produce and consume. Another data set than the one in the topic starts the stream from nothing.
   const clients = kafkaClients(config.kafka)
@@ -145,12 +142,12 @@ export async function runPipeline(config: Config, options: UpOptions): Promise<U
         file: datasetPath,
         topic: config.kafka.topic,
         partitions: config.kafka.partitions,
-        rejectsFile: path.join(config.engines.stateDir, 'rejects', `${config.kafka.topic}.rejects.csv`),
+        rejectsFile: rejectsFileFor(path.join(config.engines.stateDir, 'rejects', config.kafka.topic)),
         signal,
         onProgress: (stats) => display.update('produce', stats.sent),
       }),
     )
-    checkAborted(signal)
+    throwIfInterrupted(signal)
     state = {
       dataset: {
         fingerprint: dataset,
@@ -188,7 +185,7 @@ export async function runPipeline(config: Config, options: UpOptions): Promise<U
         onWarning: (message) => display.log(`⚠ ${message}`),
       }),
     )
-    checkAborted(signal)
+    throwIfInterrupted(signal)
     const after = await batchRows(config)
     if (after.rows + consumed.deadLetters < producedRows) {
       const lost = consumed.missingOffsets
@@ -223,6 +220,7 @@ export async function runPipeline(config: Config, options: UpOptions): Promise<U
     report = await timed(timings, 'train', () =>
       train({
         batchesDir: config.paths.batches,
+        topic: config.kafka.topic,
         modelsDir: config.paths.models,
         sparkRemote: config.spark.remote,
         params: options.params,

@@ -1,6 +1,6 @@
 // The three models the API serves (src/schema/models.ts) and the columns each reads.
-import { COLUMNS, type ColumnName, columnsExcept } from '../schema/columns.ts'
-import { MODELS, type ModelDefinition } from '../schema/models.ts'
+import { COLUMNS } from '../schema/columns.ts'
+import { featuresOf, MODELS, type ModelDefinition } from '../schema/models.ts'
 import type { InputColumn } from './evaluator.ts'
 
 export const SERVED_MODELS = MODELS
@@ -8,10 +8,7 @@ export const SERVED_MODELS = MODELS
 export type ServedModel = ModelDefinition
 export type ModelId = ServedModel['id']
 
-/** A model's features: every column but its target, in file order (the seed's choice). */
-export function featuresOf(model: ServedModel): Exclude<ColumnName, ServedModel['target']>[] {
-  return columnsExcept(model.target)
-}
+export { featuresOf }
 
 /** The features with the value type the evaluator should expect. */
 export function inputColumnsOf(model: ServedModel): InputColumn[] {

@@ -4,6 +4,7 @@ import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet'
 import { TrafficError } from '../errors.ts'
+import { fromStoredVector, toDense } from '../spark/ml-values.ts'
 
 /** The JSON Spark writes in `metadata/` for every ML object (DefaultParamsWriter format). */
 export interface StageMetadata {
@@ -90,21 +91,9 @@ export function requireParam<T>(metadata: StageMetadata, name: string): T {
   return value
 }
 
-/** Spark's VectorUDT as stored in Parquet: type 0 = sparse (size, indices, values), 1 = dense (values). */
+/** A vector of a saved stage (Spark's VectorUDT as stored in Parquet), dense. */
 export function decodeVector(stored: unknown, what: string): Float64Array {
-  const vector = stored as {
-    type?: number
-    size?: number | null
-    indices?: number[] | null
-    values?: number[]
-  }
-  if (vector?.type === 1 && Array.isArray(vector.values)) return Float64Array.from(vector.values)
-  if (vector?.type === 0 && typeof vector.size === 'number' && vector.indices && vector.values) {
-    const dense = new Float64Array(vector.size)
-    vector.indices.forEach((index, i) => {
-      dense[index] = vector.values?.[i] as number
-    })
-    return dense
-  }
-  throw new TrafficError('MODEL_UNSUPPORTED', `${what} is not a Spark ML vector`)
+  const vector = fromStoredVector(stored)
+  if (!vector) throw new TrafficError('MODEL_UNSUPPORTED', `${what} is not a Spark ML vector`)
+  return Float64Array.from(toDense(vector))
 }

@@ -1,7 +1,7 @@
 // Results arrive as Arrow IPC streams (one per ArrowBatch). This turns them into one Arrow Table and,
 // for convenience, into plain row objects with JS types.
 import { DataType as ArrowType, type Field, Table, tableFromIPC } from 'apache-arrow'
-import { VECTOR_UDT } from './ml-values.ts'
+import { fromStoredVector, toDense, VECTOR_UDT } from './ml-values.ts'
 import type { DataType } from './types.ts'
 
 export type Row = Record<string, unknown>
@@ -10,25 +10,6 @@ export function tableFromBatches(batches: Buffer[]): Table {
   const [first, ...rest] = batches.map((batch) => tableFromIPC(batch))
   if (!first) return new Table()
   return rest.length === 0 ? first : first.concat(...rest)
-}
-
-/** How Spark stores an ML vector in a row: type 0 sparse / 1 dense, size, indices, values. */
-interface VectorCell {
-  type: number
-  size: number | null
-  indices: Iterable<number> | null
-  values: Iterable<number>
-}
-
-/** An ML vector cell as dense numbers. */
-export function vectorToArray(cell: VectorCell): number[] {
-  const values = Array.from(cell.values)
-  if (cell.type === 1) return values
-  const dense = new Array<number>(Number(cell.size)).fill(0)
-  Array.from(cell.indices ?? []).forEach((index, i) => {
-    dense[index] = values[i] as number
-  })
-  return dense
 }
 
 function fieldType(spark: DataType | undefined, index: number): DataType | undefined {
@@ -42,7 +23,10 @@ function fieldType(spark: DataType | undefined, index: number): DataType | undef
  */
 export function toPlain(value: unknown, type: ArrowType, spark?: DataType): unknown {
   if (value === null || value === undefined) return null
-  if (spark?.udt?.jvm_class === VECTOR_UDT) return vectorToArray(value as VectorCell)
+  if (spark?.udt?.jvm_class === VECTOR_UDT) {
+    const vector = fromStoredVector(value)
+    if (vector) return toDense(vector)
+  }
   if (ArrowType.isDecimal(type)) return Number(String(value)) / 10 ** type.scale
   if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value
   if (ArrowType.isDate(type) || ArrowType.isTimestamp(type)) return new Date(value as number)

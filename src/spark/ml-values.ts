@@ -40,6 +40,23 @@ export const sparseVector = (size: number, indices: number[], values: number[]):
   values,
 })
 
+/**
+ * A vector as VectorUDT stores it in a row, the same in Arrow results and in the Parquet files of saved models:
+ * `{type: 0 sparse | 1 dense, size, indices, values}`. Undefined for anything else.
+ */
+export function fromStoredVector(stored: unknown): MlVector | undefined {
+  const { type, size, indices, values } = (stored ?? {}) as Record<string, unknown>
+  const list = (items: unknown) =>
+    items !== null && typeof items === 'object' && Symbol.iterator in items
+      ? Array.from(items as Iterable<unknown>, Number)
+      : undefined
+  const numbers = list(values)
+  if (type === 1 && numbers) return denseVector(numbers)
+  const at = list(indices)
+  if (type === 0 && typeof size === 'number' && at && numbers) return sparseVector(size, at, numbers)
+  return undefined
+}
+
 /** A vector's values with zeros filled in. */
 export function toDense(vector: MlVector): number[] {
   if (!vector.indices) return vector.values

@@ -26,6 +26,11 @@ export function batchFileName(topic: string, partition: number, first: bigint, l
   return `${BATCH_PREFIX}${topic}-${partition}-${first}-${last}.csv`
 }
 
+/** The names of a topic's batch files, as a person reads them in a message. */
+export function batchFilePattern(topic: string): string {
+  return `${BATCH_PREFIX}${topic}-<partition>-<first>-<last>.csv`
+}
+
 export function parseBatchFileName(name: string): BatchFile | undefined {
   const match = FINAL.exec(name)
   if (!match) return undefined

@@ -1,8 +1,9 @@
 // Input stage of the producer: a traffic CSV file, streamed (never whole in memory) by a worker thread that also
 // validates the rows and encodes them as JSON chunks; rejected rows travel with their chunk, line number and
 // reason included. Lifecycle: connect (start the worker) → read (next chunk) → close (stop it).
-import { Worker } from 'node:worker_threads'
+import type { Worker } from 'node:worker_threads'
 import { type ErrorCode, TrafficError } from '../errors.ts'
+import { startTypeScriptWorker } from '../worker-thread.ts'
 import type { Reject } from './output-rejects.ts'
 import type { JsonChunk } from './processor-json-chunks.ts'
 
@@ -19,10 +20,7 @@ export type CsvWorkerMessage =
   | { kind: 'end' }
   | { kind: 'error'; code: ErrorCode; message: string; hint?: string | undefined }
 
-// The sources run through tsx; a worker thread does not inherit the main thread's loader, so it registers its own.
-const TSX_API = import.meta.resolve('tsx/esm/api')
-const WORKER = new URL('./csv-file-worker.ts', import.meta.url).href
-const BOOTSTRAP = `import(${JSON.stringify(TSX_API)}).then(({ register }) => { register(); return import(${JSON.stringify(WORKER)}) })`
+const WORKER = new URL('./csv-file-worker.ts', import.meta.url)
 /**
  * Every row makes short-lived strings and objects; a young generation larger than V8's default collects them
  * less often, which took a fifth off the producer's CPU time on the full data set.
@@ -47,8 +45,7 @@ export class CsvFileInput {
   }
 
   async connect(): Promise<void> {
-    const worker = new Worker(BOOTSTRAP, {
-      eval: true,
+    const worker = startTypeScriptWorker(WORKER, {
       workerData: this.#data,
       resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
     })

@@ -307,7 +307,19 @@ export function kafkaError(error: unknown, doing: string): TrafficError {
   }
   const causes = leafMessages(error).slice(-3).join('; ')
   return new TrafficError('KAFKA_ERROR', `Kafka failed while ${doing}: ${causes}`, {
-    canRetry: true,
+    canRetry: clientCanRetry(error),
     cause: error,
   })
+}
+
+/**
+ * The Kafka client's own verdict, by its own rule: a retry can help unless some error in the chain says it cannot.
+ * An error without the client's flag anywhere (not from the client) is not taken to be retriable.
+ */
+function clientCanRetry(error: unknown): boolean {
+  const flags = errorChain(error).flatMap((e) => {
+    const canRetry = e instanceof Error ? (e as { canRetry?: unknown }).canRetry : undefined
+    return typeof canRetry === 'boolean' ? [canRetry] : []
+  })
+  return flags.length > 0 && !flags.includes(false)
 }

@@ -12,6 +12,11 @@ export interface Reject {
   line: string
 }
 
+/** Where the rows rejected from `source` (a data set file, or a folder and topic name) go: JSON lines, so `.jsonl`. */
+export function rejectsFileFor(source: string): string {
+  return `${source}.rejects.jsonl`
+}
+
 export class RejectsFileOutput {
   readonly path: string
   #stream: WriteStream | undefined

@@ -1,5 +1,5 @@
-// The training input: every final batch file of the consumer (`urban_traffic_batch_*.csv`), checked here
-// before Spark sees it (present, readable, the contract's header), then read by Spark with the explicit
+// The training input: the consumer's final batch files of one topic (named as src/stream/batch-files.ts names
+// them, the same files the pipeline counts), checked here before Spark sees them (present, readable, the contract's header), then read by Spark with the explicit
 // schema in FAILFAST mode and cached on the server for the many passes training makes.
 import { open, readdir } from 'node:fs/promises'
 import path from 'node:path'
@@ -9,10 +9,10 @@ import { COLUMN_NAMES } from '../schema/columns.ts'
 import { checkCsvHeader } from '../schema/csv.ts'
 import { quoteIdentifier } from '../spark/expressions.ts'
 import type { Row, SparkSession } from '../spark/index.ts'
+import { batchFilePattern, listBatchFiles, parseBatchFileName } from '../stream/batch-files.ts'
 import { BATCH_SCHEMA } from './batch-schema.ts'
 import type { CachedTable, ServerState } from './server-state.ts'
 
-const BATCH_FILE = /^urban_traffic_batch_.*\.csv$/
 /** Fewer rows than this cannot give three parts with a meaningful held-out set each. */
 export const MIN_ROWS = 100
 
@@ -44,30 +44,32 @@ async function checkFile(file: string): Promise<void> {
     throw new TrafficError('INVALID_INPUT', `The batch file ${file} is not a traffic batch: ${problem}`)
 }
 
-/** The batch files in `dir`, sorted, each checked; fails clearly when there are none. */
-export async function findBatchFiles(dir: string): Promise<string[]> {
-  let names: string[]
+/** The batch files of `topic` in `dir`, by partition and offset, each checked; fails clearly when there are none. */
+export async function findBatchFiles(dir: string, topic: string): Promise<string[]> {
+  let files: string[]
   try {
-    names = await readdir(dir)
+    files = (await listBatchFiles(dir, topic)).map((file) => path.join(dir, file.name))
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-      throw new TrafficError('IO_ERROR', `Cannot list the batch folder ${dir}: ${String(error)}`, {
-        cause: error,
-      })
-    }
-    names = []
+    throw new TrafficError('IO_ERROR', `Cannot list the batch folder ${dir}: ${String(error)}`, {
+      cause: error,
+    })
   }
-  const files = names
-    .filter((name) => BATCH_FILE.test(name))
-    .sort()
-    .map((name) => path.join(dir, name))
   if (files.length === 0) {
-    throw new TrafficError('NOT_ENOUGH_DATA', `No batch files (urban_traffic_batch_*.csv) in ${dir}`, {
-      hint: CONSUME_HINT,
+    const pattern = batchFilePattern(topic)
+    throw new TrafficError('NOT_ENOUGH_DATA', `No batch files of topic ${topic} (${pattern}) in ${dir}`, {
+      hint: (await otherTopics(dir)) ?? CONSUME_HINT,
     })
   }
   for (const file of files) await checkFile(file)
   return files
+}
+
+/** A hint naming the topics whose batch files the folder does hold, if any. */
+async function otherTopics(dir: string): Promise<string | undefined> {
+  const names = await readdir(dir).catch(() => [])
+  const topics = [...new Set(names.flatMap((name) => parseBatchFileName(name)?.topic ?? []))]
+  if (topics.length === 0) return undefined
+  return `the folder holds batch files of ${topics.join(', ')}: pass --topic (or set KAFKA_TOPIC) to train on them`
 }
 
 /** Spark names the file at best; the first row our own codec rejects says which line and why. */

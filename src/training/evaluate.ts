@@ -33,19 +33,31 @@ export type Metrics = RegressionMetrics | ClassificationMetrics
 
 const EVALUATION = 'org.apache.spark.ml.evaluation'
 
+/** The label and prediction columns, as the regression and multiclass evaluators name them. */
+function predictionColumns(model: ModelSpec): Record<string, string> {
+  return { labelCol: model.target, predictionCol: PREDICTION_COL }
+}
+
+/** One of Spark's evaluators over the predictions, by metric name. */
+function evaluator(
+  spark: SparkSession,
+  predictions: DataFrame,
+  className: string,
+  columns: Record<string, string>,
+): (metricName: string) => Promise<number> {
+  return (metricName) =>
+    spark.ml.evaluate(
+      { className: `${EVALUATION}.${className}`, params: { ...columns, metricName } },
+      predictions,
+    )
+}
+
 async function regressionMetrics(
   spark: SparkSession,
   model: ModelSpec,
   predictions: DataFrame,
 ): Promise<RegressionMetrics> {
-  const metric = (metricName: string) =>
-    spark.ml.evaluate(
-      {
-        className: `${EVALUATION}.RegressionEvaluator`,
-        params: { labelCol: model.target, predictionCol: PREDICTION_COL, metricName },
-      },
-      predictions,
-    )
+  const metric = evaluator(spark, predictions, 'RegressionEvaluator', predictionColumns(model))
   return { rmse: await metric('rmse'), mae: await metric('mae'), r2: await metric('r2') }
 }
 
@@ -75,21 +87,17 @@ async function classificationMetrics(
   model: ModelSpec,
   predictions: DataFrame,
 ): Promise<ClassificationMetrics> {
-  const multiclass = (metricName: string) =>
-    spark.ml.evaluate(
-      {
-        className: `${EVALUATION}.MulticlassClassificationEvaluator`,
-        params: { labelCol: model.target, predictionCol: PREDICTION_COL, metricName },
-      },
-      predictions,
-    )
-  const areaUnderROC = await spark.ml.evaluate(
-    {
-      className: `${EVALUATION}.BinaryClassificationEvaluator`,
-      params: { labelCol: model.target, rawPredictionCol: RAW_PREDICTION_COL, metricName: 'areaUnderROC' },
-    },
+  const multiclass = evaluator(
+    spark,
     predictions,
+    'MulticlassClassificationEvaluator',
+    predictionColumns(model),
   )
+  const binary = evaluator(spark, predictions, 'BinaryClassificationEvaluator', {
+    labelCol: model.target,
+    rawPredictionCol: RAW_PREDICTION_COL,
+  })
+  const areaUnderROC = await binary('areaUnderROC')
   const matrix = await confusionMatrix(model, predictions)
   const [[, fp], [fn, tp]] = matrix.counts
   const precision = ratio(tp, tp + fp)

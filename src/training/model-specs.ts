@@ -1,7 +1,7 @@
 // The three models of the contract: which column each predicts, from which part of the three-way split,
 // with which features (all ten other columns).
-import { type ColumnName, columnsExcept } from '../schema/columns.ts'
-import { MODELS, type ModelDefinition } from '../schema/models.ts'
+import type { ColumnName } from '../schema/columns.ts'
+import { featuresOf, MODELS, type ModelDefinition } from '../schema/models.ts'
 
 export type Task = ModelDefinition['task']
 
@@ -29,5 +29,5 @@ export const MODEL_SPECS: readonly ModelSpec[] = MODELS.map((model, part) => ({
   target: model.target,
   task: model.task,
   part,
-  features: columnsExcept(model.target),
+  features: featuresOf(model),
 }))

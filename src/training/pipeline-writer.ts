@@ -2,14 +2,12 @@
 // PipelineModel.write does (Pipeline.SharedReadWrite.saveImpl): `metadata/` holding one JSON line written by
 // Spark itself, and `stages/<index>_<uid>/` holding each stage as the server's own MLWriter saves it.
 import path from 'node:path'
-import { stageFolderName } from '../serving/pipeline-model.ts'
+import { PIPELINE_MODEL_CLASS, stageFolderName } from '../serving/pipeline-model.ts'
 import { alias, lit, newUid, type SparkSession } from '../spark/index.ts'
 import { mlOperator } from '../spark/ml-commands.ts'
 import { mlParams } from '../spark/ml-values.ts'
 import { commandPlan } from '../spark/plan.ts'
 import type { FittedStage } from './pipeline.ts'
-
-export const PIPELINE_MODEL_CLASS = 'org.apache.spark.ml.PipelineModel'
 
 export interface PipelineMetadata {
   class: typeof PIPELINE_MODEL_CLASS

@@ -26,6 +26,8 @@ import { type TrainContext, trainModel } from './train-model.ts'
 
 export interface TrainOptions {
   batchesDir: string
+  /** Training reads the batch files of this topic only (a folder may hold several topics' files). */
+  topic: string
   /** Replaced as a whole on success; on the Spark server's file system (the same one for a local server). */
   modelsDir: string
   sparkRemote: string
@@ -167,8 +169,8 @@ export async function train(options: TrainOptions): Promise<TrainingReport> {
 }
 
 async function trainLocked(options: TrainOptions, progress: Progress): Promise<TrainingReport> {
-  const files = await findBatchFiles(options.batchesDir)
-  progress.line(`${files.length} batch file(s) in ${options.batchesDir}`)
+  const files = await findBatchFiles(options.batchesDir, options.topic)
+  progress.line(`${files.length} batch file(s) of ${options.topic} in ${options.batchesDir}`)
   const spark = await progress.step(`connect to Spark at ${redactSparkRemote(options.sparkRemote)}`, () =>
     SparkSession.connect(options.sparkRemote),
   )

@@ -1,14 +1,11 @@
 // `traffic consume` as a user runs it: the files it lists and its summary, and clear refusals.
 import assert from 'node:assert/strict'
-import { after, test } from 'node:test'
+import { test } from 'node:test'
 import { produceCsvToTopic } from '../../src/stream/produce.ts'
 import { traffic } from '../fixtures/cli.ts'
-import { cleanUp, clients, generateCsv, readBatches, tempDir, unique } from '../stream/helpers.ts'
+import { clients, generateCsv, readBatches, scenario } from '../stream/helpers.ts'
 
-const topic = unique('cli-consume')
-const group = unique('cli-consume-group')
-const work = await tempDir('cli-consume')
-after(() => cleanUp({ topics: [topic, `${topic}.dlq`], groups: [group], dirs: [work] }))
+const { topic, groupId: group, work } = await scenario('cli-consume')
 
 test('writes the batch files, lists them and sums up', async () => {
   const csv = await generateCsv(work, 2_500, 4)

@@ -1,22 +1,12 @@
 // `traffic produce` as a user runs it: summary, rejects file, and clear refusals (bad flag, no file, no broker).
 import assert from 'node:assert/strict'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
-import { after, test } from 'node:test'
+import { test } from 'node:test'
 import { CSV_HEADER } from '../../src/schema/csv.ts'
 import { traffic } from '../fixtures/cli.ts'
-import {
-  cleanUp,
-  csvLines,
-  generateCsv,
-  readTopic,
-  rowsAsCsvLines,
-  tempDir,
-  unique,
-} from '../stream/helpers.ts'
+import { csvLines, generateCsv, readTopic, rowsAsCsvLines, scenario } from '../stream/helpers.ts'
 
-const topic = unique('cli-produce')
-const work = await tempDir('cli-produce')
-after(() => cleanUp({ topics: [topic], dirs: [work] }))
+const { topic, work } = await scenario('cli-produce')
 
 test('sends the valid rows, prints a summary and writes the rejects next to the file', async () => {
   const csv = await generateCsv(work, 1_000, 3)

@@ -7,6 +7,7 @@ import path from 'node:path'
 import { after, test } from 'node:test'
 import { createSyntheticSource } from '../../src/dataset/generator.ts'
 import { CSV_HEADER, encodeCsvLine } from '../../src/schema/csv.ts'
+import { batchFileName } from '../../src/stream/batch-files.ts'
 import { spawnTraffic, traffic } from '../fixtures/cli.ts'
 import { freePort } from '../fixtures/ports.ts'
 
@@ -48,17 +49,21 @@ function assertUntouched(models: string): void {
 }
 
 const batchFile = (rows: string[]) => `${[CSV_HEADER, ...rows].join('\n')}\n`
+/** Batch files of the topic every run trains on (`--topic`), named as the consumer names them. */
+const TOPIC = 'train-cli'
+const FILE_0 = batchFileName(TOPIC, 0, 0n, 0n)
+const FILE_1 = batchFileName(TOPIC, 1, 0n, 0n)
 
 test('a small run prints progress per stage, a summary, and replaces the previous models', async () => {
   const { batches, models } = scenario('ok', {
-    'urban_traffic_batch_0.csv': batchFile(csvRows(1500, 1)),
-    'urban_traffic_batch_1.csv': batchFile(csvRows(1500, 2)),
+    [FILE_0]: batchFile(csvRows(1500, 1)),
+    [FILE_1]: batchFile(csvRows(1500, 2)),
   })
   const options = ['--algorithm', 'gbt', '--trees', '3', '--depth', '4', '--encoding', 'onehot']
-  const run = await traffic(['train', '--batches', batches, '--models', models, ...options])
+  const run = await traffic(['train', '--topic', TOPIC, '--batches', batches, '--models', models, ...options])
   assert.equal(run.code, 0, run.stderr)
   assert.doesNotMatch(run.stdout, /⚠/)
-  assert.match(run.stdout, /2 batch file\(s\) in /)
+  assert.match(run.stdout, /2 batch file\(s\) of train-cli in /)
   assert.match(run.stdout, /\[ +[\d.]+ s\] peak_hour_model · fit GBTClassifier ✔ [\d.]+ s/)
   assert.match(run.stdout, /✔ trained on 3000 rows in [\d.]+ s/)
   assert.match(run.stdout, /traffic_density_model +RMSE [\d.]+ +MAE [\d.]+ +R² -?[\d.]+/)
@@ -81,12 +86,12 @@ test('a small run prints progress per stage, a summary, and replaces the previou
 
 test("the server's Fit warnings (trees stopped at the ML cache size limit) are shown and kept in the report", async () => {
   const { batches, models } = scenario('limited', {
-    'urban_traffic_batch_0.csv': batchFile(csvRows(2000, 3)),
+    [FILE_0]: batchFile(csvRows(2000, 3)),
   })
   const limit = 'spark.connect.session.connectML.mlCache.memoryControl.maxModelSize'
   const options = ['--algorithm', 'randomForest', '--trees', '10', '--depth', '12']
   options.push('--spark-conf', `${limit}=1000000`)
-  const run = await traffic(['train', '--batches', batches, '--models', models, ...options])
+  const run = await traffic(['train', '--topic', TOPIC, '--batches', batches, '--models', models, ...options])
   assert.equal(run.code, 0, run.stderr)
   assert.match(
     run.stdout,
@@ -98,9 +103,9 @@ test("the server's Fit warnings (trees stopped at the ML cache size limit) are s
 
 test('Ctrl+C stops the run: exit 1, "stopped", the previous models untouched, nothing left beside them', async () => {
   const { batches, models } = scenario('stopped', {
-    'urban_traffic_batch_0.csv': batchFile(csvRows(3000, 4)),
+    [FILE_0]: batchFile(csvRows(3000, 4)),
   })
-  const child = spawnTraffic(['train', '--batches', batches, '--models', models])
+  const child = spawnTraffic(['train', '--topic', TOPIC, '--batches', batches, '--models', models])
   let stdout = ''
   let stderr = ''
   child.stderr.on('data', (chunk) => {
@@ -120,10 +125,10 @@ test('Ctrl+C stops the run: exit 1, "stopped", the previous models untouched, no
 
 test('Spark unreachable: says where it looked and how to start it', async () => {
   const { batches, models } = scenario('unreachable', {
-    'urban_traffic_batch_0.csv': batchFile(csvRows(200)),
+    [FILE_0]: batchFile(csvRows(200)),
   })
   const port = await freePort()
-  const run = await traffic(['train', '--batches', batches, '--models', models], {
+  const run = await traffic(['train', '--topic', TOPIC, '--batches', batches, '--models', models], {
     SPARK_REMOTE: `sc://127.0.0.1:${port}`,
   })
   assert.equal(run.code, 1)
@@ -133,17 +138,20 @@ test('Spark unreachable: says where it looked and how to start it', async () => 
 })
 
 test('no batch files: names the folder and the commands that make them', async () => {
-  const { batches, models } = scenario('none', { 'urban_traffic_batch_0.csv.tmp': 'partial' })
-  const run = await traffic(['train', '--batches', batches, '--models', models])
+  const { batches, models } = scenario('none', { [`${FILE_0}.1a2b.tmp`]: 'partial' })
+  const run = await traffic(['train', '--topic', TOPIC, '--batches', batches, '--models', models])
   assert.equal(run.code, 1)
-  assert.match(run.stderr, /No batch files \(urban_traffic_batch_\*\.csv\) in .*none/)
+  assert.match(
+    run.stderr,
+    /No batch files of topic train-cli \(urban_traffic_batch_train-cli-<partition>-<first>-<last>\.csv\) in .*none/,
+  )
   assert.match(run.stderr, /traffic consume/)
   assertUntouched(models)
 })
 
 test('fewer than 100 rows: says how many there are', async () => {
-  const { batches, models } = scenario('few', { 'urban_traffic_batch_0.csv': batchFile(csvRows(60)) })
-  const run = await traffic(['train', '--batches', batches, '--models', models])
+  const { batches, models } = scenario('few', { [FILE_0]: batchFile(csvRows(60)) })
+  const run = await traffic(['train', '--topic', TOPIC, '--batches', batches, '--models', models])
   assert.equal(run.code, 1)
   assert.match(run.stderr, /The batch files hold 60 rows; training needs at least 100/)
   assertUntouched(models)
@@ -152,29 +160,48 @@ test('fewer than 100 rows: says how many there are', async () => {
 test('a file Spark cannot parse (a text where a number belongs) is refused before any model is fitted', async () => {
   const rows = csvRows(300)
   rows[150] = (rows[150] as string).replace(/,\d+\.\d{4},/, ',fast,')
-  const { batches, models } = scenario('malformed', { 'urban_traffic_batch_0.csv': batchFile(rows) })
-  const run = await traffic(['train', '--batches', batches, '--models', models])
+  const { batches, models } = scenario('malformed', { [FILE_0]: batchFile(rows) })
+  const run = await traffic(['train', '--topic', TOPIC, '--batches', batches, '--models', models])
   assert.equal(run.code, 1)
   assert.match(
     run.stderr,
-    /Spark could not read the batch files: .*urban_traffic_batch_0\.csv line 152: Speed must be a finite number ≥ 0 \(got "fast"\)/,
+    /Spark could not read the batch files: .*urban_traffic_batch_train-cli-0-0-0\.csv line 152: Speed must be a finite number ≥ 0 \(got "fast"\)/,
   )
   assert.doesNotMatch(run.stdout, /fit StringIndexer/)
   assertUntouched(models)
 })
 
 test('an unreadable batch file or one with another header is named', async () => {
-  const foreign = scenario('foreign', { 'urban_traffic_batch_0.csv': 'id,value\n1,2\n' })
-  const run = await traffic(['train', '--batches', foreign.batches, '--models', foreign.models])
+  const foreign = scenario('foreign', { [FILE_0]: 'id,value\n1,2\n' })
+  const run = await traffic([
+    'train',
+    '--topic',
+    TOPIC,
+    '--batches',
+    foreign.batches,
+    '--models',
+    foreign.models,
+  ])
   assert.equal(run.code, 1)
-  assert.match(run.stderr, /urban_traffic_batch_0\.csv is not a traffic batch: expected the header/)
+  assert.match(
+    run.stderr,
+    /urban_traffic_batch_train-cli-0-0-0\.csv is not a traffic batch: expected the header/,
+  )
   assertUntouched(foreign.models)
 
   const unreadable = scenario('unreadable', {})
-  mkdirSync(path.join(unreadable.batches, 'urban_traffic_batch_0.csv'))
-  const second = await traffic(['train', '--batches', unreadable.batches, '--models', unreadable.models])
+  mkdirSync(path.join(unreadable.batches, FILE_0))
+  const second = await traffic([
+    'train',
+    '--topic',
+    TOPIC,
+    '--batches',
+    unreadable.batches,
+    '--models',
+    unreadable.models,
+  ])
   assert.equal(second.code, 1)
-  assert.match(second.stderr, /Cannot read the batch file .*urban_traffic_batch_0\.csv/)
+  assert.match(second.stderr, /Cannot read the batch file .*urban_traffic_batch_train-cli-0-0-0\.csv/)
   assertUntouched(unreadable.models)
 })
 

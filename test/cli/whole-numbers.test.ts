@@ -3,11 +3,13 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { InvalidArgumentError } from 'commander'
 import {
+  API_PORT,
   COUNT,
   count,
   DATA_SEED,
   DEPTH,
   TRAINING_SEED,
+  UI_PORT,
   wholeNumber,
   wholeNumberOption,
 } from '../../src/cli/whole-numbers.ts'
@@ -40,4 +42,19 @@ test('counts start at 1 and refuse what is not a whole number', () => {
     assert.throws(() => count(raw), InvalidArgumentError, raw)
     assert.throws(() => wholeNumber('--rows', raw, COUNT), /--rows must be a whole number ≥ 1/, raw)
   }
+})
+
+test('ports are whole numbers up to 65535 (serve and ui used to take any Number, NaN included); the API may take 0', () => {
+  assert.equal(wholeNumberOption(API_PORT)('0'), 0)
+  assert.equal(wholeNumberOption(UI_PORT)('8501'), 8501)
+  for (const raw of ['65536', 'http', '80.5']) {
+    assert.throws(
+      () => wholeNumberOption(API_PORT)(raw),
+      { message: 'expected a whole number from 0 to 65535.' },
+      raw,
+    )
+  }
+  assert.throws(() => wholeNumberOption(UI_PORT)('0'), {
+    message: 'expected a whole number from 1 to 65535.',
+  })
 })

@@ -15,6 +15,7 @@ import { stateFile } from '../../src/pipeline/state.ts'
 import { resetTopic, topicMessageCount } from '../../src/pipeline/topic.ts'
 import { listBatchFiles } from '../../src/stream/batch-files.ts'
 import { CONSUME_DEFAULTS } from '../../src/stream/consume.ts'
+import { rejectsFileFor } from '../../src/stream/output-rejects.ts'
 import { startTraffic } from '../fixtures/cli.ts'
 import { freePort } from '../fixtures/ports.ts'
 
@@ -60,7 +61,7 @@ after(async () => {
   }
   await rm(liveDir(config), { recursive: true, force: true })
   await rm(stateFile(config.engines.stateDir, topic), { force: true })
-  await rm(path.join(config.engines.stateDir, 'rejects', `${topic}.rejects.csv`), { force: true })
+  await rm(rejectsFileFor(path.join(config.engines.stateDir, 'rejects', topic)), { force: true })
   await rm(dir, { recursive: true, force: true })
 })
 

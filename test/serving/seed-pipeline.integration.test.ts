@@ -2,48 +2,17 @@
 // StandardScaler → RandomForest, and the same with gradient-boosted trees — fitted over the real Spark Connect server inside this test and saved as a
 // native PipelineModel: the native evaluator reproduces Spark's transform() on every held-out row.
 import assert from 'node:assert/strict'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
-import { after, before, test } from 'node:test'
-import { loadConfig } from '../../src/config.ts'
-import { createSyntheticSource } from '../../src/dataset/generator.ts'
-import { CSV_HEADER, encodeCsvLine } from '../../src/schema/csv.ts'
-import { newUid, SparkSession } from '../../src/spark/index.ts'
+import { test } from 'node:test'
+import { newUid } from '../../src/spark/index.ts'
 import type { TreeParams } from '../../src/training/algorithms.ts'
-import { BATCH_SCHEMA } from '../../src/training/batch-schema.ts'
 import { MODEL_SPECS, type ModelSpec } from '../../src/training/model-specs.ts'
-import { collectParity } from '../../src/training/parity.ts'
-import {
-  applyStages,
-  FEATURES_COL,
-  fitPipeline,
-  type PlannedStage,
-  planPipeline,
-} from '../../src/training/pipeline.ts'
-import { writePipelineModel } from '../../src/training/pipeline-writer.ts'
-import { assertParity } from './parity.ts'
+import { FEATURES_COL, type PlannedStage, planPipeline } from '../../src/training/pipeline.ts'
+import { fittingBench } from './fitting-bench.ts'
 
-const ROWS = 6_000
 const SCALED = 'scaledFeatures'
 const SCALER = 'org.apache.spark.ml.feature.StandardScaler'
 
-let dir: string
-let spark: SparkSession
-
-before(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'seed-pipeline-'))
-  const next = createSyntheticSource(7)
-  const lines = [CSV_HEADER, ...Array.from({ length: ROWS }, () => encodeCsvLine(next()))]
-  await writeFile(path.join(dir, 'data.csv'), `${lines.join('\n')}\n`)
-  spark = await SparkSession.connect(loadConfig().spark.remote)
-})
-
-after(async () => {
-  await spark?.ml.cleanCache().catch(() => undefined)
-  await spark?.close()
-  await rm(dir, { recursive: true, force: true })
-})
+const bench = fittingBench('seed-pipeline', 7)
 
 const LEARNERS: TreeParams[] = [
   { algorithm: 'randomForest', numTrees: 6, maxDepth: 6, maxBins: 32 },
@@ -70,13 +39,7 @@ function seedStages(model: ModelSpec, learner: TreeParams): PlannedStage[] {
 const MODELS = MODEL_SPECS.filter((m) => m.name !== 'energy_consumption_model')
 for (const [model, learner] of MODELS.flatMap((m) => LEARNERS.map((l) => [m, l] as const))) {
   test(`${model.task}: one-hot + scaler + ${learner.algorithm} pipeline, native predictions equal Spark's`, async () => {
-    const data = spark.readCsv(path.join(dir, 'data.csv'), { schema: [...BATCH_SCHEMA], header: true })
-    const [train, heldOut] = data.randomSplit([0.8, 0.2], 11) as [typeof data, typeof data]
-    const stages = await fitPipeline(spark, seedStages(model, learner), train, {
-      step: (_label, fit) => fit(),
-      fitted: () => undefined,
-      warning: (stage, message) => assert.fail(`${stage}: ${message}`),
-    })
+    const { stages, heldOut } = await bench.fit(seedStages(model, learner), 11)
     assert.deepEqual(
       stages.map((s) => s.className.split('.').at(-1)),
       [
@@ -87,11 +50,6 @@ for (const [model, learner] of MODELS.flatMap((m) => LEARNERS.map((l) => [m, l] 
         `${learner.algorithm === 'gbt' ? 'GBT' : 'RandomForest'}${model.task === 'classification' ? 'Classification' : 'Regression'}Model`,
       ],
     )
-    const modelDir = path.join(dir, `${model.name}-${learner.algorithm}`)
-    await writePipelineModel(spark, stages, modelDir)
-    const outputs = await collectParity(model, applyStages(spark, stages, heldOut), 2_000)
-    assert.ok(outputs.length > 1_000, `only ${outputs.length} held-out rows`)
-    const result = await assertParity(modelDir, outputs)
-    assert.equal(result.rows, outputs.length)
+    await bench.assertSavedParity(model, stages, heldOut, `${model.name}-${learner.algorithm}`)
   })
 }

@@ -4,6 +4,7 @@ import { double } from '../../src/spark/expressions.ts'
 import {
   denseVector,
   fromLiteral,
+  fromStoredVector,
   MATRIX_UDT,
   type MlMatrix,
   mlParams,
@@ -46,6 +47,26 @@ test('vectors and matrices survive encode → decode', () => {
   const sparse: MlMatrix = { ...dense, values: [1, 4], colPtrs: [0, 1, 2], rowIndices: [0, 1] }
   for (const matrix of [dense, sparse]) assert.deepEqual(fromLiteral(paramLiteral(matrix)), matrix)
   assert.equal(paramLiteral(dense).struct?.struct_type?.udt?.jvm_class, MATRIX_UDT)
+})
+
+test('a stored vector (Arrow results, Parquet files) decodes the same way, dense or sparse; anything else is not one', () => {
+  assert.deepEqual(
+    fromStoredVector({ type: 1, size: null, indices: null, values: [0.5, 1.5] }),
+    denseVector([0.5, 1.5]),
+  )
+  assert.deepEqual(
+    fromStoredVector({ type: 0, size: 4, indices: new Int32Array([1, 3]), values: new Float64Array([2, 4]) }),
+    sparseVector(4, [1, 3], [2, 4]),
+  )
+  for (const stored of [
+    null,
+    'x',
+    { type: 0, size: 4, values: [1] },
+    { type: 2, values: [1] },
+    { type: 1 },
+  ]) {
+    assert.equal(fromStoredVector(stored), undefined, JSON.stringify(stored))
+  }
 })
 
 test('toDense fills the gaps of a sparse vector', () => {

@@ -2,29 +2,23 @@
 // 300k-row topic, restarted each time, and in the end every offset is in exactly one final batch file.
 import assert from 'node:assert/strict'
 import { readdir } from 'node:fs/promises'
-import { after, it } from 'node:test'
+import { it } from 'node:test'
 import { produceCsvToTopic } from '../../src/stream/produce.ts'
 import {
   type ConsumerProcess,
-  cleanUp,
   clients,
   committedOffsets,
   csvLines,
   generateCsv,
   readBatches,
+  scenario,
   sleep,
   startConsumer,
-  tempDir,
-  unique,
 } from './helpers.ts'
 
 const ROWS = 300_000
 const KILLS = 4
-const topic = unique('crash')
-const groupId = unique('crash-group')
-const work = await tempDir('crash')
-const dir = `${work}/batches`
-after(() => cleanUp({ topics: [topic, `${topic}.dlq`], groups: [groupId], dirs: [work] }))
+const { topic, groupId, work, dir } = await scenario('crash')
 
 function consumer(): ConsumerProcess {
   const run = startConsumer({ topic, dir, groupId }, ['--batch-size', '10000', '--idle-timeout', '3'])

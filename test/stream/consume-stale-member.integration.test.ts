@@ -2,34 +2,23 @@
 // here SIGSTOP) must not write it when it wakes up: the member that took over has written the same offsets in
 // batches cut elsewhere, and a crossing file would leave the folder in a state no later start accepts.
 import assert from 'node:assert/strict'
-import { after, it } from 'node:test'
+import { it } from 'node:test'
 import { produceCsvToTopic } from '../../src/stream/produce.ts'
 import { traffic } from '../fixtures/cli.ts'
 import {
   type ConsumerProcess,
-  cleanUp,
   clients,
   csvLines,
   generateCsv,
   readBatches,
+  scenario,
   sleep,
   startConsumer,
-  tempDir,
-  unique,
+  until,
 } from './helpers.ts'
 
-const topic = unique('stale')
-const groupId = unique('stale-group')
-const work = await tempDir('stale')
-const dir = `${work}/batches`
-const target = { topic, dir, groupId }
-after(() => cleanUp({ topics: [topic, `${topic}.dlq`], groups: [groupId], dirs: [work] }))
-
-async function until(what: string, condition: () => boolean, seconds = 60): Promise<void> {
-  for (const began = performance.now(); !condition(); await sleep(100)) {
-    if (performance.now() - began > seconds * 1000) throw new Error(`timed out waiting until ${what}`)
-  }
-}
+const target = await scenario('stale')
+const { topic, groupId, work, dir } = target
 
 async function stop(member: ConsumerProcess): Promise<number | null> {
   member.child.kill('SIGTERM')

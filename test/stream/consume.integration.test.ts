@@ -1,7 +1,7 @@
 // topic → batch files on the real broker: round trip, dead letters, and two members of one group.
 import assert from 'node:assert/strict'
 import { readdir, rename, rm } from 'node:fs/promises'
-import { after, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import { Admin } from '@platformatic/kafka'
 import { batchFileName } from '../../src/stream/batch-files.ts'
 import { type ConsumeOptions, consumeToBatchFiles } from '../../src/stream/consume.ts'
@@ -9,7 +9,6 @@ import { DEAD_LETTER_HEADERS } from '../../src/stream/output-dead-letters.ts'
 import { produceCsvToTopic } from '../../src/stream/produce.ts'
 import {
   type BatchContent,
-  cleanUp,
   clients,
   committedOffsets,
   config,
@@ -19,27 +18,9 @@ import {
   readBatches,
   readTopic,
   recreateTopic,
+  scenario,
   sendRaw,
-  tempDir,
-  unique,
 } from './helpers.ts'
-
-const topics: string[] = []
-const groups: string[] = []
-const dirs: string[] = []
-after(() => cleanUp({ topics, groups, dirs }))
-
-async function scenario(
-  name: string,
-): Promise<{ topic: string; groupId: string; dir: string; work: string }> {
-  const topic = unique(name)
-  const groupId = unique(`${name}-group`)
-  const work = await tempDir(name)
-  topics.push(topic, `${topic}.dlq`)
-  groups.push(groupId)
-  dirs.push(work)
-  return { topic, groupId, dir: `${work}/batches`, work }
-}
 
 function consumeOptions(
   s: { topic: string; groupId: string; dir: string },

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { after } from 'node:test'
 import { Admin, Consumer, ListOffsetTimestamps, Producer } from '@platformatic/kafka'
 import { loadConfig } from '../../src/config.ts'
 import { writeSyntheticCsv } from '../../src/dataset/write-synthetic.ts'
@@ -23,6 +24,26 @@ export function unique(name: string): string {
 
 export async function tempDir(name: string): Promise<string> {
   return mkdtemp(path.join(tmpdir(), `${name}-`))
+}
+
+export interface Scenario {
+  topic: string
+  groupId: string
+  /** A work folder of the scenario's own; the consumer writes its batch files to `dir` inside it. */
+  work: string
+  dir: string
+}
+
+/**
+ * A fresh topic (and its dead-letter topic), consumer group and work folder, deleted after the test that asked for
+ * them — or after the file, when asked at its top level.
+ */
+export async function scenario(name: string): Promise<Scenario> {
+  const topic = unique(name)
+  const groupId = unique(`${name}-group`)
+  const work = await tempDir(name)
+  after(() => cleanUp({ topics: [topic, `${topic}.dlq`], groups: [groupId], dirs: [work] }))
+  return { topic, groupId, work, dir: path.join(work, 'batches') }
 }
 
 export async function generateCsv(dir: string, rows: number, seed: number): Promise<string> {
@@ -226,3 +247,10 @@ export function startConsumer(
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** Waits until `condition` holds (checked every 100 ms), failing with `what` after `seconds`. */
+export async function until(what: string, condition: () => boolean, seconds = 60): Promise<void> {
+  for (const began = performance.now(); !condition(); await sleep(100)) {
+    if (performance.now() - began > seconds * 1000) throw new Error(`timed out waiting until ${what}`)
+  }
+}

@@ -3,9 +3,9 @@ import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { test } from 'node:test'
-import { AuthenticationError, NetworkError } from '@platformatic/kafka'
+import { AuthenticationError, MultipleErrors, NetworkError, ProtocolError } from '@platformatic/kafka'
 import { isTrafficError } from '../../src/errors.ts'
-import { kafkaConnectionOptions, securityProblem } from '../../src/stream/kafka-clients.ts'
+import { kafkaConnectionOptions, kafkaError, securityProblem } from '../../src/stream/kafka-clients.ts'
 
 const sasl = { mechanism: 'SCRAM-SHA-512', username: 'ana', password: 'hunter2' } as const
 
@@ -39,4 +39,19 @@ test('rejected credentials deep in a retry chain name the user and the settings,
   assert.equal(problem.canRetry, false)
   assert.doesNotMatch(`${problem.message} ${problem.hint}`, /hunter2/)
   assert.equal(securityProblem(new Error('ECONNREFUSED'), { protocol: 'SASL_SSL', sasl }), undefined)
+})
+
+test('kafkaError keeps the client’s own verdict on retrying instead of always saying a retry can help', () => {
+  const dropped = new NetworkError('Connection to 127.0.0.1:9092 closed.')
+  assert.equal(kafkaError(dropped, 'reading').canRetry, true)
+  const retried = new MultipleErrors('fetch failed 3 times.', [dropped, dropped])
+  assert.equal(kafkaError(retried, 'reading').canRetry, true)
+  const invalidTopic = new ProtocolError('INVALID_TOPIC_EXCEPTION')
+  assert.equal(invalidTopic.canRetry, false, 'the client marks this one final')
+  assert.equal(kafkaError(new MultipleErrors('failed.', [dropped, invalidTopic]), 'reading').canRetry, false)
+  assert.equal(
+    kafkaError(new NetworkError('x', { cause: new AuthenticationError('no') }), 'x').canRetry,
+    false,
+  )
+  assert.equal(kafkaError(new TypeError('not from the client'), 'reading').canRetry, false)
 })

@@ -3,7 +3,7 @@
 // batches), and a batch in a codec Node cannot decode stops `traffic consume` with the codec named.
 import assert from 'node:assert/strict'
 import path from 'node:path'
-import { after, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import { Admin } from '@platformatic/kafka'
 import { codecAvailable, DEFAULTS, loadConfig } from '../../src/config.ts'
 import { readTrafficCsv } from '../../src/dataset/csv-reader.ts'
@@ -13,7 +13,6 @@ import { kafkaClients } from '../../src/stream/kafka-clients.ts'
 import { produceCsvToTopic, requestsOf } from '../../src/stream/produce.ts'
 import { traffic } from '../fixtures/cli.ts'
 import {
-  cleanUp,
   clients,
   config,
   csvLines,
@@ -21,21 +20,8 @@ import {
   readBatches,
   readTopic,
   rowsAsCsvLines,
-  tempDir,
-  unique,
+  scenario,
 } from './helpers.ts'
-
-const topics: string[] = []
-const dirs: string[] = []
-after(() => cleanUp({ topics, dirs }))
-
-async function scenario(name: string): Promise<{ topic: string; work: string }> {
-  const topic = unique(name)
-  const work = await tempDir(name)
-  topics.push(topic, `${topic}.dlq`)
-  dirs.push(work)
-  return { topic, work }
-}
 
 /** The JSON messages `traffic produce` sends for a CSV file, in file order. */
 async function expectedMessages(csv: string): Promise<string[]> {

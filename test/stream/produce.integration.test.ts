@@ -1,34 +1,12 @@
 // CSV → topic on the real broker: rejects, --limit, --rate, and a broker restart in the middle of a run.
 import assert from 'node:assert/strict'
 import { readFile, writeFile } from 'node:fs/promises'
-import { after, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import { loadConfig } from '../../src/config.ts'
 import { startEngines, stopEngines } from '../../src/engines/lifecycle.ts'
 import { CSV_HEADER } from '../../src/schema/csv.ts'
 import { produceCsvToTopic } from '../../src/stream/produce.ts'
-import {
-  cleanUp,
-  clients,
-  config,
-  csvLines,
-  generateCsv,
-  readTopic,
-  rowsAsCsvLines,
-  tempDir,
-  unique,
-} from './helpers.ts'
-
-const topics: string[] = []
-const dirs: string[] = []
-after(() => cleanUp({ topics, dirs }))
-
-async function scenario(name: string): Promise<{ topic: string; work: string }> {
-  const topic = unique(name)
-  const work = await tempDir(name)
-  topics.push(topic)
-  dirs.push(work)
-  return { topic, work }
-}
+import { clients, config, csvLines, generateCsv, readTopic, rowsAsCsvLines, scenario } from './helpers.ts'
 
 describe('produce: CSV → topic', () => {
   it('sends every valid row as JSON and sets bad rows aside with their line number and reason', async () => {

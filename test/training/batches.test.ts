@@ -7,6 +7,7 @@ import path from 'node:path'
 import { after, test } from 'node:test'
 import { isTrafficError } from '../../src/errors.ts'
 import { CSV_HEADER } from '../../src/schema/csv.ts'
+import { batchFileName, listBatchFiles } from '../../src/stream/batch-files.ts'
 import { findBatchFiles } from '../../src/training/batches.ts'
 
 const root = mkdtempSync(path.join(tmpdir(), 'batches-'))
@@ -20,48 +21,83 @@ function folder(name: string, files: Record<string, string>): string {
 }
 
 const ROW = 'AquaCity,Drone,Clear,Stable,Monday,7,50.0000,1,0,25.0000,0.3000'
+const TOPIC = 'city'
+const BATCH = `${CSV_HEADER}\n${ROW}\n`
 
-test('finds the final batch files, sorted, ignoring temp files and other names', async () => {
+test('finds the final batch files of its topic, by partition and offset, ignoring temp files and other names', async () => {
   const dir = folder('ok', {
-    'urban_traffic_batch_0-100-199.csv': `${CSV_HEADER}\n${ROW}\n`,
-    'urban_traffic_batch_0-0-99.csv': `${CSV_HEADER}\n${ROW}\n`,
-    'urban_traffic_batch_0-200-299.csv.tmp': 'partial',
+    [batchFileName(TOPIC, 1, 0n, 99n)]: BATCH,
+    [batchFileName(TOPIC, 0, 100n, 199n)]: BATCH,
+    [batchFileName(TOPIC, 0, 0n, 99n)]: BATCH,
+    [`${batchFileName(TOPIC, 0, 200n, 299n)}.1a2b.tmp`]: 'partial',
+    [batchFileName('city.replay', 0, 0n, 99n)]: BATCH,
+    'urban_traffic_batch_0.csv': BATCH,
     'notes.txt': 'x',
   })
+  const expected = [
+    batchFileName(TOPIC, 0, 0n, 99n),
+    batchFileName(TOPIC, 0, 100n, 199n),
+    batchFileName(TOPIC, 1, 0n, 99n),
+  ]
   assert.deepEqual(
-    (await findBatchFiles(dir)).map((f) => path.basename(f)),
-    ['urban_traffic_batch_0-0-99.csv', 'urban_traffic_batch_0-100-199.csv'],
+    (await findBatchFiles(dir, TOPIC)).map((f) => path.basename(f)),
+    expected,
+  )
+  // The pipeline counts the rows of exactly these files: training and the pipeline agree on what a batch file is.
+  assert.deepEqual(
+    (await listBatchFiles(dir, TOPIC)).map((f) => f.name),
+    expected,
   )
 })
 
 test('a missing folder or one without batch files: NOT_ENOUGH_DATA saying where and what to do', async () => {
   for (const dir of [path.join(root, 'absent'), folder('empty', { 'other.csv': 'x' })]) {
-    await assert.rejects(findBatchFiles(dir), (error) => {
+    await assert.rejects(findBatchFiles(dir, TOPIC), (error) => {
       assert.ok(isTrafficError(error, 'NOT_ENOUGH_DATA'))
-      assert.match(error.message, /No batch files \(urban_traffic_batch_\*\.csv\) in .*/)
-      assert.ok(error.message.includes(dir))
+      assert.ok(
+        error.message.startsWith(
+          `No batch files of topic city (urban_traffic_batch_city-<partition>-<first>-<last>.csv) in ${dir}`,
+        ),
+      )
       assert.match(error.hint ?? '', /traffic consume/)
       return true
     })
   }
 })
 
-test('an empty file, a foreign header or an unreadable entry is named in the error', async () => {
-  const empty = folder('zero', { 'urban_traffic_batch_1.csv': '' })
-  await assert.rejects(findBatchFiles(empty), /The batch file .*urban_traffic_batch_1\.csv is empty/)
+test('a folder holding only another topic’s files names that topic', async () => {
+  const dir = folder('other-topic', { [batchFileName('city.replay', 0, 0n, 99n)]: BATCH })
+  await assert.rejects(findBatchFiles(dir, TOPIC), (error) => {
+    assert.ok(isTrafficError(error, 'NOT_ENOUGH_DATA'))
+    assert.match(error.hint ?? '', /batch files of city\.replay: pass --topic/)
+    return true
+  })
+})
 
-  const foreign = folder('foreign', { 'urban_traffic_batch_1.csv': 'a,b,c\n1,2,3\n' })
-  await assert.rejects(findBatchFiles(foreign), (error) => {
+test('an empty file, a foreign header or an unreadable entry is named in the error', async () => {
+  const name = batchFileName(TOPIC, 0, 0n, 0n)
+  const empty = folder('zero', { [name]: '' })
+  await assert.rejects(findBatchFiles(empty, TOPIC), (error) => {
     assert.ok(isTrafficError(error, 'INVALID_INPUT'))
-    assert.match(error.message, /urban_traffic_batch_1\.csv is not a traffic batch: expected the header/)
+    assert.equal(error.message, `The batch file ${path.join(empty, name)} is empty`)
+    return true
+  })
+
+  const foreign = folder('foreign', { [name]: 'a,b,c\n1,2,3\n' })
+  await assert.rejects(findBatchFiles(foreign, TOPIC), (error) => {
+    assert.ok(isTrafficError(error, 'INVALID_INPUT'))
+    assert.match(
+      error.message,
+      /urban_traffic_batch_city-0-0-0\.csv is not a traffic batch: expected the header/,
+    )
     return true
   })
 
   const unreadable = folder('unreadable', {})
-  mkdirSync(path.join(unreadable, 'urban_traffic_batch_1.csv'))
-  await assert.rejects(findBatchFiles(unreadable), (error) => {
+  mkdirSync(path.join(unreadable, name))
+  await assert.rejects(findBatchFiles(unreadable, TOPIC), (error) => {
     assert.ok(isTrafficError(error, 'IO_ERROR'))
-    assert.match(error.message, /Cannot read the batch file .*urban_traffic_batch_1\.csv \(EISDIR\)/)
+    assert.match(error.message, /Cannot read the batch file .*urban_traffic_batch_city-0-0-0\.csv \(EISDIR\)/)
     return true
   })
 })

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { newPipelineUid, PIPELINE_MODEL_CLASS, pipelineMetadata } from '../../src/training/pipeline-writer.ts'
+import { PIPELINE_MODEL_CLASS } from '../../src/serving/pipeline-model.ts'
+import { newPipelineUid, pipelineMetadata } from '../../src/training/pipeline-writer.ts'
 
-test('PipelineModel metadata has the keys of DefaultParamsWriter, in its order', () => {
+test('PipelineModel metadata has the keys of DefaultParamsWriter, in its order, and the class serving reads', () => {
   const metadata = pipelineMetadata(
     'pipeline_0123456789ab',
     ['StringIndexer_a', 'VectorAssembler_b'],

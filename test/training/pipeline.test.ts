@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import { inputColumnsOf, SERVED_MODELS } from '../../src/serving/model-catalog.ts'
 import type { TreeParams } from '../../src/training/algorithms.ts'
 import { MODEL_SPECS } from '../../src/training/model-specs.ts'
 import { assemblerInputs, planPipeline } from '../../src/training/pipeline.ts'
@@ -33,6 +34,13 @@ test('the three models follow the contract: target, part, all ten other columns 
   assert.ok(density.features.includes('Is Peak Hour') && density.features.includes('Energy Consumption'))
   assert.ok(peak.features.includes('Energy Consumption') && peak.features.includes('Traffic Density'))
   assert.ok(energy.features.includes('Is Peak Hour') && energy.features.includes('Traffic Density'))
+})
+
+test('each model is trained on exactly the features, in the order, that the API serves it with', () => {
+  assert.deepEqual(
+    MODEL_SPECS.map((spec) => spec.features),
+    SERVED_MODELS.map((model) => inputColumnsOf(model).map((column) => column.name)),
+  )
 })
 
 test('indexed: StringIndexer (keep) → VectorAssembler of indexes and numbers → forest', () => {

@@ -11,6 +11,7 @@ import { after, before, test } from 'node:test'
 import { promisify } from 'node:util'
 import { loadConfig } from '../../src/config.ts'
 import { createSyntheticSource } from '../../src/dataset/generator.ts'
+import { SPARK } from '../../src/engines/manifest.ts'
 import { sparkEngine } from '../../src/engines/spark.ts'
 import type { TrafficRecord } from '../../src/schema/columns.ts'
 import { CSV_HEADER, encodeCsvLine } from '../../src/schema/csv.ts'
@@ -74,7 +75,7 @@ test('training writes the three model folders, report.json, analytics.json and p
     'report.json',
     'traffic_density_model',
   ])
-  assert.equal(report.sparkVersion, '4.2.0')
+  assert.equal(report.sparkVersion, SPARK.version)
   assert.equal(report.batches.rows, FIXTURE_ROWS)
   assert.deepEqual(report.split, { weights: [0.33, 0.33, 0.34], seed: 12345, holdoutFraction: 0.2 })
   let total = 0
@@ -187,7 +188,7 @@ test('each PipelineModel metadata matches Spark’s native format field by field
     const { json, keys, files } = metadataOf(dir)
     assert.deepEqual(keys, ['class', 'timestamp', 'sparkVersion', 'uid', 'paramMap', 'defaultParamMap'])
     assert.equal(json.class, 'org.apache.spark.ml.PipelineModel')
-    assert.equal(json.sparkVersion, '4.2.0')
+    assert.equal(json.sparkVersion, SPARK.version)
     assert.match(json.uid as string, /^pipeline_[0-9a-f]{12}$/)
     assert.equal(json.uid, report.models[spec.name].pipeline.uid)
     assert.deepEqual(json.defaultParamMap, {})

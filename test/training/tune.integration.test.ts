@@ -9,6 +9,7 @@ import { after, test } from 'node:test'
 import { loadConfig } from '../../src/config.ts'
 import { createSyntheticSource } from '../../src/dataset/generator.ts'
 import { CSV_HEADER, encodeCsvLine } from '../../src/schema/csv.ts'
+import { batchFileName } from '../../src/stream/batch-files.ts'
 import type { TreeParams } from '../../src/training/algorithms.ts'
 import { bestCandidate } from '../../src/training/candidates.ts'
 import type { TrainingReport } from '../../src/training/report.ts'
@@ -17,6 +18,7 @@ import { DEFAULT_PARAMS, train } from '../../src/training/train.ts'
 const scratch = mkdtempSync(path.join(tmpdir(), 'tune-it-'))
 after(() => rmSync(scratch, { recursive: true, force: true }))
 
+const TOPIC = 'tune'
 const GRID: TreeParams[] = [
   { algorithm: 'randomForest', numTrees: 3, maxDepth: 3, maxBins: 32 },
   { algorithm: 'gbt', numTrees: 4, maxDepth: 3, maxBins: 32, stepSize: 0.3 },
@@ -27,11 +29,12 @@ test('--tune scores every candidate on a validation share, records them all and 
   mkdirSync(batches)
   const next = createSyntheticSource(21)
   const lines = [CSV_HEADER, ...Array.from({ length: 4000 }, () => encodeCsvLine(next()))]
-  writeFileSync(path.join(batches, 'urban_traffic_batch_0.csv'), `${lines.join('\n')}\n`)
+  writeFileSync(path.join(batches, batchFileName(TOPIC, 0, 0n, 3999n)), `${lines.join('\n')}\n`)
   const models = path.join(scratch, 'models')
   const log: string[] = []
   await train({
     batchesDir: batches,
+    topic: TOPIC,
     modelsDir: models,
     sparkRemote: loadConfig().spark.remote,
     params: DEFAULT_PARAMS,

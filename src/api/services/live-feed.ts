@@ -14,7 +14,7 @@ import type {
   PartitionLag,
 } from '../live-schemas.ts'
 import { LiveKafka, type LiveTopics } from './live-kafka.ts'
-import { decodeAlert, decodeStreamRow, decodeWindow } from './live-messages.ts'
+import { type Decoded, decodeAlert, decodeStreamRow, decodeWindow } from './live-messages.ts'
 import { LiveScorer } from './live-scoring.ts'
 import { LiveState } from './live-state.ts'
 import type { ModelRegistry } from './model-registry.ts'
@@ -110,8 +110,10 @@ export class LiveFeed {
       await kafka.connect(
         {
           row: (message) => this.#onRow(message.value),
-          window: (message) => this.#onWindow(message.value),
-          alert: (message) => this.#onAlert(message.value),
+          window: (message) =>
+            this.#onResult('window', decodeWindow(message.value), (window) => this.#state.addWindow(window)),
+          alert: (message) =>
+            this.#onResult('alert', decodeAlert(message.value), (alert) => this.#state.addAlert(alert)),
           failed: (error) => void this.#lost(kafka, error),
         },
         options.kafka.partitions,
@@ -151,24 +153,18 @@ export class LiveFeed {
     this.#scorer.score(row.value.record, this.#registry.state.models)
   }
 
-  #onWindow(value: Buffer | undefined): void {
-    const window = decodeWindow(value)
-    if (!window.ok) {
-      this.#log.warn({ reason: window.reason }, 'malformed window message skipped')
+  /** A window or alert of the streaming queries: kept and sent to the listeners; a malformed one is skipped. */
+  #onResult<E extends 'window' | 'alert'>(
+    event: E,
+    decoded: Decoded<LiveEvents[E]>,
+    keep: (value: LiveEvents[E]) => void,
+  ): void {
+    if (!decoded.ok) {
+      this.#log.warn({ reason: decoded.reason }, `malformed ${event} message skipped`)
       return
     }
-    this.#state.addWindow(window.value)
-    this.#emit('window', window.value)
-  }
-
-  #onAlert(value: Buffer | undefined): void {
-    const alert = decodeAlert(value)
-    if (!alert.ok) {
-      this.#log.warn({ reason: alert.reason }, 'malformed alert message skipped')
-      return
-    }
-    this.#state.addAlert(alert.value)
-    this.#emit('alert', alert.value)
+    keep(decoded.value)
+    this.#emit(event, decoded.value)
   }
 
   /** One tick: throughput from offsets, lag, queries; then a stats event. Ticks never overlap. */
