@@ -7,9 +7,9 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { SingleBar } from 'cli-progress'
 import { TrafficError } from '../errors.ts'
-import { extractSparkProtos } from '../spark/protos.ts'
-import { type EngineManifest, jarsDir, KAFKA, SPARK, sparkProtosDir } from './manifest.ts'
+import { type EngineManifest, jarsDir, KAFKA, SPARK } from './manifest.ts'
 import { checkJava, checkMaven } from './prerequisites.ts'
+import { extractPinnedProtos } from './spark-connect.ts'
 
 export interface FetchResult {
   engine: EngineManifest
@@ -106,6 +106,6 @@ export async function fetchEngines(cacheDir: string): Promise<FetchResult[]> {
   if (missing.length) await checkMaven()
   const results = []
   for (const engine of needed) results.push(await fetchEngine(cacheDir, engine))
-  await extractSparkProtos(jarsDir(cacheDir, SPARK), sparkProtosDir(cacheDir))
+  await extractPinnedProtos(cacheDir)
   return results
 }

@@ -106,17 +106,17 @@ export class DataFrame {
    * evaluations over the same data read the files once. Lazy, like Spark's `persist()`.
    */
   async persist(): Promise<DataFrame> {
-    await this.session.client.analyze({ persist: { relation: this.relation } })
+    await this.session.analyze({ persist: { relation: this.relation } })
     return this
   }
 
   async unpersist(): Promise<void> {
-    await this.session.client.analyze({ unpersist: { relation: this.relation, blocking: false } })
+    await this.session.analyze({ unpersist: { relation: this.relation, blocking: false } })
   }
 
   /** Where Spark keeps this DataFrame; `{ replication: 1 }` alone (StorageLevel.NONE) when not persisted. */
   async storageLevel(): Promise<StorageLevel> {
-    const response = await this.session.client.analyze({ get_storage_level: { relation: this.relation } })
+    const response = await this.session.analyze({ get_storage_level: { relation: this.relation } })
     return response.get_storage_level?.storage_level ?? {}
   }
 

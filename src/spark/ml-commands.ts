@@ -85,15 +85,24 @@ export interface WriteModelOptions {
   options?: Record<string, string>
 }
 
-export function writeModelCommand(model: ObjectRef, path: string, options: WriteModelOptions = {}): Command {
+/**
+ * `write().save(path)` of a cached model (by reference) or of a stateless transformer (by class, uid and
+ * params), which lives in no server cache.
+ */
+export function writeCommand(
+  target: ObjectRef | NamedOperator,
+  path: string,
+  options: WriteModelOptions = {},
+): Command {
+  const subject =
+    'id' in target
+      ? { obj_ref: { id: target.id }, params: mlParams(options.params) }
+      : {
+          operator: mlOperator(target.className, target.uid, 'OPERATOR_TYPE_TRANSFORMER'),
+          params: mlParams({ ...target.params, ...options.params }),
+        }
   return ml({
-    write: {
-      obj_ref: { id: model.id },
-      params: mlParams(options.params),
-      path,
-      should_overwrite: options.overwrite ?? false,
-      options: options.options ?? {},
-    },
+    write: { ...subject, path, should_overwrite: options.overwrite ?? false, options: options.options ?? {} },
   })
 }
 

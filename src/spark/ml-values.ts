@@ -4,7 +4,7 @@
 //   vector: [byte type (0 sparse, 1 dense), int size | null, int[] indices | null, double[] values]
 //   matrix: [byte type, int numRows, int numCols, int[] colPtrs | null, int[] rowIndices | null,
 //            double[] values, boolean isTransposed]
-import { TrafficError } from '../errors.ts'
+import { SparkConnectError } from './errors.ts'
 import { type LiteralValue, literal, TypedLiteral } from './expressions.ts'
 import type { DataType, Literal, MlParams } from './types.ts'
 
@@ -91,7 +91,7 @@ export function paramLiteral(value: ParamValue): Literal {
       doubles(value.values),
     ])
   }
-  throw new TrafficError('INVALID_INPUT', `Unsupported ML param value ${JSON.stringify(value)}`)
+  throw new SparkConnectError('INVALID_ARGUMENT', `Unsupported ML param value ${JSON.stringify(value)}`)
 }
 
 export function mlParams(values: MlParamValues = {}): MlParams {
@@ -142,8 +142,8 @@ export function fromLiteral(value: Literal): unknown {
   for (const key of ['boolean', 'byte', 'short', 'integer', 'float', 'double', 'string'] as const) {
     if (value[key] !== undefined) return value[key]
   }
-  throw new TrafficError(
-    'SPARK_ERROR',
+  throw new SparkConnectError(
+    'SERVER_ERROR',
     `Unsupported literal from the server: ${JSON.stringify(value).slice(0, 200)}`,
   )
 }

@@ -1,9 +1,9 @@
 // Spark ML over Connect (Spark ≥ 4.0): fit, transform, evaluate, write, read, fetch and cache cleanup,
 // each one MlCommand (or an ml_relation for transform). Fitted models live in the server session's ML
 // cache and are addressed by reference; closing the session drops them all.
-import { TrafficError } from '../errors.ts'
+
 import type { DataFrame } from './dataframe.ts'
-import { withContext } from './errors.ts'
+import { SparkConnectError, withContext } from './errors.ts'
 import * as commands from './ml-commands.ts'
 import { fromLiteral, type MlParamValues, type ParamValue } from './ml-values.ts'
 import { commandPlan } from './plan.ts'
@@ -33,7 +33,7 @@ export interface LoadedOperator {
 
 function operatorInfo(result: MlCommandResult, command: string): MlOperatorInfo {
   if (!result.operator_info)
-    throw new TrafficError('SPARK_ERROR', `ML ${command}: the server sent no operator info`)
+    throw new SparkConnectError('SERVER_ERROR', `ML ${command}: the server sent no operator info`)
   return result.operator_info
 }
 
@@ -68,7 +68,10 @@ export class SparkML {
     const info = operatorInfo(result, 'fit')
     const id = info.obj_ref?.id
     if (!id)
-      throw new TrafficError('SPARK_ERROR', `ML fit of ${estimator.className}: no model reference returned`)
+      throw new SparkConnectError(
+        'SERVER_ERROR',
+        `ML fit of ${estimator.className}: no model reference returned`,
+      )
     return { id, uid: named.uid, ...(info.warning_message ? { warning: info.warning_message } : {}) }
   }
 
@@ -86,16 +89,22 @@ export class SparkML {
   async evaluate(evaluator: commands.OperatorSpec, dataset: DataFrame): Promise<number> {
     const command = commands.evaluateCommand(this.named(evaluator), dataset.relation)
     const result = await this.run(`ML evaluate with ${evaluator.className}`, command)
-    if (!result.param) throw new TrafficError('SPARK_ERROR', `ML evaluate: no metric returned`)
+    if (!result.param) throw new SparkConnectError('SERVER_ERROR', `ML evaluate: no metric returned`)
     return Number(fromLiteral(result.param))
   }
 
-  /** Saves a cached model in Spark's native format (`model.write().save(path)`) on the server's file system. */
-  async write(model: ModelRef, path: string, options: commands.WriteModelOptions = {}): Promise<void> {
-    await this.run(
-      `ML write of model ${model.uid} to ${path}`,
-      commands.writeModelCommand(model, path, options),
-    )
+  /**
+   * Saves a cached model, or a stateless transformer, in Spark's native format (`write().save(path)`) on the
+   * server's file system.
+   */
+  async write(
+    target: ModelRef | commands.OperatorSpec,
+    path: string,
+    options: commands.WriteModelOptions = {},
+  ): Promise<void> {
+    const [resolved, what] =
+      'id' in target ? [target, `model ${target.uid}`] : [this.named(target), target.className]
+    await this.run(`ML write of ${what} to ${path}`, commands.writeCommand(resolved, path, options))
   }
 
   /**
@@ -134,8 +143,8 @@ export class SparkML {
     if (result.summary !== undefined) return { id: result.summary, uid: '' } satisfies ModelRef
     const ids = result.operator_info?.obj_ref?.id
     if (ids) return ids.split(',').map((id): ModelRef => ({ id, uid: '' }))
-    throw new TrafficError(
-      'SPARK_ERROR',
+    throw new SparkConnectError(
+      'SERVER_ERROR',
       `ML fetch ${JSON.stringify(calls.map((c) => c.method))}: empty result`,
     )
   }

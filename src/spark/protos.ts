@@ -1,17 +1,19 @@
-// The Spark Connect protocol, taken from the pinned spark-connect jar (never committed, never generated
-// into the repo): extraction into the engines cache, then runtime loading with @grpc/proto-loader.
+// The Spark Connect protocol, taken from a spark-connect jar (never committed): extraction into a folder
+// the caller chooses, then runtime loading with @grpc/proto-loader.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import * as grpc from '@grpc/grpc-js'
 import * as protoLoader from '@grpc/proto-loader'
 import AdmZip from 'adm-zip'
-import { jarsDir, SPARK, sparkProtosDir } from '../engines/manifest.ts'
-import { TrafficError } from '../errors.ts'
+import { SparkConnectError } from './errors.ts'
 
 /** The entry point of the protocol; everything else is reached through its imports. */
 const ROOT_PROTO = 'spark/connect/base.proto'
-/** Spark's own protos plus the well-known types they import (any, timestamp), all bundled in the jar. */
-const WANTED = /^(spark\/connect|google\/protobuf)\/[^/]+\.proto$/
+/**
+ * Spark's own protos, the well-known types they import (any, timestamp) and google.rpc's Status and error
+ * details (what a failed call carries), all bundled in the jar.
+ */
+const WANTED = /^(spark\/connect|google\/protobuf|google\/rpc)\/[^/]+\.proto$/
 
 export interface ExtractResult {
   protosDir: string
@@ -20,19 +22,19 @@ export interface ExtractResult {
   written: number
 }
 
-function connectJar(jars: string): string {
-  const jar = path.join(jars, `spark-connect_2.13-${SPARK.version}.jar`)
-  if (!existsSync(jar)) {
-    throw new TrafficError('PREREQUISITE_MISSING', `The Spark Connect jar is missing: ${jar}`, {
-      hint: 'run `traffic engines fetch`',
-    })
-  }
-  return jar
+/** The jar name of Spark Connect `version` (Scala 2.13), as Maven Central has it. */
+export function sparkConnectJarName(version: string): string {
+  return `spark-connect_2.13-${version}.jar`
 }
 
-/** Copies spark/connect/*.proto (and google/protobuf/*.proto) out of the pinned jar. Idempotent. */
-export function extractSparkProtos(jars: string, outDir: string): ExtractResult {
-  const zip = new AdmZip(connectJar(jars))
+/** Copies spark/connect/*.proto (and the google/ protos they use) out of a spark-connect jar. Idempotent. */
+export function extractSparkProtos(jar: string, outDir: string): ExtractResult {
+  if (!existsSync(jar)) {
+    throw new SparkConnectError('JAR_MISSING', `The Spark Connect jar is missing: ${jar}`, {
+      hint: 'download the spark-connect jar of the server’s version',
+    })
+  }
+  const zip = new AdmZip(jar)
   let files = 0
   let written = 0
   for (const entry of zip.getEntries()) {
@@ -49,16 +51,14 @@ export function extractSparkProtos(jars: string, outDir: string): ExtractResult 
     written++
   }
   if (!existsSync(path.join(outDir, ROOT_PROTO))) {
-    throw new TrafficError('ENGINE_FETCH_FAILED', `No ${ROOT_PROTO} inside ${connectJar(jars)}`)
+    throw new SparkConnectError('JAR_INVALID', `No ${ROOT_PROTO} inside ${jar}`)
   }
   return { protosDir: outDir, files, written }
 }
 
-/** The protos folder of the cache, extracted on first use when the jar is there but the folder is not. */
-export function ensureSparkProtos(cacheDir: string): string {
-  const dir = sparkProtosDir(cacheDir)
-  if (!existsSync(path.join(dir, ROOT_PROTO))) extractSparkProtos(jarsDir(cacheDir, SPARK), dir)
-  return dir
+/** True when `protosDir` holds an extracted protocol. */
+export function hasSparkProtos(protosDir: string): boolean {
+  return existsSync(path.join(protosDir, ROOT_PROTO))
 }
 
 export const PROTO_LOADER_OPTIONS: protoLoader.Options = {

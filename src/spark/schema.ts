@@ -1,6 +1,6 @@
 // Schemas both ways: our field list → a DDL string for reads with an explicit schema, and Spark's
 // DataType (from AnalyzePlan or a result) → a plain field list with Spark SQL type names.
-import { TrafficError } from '../errors.ts'
+import { SparkConnectError } from './errors.ts'
 import { quoteIdentifier } from './expressions.ts'
 import type { DataType } from './types.ts'
 
@@ -18,7 +18,8 @@ export type SchemaInput = string | SchemaField[]
 
 export function toDDL(schema: SchemaInput): string {
   if (typeof schema === 'string') return schema
-  if (schema.length === 0) throw new TrafficError('INVALID_INPUT', 'A schema needs at least one field')
+  if (schema.length === 0)
+    throw new SparkConnectError('INVALID_ARGUMENT', 'A schema needs at least one field')
   return schema
     .map(
       (field) =>
@@ -66,7 +67,8 @@ export function typeName(type: DataType): string {
 
 /** The fields of a struct DataType (the shape of every relation's schema). */
 export function fromDataType(type: DataType): SchemaField[] {
-  if (!type.struct) throw new TrafficError('SPARK_ERROR', `Expected a struct schema, got ${typeName(type)}`)
+  if (!type.struct)
+    throw new SparkConnectError('SERVER_ERROR', `Expected a struct schema, got ${typeName(type)}`)
   return type.struct.fields.map((field) => ({
     name: field.name,
     type: typeName(field.data_type),

@@ -1,7 +1,7 @@
 // A Structured Streaming query running on the Spark Connect server: a handle (id + run id) and the commands
 // that ask it for its status and progress or stop it. The query lives in the server-side session that started
 // it; another client reaches it by connecting with the same session id.
-import { TrafficError } from '../errors.ts'
+import { SparkConnectError } from './errors.ts'
 import * as plan from './plan.ts'
 import type { SparkSession } from './session.ts'
 import type { Relation, StreamingQueryCommandResult, StreamingQueryInstanceId } from './types.ts'
@@ -70,7 +70,10 @@ export class StreamingQuery {
       plan.commandPlan(plan.streamingQueryCommand(this.instance, what)),
     )
     if (!result.streamingQueryResult) {
-      throw new TrafficError('SPARK_ERROR', `The server sent no answer about streaming query ${this.name}`)
+      throw new SparkConnectError(
+        'SERVER_ERROR',
+        `The server sent no answer about streaming query ${this.name}`,
+      )
     }
     return result.streamingQueryResult
   }
@@ -116,7 +119,10 @@ export async function startStreamingQuery(
   const result = await session.execute(plan.commandPlan(plan.writeStreamStart(input, options)))
   const started = result.writeStreamResult
   if (!started)
-    throw new TrafficError('SPARK_ERROR', `The server did not start streaming query ${options.queryName}`)
+    throw new SparkConnectError(
+      'SERVER_ERROR',
+      `The server did not start streaming query ${options.queryName}`,
+    )
   return new StreamingQuery(
     session,
     started.query_id.id,

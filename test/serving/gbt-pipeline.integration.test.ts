@@ -10,11 +10,12 @@ import path from 'node:path'
 import { after, before, test } from 'node:test'
 import { loadConfig } from '../../src/config.ts'
 import { createSyntheticSource } from '../../src/dataset/generator.ts'
+import { connectSpark } from '../../src/engines/spark-connect.ts'
 import { CSV_HEADER, encodeCsvLine } from '../../src/schema/csv.ts'
 import { LEAF } from '../../src/serving/forest.ts'
 import { readPipelineData } from '../../src/serving/pipeline-model.ts'
 import type { TreeModelParams } from '../../src/serving/stages/tree-models.ts'
-import { SparkSession } from '../../src/spark/index.ts'
+import type { SparkSession } from '../../src/spark/index.ts'
 import type { TreeParams } from '../../src/training/algorithms.ts'
 import { BATCH_SCHEMA } from '../../src/training/batch-schema.ts'
 import { MODEL_SPECS } from '../../src/training/model-specs.ts'
@@ -35,7 +36,7 @@ before(async () => {
   const next = createSyntheticSource(11)
   const lines = [CSV_HEADER, ...Array.from({ length: ROWS }, () => encodeCsvLine(next()))]
   await writeFile(path.join(dir, 'data.csv'), `${lines.join('\n')}\n`)
-  spark = await SparkSession.connect(loadConfig().spark.remote)
+  spark = await connectSpark(loadConfig().spark.remote)
 })
 
 after(async () => {

@@ -8,8 +8,9 @@ import path from 'node:path'
 import { after, before, test } from 'node:test'
 import { loadConfig } from '../../src/config.ts'
 import { createSyntheticSource } from '../../src/dataset/generator.ts'
+import { connectSpark } from '../../src/engines/spark-connect.ts'
 import { CSV_HEADER, encodeCsvLine } from '../../src/schema/csv.ts'
-import { newUid, SparkSession } from '../../src/spark/index.ts'
+import { newUid, type SparkSession } from '../../src/spark/index.ts'
 import type { TreeParams } from '../../src/training/algorithms.ts'
 import { BATCH_SCHEMA } from '../../src/training/batch-schema.ts'
 import { MODEL_SPECS, type ModelSpec } from '../../src/training/model-specs.ts'
@@ -36,7 +37,7 @@ before(async () => {
   const next = createSyntheticSource(7)
   const lines = [CSV_HEADER, ...Array.from({ length: ROWS }, () => encodeCsvLine(next()))]
   await writeFile(path.join(dir, 'data.csv'), `${lines.join('\n')}\n`)
-  spark = await SparkSession.connect(loadConfig().spark.remote)
+  spark = await connectSpark(loadConfig().spark.remote)
 })
 
 after(async () => {

@@ -59,14 +59,14 @@ test('evaluate, write, read, fetch, delete and clean cache', () => {
     params: { params: { metricName: { string: 'rmse' } } },
     dataset,
   })
-  assert.deepEqual(ml.writeModelCommand({ id: 'm1' }, '/models/a', { overwrite: true }).ml_command?.write, {
+  assert.deepEqual(ml.writeCommand({ id: 'm1' }, '/models/a', { overwrite: true }).ml_command?.write, {
     obj_ref: { id: 'm1' },
     params: { params: {} },
     path: '/models/a',
     should_overwrite: true,
     options: {},
   })
-  assert.equal(ml.writeModelCommand({ id: 'm1' }, '/p').ml_command?.write?.should_overwrite, false)
+  assert.equal(ml.writeCommand({ id: 'm1' }, '/p').ml_command?.write?.should_overwrite, false)
   assert.deepEqual(
     ml.readCommand('org.apache.spark.ml.feature.StringIndexerModel', '/p', 'model', 'u1').ml_command,
     {

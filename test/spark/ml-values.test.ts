@@ -82,5 +82,5 @@ test('fromLiteral decodes what the server returns', () => {
   assert.equal(fromLiteral({ decimal: { value: '1.25' } }), 1.25)
   assert.deepEqual(fromLiteral({ array: { elements: [{ string: 'a' }, { string: 'b' }] } }), ['a', 'b'])
   assert.deepEqual(fromLiteral({ specialized_array: { doubles: { values: [1, 2] } } }), [1, 2])
-  assert.throws(() => fromLiteral({}), { code: 'SPARK_ERROR' })
+  assert.throws(() => fromLiteral({}), { code: 'SERVER_ERROR' })
 })

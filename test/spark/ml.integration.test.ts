@@ -7,9 +7,10 @@ import path from 'node:path'
 import { after, before, test } from 'node:test'
 import { loadConfig } from '../../src/config.ts'
 import type { DataFrame } from '../../src/spark/dataframe.ts'
+import type { SparkSession } from '../../src/spark/index.ts'
 import type { ModelRef } from '../../src/spark/ml.ts'
 import { type MlVector, toDense } from '../../src/spark/ml-values.ts'
-import { SparkSession } from '../../src/spark/session.ts'
+import { connectPinned } from './pinned-session.ts'
 
 const STRING_INDEXER = 'org.apache.spark.ml.feature.StringIndexer'
 const STRING_INDEXER_MODEL = 'org.apache.spark.ml.feature.StringIndexerModel'
@@ -43,7 +44,7 @@ async function predictions(model: ModelRef, input: DataFrame): Promise<number[]>
 }
 
 before(async () => {
-  spark = await SparkSession.connect(loadConfig().spark.remote)
+  spark = await connectPinned(loadConfig().spark.remote)
   data = spark.sql(DATA)
   indexer = await spark.ml.fit(
     { className: STRING_INDEXER, params: { inputCol: 'city', outputCol: 'city_idx', handleInvalid: 'keep' } },
@@ -154,7 +155,7 @@ test('a bad param or an unknown operator is a SPARK_ERROR saying which fit faile
 
 test("fit surfaces the server's warning when the ML cache size limit stops tree growth", async () => {
   // maxModelSize is a session config; trees stop growing at maxModelSize / 2.5 and the server says so.
-  const limited = await SparkSession.connect(loadConfig().spark.remote)
+  const limited = await connectPinned(loadConfig().spark.remote)
   try {
     await limited.setConf({ 'spark.connect.session.connectML.mlCache.memoryControl.maxModelSize': '50000' })
     const noisy = limited.sql('SELECT rand(1) * 100 AS x, rand(2) * 100 AS z, rand(3) AS y FROM range(5000)')
