@@ -11,15 +11,15 @@ import { randomUUID } from 'node:crypto'
 import * as grpc from '@grpc/grpc-js'
 import { SparkConnectError, toSparkError } from './errors.ts'
 import type { AnalyzeRequest, ConfigOperation, ExecuteResult, SparkExecutor } from './executor.ts'
-import { loadSparkConnectService } from './protos.ts'
-import { parseSparkRemote, type SparkRemote } from './remote.ts'
 import type {
-  AnalyzePlanResponse,
-  ConfigResponse,
-  ExecutePlanResponse,
+  AnalyzePlanResponse__Output,
+  ConfigResponse__Output,
+  ExecutePlanResponse__Output,
   Plan,
   SessionFields,
-} from './types.ts'
+} from './protocol.ts'
+import { loadSparkConnectService } from './protos.ts'
+import { parseSparkRemote, type SparkRemote } from './remote.ts'
 
 export const CLIENT_TYPE = 'urban-traffic/typescript'
 /** Spark sends Arrow batches up to ~4 MiB and allows 128 MiB messages; grpc-js defaults to 4 MiB. */
@@ -35,13 +35,20 @@ export interface SparkClientOptions {
 }
 
 interface ConnectStub extends grpc.Client {
-  ExecutePlan(request: object, metadata: grpc.Metadata): grpc.ClientReadableStream<ExecutePlanResponse>
+  ExecutePlan(
+    request: object,
+    metadata: grpc.Metadata,
+  ): grpc.ClientReadableStream<ExecutePlanResponse__Output>
   AnalyzePlan(
     request: object,
     metadata: grpc.Metadata,
-    callback: grpc.requestCallback<AnalyzePlanResponse>,
+    callback: grpc.requestCallback<AnalyzePlanResponse__Output>,
   ): void
-  Config(request: object, metadata: grpc.Metadata, callback: grpc.requestCallback<ConfigResponse>): void
+  Config(
+    request: object,
+    metadata: grpc.Metadata,
+    callback: grpc.requestCallback<ConfigResponse__Output>,
+  ): void
   ReleaseSession(request: object, metadata: grpc.Metadata, callback: grpc.requestCallback<object>): void
 }
 
@@ -116,7 +123,7 @@ export class SparkConnectClient implements SparkExecutor {
         { ...this.fields(), operation_id: randomUUID(), plan },
         this.metadata,
       )
-      stream.on('data', (response: ExecutePlanResponse) => {
+      stream.on('data', (response: ExecutePlanResponse__Output) => {
         try {
           this.observe(response.server_side_session_id)
         } catch (error) {
@@ -139,12 +146,12 @@ export class SparkConnectClient implements SparkExecutor {
     })
   }
 
-  analyze(request: AnalyzeRequest): Promise<AnalyzePlanResponse> {
-    return this.unary<AnalyzePlanResponse>(this.stub.AnalyzePlan, request)
+  analyze(request: AnalyzeRequest): Promise<AnalyzePlanResponse__Output> {
+    return this.unary<AnalyzePlanResponse__Output>(this.stub.AnalyzePlan, request)
   }
 
-  config(operation: ConfigOperation): Promise<ConfigResponse> {
-    return this.unary<ConfigResponse>(this.stub.Config, { operation })
+  config(operation: ConfigOperation): Promise<ConfigResponse__Output> {
+    return this.unary<ConfigResponse__Output>(this.stub.Config, { operation })
   }
 
   get target(): string {

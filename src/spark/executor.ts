@@ -1,24 +1,24 @@
 // The one seam between the client's API (session, DataFrame, ML, streaming) and the server: every server
 // call goes through a SparkExecutor. The gRPC client is the real one; tests drive the API with recorded answers.
 import type {
-  AnalyzePlanResponse,
-  ConfigResponse,
-  DataType,
-  ExecutePlanResponse,
-  MlCommandResult,
+  AnalyzePlanResponse__Output,
+  ConfigResponse__Output,
+  DataType__Output,
+  ExecutePlanResponse__Output,
+  MlCommandResult__Output,
   Plan,
-} from './types.ts'
+} from './protocol.ts'
 
 export interface ExecuteResult {
   /** Arrow IPC streams, one per ArrowBatch response, in order. */
   arrowBatches: Buffer[]
   /** The Spark schema of a collected relation. */
-  schema?: DataType
-  mlCommandResult?: MlCommandResult
+  schema?: DataType__Output
+  mlCommandResult?: MlCommandResult__Output
   /** Answers of the streaming commands (start a query, ask a query, ask the query manager). */
-  writeStreamResult?: ExecutePlanResponse['write_stream_operation_start_result']
-  streamingQueryResult?: ExecutePlanResponse['streaming_query_command_result']
-  streamingQueryManagerResult?: ExecutePlanResponse['streaming_query_manager_command_result']
+  writeStreamResult?: ExecutePlanResponse__Output['write_stream_operation_start_result']
+  streamingQueryResult?: ExecutePlanResponse__Output['streaming_query_command_result']
+  streamingQueryManagerResult?: ExecutePlanResponse__Output['streaming_query_manager_command_result']
   /** True when the server sent ResultComplete (only reattachable executions do). */
   resultComplete: boolean
 }
@@ -33,8 +33,8 @@ export interface SparkExecutor {
   readonly target: string
   /** Runs a relation or a command (ML commands included) and gathers its whole answer. */
   execute(plan: Plan): Promise<ExecuteResult>
-  analyze(request: AnalyzeRequest): Promise<AnalyzePlanResponse>
-  config(operation: ConfigOperation): Promise<ConfigResponse>
+  analyze(request: AnalyzeRequest): Promise<AnalyzePlanResponse__Output>
+  config(operation: ConfigOperation): Promise<ConfigResponse__Output>
   /** Drops the server-side session (temp views, cached ML models) and disconnects. */
   release(): Promise<void>
   /** Disconnects, leaving the server-side session (and its streaming queries) running. */

@@ -1,6 +1,6 @@
 // Pure builders of Spark Connect expressions and literals (protobuf objects, no I/O).
 import { SparkConnectError } from './errors.ts'
-import type { DataType, Expression, Literal } from './types.ts'
+import type { DataType, Expression, Literal } from './protocol.ts'
 
 /** A literal whose Spark type is chosen explicitly, e.g. `double(1)` rather than the integer 1. */
 export class TypedLiteral {

@@ -2,6 +2,7 @@
 // imports nothing from the application (protos folder, expected version, remote and options are passed in).
 
 export type { Row } from './arrow.ts'
+export { GENERATED_TYPES_DIR, generateProtocolTypes } from './codegen.ts'
 export { type Collected, DataFrame } from './dataframe.ts'
 export {
   isSparkConnectError,
@@ -43,7 +44,13 @@ export type {
   WriteOptions,
   WriteStreamOptions,
 } from './plan.ts'
-export { type ExtractResult, extractSparkProtos, hasSparkProtos, sparkConnectJarName } from './protos.ts'
+export {
+  type ExtractResult,
+  extractSparkProtos,
+  hasSparkProtos,
+  SPARK_CONNECT_ARTIFACT,
+  sparkConnectJarName,
+} from './protos.ts'
 export { parseSparkRemote, redactSparkRemote, type SparkRemote } from './remote.ts'
 export { CONNECT_RETRY_POLICY, type RetryPolicy } from './retry.ts'
 export { type SchemaField, type SchemaInput, toDDL } from './schema.ts'

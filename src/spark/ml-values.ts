@@ -6,7 +6,7 @@
 //            double[] values, boolean isTransposed]
 import { SparkConnectError } from './errors.ts'
 import { type LiteralValue, literal, TypedLiteral } from './expressions.ts'
-import type { DataType, Literal, MlParams } from './types.ts'
+import type { DataType, Literal, Literal__Output, MlParams } from './protocol.ts'
 
 export const VECTOR_UDT = 'org.apache.spark.ml.linalg.VectorUDT'
 export const MATRIX_UDT = 'org.apache.spark.ml.linalg.MatrixUDT'
@@ -104,9 +104,9 @@ function numbers(values: (number | string)[] | undefined): number[] {
   return (values ?? []).map(Number)
 }
 
-function decodeStruct(struct: NonNullable<Literal['struct']>): MlVector | MlMatrix | unknown[] {
+function decodeStruct(struct: NonNullable<Literal__Output['struct']>): MlVector | MlMatrix | unknown[] {
   const jvmClass = struct.struct_type?.udt?.jvm_class
-  const e = struct.elements
+  const e = struct.elements ?? []
   const arrayAt = (i: number, kind: 'ints' | 'doubles') => numbers(e[i]?.specialized_array?.[kind]?.values)
   const sparse = e[0]?.byte === 0
   if (jvmClass === VECTOR_UDT) {
@@ -126,9 +126,9 @@ function decodeStruct(struct: NonNullable<Literal['struct']>): MlVector | MlMatr
 }
 
 /** A literal returned by the server (fetch results, evaluation metrics, read params) as a JS value. */
-export function fromLiteral(value: Literal): unknown {
+export function fromLiteral(value: Literal__Output): unknown {
   if (value.struct) return decodeStruct(value.struct)
-  if (value.array) return value.array.elements.map(fromLiteral)
+  if (value.array) return (value.array.elements ?? []).map(fromLiteral)
   if (value.specialized_array) {
     const { ints: i, doubles: d } = value.specialized_array
     return numbers(i?.values ?? d?.values)

@@ -7,8 +7,8 @@ import { SparkConnectError, withContext } from './errors.ts'
 import * as commands from './ml-commands.ts'
 import { fromLiteral, type MlParamValues, type ParamValue } from './ml-values.ts'
 import { commandPlan } from './plan.ts'
+import type { Command, MlCommandResult__Output, MlOperatorInfo__Output } from './protocol.ts'
 import type { SparkSession } from './session.ts'
-import type { Command, MlCommandResult, MlOperatorInfo } from './types.ts'
 
 /** A model in the server's ML cache. */
 export interface ModelRef {
@@ -31,13 +31,13 @@ export interface LoadedOperator {
   params: Record<string, unknown>
 }
 
-function operatorInfo(result: MlCommandResult, command: string): MlOperatorInfo {
+function operatorInfo(result: MlCommandResult__Output, command: string): MlOperatorInfo__Output {
   if (!result.operator_info)
     throw new SparkConnectError('SERVER_ERROR', `ML ${command}: the server sent no operator info`)
   return result.operator_info
 }
 
-function decodeParams(info: MlOperatorInfo): Record<string, unknown> {
+function decodeParams(info: MlOperatorInfo__Output): Record<string, unknown> {
   const params = info.params?.params ?? {}
   return Object.fromEntries(Object.entries(params).map(([name, value]) => [name, fromLiteral(value)]))
 }
@@ -46,7 +46,7 @@ export class SparkML {
   constructor(private readonly session: SparkSession) {}
 
   /** Runs one ML command; a Spark failure says which command on which class it was. */
-  private async run(context: string, command: Command): Promise<MlCommandResult> {
+  private async run(context: string, command: Command): Promise<MlCommandResult__Output> {
     try {
       return await this.session.executeMl(commandPlan(command))
     } catch (error) {

@@ -2,7 +2,6 @@
 // so plans are unit-tested without a server and the DataFrame only has to hold one relation.
 import { SparkConnectError } from './errors.ts'
 import { alias, expr, fn, lit } from './expressions.ts'
-import { type SchemaInput, toDDL } from './schema.ts'
 import type {
   Command,
   Expression,
@@ -12,7 +11,8 @@ import type {
   SaveMode,
   StreamingQueryCommand,
   StreamingQueryInstanceId,
-} from './types.ts'
+} from './protocol.ts'
+import { type SchemaInput, toDDL } from './schema.ts'
 
 export type ColumnInput = Expression | string
 

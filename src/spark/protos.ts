@@ -22,10 +22,20 @@ export interface ExtractResult {
   written: number
 }
 
-/** The jar name of Spark Connect `version` (Scala 2.13), as Maven Central has it. */
+/** The Maven artifact holding the protocol (Scala 2.13 build). */
+export const SPARK_CONNECT_ARTIFACT = { groupId: 'org.apache.spark', artifactId: 'spark-connect_2.13' }
+
+/** The jar name of Spark Connect `version`, as Maven Central has it. */
 export function sparkConnectJarName(version: string): string {
-  return `spark-connect_2.13-${version}.jar`
+  return `${SPARK_CONNECT_ARTIFACT.artifactId}-${version}.jar`
 }
+
+/** The protos the client loads and generates types from; every other one is reached through their imports. */
+export const ENTRY_PROTOS = [
+  'spark/connect/base.proto',
+  'google/rpc/status.proto',
+  'google/rpc/error_details.proto',
+]
 
 /** Copies spark/connect/*.proto (and the google/ protos they use) out of a spark-connect jar. Idempotent. */
 export function extractSparkProtos(jar: string, outDir: string): ExtractResult {
@@ -56,9 +66,9 @@ export function extractSparkProtos(jar: string, outDir: string): ExtractResult {
   return { protosDir: outDir, files, written }
 }
 
-/** True when `protosDir` holds an extracted protocol. */
+/** True when `protosDir` holds an extracted protocol (a folder extracted by an older client may lack some). */
 export function hasSparkProtos(protosDir: string): boolean {
-  return existsSync(path.join(protosDir, ROOT_PROTO))
+  return ENTRY_PROTOS.every((proto) => existsSync(path.join(protosDir, proto)))
 }
 
 export const PROTO_LOADER_OPTIONS: protoLoader.Options = {

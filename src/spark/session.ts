@@ -7,9 +7,16 @@ import { isSparkConnectError, SparkConnectError } from './errors.ts'
 import type { AnalyzeRequest, ExecuteResult, SparkExecutor } from './executor.ts'
 import { SparkML } from './ml.ts'
 import * as plan from './plan.ts'
+import type {
+  AnalyzePlanResponse__Output,
+  DataType__Output,
+  KeyValue,
+  MlCommandResult__Output,
+  Plan,
+  Relation,
+} from './protocol.ts'
 import { CONNECT_RETRY_POLICY, type RetryPolicy, withRetry } from './retry.ts'
 import { activeStreamingQueries, type StreamingQuery } from './streaming.ts'
-import type { AnalyzePlanResponse, DataType, KeyValue, MlCommandResult, Plan, Relation } from './types.ts'
 
 export interface ConnectOptions {
   /** Folder holding spark/connect/*.proto of the server's version (see `extractSparkProtos`). */
@@ -108,17 +115,18 @@ export class SparkSession {
   }
 
   /** Runs an ML command and returns its result (every ML command answers with one). */
-  async executeMl(request: Plan): Promise<MlCommandResult> {
+  async executeMl(request: Plan): Promise<MlCommandResult__Output> {
     const { mlCommandResult } = await this.execute(request)
     if (!mlCommandResult)
       throw new SparkConnectError('SERVER_ERROR', 'The server sent no result for an ML command')
     return mlCommandResult
   }
 
-  async schemaOf(relation: Relation): Promise<DataType> {
+  async schemaOf(relation: Relation): Promise<DataType__Output> {
     const response = await this.executor.analyze({ schema: { plan: plan.relationPlan(relation) } })
-    if (!response.schema) throw new SparkConnectError('SERVER_ERROR', 'The server sent no schema')
-    return response.schema.schema
+    const schema = response.schema?.schema
+    if (!schema) throw new SparkConnectError('SERVER_ERROR', 'The server sent no schema')
+    return schema
   }
 
   /** Sets session configs; returns the server's warnings (deprecated or unknown keys). */
@@ -134,7 +142,7 @@ export class SparkSession {
   }
 
   /** Persistence of a relation on the server (`persist`, `unpersist`, `get_storage_level`). */
-  analyze(request: AnalyzeRequest): Promise<AnalyzePlanResponse> {
+  analyze(request: AnalyzeRequest): Promise<AnalyzePlanResponse__Output> {
     return this.executor.analyze(request)
   }
 

@@ -3,8 +3,8 @@
 // it; another client reaches it by connecting with the same session id.
 import { SparkConnectError } from './errors.ts'
 import * as plan from './plan.ts'
+import type { Relation, StreamingQueryCommandResult__Output, StreamingQueryInstanceId } from './protocol.ts'
 import type { SparkSession } from './session.ts'
-import type { Relation, StreamingQueryCommandResult, StreamingQueryInstanceId } from './types.ts'
 
 export interface StreamingQueryStatus {
   message: string
@@ -65,7 +65,7 @@ export class StreamingQuery {
     return { id: this.id, run_id: this.runId }
   }
 
-  private async command(what: plan.StreamingQueryAction): Promise<StreamingQueryCommandResult> {
+  private async command(what: plan.StreamingQueryAction): Promise<StreamingQueryCommandResult__Output> {
     const result = await this.session.execute(
       plan.commandPlan(plan.streamingQueryCommand(this.instance, what)),
     )
@@ -118,15 +118,15 @@ export async function startStreamingQuery(
 ): Promise<StreamingQuery> {
   const result = await session.execute(plan.commandPlan(plan.writeStreamStart(input, options)))
   const started = result.writeStreamResult
-  if (!started)
+  if (!started?.query_id)
     throw new SparkConnectError(
       'SERVER_ERROR',
       `The server did not start streaming query ${options.queryName}`,
     )
   return new StreamingQuery(
     session,
-    started.query_id.id,
-    started.query_id.run_id,
+    started.query_id.id ?? '',
+    started.query_id.run_id ?? '',
     started.name || options.queryName,
   )
 }
@@ -135,5 +135,7 @@ export async function startStreamingQuery(
 export async function activeStreamingQueries(session: SparkSession): Promise<StreamingQuery[]> {
   const result = await session.execute(plan.commandPlan(plan.activeStreamingQueries()))
   const active = result.streamingQueryManagerResult?.active?.active_queries ?? []
-  return active.map((query) => new StreamingQuery(session, query.id.id, query.id.run_id, query.name ?? ''))
+  return active.map(
+    (query) => new StreamingQuery(session, query.id?.id ?? '', query.id?.run_id ?? '', query.name ?? ''),
+  )
 }

@@ -119,7 +119,7 @@ test('a model written in native format reads back and predicts the same', async 
   const indexerPath = path.join(folder, 'indexer')
   await spark.ml.write(forest, forestPath)
   await spark.ml.write(indexer, indexerPath)
-  await assert.rejects(spark.ml.write(forest, forestPath), { code: 'SPARK_ERROR' }, 'no silent overwrite')
+  await assert.rejects(spark.ml.write(forest, forestPath), { code: 'SERVER_ERROR' }, 'no silent overwrite')
   await spark.ml.write(forest, forestPath, { overwrite: true })
   // Spark 4 writes metadata as a one-line text part file: metadata/part-00000-<uuid>-c000.txt
   const metadataDir = path.join(forestPath, 'metadata')
@@ -144,11 +144,11 @@ test('a model written in native format reads back and predicts the same', async 
   ])
 })
 
-test('a bad param or an unknown operator is a SPARK_ERROR saying which fit failed', async () => {
+test('a bad param or an unknown operator is a SERVER_ERROR saying which fit failed', async () => {
   await assert.rejects(
     spark.ml.fit({ className: FOREST, params: { numTrees: 'many' } }, assembled),
     (error: Error & { code?: string }) =>
-      error.code === 'SPARK_ERROR' && /numTrees|many|Integer|Number/.test(error.message),
+      error.code === 'SERVER_ERROR' && /numTrees|many|Integer|Number/.test(error.message),
   )
   await assert.rejects(spark.ml.fit({ className: 'org.example.Nope', params: {} }, assembled), /Nope/)
 })
@@ -182,7 +182,7 @@ test('deleted models are gone from the cache; cleanCache empties the rest', asyn
     data,
   )
   assert.deepEqual(await spark.ml.delete(extra), [extra.id])
-  await assert.rejects(spark.ml.fetch(extra, 'labels'), { code: 'SPARK_ERROR' })
+  await assert.rejects(spark.ml.fetch(extra, 'labels'), { code: 'SERVER_ERROR' })
   assert.ok((await spark.ml.cleanCache()) >= 2, 'indexer and forest were still cached')
-  await assert.rejects(spark.ml.fetch(forest, 'numFeatures'), { code: 'SPARK_ERROR' })
+  await assert.rejects(spark.ml.fetch(forest, 'numFeatures'), { code: 'SERVER_ERROR' })
 })
