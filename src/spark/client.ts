@@ -20,6 +20,7 @@ import type {
 } from './protocol.ts'
 import { loadSparkConnectService } from './protos.ts'
 import { parseSparkRemote, type SparkRemote } from './remote.ts'
+import { type StatusDecoder, statusDecoder } from './status-details.ts'
 
 export const CLIENT_TYPE = 'urban-traffic/typescript'
 /** Spark sends Arrow batches up to ~4 MiB and allows 128 MiB messages; grpc-js defaults to 4 MiB. */
@@ -57,6 +58,7 @@ export class SparkConnectClient implements SparkExecutor {
   readonly sessionId: string
   readonly userId: string
   private readonly stub: ConnectStub
+  private readonly decodeStatus: StatusDecoder
   private readonly metadata = new grpc.Metadata()
   /** Set by the first response; a different value later means the server restarted under us. */
   private serverSideSessionId: string | undefined
@@ -67,6 +69,7 @@ export class SparkConnectClient implements SparkExecutor {
     this.userId = options.userId ?? this.remote.userId ?? 'traffic'
     if (this.remote.token) this.metadata.set('authorization', `Bearer ${this.remote.token}`)
     const Service = loadSparkConnectService(options.protosDir)
+    this.decodeStatus = statusDecoder(options.protosDir)
     const credentials = this.remote.useSsl
       ? grpc.credentials.createSsl(options.caCertificate ?? null)
       : grpc.credentials.createInsecure()
@@ -83,6 +86,10 @@ export class SparkConnectClient implements SparkExecutor {
       client_type: CLIENT_TYPE,
       client_observed_server_side_session_id: this.serverSideSessionId,
     }
+  }
+
+  private failure(error: unknown): SparkConnectError {
+    return toSparkError(error, this.remote.target, this.decodeStatus)
   }
 
   private observe(serverSideSessionId: string | undefined): void {
@@ -103,8 +110,7 @@ export class SparkConnectClient implements SparkExecutor {
   ): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       call.call(this.stub, { ...this.fields(), ...request }, this.metadata, (error, response) => {
-        if (error || !response)
-          return reject(toSparkError(error ?? new Error('empty response'), this.remote.target))
+        if (error || !response) return reject(this.failure(error ?? new Error('empty response')))
         try {
           this.observe(response.server_side_session_id)
           resolve(response)
@@ -141,7 +147,7 @@ export class SparkConnectClient implements SparkExecutor {
           result.streamingQueryManagerResult = response.streaming_query_manager_command_result
         if (response.result_complete) result.resultComplete = true
       })
-      stream.on('error', (error) => reject(toSparkError(error, this.remote.target)))
+      stream.on('error', (error) => reject(this.failure(error)))
       stream.on('end', () => resolve(result))
     })
   }
@@ -166,7 +172,7 @@ export class SparkConnectClient implements SparkExecutor {
       })
     } catch (error) {
       // An unreachable server has nothing left to release; anything else is worth reporting.
-      const translated = toSparkError(error, this.remote.target)
+      const translated = this.failure(error)
       if (translated.code !== 'UNAVAILABLE') throw translated
     } finally {
       this.disconnect()

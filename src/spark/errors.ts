@@ -2,7 +2,7 @@
 // SQLSTATE and message parameters (from the ErrorInfo detail the server attaches) travel with it. The client
 // knows nothing of the application using it: callers map the codes to their own errors and advice.
 import { status as GrpcStatus, type ServiceError } from '@grpc/grpc-js'
-import { decodeStatusDetails, type StatusDetails } from './status-details.ts'
+import type { StatusDecoder, StatusDetails } from './status-details.ts'
 
 export type SparkConnectErrorCode =
   /** The server cannot be reached (retrying may help). */
@@ -80,11 +80,11 @@ function isServiceError(error: unknown): error is ServiceError {
   )
 }
 
-function statusDetails(error: ServiceError): StatusDetails | undefined {
+function statusDetails(error: ServiceError, decode: StatusDecoder | undefined): StatusDetails | undefined {
   const raw = error.metadata?.get('grpc-status-details-bin')[0]
-  if (!Buffer.isBuffer(raw)) return undefined
+  if (!decode || !Buffer.isBuffer(raw)) return undefined
   try {
-    return decodeStatusDetails(raw)
+    return decode(raw)
   } catch {
     return undefined
   }
@@ -140,8 +140,8 @@ function securityProblem(error: ServiceError, target: string): SparkConnectError
   return undefined
 }
 
-/** Any failure of a Spark Connect call, as a SparkConnectError. */
-export function toSparkError(error: unknown, target: string): SparkConnectError {
+/** Any failure of a Spark Connect call, as a SparkConnectError; `decode` reads the server's status details. */
+export function toSparkError(error: unknown, target: string, decode?: StatusDecoder): SparkConnectError {
   if (error instanceof SparkConnectError) return error
   if (!isServiceError(error)) {
     const message = error instanceof Error ? error.message : String(error)
@@ -156,7 +156,7 @@ export function toSparkError(error: unknown, target: string): SparkConnectError 
       { canRetry: true, cause: error, details: { grpcCode: error.code, messageParameters: {} } },
     )
   }
-  const status = statusDetails(error)
+  const status = statusDetails(error, decode)
   const metadata = status?.errorInfo?.metadata ?? {}
   const details: SparkErrorDetails = {
     grpcCode: error.code,

@@ -2,7 +2,10 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { Metadata, status } from '@grpc/grpc-js'
 import { SparkConnectError, toSparkError, withContext } from '../../src/spark/errors.ts'
-import { encodeStatus } from './google-rpc-status.ts'
+import { statusDecoder } from '../../src/spark/status-details.ts'
+import { encodeStatus, protosDir } from './google-rpc-status.ts'
+
+const decode = statusDecoder(protosDir)
 
 function serviceError(code: number, details: string, trailer?: Buffer) {
   const metadata = new Metadata()
@@ -35,6 +38,7 @@ test("a server error carries Spark's error class, SQLSTATE and parameters", () =
   const error = toSparkError(
     serviceError(status.INTERNAL, '[TABLE_OR_VIEW_NOT_FOUND] The table `x` …', trailer),
     'h:1',
+    decode,
   )
   assert.ok(error instanceof SparkConnectError)
   assert.equal(error.code, 'SERVER_ERROR')
@@ -53,6 +57,7 @@ test('an error without details still says what the server said; RetryInfo makes 
   const retryable = toSparkError(
     serviceError(status.INTERNAL, 'retry me', encodeStatus(13, 'retry me', {}, true)),
     'h:1',
+    decode,
   )
   assert.equal(retryable.canRetry, true)
 })
@@ -67,7 +72,11 @@ test('SparkConnectErrors pass through; other errors are wrapped as SERVER_ERROR'
 
 test('withContext says what was being done and keeps the Spark details', () => {
   const trailer = encodeStatus(13, 'x', { errorClass: 'CONNECT_ML.UNSUPPORTED_EXCEPTION', sqlState: 'XX000' })
-  const original = toSparkError(serviceError(status.INTERNAL, 'Unsupported ML operator', trailer), 'h:1')
+  const original = toSparkError(
+    serviceError(status.INTERNAL, 'Unsupported ML operator', trailer),
+    'h:1',
+    decode,
+  )
   const wrapped = withContext(original, 'ML fit of org.example.Nope') as SparkConnectError
   assert.equal(wrapped.message, 'Spark: ML fit of org.example.Nope: Unsupported ML operator')
   assert.equal(wrapped.errorClass, 'CONNECT_ML.UNSUPPORTED_EXCEPTION')
