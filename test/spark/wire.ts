@@ -5,14 +5,16 @@ import assert from 'node:assert/strict'
 import path from 'node:path'
 import protobuf from 'protobufjs'
 import { loadConfig } from '../../src/config.ts'
-import { ensureSparkProtos } from '../../src/engines/spark-connect.ts'
+import { prepareSparkProtocol } from '../../src/engines/fetch.ts'
 import type { Literal, Literal__Output } from '../../src/spark/protocol.ts'
+import { ENTRY_PROTOS } from '../../src/spark/protos.ts'
 
-const protosDir = await ensureSparkProtos(loadConfig().engines.cacheDir)
-const root = new protobuf.Root()
-root.resolvePath = (_origin, target) => path.join(protosDir, target)
-root.loadSync('spark/connect/base.proto', { keepCase: true })
-root.resolveAll()
+/** The pinned protos (extracted, with the connect jar fetched alone, when a unit run comes first). */
+export const { protosDir } = await prepareSparkProtocol(loadConfig().engines.cacheDir)
+export const protocol = new protobuf.Root()
+protocol.resolvePath = (_origin, target) => path.join(protosDir, target)
+protocol.loadSync(ENTRY_PROTOS, { keepCase: true })
+protocol.resolveAll()
 
 /** As PROTO_LOADER_OPTIONS (src/spark/protos.ts) read messages. */
 const AS_LOADED: protobuf.IConversionOptions = { longs: String, enums: String, defaults: false, oneofs: true }
@@ -59,7 +61,7 @@ function canonical(value: unknown): unknown {
  * the wrong type does not survive the encoding).
  */
 export function assertOnTheWire<T>(typeName: string, message: object): T {
-  const type = root.lookupType(typeName)
+  const type = protocol.lookupType(typeName)
   assertConforms(type, message as Record<string, unknown>, typeName)
   const decoded = type.toObject(type.decode(type.encode(type.fromObject(message)).finish()), AS_LOADED)
   assert.deepEqual(canonical(decoded), canonical(message), `${typeName} survives the wire`)
