@@ -105,7 +105,7 @@ export async function fetchEngine(cacheDir: string, engine: EngineManifest): Pro
  * The pinned spark-connect jar, the one jar the protocol needs: from the fetched engines, or fetched alone
  * (a fresh clone type-checks before any `traffic engines fetch`).
  */
-export async function sparkConnectJar(cacheDir: string): Promise<string> {
+async function sparkConnectJar(cacheDir: string): Promise<string> {
   const name = sparkConnectJarName(SPARK.version)
   const fromEngines = path.join(jarsDir(cacheDir, SPARK), name)
   if (existsSync(fromEngines)) return fromEngines

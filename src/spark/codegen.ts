@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url'
 import { ENTRY_PROTOS } from './protos.ts'
 
 /** Where the client's modules import the generated types from (git-ignored). */
-export const GENERATED_TYPES_DIR = fileURLToPath(new URL('./generated', import.meta.url))
+const GENERATED_TYPES_DIR = fileURLToPath(new URL('./generated', import.meta.url))
 /** The same choices as PROTO_LOADER_OPTIONS (protos.ts), in the generator's words. */
 const GENERATOR_OPTIONS = [
   '--keepCase',

@@ -2,7 +2,7 @@
 // imports nothing from the application (protos folder, expected version, remote and options are passed in).
 
 export type { Row } from './arrow.ts'
-export { GENERATED_TYPES_DIR, generateProtocolTypes } from './codegen.ts'
+export { generateProtocolTypes } from './codegen.ts'
 export { type Collected, DataFrame } from './dataframe.ts'
 export {
   isSparkConnectError,

@@ -141,7 +141,7 @@ export class SparkSession {
     return Object.fromEntries((response.pairs ?? []).map((pair) => [pair.key, pair.value]))
   }
 
-  /** Persistence of a relation on the server (`persist`, `unpersist`, `get_storage_level`). */
+  /** Asks the server about a plan without running it (schema, persistence, storage level…). */
   analyze(request: AnalyzeRequest): Promise<AnalyzePlanResponse__Output> {
     return this.executor.analyze(request)
   }
