@@ -6,7 +6,8 @@ import path from 'node:path'
 import zlib from 'node:zlib'
 import { TrafficError } from './errors.ts'
 import { httpUrlOf } from './http-url.ts'
-import { parseSparkRemote } from './spark/remote.ts'
+import { parseSparkRemote } from './spark/index.ts'
+import { toTrafficError } from './spark-errors.ts'
 
 export interface KafkaConfig {
   /** host:port list of the bootstrap brokers. */
@@ -286,7 +287,11 @@ function kafkaSecurity(env: Env): KafkaSecurity {
 }
 
 function validSparkRemote(remote: string): string {
-  parseSparkRemote(remote)
+  try {
+    parseSparkRemote(remote)
+  } catch (error) {
+    throw toTrafficError(error)
+  }
   return remote
 }
 

@@ -1,10 +1,10 @@
-// `traffic engines fetch|start|stop|status|logs`: the local Kafka broker and Spark Connect server.
+// `traffic engines fetch|protocol|start|stop|status|logs`: the local Kafka broker and Spark Connect server.
 import { createReadStream, existsSync, watch } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import type { Command } from 'commander'
 import { loadConfig } from '../config.ts'
 import { displayPath } from '../display-path.ts'
-import { fetchEngines } from '../engines/fetch.ts'
+import { fetchEngines, prepareSparkProtocol } from '../engines/fetch.ts'
 import {
   type EngineStatus,
   engineStatuses,
@@ -65,6 +65,21 @@ export function registerEnginesCommand(program: Command): void {
           const how = result.fetched ? 'fetched into' : 'already in'
           process.stdout.write(`✔ ${result.engine.name} ${result.engine.version} ${how} ${result.dir}\n`)
         }
+      }),
+    )
+
+  engines
+    .command('protocol')
+    .description(
+      'Extract the Spark Connect protos from the pinned jar and generate their TypeScript types (before typecheck and start)',
+    )
+    .option('--cache <dir>', 'cache folder for engine jars (env TRAFFIC_ENGINES_CACHE)')
+    .action(
+      action(async (options: { cache?: string }) => {
+        const config = loadConfig({ cacheDir: options.cache })
+        const { protosDir, generated } = await prepareSparkProtocol(config.engines.cacheDir)
+        const how = generated ? 'generated from' : 'up to date with'
+        process.stdout.write(`✔ Spark Connect types ${how} ${displayPath(protosDir)}\n`)
       }),
     )
 

@@ -7,9 +7,17 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { SingleBar } from 'cli-progress'
 import { TrafficError } from '../errors.ts'
-import { extractSparkProtos } from '../spark/protos.ts'
+import {
+  extractSparkProtos,
+  generateProtocolTypes,
+  hasSparkProtos,
+  SPARK_CONNECT_ARTIFACT,
+  sparkConnectJarName,
+} from '../spark/index.ts'
+import { withTrafficErrors } from '../spark-errors.ts'
 import { type EngineManifest, jarsDir, KAFKA, SPARK, sparkProtosDir } from './manifest.ts'
 import { checkJava, checkMaven } from './prerequisites.ts'
+import { extractPinnedProtos } from './spark-connect.ts'
 
 export interface FetchResult {
   engine: EngineManifest
@@ -36,20 +44,20 @@ export async function isFetched(cacheDir: string, engine: EngineManifest): Promi
 
 /** Runs Maven's copy-dependencies into `outDir`, counting downloads on a live line. */
 function copyDependencies(engine: EngineManifest, outDir: string, logFile: string): Promise<void> {
+  const args = ['-f', engine.pom, 'dependency:copy-dependencies', `-DoutputDirectory=${outDir}`]
+  return runMaven(`${engine.name} ${engine.version}`, args, logFile)
+}
+
+/** Runs a Maven goal in batch mode, counting downloads on a live line; the whole output goes to `logFile`. */
+function runMaven(label: string, args: string[], logFile: string): Promise<void> {
   const bar = new SingleBar({
-    format: `  ${engine.name} ${engine.version}: {value} artifacts downloaded`,
+    format: `  ${label}: {value} artifacts downloaded`,
     noTTYOutput: false,
     hideCursor: true,
   })
   bar.start(0, 0)
   return new Promise((resolve, reject) => {
-    const mvn = spawn(
-      'mvn',
-      ['-B', '-f', engine.pom, 'dependency:copy-dependencies', `-DoutputDirectory=${outDir}`],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    )
+    const mvn = spawn('mvn', ['-B', ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
     const output: string[] = []
     const onData = (chunk: Buffer) => {
       const text = chunk.toString()
@@ -71,14 +79,10 @@ function copyDependencies(engine: EngineManifest, outDir: string, logFile: strin
         .slice(0, 5)
         .join('\n')
       reject(
-        new TrafficError(
-          'ENGINE_FETCH_FAILED',
-          `Maven could not resolve ${engine.name} ${engine.version}:\n${tail}`,
-          {
-            hint: `full Maven output in ${logFile}; check that Maven Central is reachable (proxy settings in ~/.m2/settings.xml)`,
-            canRetry: true,
-          },
-        ),
+        new TrafficError('ENGINE_FETCH_FAILED', `Maven could not resolve ${label}:\n${tail}`, {
+          hint: `full Maven output in ${logFile}; check that Maven Central is reachable (proxy settings in ~/.m2/settings.xml)`,
+          canRetry: true,
+        }),
       )
     })
   })
@@ -97,6 +101,30 @@ export async function fetchEngine(cacheDir: string, engine: EngineManifest): Pro
   return { engine, dir, fetched: true }
 }
 
+/**
+ * The pinned spark-connect jar, the one jar the protocol needs: from the fetched engines, or fetched alone
+ * (a fresh clone type-checks before any `traffic engines fetch`).
+ */
+async function sparkConnectJar(cacheDir: string): Promise<string> {
+  const name = sparkConnectJarName(SPARK.version)
+  const fromEngines = path.join(jarsDir(cacheDir, SPARK), name)
+  if (existsSync(fromEngines)) return fromEngines
+  const dir = path.join(path.dirname(jarsDir(cacheDir, SPARK)), 'connect-jar')
+  const alone = path.join(dir, name)
+  if (existsSync(alone)) return alone
+  await checkMaven()
+  const staging = `${dir}.partial`
+  await rm(staging, { recursive: true, force: true })
+  const { groupId, artifactId } = SPARK_CONNECT_ARTIFACT
+  const artifact = `${groupId}:${artifactId}:${SPARK.version}`
+  const args = ['dependency:copy', `-Dartifact=${artifact}`, `-DoutputDirectory=${staging}`]
+  await mkdir(path.dirname(dir), { recursive: true })
+  await runMaven(`spark-connect ${SPARK.version}`, args, path.join(path.dirname(dir), 'maven-connect.log'))
+  await rm(dir, { recursive: true, force: true })
+  await rename(staging, dir)
+  return alone
+}
+
 /** Fetches both engines (and Spark Connect's protos out of the Spark jar); a no-op when cached. */
 export async function fetchEngines(cacheDir: string): Promise<FetchResult[]> {
   await checkJava()
@@ -106,6 +134,25 @@ export async function fetchEngines(cacheDir: string): Promise<FetchResult[]> {
   if (missing.length) await checkMaven()
   const results = []
   for (const engine of needed) results.push(await fetchEngine(cacheDir, engine))
-  await extractSparkProtos(jarsDir(cacheDir, SPARK), sparkProtosDir(cacheDir))
+  await extractPinnedProtos(cacheDir)
   return results
+}
+
+export interface SparkProtocol {
+  protosDir: string
+  /** False when the types were already generated from these protos. */
+  generated: boolean
+}
+
+/**
+ * The pinned protocol ready for the client: protos extracted (the connect jar fetched alone if need be) and
+ * their TypeScript types generated. Runs before every typecheck and `npm start`; cheap when up to date.
+ */
+export async function prepareSparkProtocol(cacheDir: string): Promise<SparkProtocol> {
+  const protosDir = sparkProtosDir(cacheDir)
+  if (!hasSparkProtos(protosDir)) {
+    const jar = await sparkConnectJar(cacheDir)
+    await withTrafficErrors(() => extractSparkProtos(jar, protosDir))
+  }
+  return { protosDir, ...generateProtocolTypes(protosDir) }
 }

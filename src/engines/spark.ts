@@ -2,12 +2,11 @@
 import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import type { Config } from '../config.ts'
-import { ensureSparkProtos } from '../spark/protos.ts'
-import { redactSparkRemote } from '../spark/remote.ts'
-import { SparkSession } from '../spark/session.ts'
+import { redactSparkRemote, type SparkSession } from '../spark/index.ts'
 import type { LocalEngine } from './local-engine.ts'
 import { jarsDir, SPARK } from './manifest.ts'
 import { javaBinary } from './prerequisites.ts'
+import { connectSpark } from './spark-connect.ts'
 
 const NO_RETRY = { attempts: 1, initialDelayMs: 0, maxDelayMs: 0, multiplier: 1 }
 
@@ -42,10 +41,10 @@ export const JAVA_MODULE_OPTIONS = [
 ]
 
 /** Healthy when the server answers a trivial query end to end (session, plan, Arrow result). */
-async function answersQuery(remote: string, cacheDir: string): Promise<boolean> {
+async function answersQuery(config: Config): Promise<boolean> {
   let session: SparkSession | undefined
   try {
-    session = await SparkSession.connect(remote, { protosDir: ensureSparkProtos(cacheDir), retry: NO_RETRY })
+    session = await connectSpark(config.spark.remote, { config, retry: NO_RETRY })
     const [row] = await session.sql('SELECT 1 AS ok').collect()
     return row?.ok === 1
   } catch {
@@ -121,6 +120,6 @@ export function sparkEngine(config: Config, placement?: SparkDriverPlacement): L
       ],
     }),
 
-    healthy: () => answersQuery(config.spark.remote, config.engines.cacheDir),
+    healthy: () => answersQuery(config),
   }
 }

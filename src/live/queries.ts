@@ -3,6 +3,7 @@
 import type { Config } from '../config.ts'
 import { isTrafficError } from '../errors.ts'
 import { progressRates, type StreamingQuery, type StreamingQueryProgress } from '../spark/index.ts'
+import { withTrafficErrors } from '../spark-errors.ts'
 import { connectLiveSession, liveSessionId } from './session.ts'
 import { INPUT_OBSERVATION } from './streams.ts'
 
@@ -88,7 +89,9 @@ export async function liveQueries(config: Config): Promise<LiveQueryStatus[]> {
     throw error
   }
   try {
-    return await Promise.all((await session.activeStreams()).map(describeQuery))
+    return await withTrafficErrors(async () =>
+      Promise.all((await session.activeStreams()).map(describeQuery)),
+    )
   } finally {
     session.detach()
   }

@@ -3,6 +3,7 @@
 // let the queries catch up, stop them and release the session. Checkpoints stay: the next run resumes.
 import type { Config } from '../config.ts'
 import { topicEndOffsets } from '../pipeline/topic.ts'
+import { withTrafficErrors } from '../spark-errors.ts'
 import { kafkaClients } from '../stream/kafka-clients.ts'
 import { defaultClockStart } from './clock.ts'
 import { DatasetIndex } from './dataset-index.ts'
@@ -51,7 +52,12 @@ const CATCH_UP_MS = 60_000
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
-export async function runLive(config: Config, options: LiveRunOptions): Promise<LiveSummary> {
+/** Replays the data set into Kafka while the live queries run; Spark's failures come out as TrafficErrors. */
+export function runLive(config: Config, options: LiveRunOptions): Promise<LiveSummary> {
+  return withTrafficErrors(() => replayWithQueries(config, options))
+}
+
+async function replayWithQueries(config: Config, options: LiveRunOptions): Promise<LiveSummary> {
   const { signal } = options
   const clients = kafkaClients(config.kafka)
   await clients.checkReachable()

@@ -5,7 +5,8 @@ import { existsSync } from 'node:fs'
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { Config } from '../config.ts'
-import { type RetryPolicy, SparkSession } from '../spark/index.ts'
+import { connectSpark } from '../engines/spark-connect.ts'
+import type { RetryPolicy, SparkSession } from '../spark/index.ts'
 
 /** The live folder of the stream topic in the state dir: session file, clock and query checkpoints. */
 export function liveDir(config: Config): string {
@@ -82,5 +83,5 @@ export function connectLiveSession(
   sessionId: string,
   retry?: RetryPolicy,
 ): Promise<SparkSession> {
-  return SparkSession.connect(config.spark.remote, { sessionId, retry })
+  return connectSpark(config.spark.remote, { sessionId, retry, config })
 }

@@ -2,8 +2,7 @@
 // topic, parse the JSON rows (counting malformed ones), and aggregate tumbling event-time windows per city.
 // `windows` writes every update of a window (update mode); `alerts` writes each finished window whose mean
 // density is over its city's congestion threshold, once, when the watermark closes it (append mode).
-import type { DataFrame, SparkSession, StreamingQuery } from '../spark/index.ts'
-import { toDDL } from '../spark/schema.ts'
+import { type DataFrame, type SparkSession, type StreamingQuery, toDDL } from '../spark/index.ts'
 import { BATCH_SCHEMA } from '../training/batch-schema.ts'
 import { EVENT_TIME_KEY } from './message.ts'
 

@@ -2,7 +2,7 @@
 // for convenience, into plain row objects with JS types.
 import { DataType as ArrowType, type Field, Table, tableFromIPC } from 'apache-arrow'
 import { fromStoredVector, toDense, VECTOR_UDT } from './ml-values.ts'
-import type { DataType } from './types.ts'
+import type { DataType__Output } from './protocol.ts'
 
 export type Row = Record<string, unknown>
 
@@ -12,8 +12,8 @@ export function tableFromBatches(batches: Buffer[]): Table {
   return rest.length === 0 ? first : first.concat(...rest)
 }
 
-function fieldType(spark: DataType | undefined, index: number): DataType | undefined {
-  return spark?.struct?.fields[index]?.data_type
+function fieldType(spark: DataType__Output | undefined, index: number): DataType__Output | undefined {
+  return spark?.struct?.fields?.[index]?.data_type
 }
 
 /**
@@ -21,7 +21,7 @@ function fieldType(spark: DataType | undefined, index: number): DataType | undef
  * bigint beyond 2^53), dates and timestamps Dates, structs objects, lists arrays, maps objects, ML vectors
  * dense number arrays. `spark` is the Spark type of the value when known (it identifies vectors).
  */
-export function toPlain(value: unknown, type: ArrowType, spark?: DataType): unknown {
+export function toPlain(value: unknown, type: ArrowType, spark?: DataType__Output): unknown {
   if (value === null || value === undefined) return null
   if (spark?.udt?.jvm_class === VECTOR_UDT) {
     const vector = fromStoredVector(value)
@@ -49,7 +49,7 @@ export function toPlain(value: unknown, type: ArrowType, spark?: DataType): unkn
   return value
 }
 
-function structToPlain(row: Row, fields: Field[], spark?: DataType): Row {
+function structToPlain(row: Row, fields: Field[], spark?: DataType__Output): Row {
   const plain: Row = {}
   fields.forEach((field, index) => {
     plain[field.name] = toPlain(row[field.name], field.type, fieldType(spark, index))
@@ -58,7 +58,7 @@ function structToPlain(row: Row, fields: Field[], spark?: DataType): Row {
 }
 
 /** Every row of the table as a plain object keyed by column name. */
-export function tableToRows(table: Table, schema?: DataType): Row[] {
+export function tableToRows(table: Table, schema?: DataType__Output): Row[] {
   const fields = table.schema.fields
   const rows: Row[] = []
   for (const row of table) rows.push(structToPlain(row as Row, fields, schema))

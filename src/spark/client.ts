@@ -1,4 +1,4 @@
-// The transport: one client per Spark Connect session, four RPCs (ExecutePlan, AnalyzePlan, Config,
+// The gRPC executor: one client per Spark Connect session, four RPCs (ExecutePlan, AnalyzePlan, Config,
 // ReleaseSession), every failure translated by toSparkError. Plans come from plan.ts; this file does not
 // know what they mean.
 //
@@ -8,22 +8,19 @@
 // long ML fits exceed, and would need ReattachExecute/ReleaseExecute bookkeeping. The cost: a connection
 // lost mid-operation fails it (SPARK_UNAVAILABLE, canRetry) instead of resuming.
 import { randomUUID } from 'node:crypto'
-import { readFileSync } from 'node:fs'
 import * as grpc from '@grpc/grpc-js'
-import { TrafficError } from '../errors.ts'
-import { toSparkError } from './errors.ts'
-import { loadSparkConnectService } from './protos.ts'
-import { parseSparkRemote, type SparkRemote } from './remote.ts'
+import { SparkConnectError, toSparkError } from './errors.ts'
+import type { AnalyzeRequest, ConfigOperation, ExecuteResult, SparkExecutor } from './executor.ts'
 import type {
-  AnalyzePlanResponse,
-  ConfigResponse,
-  DataType,
-  ExecutePlanResponse,
-  KeyValue,
-  MlCommandResult,
+  AnalyzePlanResponse__Output,
+  ConfigResponse__Output,
+  ExecutePlanResponse__Output,
   Plan,
   SessionFields,
-} from './types.ts'
+} from './protocol.ts'
+import { loadSparkConnectService } from './protos.ts'
+import { parseSparkRemote, type SparkRemote } from './remote.ts'
+import { type StatusDecoder, statusDecoder } from './status-details.ts'
 
 export const CLIENT_TYPE = 'urban-traffic/typescript'
 /** Spark sends Arrow batches up to ~4 MiB and allows 128 MiB messages; grpc-js defaults to 4 MiB. */
@@ -34,54 +31,34 @@ export interface SparkClientOptions {
   protosDir: string
   userId?: string
   sessionId?: string
-  /** PEM file of the CA that signed the server's certificate (with TLS); the system's CAs when absent. */
-  caFile?: string
+  /** PEM of the CA that signed the server's certificate (with TLS); the system's CAs when absent. */
+  caCertificate?: Buffer
 }
-
-export interface ExecuteResult {
-  /** Arrow IPC streams, one per ArrowBatch response, in order. */
-  arrowBatches: Buffer[]
-  /** The Spark schema of a collected relation. */
-  schema?: DataType
-  mlCommandResult?: MlCommandResult
-  /** Answers of the streaming commands (start a query, ask a query, ask the query manager). */
-  writeStreamResult?: ExecutePlanResponse['write_stream_operation_start_result']
-  streamingQueryResult?: ExecutePlanResponse['streaming_query_command_result']
-  streamingQueryManagerResult?: ExecutePlanResponse['streaming_query_manager_command_result']
-  /** True when the server sent ResultComplete (only reattachable executions do). */
-  resultComplete: boolean
-}
-
-export type AnalyzeRequest = Record<string, unknown>
-export type ConfigOperation = Record<string, unknown>
 
 interface ConnectStub extends grpc.Client {
-  ExecutePlan(request: object, metadata: grpc.Metadata): grpc.ClientReadableStream<ExecutePlanResponse>
+  ExecutePlan(
+    request: object,
+    metadata: grpc.Metadata,
+  ): grpc.ClientReadableStream<ExecutePlanResponse__Output>
   AnalyzePlan(
     request: object,
     metadata: grpc.Metadata,
-    callback: grpc.requestCallback<AnalyzePlanResponse>,
+    callback: grpc.requestCallback<AnalyzePlanResponse__Output>,
   ): void
-  Config(request: object, metadata: grpc.Metadata, callback: grpc.requestCallback<ConfigResponse>): void
+  Config(
+    request: object,
+    metadata: grpc.Metadata,
+    callback: grpc.requestCallback<ConfigResponse__Output>,
+  ): void
   ReleaseSession(request: object, metadata: grpc.Metadata, callback: grpc.requestCallback<object>): void
 }
 
-function readCaFile(file: string): Buffer {
-  try {
-    return readFileSync(file)
-  } catch (error) {
-    throw new TrafficError('INVALID_CONFIG', `SPARK_SSL_CA_FILE ${file} cannot be read`, {
-      hint: 'point it at the PEM file of the CA that signed the Spark Connect server’s certificate',
-      cause: error,
-    })
-  }
-}
-
-export class SparkConnectClient {
+export class SparkConnectClient implements SparkExecutor {
   readonly remote: SparkRemote
   readonly sessionId: string
   readonly userId: string
   private readonly stub: ConnectStub
+  private readonly decodeStatus: StatusDecoder
   private readonly metadata = new grpc.Metadata()
   /** Set by the first response; a different value later means the server restarted under us. */
   private serverSideSessionId: string | undefined
@@ -92,8 +69,9 @@ export class SparkConnectClient {
     this.userId = options.userId ?? this.remote.userId ?? 'traffic'
     if (this.remote.token) this.metadata.set('authorization', `Bearer ${this.remote.token}`)
     const Service = loadSparkConnectService(options.protosDir)
+    this.decodeStatus = statusDecoder(options.protosDir)
     const credentials = this.remote.useSsl
-      ? grpc.credentials.createSsl(options.caFile ? readCaFile(options.caFile) : null)
+      ? grpc.credentials.createSsl(options.caCertificate ?? null)
       : grpc.credentials.createInsecure()
     this.stub = new Service(this.remote.target, credentials, {
       'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
@@ -110,11 +88,15 @@ export class SparkConnectClient {
     }
   }
 
+  private failure(error: unknown): SparkConnectError {
+    return toSparkError(error, this.remote.target, this.decodeStatus)
+  }
+
   private observe(serverSideSessionId: string | undefined): void {
     if (!serverSideSessionId) return
     if (this.serverSideSessionId && this.serverSideSessionId !== serverSideSessionId) {
-      throw new TrafficError(
-        'SPARK_ERROR',
+      throw new SparkConnectError(
+        'SERVER_ERROR',
         `The Spark Connect server at ${this.remote.target} restarted: this session's views and cached models are gone`,
         { hint: 'run the command again' },
       )
@@ -128,8 +110,7 @@ export class SparkConnectClient {
   ): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       call.call(this.stub, { ...this.fields(), ...request }, this.metadata, (error, response) => {
-        if (error || !response)
-          return reject(toSparkError(error ?? new Error('empty response'), this.remote.target))
+        if (error || !response) return reject(this.failure(error ?? new Error('empty response')))
         try {
           this.observe(response.server_side_session_id)
           resolve(response)
@@ -148,7 +129,7 @@ export class SparkConnectClient {
         { ...this.fields(), operation_id: randomUUID(), plan },
         this.metadata,
       )
-      stream.on('data', (response: ExecutePlanResponse) => {
+      stream.on('data', (response: ExecutePlanResponse__Output) => {
         try {
           this.observe(response.server_side_session_id)
         } catch (error) {
@@ -166,47 +147,40 @@ export class SparkConnectClient {
           result.streamingQueryManagerResult = response.streaming_query_manager_command_result
         if (response.result_complete) result.resultComplete = true
       })
-      stream.on('error', (error) => reject(toSparkError(error, this.remote.target)))
+      stream.on('error', (error) => reject(this.failure(error)))
       stream.on('end', () => resolve(result))
     })
   }
 
-  analyze(request: AnalyzeRequest): Promise<AnalyzePlanResponse> {
-    return this.unary<AnalyzePlanResponse>(this.stub.AnalyzePlan, request)
+  analyze(request: AnalyzeRequest): Promise<AnalyzePlanResponse__Output> {
+    return this.unary<AnalyzePlanResponse__Output>(this.stub.AnalyzePlan, request)
   }
 
-  config(operation: ConfigOperation): Promise<ConfigResponse> {
-    return this.unary<ConfigResponse>(this.stub.Config, { operation })
+  config(operation: ConfigOperation): Promise<ConfigResponse__Output> {
+    return this.unary<ConfigResponse__Output>(this.stub.Config, { operation })
   }
 
-  async setConfig(pairs: Record<string, string>): Promise<string[]> {
-    const list: KeyValue[] = Object.entries(pairs).map(([key, value]) => ({ key, value }))
-    const response = await this.config({ set: { pairs: list } })
-    return response.warnings ?? []
-  }
-
-  async getConfig(keys: string[]): Promise<Record<string, string | undefined>> {
-    const response = await this.config({ get: { keys } })
-    return Object.fromEntries((response.pairs ?? []).map((pair) => [pair.key, pair.value]))
+  get target(): string {
+    return this.remote.target
   }
 
   /** Drops the server-side session (temp views, cached ML models) and closes the channel. */
-  async close(): Promise<void> {
+  async release(): Promise<void> {
     try {
       await new Promise<void>((resolve, reject) => {
         this.stub.ReleaseSession(this.fields(), this.metadata, (error) => (error ? reject(error) : resolve()))
       })
     } catch (error) {
       // An unreachable server has nothing left to release; anything else is worth reporting.
-      const translated = toSparkError(error, this.remote.target)
-      if (translated.code !== 'SPARK_UNAVAILABLE') throw translated
+      const translated = this.failure(error)
+      if (translated.code !== 'UNAVAILABLE') throw translated
     } finally {
-      this.closeChannel()
+      this.disconnect()
     }
   }
 
   /** Closes the gRPC channel only (used when the session was never established). */
-  closeChannel(): void {
+  disconnect(): void {
     this.stub.close()
   }
 }

@@ -4,16 +4,16 @@ import { randomInt } from 'node:crypto'
 import type { Table } from 'apache-arrow'
 import { type Row, tableFromBatches, tableToRows } from './arrow.ts'
 import * as plan from './plan.ts'
+import type { DataType__Output, Int64, Relation, StorageLevel__Output } from './protocol.ts'
 import { fromDataType, type SchemaField } from './schema.ts'
 import type { SparkSession } from './session.ts'
 import { type StreamingQuery, startStreamingQuery } from './streaming.ts'
-import type { DataType, Int64, Relation, StorageLevel } from './types.ts'
 
 export interface Collected {
   table: Table
   rows: Row[]
   /** The Spark schema of the result (knows ML vectors, decimals…), when the server sent it. */
-  schema?: DataType
+  schema?: DataType__Output
 }
 
 /** A seed like PySpark's default: random, but fixed once the plan is built. */
@@ -106,17 +106,17 @@ export class DataFrame {
    * evaluations over the same data read the files once. Lazy, like Spark's `persist()`.
    */
   async persist(): Promise<DataFrame> {
-    await this.session.client.analyze({ persist: { relation: this.relation } })
+    await this.session.analyze({ persist: { relation: this.relation } })
     return this
   }
 
   async unpersist(): Promise<void> {
-    await this.session.client.analyze({ unpersist: { relation: this.relation, blocking: false } })
+    await this.session.analyze({ unpersist: { relation: this.relation, blocking: false } })
   }
 
-  /** Where Spark keeps this DataFrame; `{ replication: 1 }` alone (StorageLevel.NONE) when not persisted. */
-  async storageLevel(): Promise<StorageLevel> {
-    const response = await this.session.client.analyze({ get_storage_level: { relation: this.relation } })
+  /** Where Spark keeps this DataFrame; `{ replication: 1 }` alone (StorageLevel__Output.NONE) when not persisted. */
+  async storageLevel(): Promise<StorageLevel__Output> {
+    const response = await this.session.analyze({ get_storage_level: { relation: this.relation } })
     return response.get_storage_level?.storage_level ?? {}
   }
 

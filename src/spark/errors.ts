@@ -1,10 +1,28 @@
-// The one place where a gRPC failure becomes a project error. Spark's own error class, SQLSTATE and
-// message parameters (from the ErrorInfo detail the server attaches) travel with it.
+// The client's one error class, and the one place where a gRPC failure becomes one. Spark's own error class,
+// SQLSTATE and message parameters (from the ErrorInfo detail the server attaches) travel with it. The client
+// knows nothing of the application using it: callers map the codes to their own errors and advice.
 import { status as GrpcStatus, type ServiceError } from '@grpc/grpc-js'
-import { TrafficError, type TrafficErrorOptions } from '../errors.ts'
-import { decodeStatusDetails, type StatusDetails } from './status-details.ts'
+import type { StatusDecoder, StatusDetails } from './status-details.ts'
 
-export const SPARK_UNAVAILABLE_HINT = 'start it with `traffic engines start` or set SPARK_REMOTE'
+export type SparkConnectErrorCode =
+  /** The server cannot be reached (retrying may help). */
+  | 'UNAVAILABLE'
+  /** The server ran the request and failed, or answered something the client cannot use. */
+  | 'SERVER_ERROR'
+  /** The server refused the session: a missing or wrong token. */
+  | 'UNAUTHENTICATED'
+  /** The TLS certificate of the server is signed by no trusted CA. */
+  | 'UNTRUSTED_CERTIFICATE'
+  /** The server runs a Spark version whose protocol this client does not speak. */
+  | 'VERSION_MISMATCH'
+  /** A plan builder or option was given a value it cannot use. */
+  | 'INVALID_ARGUMENT'
+  /** The connection string (`sc://…`) does not parse. */
+  | 'INVALID_REMOTE'
+  /** The spark-connect jar holding the protocol is not where the caller said. */
+  | 'JAR_MISSING'
+  /** The jar holds no Spark Connect protocol. */
+  | 'JAR_INVALID'
 
 export interface SparkErrorDetails {
   grpcCode: number
@@ -16,27 +34,44 @@ export interface SparkErrorDetails {
   exceptionClass?: string
 }
 
-export class SparkConnectError extends TrafficError {
-  readonly details: SparkErrorDetails
+export interface SparkConnectErrorOptions {
+  /** What the caller can do about it. */
+  hint?: string
+  canRetry?: boolean
+  cause?: unknown
+  /** What the server said about the failure, for failures that come from a server call. */
+  details?: SparkErrorDetails
+}
 
-  constructor(
-    code: 'SPARK_ERROR' | 'SPARK_UNAVAILABLE',
-    message: string,
-    details: SparkErrorDetails,
-    options: TrafficErrorOptions = {},
-  ) {
-    super(code, message, options)
+export class SparkConnectError extends Error {
+  readonly code: SparkConnectErrorCode
+  readonly hint: string | undefined
+  readonly canRetry: boolean
+  readonly details: SparkErrorDetails | undefined
+
+  constructor(code: SparkConnectErrorCode, message: string, options: SparkConnectErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause })
     this.name = 'SparkConnectError'
-    this.details = details
+    this.code = code
+    this.hint = options.hint
+    this.canRetry = options.canRetry ?? false
+    this.details = options.details
   }
 
   get errorClass(): string | undefined {
-    return this.details.errorClass
+    return this.details?.errorClass
   }
 
   get sqlState(): string | undefined {
-    return this.details.sqlState
+    return this.details?.sqlState
   }
+}
+
+export function isSparkConnectError(
+  error: unknown,
+  code?: SparkConnectErrorCode,
+): error is SparkConnectError {
+  return error instanceof SparkConnectError && (code === undefined || error.code === code)
 }
 
 function isServiceError(error: unknown): error is ServiceError {
@@ -45,11 +80,11 @@ function isServiceError(error: unknown): error is ServiceError {
   )
 }
 
-function statusDetails(error: ServiceError): StatusDetails | undefined {
+function statusDetails(error: ServiceError, decode: StatusDecoder | undefined): StatusDetails | undefined {
   const raw = error.metadata?.get('grpc-status-details-bin')[0]
-  if (!Buffer.isBuffer(raw)) return undefined
+  if (!decode || !Buffer.isBuffer(raw)) return undefined
   try {
-    return decodeStatusDetails(raw)
+    return decode(raw)
   } catch {
     return undefined
   }
@@ -82,44 +117,46 @@ function securityProblem(error: ServiceError, target: string): SparkConnectError
   const details = { grpcCode: error.code, messageParameters: {} }
   if (error.code === GrpcStatus.UNAUTHENTICATED || error.code === GrpcStatus.PERMISSION_DENIED) {
     return new SparkConnectError(
-      'SPARK_ERROR',
+      'UNAUTHENTICATED',
       `Spark Connect at ${target} refused the session: ${error.details || 'not authenticated'}`,
-      details,
-      { hint: 'set the server’s token in SPARK_REMOTE, e.g. sc://host:port/;token=…', cause: error },
+      {
+        hint: 'put the server’s token in the connection string: sc://host:port/;token=…',
+        cause: error,
+        details,
+      },
     )
   }
   if (error.code === GrpcStatus.UNAVAILABLE && UNTRUSTED_CERTIFICATE.test(error.details)) {
     return new SparkConnectError(
-      'SPARK_ERROR',
+      'UNTRUSTED_CERTIFICATE',
       `The TLS certificate of Spark Connect at ${target} is not trusted (${connectionProblem(error.details)})`,
-      details,
       {
-        hint: 'set SPARK_SSL_CA_FILE to the PEM file of the CA that signed the server’s certificate',
+        hint: 'pass the CA that signed the server’s certificate (the caCertificate option)',
         cause: error,
+        details,
       },
     )
   }
   return undefined
 }
 
-/** Any failure of a Spark Connect call, as a TrafficError (SPARK_UNAVAILABLE or SPARK_ERROR). */
-export function toSparkError(error: unknown, target: string): TrafficError {
-  if (error instanceof TrafficError) return error
+/** Any failure of a Spark Connect call, as a SparkConnectError; `decode` reads the server's status details. */
+export function toSparkError(error: unknown, target: string, decode?: StatusDecoder): SparkConnectError {
+  if (error instanceof SparkConnectError) return error
   if (!isServiceError(error)) {
     const message = error instanceof Error ? error.message : String(error)
-    return new TrafficError('SPARK_ERROR', `Spark Connect (${target}): ${message}`, { cause: error })
+    return new SparkConnectError('SERVER_ERROR', `Spark Connect (${target}): ${message}`, { cause: error })
   }
   const refused = securityProblem(error, target)
   if (refused) return refused
   if (error.code === GrpcStatus.UNAVAILABLE) {
     return new SparkConnectError(
-      'SPARK_UNAVAILABLE',
+      'UNAVAILABLE',
       `Spark Connect at ${target} is unreachable (${connectionProblem(error.details)})`,
-      { grpcCode: error.code, messageParameters: {} },
-      { hint: SPARK_UNAVAILABLE_HINT, canRetry: true, cause: error },
+      { canRetry: true, cause: error, details: { grpcCode: error.code, messageParameters: {} } },
     )
   }
-  const status = statusDetails(error)
+  const status = statusDetails(error, decode)
   const metadata = status?.errorInfo?.metadata ?? {}
   const details: SparkErrorDetails = {
     grpcCode: error.code,
@@ -129,18 +166,20 @@ export function toSparkError(error: unknown, target: string): TrafficError {
     exceptionClass: status?.errorInfo?.reason,
   }
   const message = (error.details || status?.message || error.message).trim()
-  return new SparkConnectError('SPARK_ERROR', `Spark: ${message}`, details, {
+  return new SparkConnectError('SERVER_ERROR', `Spark: ${message}`, {
     canRetry: status?.retryable ?? false,
     cause: error,
+    details,
   })
 }
 
 /** The same Spark error with what we were doing in front, e.g. `ML fit of …RandomForestRegressor: …`. */
 export function withContext(error: unknown, context: string): unknown {
-  if (!(error instanceof SparkConnectError) || error.code !== 'SPARK_ERROR') return error
+  if (!isSparkConnectError(error, 'SERVER_ERROR')) return error
   const message = `Spark: ${context}: ${error.message.replace(/^Spark: /, '')}`
-  return new SparkConnectError('SPARK_ERROR', message, error.details, {
+  return new SparkConnectError('SERVER_ERROR', message, {
     canRetry: error.canRetry,
     cause: error,
+    details: error.details,
   })
 }

@@ -1,6 +1,6 @@
 // Pure builders of Spark Connect expressions and literals (protobuf objects, no I/O).
-import { TrafficError } from '../errors.ts'
-import type { DataType, Expression, Literal } from './types.ts'
+import { SparkConnectError } from './errors.ts'
+import type { DataType, Expression, Literal } from './protocol.ts'
 
 /** A literal whose Spark type is chosen explicitly, e.g. `double(1)` rather than the integer 1. */
 export class TypedLiteral {
@@ -51,8 +51,8 @@ function elementKind(elements: Literal[]): ScalarKind {
   }
   const [only] = kinds
   if (kinds.size > 1 || only === 'other' || only === undefined) {
-    throw new TrafficError(
-      'INVALID_INPUT',
+    throw new SparkConnectError(
+      'INVALID_ARGUMENT',
       `An array literal needs elements of one type, got ${[...kinds].join(', ')}`,
     )
   }

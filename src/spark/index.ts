@@ -1,9 +1,29 @@
-// The Spark Connect client's public surface. Training and other callers import from here.
+// The Spark Connect client's public surface. Training and other callers import from here only; the client
+// imports nothing from the application (protos folder, expected version, remote and options are passed in).
 
 export type { Row } from './arrow.ts'
+export { generateProtocolTypes } from './codegen.ts'
 export { type Collected, DataFrame } from './dataframe.ts'
-export { SPARK_UNAVAILABLE_HINT, SparkConnectError, type SparkErrorDetails, toSparkError } from './errors.ts'
-export { alias, cast, col, double, expr, fn, int, type LiteralValue, lit, long } from './expressions.ts'
+export {
+  isSparkConnectError,
+  SparkConnectError,
+  type SparkConnectErrorCode,
+  type SparkErrorDetails,
+} from './errors.ts'
+export type { AnalyzeRequest, ConfigOperation, ExecuteResult, SparkExecutor } from './executor.ts'
+export {
+  alias,
+  cast,
+  col,
+  double,
+  expr,
+  fn,
+  int,
+  type LiteralValue,
+  lit,
+  long,
+  quoteIdentifier,
+} from './expressions.ts'
 export { type LoadedOperator, type ModelRef, SparkML } from './ml.ts'
 export type { FetchCall, OperatorSpec, ReadableType, WriteModelOptions } from './ml-commands.ts'
 export { newUid } from './ml-commands.ts'
@@ -24,10 +44,16 @@ export type {
   WriteOptions,
   WriteStreamOptions,
 } from './plan.ts'
-export { type ExtractResult, ensureSparkProtos, extractSparkProtos } from './protos.ts'
+export {
+  type ExtractResult,
+  extractSparkProtos,
+  hasSparkProtos,
+  SPARK_CONNECT_ARTIFACT,
+  sparkConnectJarName,
+} from './protos.ts'
 export { parseSparkRemote, redactSparkRemote, type SparkRemote } from './remote.ts'
 export { CONNECT_RETRY_POLICY, type RetryPolicy } from './retry.ts'
-export type { SchemaField, SchemaInput } from './schema.ts'
+export { type SchemaField, type SchemaInput, toDDL } from './schema.ts'
 export { type ConnectOptions, SparkSession } from './session.ts'
 export {
   type ProgressRates,

@@ -3,21 +3,18 @@
 // (org.apache.spark.ml.Estimator / Transformer / evaluation.Evaluator) to be allowed by the server.
 import { randomBytes } from 'node:crypto'
 import { type MlParamValues, mlParams, type ParamValue, paramLiteral } from './ml-values.ts'
-import type {
-  Command,
-  FetchMethod,
-  MlCommand,
-  MlOperator,
-  ObjectRef,
-  OperatorType,
-  Relation,
-} from './types.ts'
+import type { Command, FetchMethod, MlCommand, MlOperator, OperatorType, Relation } from './protocol.ts'
 
 /** An estimator, transformer or evaluator: JVM class name, Spark uid, param values by Spark param name. */
 export interface OperatorSpec {
   className: string
   uid?: string
   params?: MlParamValues
+}
+
+/** An object in the server's ML cache, by its cache id. */
+export interface CachedObject {
+  id: string
 }
 
 /** An operator whose uid is decided (the facet fills in a fresh one when the caller gives none). */
@@ -54,7 +51,7 @@ export function fitCommand(estimator: NamedOperator, dataset: Relation): Command
 
 /** The output of a cached model (by reference) or of a stateless transformer applied to `input`. */
 export function transformRelation(
-  target: ObjectRef | NamedOperator,
+  target: CachedObject | NamedOperator,
   input: Relation,
   params: MlParamValues = {},
 ): Relation {
@@ -85,15 +82,24 @@ export interface WriteModelOptions {
   options?: Record<string, string>
 }
 
-export function writeModelCommand(model: ObjectRef, path: string, options: WriteModelOptions = {}): Command {
+/**
+ * `write().save(path)` of a cached model (by reference) or of a stateless transformer (by class, uid and
+ * params), which lives in no server cache.
+ */
+export function writeCommand(
+  target: CachedObject | NamedOperator,
+  path: string,
+  options: WriteModelOptions = {},
+): Command {
+  const subject =
+    'id' in target
+      ? { obj_ref: { id: target.id }, params: mlParams(options.params) }
+      : {
+          operator: mlOperator(target.className, target.uid, 'OPERATOR_TYPE_TRANSFORMER'),
+          params: mlParams({ ...target.params, ...options.params }),
+        }
   return ml({
-    write: {
-      obj_ref: { id: model.id },
-      params: mlParams(options.params),
-      path,
-      should_overwrite: options.overwrite ?? false,
-      options: options.options ?? {},
-    },
+    write: { ...subject, path, should_overwrite: options.overwrite ?? false, options: options.options ?? {} },
   })
 }
 
@@ -119,11 +125,11 @@ export function fetchMethods(calls: FetchCall[]): FetchMethod[] {
 }
 
 /** Calls an allowed method chain on a cached object, e.g. `featureImportances` or `summary` → `rmse`. */
-export function fetchCommand(target: ObjectRef, calls: FetchCall[]): Command {
+export function fetchCommand(target: CachedObject, calls: FetchCall[]): Command {
   return ml({ fetch: { obj_ref: { id: target.id }, methods: fetchMethods(calls) } })
 }
 
-export function deleteCommand(targets: ObjectRef[]): Command {
+export function deleteCommand(targets: CachedObject[]): Command {
   return ml({ delete: { obj_refs: targets.map(({ id }) => ({ id })) } })
 }
 

@@ -4,9 +4,9 @@
 //   vector: [byte type (0 sparse, 1 dense), int size | null, int[] indices | null, double[] values]
 //   matrix: [byte type, int numRows, int numCols, int[] colPtrs | null, int[] rowIndices | null,
 //            double[] values, boolean isTransposed]
-import { TrafficError } from '../errors.ts'
+import { SparkConnectError } from './errors.ts'
 import { type LiteralValue, literal, TypedLiteral } from './expressions.ts'
-import type { DataType, Literal, MlParams } from './types.ts'
+import type { DataType, Literal, Literal__Output, MlParams } from './protocol.ts'
 
 export const VECTOR_UDT = 'org.apache.spark.ml.linalg.VectorUDT'
 export const MATRIX_UDT = 'org.apache.spark.ml.linalg.MatrixUDT'
@@ -108,7 +108,7 @@ export function paramLiteral(value: ParamValue): Literal {
       doubles(value.values),
     ])
   }
-  throw new TrafficError('INVALID_INPUT', `Unsupported ML param value ${JSON.stringify(value)}`)
+  throw new SparkConnectError('INVALID_ARGUMENT', `Unsupported ML param value ${JSON.stringify(value)}`)
 }
 
 export function mlParams(values: MlParamValues = {}): MlParams {
@@ -121,9 +121,9 @@ function numbers(values: (number | string)[] | undefined): number[] {
   return (values ?? []).map(Number)
 }
 
-function decodeStruct(struct: NonNullable<Literal['struct']>): MlVector | MlMatrix | unknown[] {
+function decodeStruct(struct: NonNullable<Literal__Output['struct']>): MlVector | MlMatrix | unknown[] {
   const jvmClass = struct.struct_type?.udt?.jvm_class
-  const e = struct.elements
+  const e = struct.elements ?? []
   const arrayAt = (i: number, kind: 'ints' | 'doubles') => numbers(e[i]?.specialized_array?.[kind]?.values)
   const sparse = e[0]?.byte === 0
   if (jvmClass === VECTOR_UDT) {
@@ -143,9 +143,9 @@ function decodeStruct(struct: NonNullable<Literal['struct']>): MlVector | MlMatr
 }
 
 /** A literal returned by the server (fetch results, evaluation metrics, read params) as a JS value. */
-export function fromLiteral(value: Literal): unknown {
+export function fromLiteral(value: Literal__Output): unknown {
   if (value.struct) return decodeStruct(value.struct)
-  if (value.array) return value.array.elements.map(fromLiteral)
+  if (value.array) return (value.array.elements ?? []).map(fromLiteral)
   if (value.specialized_array) {
     const { ints: i, doubles: d } = value.specialized_array
     return numbers(i?.values ?? d?.values)
@@ -159,8 +159,8 @@ export function fromLiteral(value: Literal): unknown {
   for (const key of ['boolean', 'byte', 'short', 'integer', 'float', 'double', 'string'] as const) {
     if (value[key] !== undefined) return value[key]
   }
-  throw new TrafficError(
-    'SPARK_ERROR',
+  throw new SparkConnectError(
+    'SERVER_ERROR',
     `Unsupported literal from the server: ${JSON.stringify(value).slice(0, 200)}`,
   )
 }

@@ -1,14 +1,14 @@
 // Spark ML over Connect (Spark ≥ 4.0): fit, transform, evaluate, write, read, fetch and cache cleanup,
 // each one MlCommand (or an ml_relation for transform). Fitted models live in the server session's ML
 // cache and are addressed by reference; closing the session drops them all.
-import { TrafficError } from '../errors.ts'
+
 import type { DataFrame } from './dataframe.ts'
-import { withContext } from './errors.ts'
+import { SparkConnectError, withContext } from './errors.ts'
 import * as commands from './ml-commands.ts'
 import { fromLiteral, type MlParamValues, type ParamValue } from './ml-values.ts'
 import { commandPlan } from './plan.ts'
+import type { Command, MlCommandResult__Output, MlOperatorInfo__Output } from './protocol.ts'
 import type { SparkSession } from './session.ts'
-import type { Command, MlCommandResult, MlOperatorInfo } from './types.ts'
 
 /** A model in the server's ML cache. */
 export interface ModelRef {
@@ -31,13 +31,13 @@ export interface LoadedOperator {
   params: Record<string, unknown>
 }
 
-function operatorInfo(result: MlCommandResult, command: string): MlOperatorInfo {
+function operatorInfo(result: MlCommandResult__Output, command: string): MlOperatorInfo__Output {
   if (!result.operator_info)
-    throw new TrafficError('SPARK_ERROR', `ML ${command}: the server sent no operator info`)
+    throw new SparkConnectError('SERVER_ERROR', `ML ${command}: the server sent no operator info`)
   return result.operator_info
 }
 
-function decodeParams(info: MlOperatorInfo): Record<string, unknown> {
+function decodeParams(info: MlOperatorInfo__Output): Record<string, unknown> {
   const params = info.params?.params ?? {}
   return Object.fromEntries(Object.entries(params).map(([name, value]) => [name, fromLiteral(value)]))
 }
@@ -46,7 +46,7 @@ export class SparkML {
   constructor(private readonly session: SparkSession) {}
 
   /** Runs one ML command; a Spark failure says which command on which class it was. */
-  private async run(context: string, command: Command): Promise<MlCommandResult> {
+  private async run(context: string, command: Command): Promise<MlCommandResult__Output> {
     try {
       return await this.session.executeMl(commandPlan(command))
     } catch (error) {
@@ -68,7 +68,10 @@ export class SparkML {
     const info = operatorInfo(result, 'fit')
     const id = info.obj_ref?.id
     if (!id)
-      throw new TrafficError('SPARK_ERROR', `ML fit of ${estimator.className}: no model reference returned`)
+      throw new SparkConnectError(
+        'SERVER_ERROR',
+        `ML fit of ${estimator.className}: no model reference returned`,
+      )
     return { id, uid: named.uid, ...(info.warning_message ? { warning: info.warning_message } : {}) }
   }
 
@@ -86,16 +89,22 @@ export class SparkML {
   async evaluate(evaluator: commands.OperatorSpec, dataset: DataFrame): Promise<number> {
     const command = commands.evaluateCommand(this.named(evaluator), dataset.relation)
     const result = await this.run(`ML evaluate with ${evaluator.className}`, command)
-    if (!result.param) throw new TrafficError('SPARK_ERROR', `ML evaluate: no metric returned`)
+    if (!result.param) throw new SparkConnectError('SERVER_ERROR', `ML evaluate: no metric returned`)
     return Number(fromLiteral(result.param))
   }
 
-  /** Saves a cached model in Spark's native format (`model.write().save(path)`) on the server's file system. */
-  async write(model: ModelRef, path: string, options: commands.WriteModelOptions = {}): Promise<void> {
-    await this.run(
-      `ML write of model ${model.uid} to ${path}`,
-      commands.writeModelCommand(model, path, options),
-    )
+  /**
+   * Saves a cached model, or a stateless transformer, in Spark's native format (`write().save(path)`) on the
+   * server's file system.
+   */
+  async write(
+    target: ModelRef | commands.OperatorSpec,
+    path: string,
+    options: commands.WriteModelOptions = {},
+  ): Promise<void> {
+    const [resolved, what] =
+      'id' in target ? [target, `model ${target.uid}`] : [this.named(target), target.className]
+    await this.run(`ML write of ${what} to ${path}`, commands.writeCommand(resolved, path, options))
   }
 
   /**
@@ -134,8 +143,8 @@ export class SparkML {
     if (result.summary !== undefined) return { id: result.summary, uid: '' } satisfies ModelRef
     const ids = result.operator_info?.obj_ref?.id
     if (ids) return ids.split(',').map((id): ModelRef => ({ id, uid: '' }))
-    throw new TrafficError(
-      'SPARK_ERROR',
+    throw new SparkConnectError(
+      'SERVER_ERROR',
       `ML fetch ${JSON.stringify(calls.map((c) => c.method))}: empty result`,
     )
   }

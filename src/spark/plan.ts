@@ -1,8 +1,7 @@
 // Pure builders of Spark Connect relations and commands: each returns a protobuf object and does no I/O,
 // so plans are unit-tested without a server and the DataFrame only has to hold one relation.
-import { TrafficError } from '../errors.ts'
+import { SparkConnectError } from './errors.ts'
 import { alias, expr, fn, lit } from './expressions.ts'
-import { type SchemaInput, toDDL } from './schema.ts'
 import type {
   Command,
   Expression,
@@ -12,7 +11,8 @@ import type {
   SaveMode,
   StreamingQueryCommand,
   StreamingQueryInstanceId,
-} from './types.ts'
+} from './protocol.ts'
+import { type SchemaInput, toDDL } from './schema.ts'
 
 export type ColumnInput = Expression | string
 
@@ -60,7 +60,8 @@ export function observe(input: Relation, name: string, metrics: ColumnInput[]): 
 
 /** `GROUP BY keys` with the given aggregates (`groupBy(r, ['City'], ['count(1) AS rows'])`). */
 export function groupBy(input: Relation, keys: ColumnInput[], aggregates: ColumnInput[]): Relation {
-  if (aggregates.length === 0) throw new TrafficError('INVALID_INPUT', 'groupBy needs at least one aggregate')
+  if (aggregates.length === 0)
+    throw new SparkConnectError('INVALID_ARGUMENT', 'groupBy needs at least one aggregate')
   return {
     aggregate: {
       input,
@@ -80,7 +81,8 @@ export function table(name: string): Relation {
 }
 
 export function select(input: Relation, columns: ColumnInput[]): Relation {
-  if (columns.length === 0) throw new TrafficError('INVALID_INPUT', 'select needs at least one column')
+  if (columns.length === 0)
+    throw new SparkConnectError('INVALID_ARGUMENT', 'select needs at least one column')
   return { project: { input, expressions: columns.map(toExpression) } }
 }
 
@@ -120,7 +122,7 @@ export interface SampleOptions {
 }
 
 export function sample(input: Relation, options: SampleOptions): Relation {
-  if (!(options.fraction >= 0)) throw new TrafficError('INVALID_INPUT', 'sample fraction must be ≥ 0')
+  if (!(options.fraction >= 0)) throw new SparkConnectError('INVALID_ARGUMENT', 'sample fraction must be ≥ 0')
   return {
     sample: {
       input,
@@ -139,13 +141,14 @@ export function sample(input: Relation, options: SampleOptions): Relation {
  */
 export function randomSplit(input: Relation, weights: number[], seed: Int64): Relation[] {
   if (weights.length === 0 || weights.some((w) => !(w >= 0))) {
-    throw new TrafficError(
-      'INVALID_INPUT',
+    throw new SparkConnectError(
+      'INVALID_ARGUMENT',
       `randomSplit weights must be non-negative numbers, got [${weights}]`,
     )
   }
   const total = weights.reduce((sum, w) => sum + w, 0)
-  if (total <= 0) throw new TrafficError('INVALID_INPUT', 'randomSplit weights must sum to more than 0')
+  if (total <= 0)
+    throw new SparkConnectError('INVALID_ARGUMENT', 'randomSplit weights must sum to more than 0')
   const bounds = [0]
   for (const weight of weights) bounds.push((bounds.at(-1) as number) + weight / total)
   return weights.map((_, i) => ({

@@ -1,17 +1,19 @@
-// The Spark Connect protocol, taken from the pinned spark-connect jar (never committed, never generated
-// into the repo): extraction into the engines cache, then runtime loading with @grpc/proto-loader.
+// The Spark Connect protocol, taken from a spark-connect jar (never committed): extraction into a folder
+// the caller chooses, then runtime loading with @grpc/proto-loader.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import * as grpc from '@grpc/grpc-js'
 import * as protoLoader from '@grpc/proto-loader'
 import AdmZip from 'adm-zip'
-import { jarsDir, SPARK, sparkProtosDir } from '../engines/manifest.ts'
-import { TrafficError } from '../errors.ts'
+import { SparkConnectError } from './errors.ts'
 
 /** The entry point of the protocol; everything else is reached through its imports. */
 const ROOT_PROTO = 'spark/connect/base.proto'
-/** Spark's own protos plus the well-known types they import (any, timestamp), all bundled in the jar. */
-const WANTED = /^(spark\/connect|google\/protobuf)\/[^/]+\.proto$/
+/**
+ * Spark's own protos, the well-known types they import (any, timestamp) and google.rpc's Status and error
+ * details (what a failed call carries), all bundled in the jar.
+ */
+const WANTED = /^(spark\/connect|google\/protobuf|google\/rpc)\/[^/]+\.proto$/
 
 export interface ExtractResult {
   protosDir: string
@@ -20,19 +22,29 @@ export interface ExtractResult {
   written: number
 }
 
-function connectJar(jars: string): string {
-  const jar = path.join(jars, `spark-connect_2.13-${SPARK.version}.jar`)
-  if (!existsSync(jar)) {
-    throw new TrafficError('PREREQUISITE_MISSING', `The Spark Connect jar is missing: ${jar}`, {
-      hint: 'run `traffic engines fetch`',
-    })
-  }
-  return jar
+/** The Maven artifact holding the protocol (Scala 2.13 build). */
+export const SPARK_CONNECT_ARTIFACT = { groupId: 'org.apache.spark', artifactId: 'spark-connect_2.13' }
+
+/** The jar name of Spark Connect `version`, as Maven Central has it. */
+export function sparkConnectJarName(version: string): string {
+  return `${SPARK_CONNECT_ARTIFACT.artifactId}-${version}.jar`
 }
 
-/** Copies spark/connect/*.proto (and google/protobuf/*.proto) out of the pinned jar. Idempotent. */
-export function extractSparkProtos(jars: string, outDir: string): ExtractResult {
-  const zip = new AdmZip(connectJar(jars))
+/** The protos the client loads and generates types from; every other one is reached through their imports. */
+export const ENTRY_PROTOS = [
+  'spark/connect/base.proto',
+  'google/rpc/status.proto',
+  'google/rpc/error_details.proto',
+]
+
+/** Copies spark/connect/*.proto (and the google/ protos they use) out of a spark-connect jar. Idempotent. */
+export function extractSparkProtos(jar: string, outDir: string): ExtractResult {
+  if (!existsSync(jar)) {
+    throw new SparkConnectError('JAR_MISSING', `The Spark Connect jar is missing: ${jar}`, {
+      hint: 'download the spark-connect jar of the server’s version',
+    })
+  }
+  const zip = new AdmZip(jar)
   let files = 0
   let written = 0
   for (const entry of zip.getEntries()) {
@@ -49,16 +61,14 @@ export function extractSparkProtos(jars: string, outDir: string): ExtractResult 
     written++
   }
   if (!existsSync(path.join(outDir, ROOT_PROTO))) {
-    throw new TrafficError('ENGINE_FETCH_FAILED', `No ${ROOT_PROTO} inside ${connectJar(jars)}`)
+    throw new SparkConnectError('JAR_INVALID', `No ${ROOT_PROTO} inside ${jar}`)
   }
   return { protosDir: outDir, files, written }
 }
 
-/** The protos folder of the cache, extracted on first use when the jar is there but the folder is not. */
-export function ensureSparkProtos(cacheDir: string): string {
-  const dir = sparkProtosDir(cacheDir)
-  if (!existsSync(path.join(dir, ROOT_PROTO))) extractSparkProtos(jarsDir(cacheDir, SPARK), dir)
-  return dir
+/** True when `protosDir` holds an extracted protocol (a folder extracted by an older client may lack some). */
+export function hasSparkProtos(protosDir: string): boolean {
+  return ENTRY_PROTOS.every((proto) => existsSync(path.join(protosDir, proto)))
 }
 
 export const PROTO_LOADER_OPTIONS: protoLoader.Options = {

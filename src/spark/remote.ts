@@ -1,6 +1,6 @@
 // The Spark Connect connection string: `sc://host[:port][/;param=value;...]`, as every Spark Connect client
 // reads it (port 15002 by default; parameters user_id, session_id, token, use_ssl).
-import { TrafficError } from '../errors.ts'
+import { SparkConnectError } from './errors.ts'
 
 export const DEFAULT_SPARK_CONNECT_PORT = 15002
 
@@ -18,9 +18,9 @@ export interface SparkRemote {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
-function invalid(remote: string, why: string): TrafficError {
-  return new TrafficError(
-    'INVALID_CONFIG',
+function invalid(remote: string, why: string): SparkConnectError {
+  return new SparkConnectError(
+    'INVALID_REMOTE',
     `Invalid Spark Connect address "${redactSparkRemote(remote)}": ${why}`,
     {
       hint: 'use sc://host:port, e.g. sc://127.0.0.1:15002',

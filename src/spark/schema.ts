@@ -1,8 +1,8 @@
 // Schemas both ways: our field list → a DDL string for reads with an explicit schema, and Spark's
-// DataType (from AnalyzePlan or a result) → a plain field list with Spark SQL type names.
-import { TrafficError } from '../errors.ts'
+// DataType__Output (from AnalyzePlan or a result) → a plain field list with Spark SQL type names.
+import { SparkConnectError } from './errors.ts'
 import { quoteIdentifier } from './expressions.ts'
-import type { DataType } from './types.ts'
+import type { DataType__Output } from './protocol.ts'
 
 export interface SchemaField {
   name: string
@@ -18,7 +18,8 @@ export type SchemaInput = string | SchemaField[]
 
 export function toDDL(schema: SchemaInput): string {
   if (typeof schema === 'string') return schema
-  if (schema.length === 0) throw new TrafficError('INVALID_INPUT', 'A schema needs at least one field')
+  if (schema.length === 0)
+    throw new SparkConnectError('INVALID_ARGUMENT', 'A schema needs at least one field')
   return schema
     .map(
       (field) =>
@@ -50,7 +51,7 @@ const UDT_NAMES: Record<string, string> = {
 }
 
 /** The Spark SQL name of a DataType, e.g. `decimal(2,1)`, `array<string>`, `vector` for ML vectors. */
-export function typeName(type: DataType): string {
+export function typeName(type: DataType__Output = {}): string {
   const kind = type.kind ?? Object.keys(type).find((key) => key !== 'kind') ?? 'unknown'
   const simple = SIMPLE_NAMES[kind]
   if (simple) return simple
@@ -58,17 +59,19 @@ export function typeName(type: DataType): string {
   if (type.array) return `array<${typeName(type.array.element_type)}>`
   if (type.map) return `map<${typeName(type.map.key_type)},${typeName(type.map.value_type)}>`
   if (type.struct) {
-    return `struct<${type.struct.fields.map((f) => `${quoteIdentifier(f.name)}:${typeName(f.data_type)}`).join(',')}>`
+    const fields = type.struct.fields ?? []
+    return `struct<${fields.map((f) => `${quoteIdentifier(f.name ?? '')}:${typeName(f.data_type)}`).join(',')}>`
   }
-  if (type.udt) return UDT_NAMES[type.udt.jvm_class ?? ''] ?? type.udt.jvm_class ?? type.udt.type
+  if (type.udt) return UDT_NAMES[type.udt.jvm_class ?? ''] ?? type.udt.jvm_class ?? type.udt.type ?? 'udt'
   return kind
 }
 
 /** The fields of a struct DataType (the shape of every relation's schema). */
-export function fromDataType(type: DataType): SchemaField[] {
-  if (!type.struct) throw new TrafficError('SPARK_ERROR', `Expected a struct schema, got ${typeName(type)}`)
-  return type.struct.fields.map((field) => ({
-    name: field.name,
+export function fromDataType(type: DataType__Output): SchemaField[] {
+  if (!type.struct)
+    throw new SparkConnectError('SERVER_ERROR', `Expected a struct schema, got ${typeName(type)}`)
+  return (type.struct.fields ?? []).map((field) => ({
+    name: field.name ?? '',
     type: typeName(field.data_type),
     nullable: field.nullable ?? false,
     ...(field.metadata ? { metadata: JSON.parse(field.metadata) as Record<string, unknown> } : {}),

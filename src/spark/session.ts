@@ -1,28 +1,35 @@
 // A Spark Connect session: connects (with retries while the server is unreachable), checks that the
-// server speaks the pinned protocol, and hands out DataFrames. The only entry point the rest of the
-// project needs: `const spark = await SparkSession.connect(config.spark.remote)`.
-import { loadConfig } from '../config.ts'
-import { SPARK } from '../engines/manifest.ts'
-import { isTrafficError, TrafficError } from '../errors.ts'
-import { type ExecuteResult, SparkConnectClient } from './client.ts'
+// server speaks the expected protocol, and hands out DataFrames. Every server call goes through one
+// SparkExecutor: the gRPC client by default (`SparkSession.connect`), any other with `SparkSession.over`.
+import { SparkConnectClient } from './client.ts'
 import { DataFrame } from './dataframe.ts'
+import { isSparkConnectError, SparkConnectError } from './errors.ts'
+import type { AnalyzeRequest, ExecuteResult, SparkExecutor } from './executor.ts'
 import { SparkML } from './ml.ts'
 import * as plan from './plan.ts'
-import { ensureSparkProtos } from './protos.ts'
+import type {
+  AnalyzePlanResponse__Output,
+  DataType__Output,
+  KeyValue,
+  MlCommandResult__Output,
+  Plan,
+  Relation,
+} from './protocol.ts'
 import { CONNECT_RETRY_POLICY, type RetryPolicy, withRetry } from './retry.ts'
 import { activeStreamingQueries, type StreamingQuery } from './streaming.ts'
-import type { DataType, MlCommandResult, Plan, Relation } from './types.ts'
 
 export interface ConnectOptions {
+  /** Folder holding spark/connect/*.proto of the server's version (see `extractSparkProtos`). */
+  protosDir: string
+  /** The Spark version whose protocol the protos describe; a server of another major.minor is refused. */
+  expectedVersion?: string
   userId?: string
   /** Reuse a server-side session (a UUID); a fresh one by default. */
   sessionId?: string
-  /** Folder with the pinned protos; by default the engines cache (extracted from the jar if needed). */
-  protosDir?: string
   /** How long to keep trying while the server is unreachable. */
   retry?: RetryPolicy
-  /** CA of a TLS endpoint; SPARK_SSL_CA_FILE by default. */
-  caFile?: string
+  /** PEM of the CA that signed a TLS endpoint's certificate; the system's CAs by default. */
+  caCertificate?: Buffer
 }
 
 function majorMinor(version: string): string {
@@ -30,45 +37,48 @@ function majorMinor(version: string): string {
 }
 
 export class SparkSession {
-  readonly client: SparkConnectClient
+  readonly executor: SparkExecutor
   /** The server's Spark version, e.g. `4.2.0`. */
   readonly version: string
   readonly ml: SparkML
 
-  private constructor(client: SparkConnectClient, version: string) {
-    this.client = client
+  private constructor(executor: SparkExecutor, version: string) {
+    this.executor = executor
     this.version = version
     this.ml = new SparkML(this)
   }
 
-  static async connect(remote: string, options: ConnectOptions = {}): Promise<SparkSession> {
-    const protosDir = options.protosDir ?? ensureSparkProtos(loadConfig().engines.cacheDir)
+  /** A session whose server calls go through `executor` (a recorded one in tests). */
+  static over(executor: SparkExecutor, version: string): SparkSession {
+    return new SparkSession(executor, version)
+  }
+
+  static async connect(remote: string, options: ConnectOptions): Promise<SparkSession> {
     const client = new SparkConnectClient(remote, {
-      protosDir,
+      protosDir: options.protosDir,
       userId: options.userId,
       sessionId: options.sessionId,
-      caFile: options.caFile ?? loadConfig().spark.caFile,
+      caCertificate: options.caCertificate,
     })
     let version: string
     try {
       const response = await withRetry(
         () => client.analyze({ spark_version: {} }),
         options.retry ?? CONNECT_RETRY_POLICY,
-        (error) => isTrafficError(error, 'SPARK_UNAVAILABLE'),
+        (error) => isSparkConnectError(error, 'UNAVAILABLE'),
       )
       version = response.spark_version?.version ?? 'unknown'
     } catch (error) {
-      client.closeChannel()
+      client.disconnect()
       throw error
     }
-    if (majorMinor(version) !== majorMinor(SPARK.version)) {
-      await client.close()
-      throw new TrafficError(
-        'SPARK_ERROR',
-        `The Spark Connect server at ${client.remote.target} runs Spark ${version}; this client speaks the protocol of Spark ${SPARK.version}`,
-        {
-          hint: `point SPARK_REMOTE at a Spark ${majorMinor(SPARK.version)}.x server, or unset it to use the local one`,
-        },
+    const expected = options.expectedVersion
+    if (expected && majorMinor(version) !== majorMinor(expected)) {
+      await client.release()
+      throw new SparkConnectError(
+        'VERSION_MISMATCH',
+        `The Spark Connect server at ${client.target} runs Spark ${version}; this client speaks the protocol of Spark ${expected}`,
+        { hint: `connect to a Spark ${majorMinor(expected)}.x server` },
       )
     }
     return new SparkSession(client, version)
@@ -101,38 +111,48 @@ export class SparkSession {
   }
 
   execute(request: Plan): Promise<ExecuteResult> {
-    return this.client.execute(request)
+    return this.executor.execute(request)
   }
 
   /** Runs an ML command and returns its result (every ML command answers with one). */
-  async executeMl(request: Plan): Promise<MlCommandResult> {
+  async executeMl(request: Plan): Promise<MlCommandResult__Output> {
     const { mlCommandResult } = await this.execute(request)
-    if (!mlCommandResult) throw new TrafficError('SPARK_ERROR', 'The server sent no result for an ML command')
+    if (!mlCommandResult)
+      throw new SparkConnectError('SERVER_ERROR', 'The server sent no result for an ML command')
     return mlCommandResult
   }
 
-  async schemaOf(relation: Relation): Promise<DataType> {
-    const response = await this.client.analyze({ schema: { plan: plan.relationPlan(relation) } })
-    if (!response.schema) throw new TrafficError('SPARK_ERROR', 'The server sent no schema')
-    return response.schema.schema
+  async schemaOf(relation: Relation): Promise<DataType__Output> {
+    const response = await this.executor.analyze({ schema: { plan: plan.relationPlan(relation) } })
+    const schema = response.schema?.schema
+    if (!schema) throw new SparkConnectError('SERVER_ERROR', 'The server sent no schema')
+    return schema
   }
 
   /** Sets session configs; returns the server's warnings (deprecated or unknown keys). */
-  setConf(values: Record<string, string>): Promise<string[]> {
-    return this.client.setConfig(values)
+  async setConf(values: Record<string, string>): Promise<string[]> {
+    const pairs: KeyValue[] = Object.entries(values).map(([key, value]) => ({ key, value }))
+    const response = await this.executor.config({ set: { pairs } })
+    return response.warnings ?? []
   }
 
-  getConf(keys: string[]): Promise<Record<string, string | undefined>> {
-    return this.client.getConfig(keys)
+  async getConf(keys: string[]): Promise<Record<string, string | undefined>> {
+    const response = await this.executor.config({ get: { keys } })
+    return Object.fromEntries((response.pairs ?? []).map((pair) => [pair.key, pair.value]))
+  }
+
+  /** Asks the server about a plan without running it (schema, persistence, storage level…). */
+  analyze(request: AnalyzeRequest): Promise<AnalyzePlanResponse__Output> {
+    return this.executor.analyze(request)
   }
 
   /** Closes the connection but leaves the server-side session (and its streaming queries) running. */
   detach(): void {
-    this.client.closeChannel()
+    this.executor.disconnect()
   }
 
   /** Releases the server-side session: its temp views and cached ML models are dropped. */
   close(): Promise<void> {
-    return this.client.close()
+    return this.executor.release()
   }
 }

@@ -1,6 +1,9 @@
 // Reads the `grpc-status-details-bin` trailer (a google.rpc.Status) where Spark Connect puts a
-// google.rpc.ErrorInfo with the error class, SQLSTATE and exception classes. Only three tiny messages
-// are needed, so a minimal protobuf wire reader is used instead of loading google/rpc protos.
+// google.rpc.ErrorInfo with the error class, SQLSTATE and exception classes, and a google.rpc.RetryInfo when a
+// retry may help. Decoded with the google/rpc protos the spark-connect jar bundles (extracted with the rest).
+import path from 'node:path'
+import protobuf from 'protobufjs'
+import type { ErrorInfo__Output, Status__Output } from './protocol.ts'
 
 export interface ErrorInfo {
   reason: string
@@ -16,80 +19,46 @@ export interface StatusDetails {
   retryable: boolean
 }
 
+export type StatusDecoder = (trailer: Buffer) => StatusDetails
+
 const ERROR_INFO = 'type.googleapis.com/google.rpc.ErrorInfo'
 const RETRY_INFO = 'type.googleapis.com/google.rpc.RetryInfo'
+/** As the runtime loader reads messages: field names as in the protos. */
+const TO_OBJECT: protobuf.IConversionOptions = { longs: String, enums: String, defaults: false }
 
-type Field = { number: number; varint?: number; bytes?: Buffer }
+const decoders = new Map<string, StatusDecoder>()
 
-function readVarint(buffer: Buffer, offset: number): [value: number, next: number] {
-  let value = 0
-  let shift = 0
-  let position = offset
-  for (;;) {
-    const byte = buffer[position++]
-    if (byte === undefined) throw new Error('truncated varint')
-    value += (byte & 0x7f) * 2 ** shift
-    if (byte < 0x80) return [value, position]
-    shift += 7
-  }
-}
-
-/** The top-level fields of one protobuf message, in wire order. */
-function readFields(buffer: Buffer): Field[] {
-  const fields: Field[] = []
-  let offset = 0
-  while (offset < buffer.length) {
-    const [key, afterKey] = readVarint(buffer, offset)
-    const number = Math.floor(key / 8)
-    const wireType = key % 8
-    if (wireType === 0) {
-      const [varint, next] = readVarint(buffer, afterKey)
-      fields.push({ number, varint })
-      offset = next
-    } else if (wireType === 2) {
-      const [length, start] = readVarint(buffer, afterKey)
-      fields.push({ number, bytes: buffer.subarray(start, start + length) })
-      offset = start + length
-    } else if (wireType === 1 || wireType === 5) {
-      offset = afterKey + (wireType === 1 ? 8 : 4)
-    } else {
-      throw new Error(`unsupported wire type ${wireType}`)
+/** A decoder over google/rpc/{status,error_details}.proto of `protosDir`; one per folder. */
+export function statusDecoder(protosDir: string): StatusDecoder {
+  const cached = decoders.get(protosDir)
+  if (cached) return cached
+  const root = new protobuf.Root()
+  root.resolvePath = (_origin, target) => path.join(protosDir, target)
+  root.loadSync(['google/rpc/status.proto', 'google/rpc/error_details.proto'], { keepCase: true })
+  const status = root.lookupType('google.rpc.Status')
+  const errorInfo = root.lookupType('google.rpc.ErrorInfo')
+  const decode: StatusDecoder = (trailer) => {
+    const decoded = status.toObject(status.decode(trailer), TO_OBJECT) as Status__Output
+    const details = decoded.details ?? []
+    const info = details.find((any) => any.type_url === ERROR_INFO)?.value
+    const read = info
+      ? (errorInfo.toObject(errorInfo.decode(info), TO_OBJECT) as ErrorInfo__Output)
+      : undefined
+    return {
+      code: decoded.code ?? 0,
+      message: decoded.message ?? '',
+      ...(read
+        ? {
+            errorInfo: {
+              reason: read.reason ?? '',
+              domain: read.domain ?? '',
+              metadata: read.metadata ?? {},
+            },
+          }
+        : {}),
+      retryable: details.some((any) => any.type_url === RETRY_INFO),
     }
   }
-  return fields
-}
-
-function text(field: Field): string {
-  return field.bytes?.toString('utf8') ?? ''
-}
-
-function decodeErrorInfo(buffer: Buffer): ErrorInfo {
-  const info: ErrorInfo = { reason: '', domain: '', metadata: {} }
-  for (const field of readFields(buffer)) {
-    if (field.number === 1) info.reason = text(field)
-    else if (field.number === 2) info.domain = text(field)
-    else if (field.number === 3 && field.bytes) {
-      const entry = readFields(field.bytes)
-      const key = entry.find((f) => f.number === 1)
-      const value = entry.find((f) => f.number === 2)
-      if (key) info.metadata[text(key)] = value ? text(value) : ''
-    }
-  }
-  return info
-}
-
-export function decodeStatusDetails(buffer: Buffer): StatusDetails {
-  const status: StatusDetails = { code: 0, message: '', retryable: false }
-  for (const field of readFields(buffer)) {
-    if (field.number === 1) status.code = field.varint ?? 0
-    else if (field.number === 2) status.message = text(field)
-    else if (field.number === 3 && field.bytes) {
-      const any = readFields(field.bytes)
-      const typeUrl = text(any.find((f) => f.number === 1) ?? { number: 1 })
-      const value = any.find((f) => f.number === 2)?.bytes ?? Buffer.alloc(0)
-      if (typeUrl === ERROR_INFO) status.errorInfo = decodeErrorInfo(value)
-      else if (typeUrl === RETRY_INFO) status.retryable = true
-    }
-  }
-  return status
+  decoders.set(protosDir, decode)
+  return decode
 }

@@ -1,10 +1,10 @@
 // A Structured Streaming query running on the Spark Connect server: a handle (id + run id) and the commands
 // that ask it for its status and progress or stop it. The query lives in the server-side session that started
 // it; another client reaches it by connecting with the same session id.
-import { TrafficError } from '../errors.ts'
+import { SparkConnectError } from './errors.ts'
 import * as plan from './plan.ts'
+import type { Relation, StreamingQueryCommandResult__Output, StreamingQueryInstanceId } from './protocol.ts'
 import type { SparkSession } from './session.ts'
-import type { Relation, StreamingQueryCommandResult, StreamingQueryInstanceId } from './types.ts'
 
 export interface StreamingQueryStatus {
   message: string
@@ -65,12 +65,15 @@ export class StreamingQuery {
     return { id: this.id, run_id: this.runId }
   }
 
-  private async command(what: plan.StreamingQueryAction): Promise<StreamingQueryCommandResult> {
+  private async command(what: plan.StreamingQueryAction): Promise<StreamingQueryCommandResult__Output> {
     const result = await this.session.execute(
       plan.commandPlan(plan.streamingQueryCommand(this.instance, what)),
     )
     if (!result.streamingQueryResult) {
-      throw new TrafficError('SPARK_ERROR', `The server sent no answer about streaming query ${this.name}`)
+      throw new SparkConnectError(
+        'SERVER_ERROR',
+        `The server sent no answer about streaming query ${this.name}`,
+      )
     }
     return result.streamingQueryResult
   }
@@ -115,12 +118,15 @@ export async function startStreamingQuery(
 ): Promise<StreamingQuery> {
   const result = await session.execute(plan.commandPlan(plan.writeStreamStart(input, options)))
   const started = result.writeStreamResult
-  if (!started)
-    throw new TrafficError('SPARK_ERROR', `The server did not start streaming query ${options.queryName}`)
+  if (!started?.query_id)
+    throw new SparkConnectError(
+      'SERVER_ERROR',
+      `The server did not start streaming query ${options.queryName}`,
+    )
   return new StreamingQuery(
     session,
-    started.query_id.id,
-    started.query_id.run_id,
+    started.query_id.id ?? '',
+    started.query_id.run_id ?? '',
     started.name || options.queryName,
   )
 }
@@ -129,5 +135,7 @@ export async function startStreamingQuery(
 export async function activeStreamingQueries(session: SparkSession): Promise<StreamingQuery[]> {
   const result = await session.execute(plan.commandPlan(plan.activeStreamingQueries()))
   const active = result.streamingQueryManagerResult?.active?.active_queries ?? []
-  return active.map((query) => new StreamingQuery(session, query.id.id, query.id.run_id, query.name ?? ''))
+  return active.map(
+    (query) => new StreamingQuery(session, query.id?.id ?? '', query.id?.run_id ?? '', query.name ?? ''),
+  )
 }

@@ -1,8 +1,7 @@
 // The analysis the UI draws, computed with Spark SQL over all batch rows: mean Traffic Density by city and
 // hour, by weather, by vehicle type, peak vs off-peak, row counts, and the distribution of Energy Consumption
 // (where a predicted energy sits among the observed ones).
-import { quoteIdentifier } from '../spark/expressions.ts'
-import type { SparkSession } from '../spark/index.ts'
+import { quoteIdentifier, type SparkSession } from '../spark/index.ts'
 
 export interface DensityGroup {
   meanDensity: number

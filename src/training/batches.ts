@@ -4,11 +4,10 @@
 import { open, readdir } from 'node:fs/promises'
 import path from 'node:path'
 import { readTrafficCsv } from '../dataset/csv-reader.ts'
-import { isTrafficError, TrafficError } from '../errors.ts'
+import { TrafficError } from '../errors.ts'
 import { COLUMN_NAMES } from '../schema/columns.ts'
 import { checkCsvHeader } from '../schema/csv.ts'
-import { quoteIdentifier } from '../spark/expressions.ts'
-import type { Row, SparkSession } from '../spark/index.ts'
+import { isSparkConnectError, quoteIdentifier, type Row, type SparkSession } from '../spark/index.ts'
 import { batchFilePattern, listBatchFiles, parseBatchFileName } from '../stream/batch-files.ts'
 import { BATCH_SCHEMA } from './batch-schema.ts'
 import type { CachedTable, ServerState } from './server-state.ts'
@@ -108,7 +107,7 @@ export async function loadBatches(
       .sql(`SELECT count(*) AS rows, count_if(${INCOMPLETE}) AS incomplete FROM ${table.view}`)
       .collect()
   } catch (error) {
-    if (!isTrafficError(error, 'SPARK_ERROR')) throw error
+    if (!isSparkConnectError(error, 'SERVER_ERROR')) throw error
     const culprit = await firstInvalidRow(files)
     throw new TrafficError(
       'INVALID_INPUT',

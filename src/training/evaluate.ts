@@ -1,7 +1,6 @@
 // Held-out metrics, computed by Spark's own evaluators on Spark's predictions; the confusion matrix in one
 // aggregate pass.
-import { quoteIdentifier } from '../spark/expressions.ts'
-import type { DataFrame, SparkSession } from '../spark/index.ts'
+import { type DataFrame, quoteIdentifier, type SparkSession } from '../spark/index.ts'
 import type { ModelSpec } from './model-specs.ts'
 import { PREDICTION_COL, RAW_PREDICTION_COL } from './pipeline.ts'
 

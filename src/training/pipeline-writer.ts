@@ -4,9 +4,6 @@
 import path from 'node:path'
 import { PIPELINE_MODEL_CLASS, stageFolderName } from '../serving/pipeline-model.ts'
 import { alias, lit, newUid, type SparkSession } from '../spark/index.ts'
-import { mlOperator } from '../spark/ml-commands.ts'
-import { mlParams } from '../spark/ml-values.ts'
-import { commandPlan } from '../spark/plan.ts'
 import type { FittedStage } from './pipeline.ts'
 
 export interface PipelineMetadata {
@@ -43,25 +40,6 @@ export function newPipelineUid(): string {
   return newUid('pipeline')
 }
 
-/**
- * `transformer.write().save(path)` for a stateless transformer (MlCommand.Write with an operator). The client
- * only writes cached models, so the command is built here from its plan builders.
- */
-async function writeTransformer(
-  spark: SparkSession,
-  transformer: NonNullable<FittedStage['transformer']>,
-  dir: string,
-): Promise<void> {
-  const operator = mlOperator(transformer.className, transformer.uid, 'OPERATOR_TYPE_TRANSFORMER')
-  await spark.executeMl(
-    commandPlan({
-      ml_command: {
-        write: { operator, params: mlParams(transformer.params), path: dir, should_overwrite: false },
-      },
-    }),
-  )
-}
-
 export interface WrittenPipeline {
   uid: string
   /** Stage folders relative to the model directory, in order. */
@@ -90,8 +68,8 @@ export async function writePipelineModel(
   for (const [index, stage] of stages.entries()) {
     const folder = path.join('stages', stageFolderName(index, stages.length, stage.uid))
     const target = path.join(dir, folder)
-    if (stage.ref) await spark.ml.write(stage.ref, target)
-    else if (stage.transformer) await writeTransformer(spark, stage.transformer, target)
+    const written = stage.ref ?? stage.transformer
+    if (written) await spark.ml.write(written, target)
     stageFolders.push(folder)
   }
   return { uid, stageFolders }

@@ -4,8 +4,10 @@
 // end, on failure too.
 import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
+import { connectSpark } from '../engines/spark-connect.ts'
 import { TrafficError } from '../errors.ts'
-import { type DataFrame, redactSparkRemote, SparkSession } from '../spark/index.ts'
+import { type DataFrame, redactSparkRemote, type SparkSession } from '../spark/index.ts'
+import { withTrafficErrors } from '../spark-errors.ts'
 import type { TreeParams } from './algorithms.ts'
 import { computeAnalytics } from './analytics.ts'
 import { findBatchFiles, type LoadedBatches, loadBatches } from './batches.ts'
@@ -162,7 +164,7 @@ export async function train(options: TrainOptions): Promise<TrainingReport> {
     const progress = new Progress(options.log)
     const removed = await cleanLeftovers(options.modelsDir)
     if (removed.length) progress.line(`removed ${removed.length} old or half-written model folder(s)`)
-    return await trainLocked(options, progress)
+    return await withTrafficErrors(() => trainLocked(options, progress))
   } finally {
     await lock.release()
   }
@@ -172,7 +174,7 @@ async function trainLocked(options: TrainOptions, progress: Progress): Promise<T
   const files = await findBatchFiles(options.batchesDir, options.topic)
   progress.line(`${files.length} batch file(s) of ${options.topic} in ${options.batchesDir}`)
   const spark = await progress.step(`connect to Spark at ${redactSparkRemote(options.sparkRemote)}`, () =>
-    SparkSession.connect(options.sparkRemote),
+    connectSpark(options.sparkRemote),
   )
   const state = new ServerState(spark)
   // The run's outcome (or its first error) matters more than a failed cleanup: warn and go on.

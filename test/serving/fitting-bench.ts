@@ -8,8 +8,9 @@ import path from 'node:path'
 import { after, before } from 'node:test'
 import { loadConfig } from '../../src/config.ts'
 import { createSyntheticSource } from '../../src/dataset/generator.ts'
+import { connectSpark } from '../../src/engines/spark-connect.ts'
 import { CSV_HEADER, encodeCsvLine } from '../../src/schema/csv.ts'
-import { type DataFrame, SparkSession } from '../../src/spark/index.ts'
+import type { DataFrame, SparkSession } from '../../src/spark/index.ts'
 import { BATCH_SCHEMA } from '../../src/training/batch-schema.ts'
 import type { ModelSpec } from '../../src/training/model-specs.ts'
 import { collectParity } from '../../src/training/parity.ts'
@@ -46,7 +47,7 @@ export function fittingBench(name: string, dataSeed: number): FittingBench {
     const next = createSyntheticSource(dataSeed)
     const lines = [CSV_HEADER, ...Array.from({ length: ROWS }, () => encodeCsvLine(next()))]
     await writeFile(path.join(dir, 'data.csv'), `${lines.join('\n')}\n`)
-    spark = await SparkSession.connect(loadConfig().spark.remote)
+    spark = await connectSpark(loadConfig().spark.remote)
   })
   after(async () => {
     await spark?.ml.cleanCache().catch(() => undefined)

@@ -7,9 +7,10 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { after, before, test } from 'node:test'
 import { loadConfig } from '../../src/config.ts'
+import { connectSpark } from '../../src/engines/spark-connect.ts'
 import { isTrafficError } from '../../src/errors.ts'
 import { readPipelineModel } from '../../src/serving/pipeline-model.ts'
-import { SparkSession } from '../../src/spark/index.ts'
+import type { SparkSession } from '../../src/spark/index.ts'
 import { SPARK_MODELS_DIR } from '../spark-models.ts'
 
 const HOSTILE = "'0;process.exit(7)'"
@@ -19,7 +20,7 @@ let spark: SparkSession
 
 before(async () => {
   work = mkdtempSync(path.join(tmpdir(), 'hostile-model-'))
-  spark = await SparkSession.connect(loadConfig().spark.remote)
+  spark = await connectSpark(loadConfig().spark.remote)
 })
 
 after(async () => {

@@ -6,8 +6,9 @@ import path from 'node:path'
 import { after, before, test } from 'node:test'
 import { loadConfig } from '../../src/config.ts'
 import { col, lit } from '../../src/spark/expressions.ts'
+import type { SparkSession } from '../../src/spark/index.ts'
 import type { SchemaField } from '../../src/spark/schema.ts'
-import { SparkSession } from '../../src/spark/session.ts'
+import { connectPinned } from './pinned-session.ts'
 
 const folder = mkdtempSync(path.join(tmpdir(), 'spark-dataframe-'))
 const csv = path.join(folder, 'traffic.csv')
@@ -26,7 +27,7 @@ let spark: SparkSession
 
 before(async () => {
   writeFileSync(csv, `City,Hour Of Day,Speed,Is Peak Hour\n${lines.join('\n')}\n`)
-  spark = await SparkSession.connect(loadConfig().spark.remote)
+  spark = await connectPinned(loadConfig().spark.remote)
 })
 after(async () => {
   await spark.close()

@@ -1,14 +1,11 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { Metadata, status } from '@grpc/grpc-js'
-import { TrafficError } from '../../src/errors.ts'
-import {
-  SPARK_UNAVAILABLE_HINT,
-  SparkConnectError,
-  toSparkError,
-  withContext,
-} from '../../src/spark/errors.ts'
-import { encodeStatus } from './google-rpc-status.ts'
+import { SparkConnectError, toSparkError, withContext } from '../../src/spark/errors.ts'
+import { statusDecoder } from '../../src/spark/status-details.ts'
+import { encodeStatus, protosDir } from './google-rpc-status.ts'
+
+const decode = statusDecoder(protosDir)
 
 function serviceError(code: number, details: string, trailer?: Buffer) {
   const metadata = new Metadata()
@@ -16,7 +13,7 @@ function serviceError(code: number, details: string, trailer?: Buffer) {
   return Object.assign(new Error(`${code} ${details}`), { code, details, metadata })
 }
 
-test('UNAVAILABLE becomes SPARK_UNAVAILABLE with the start hint and the socket error', () => {
+test('UNAVAILABLE stays UNAVAILABLE, retryable, with the socket error', () => {
   const error = toSparkError(
     serviceError(
       status.UNAVAILABLE,
@@ -24,12 +21,11 @@ test('UNAVAILABLE becomes SPARK_UNAVAILABLE with the start hint and the socket e
     ),
     '127.0.0.1:1',
   )
-  assert.equal(error.code, 'SPARK_UNAVAILABLE')
+  assert.equal(error.code, 'UNAVAILABLE')
   assert.equal(
     error.message,
     'Spark Connect at 127.0.0.1:1 is unreachable (connect ECONNREFUSED 127.0.0.1:1)',
   )
-  assert.equal(error.hint, SPARK_UNAVAILABLE_HINT)
   assert.equal(error.canRetry, true)
 })
 
@@ -42,14 +38,15 @@ test("a server error carries Spark's error class, SQLSTATE and parameters", () =
   const error = toSparkError(
     serviceError(status.INTERNAL, '[TABLE_OR_VIEW_NOT_FOUND] The table `x` …', trailer),
     'h:1',
+    decode,
   )
   assert.ok(error instanceof SparkConnectError)
-  assert.equal(error.code, 'SPARK_ERROR')
+  assert.equal(error.code, 'SERVER_ERROR')
   assert.equal(error.message, 'Spark: [TABLE_OR_VIEW_NOT_FOUND] The table `x` …')
   assert.equal(error.errorClass, 'TABLE_OR_VIEW_NOT_FOUND')
   assert.equal(error.sqlState, '42P01')
-  assert.deepEqual(error.details.messageParameters, { relationName: '`x`' })
-  assert.equal(error.details.exceptionClass, 'org.apache.spark.sql.AnalysisException')
+  assert.deepEqual(error.details?.messageParameters, { relationName: '`x`' })
+  assert.equal(error.details?.exceptionClass, 'org.apache.spark.sql.AnalysisException')
   assert.equal(error.canRetry, false)
 })
 
@@ -60,21 +57,26 @@ test('an error without details still says what the server said; RetryInfo makes 
   const retryable = toSparkError(
     serviceError(status.INTERNAL, 'retry me', encodeStatus(13, 'retry me', {}, true)),
     'h:1',
+    decode,
   )
   assert.equal(retryable.canRetry, true)
 })
 
-test('TrafficErrors pass through; other errors are wrapped as SPARK_ERROR', () => {
-  const original = new TrafficError('IO_ERROR', 'disk full')
+test('SparkConnectErrors pass through; other errors are wrapped as SERVER_ERROR', () => {
+  const original = new SparkConnectError('INVALID_ARGUMENT', 'bad')
   assert.equal(toSparkError(original, 'h:1'), original)
   const wrapped = toSparkError(new Error('bad arrow'), 'h:1')
-  assert.equal(wrapped.code, 'SPARK_ERROR')
+  assert.equal(wrapped.code, 'SERVER_ERROR')
   assert.match(wrapped.message, /bad arrow/)
 })
 
 test('withContext says what was being done and keeps the Spark details', () => {
   const trailer = encodeStatus(13, 'x', { errorClass: 'CONNECT_ML.UNSUPPORTED_EXCEPTION', sqlState: 'XX000' })
-  const original = toSparkError(serviceError(status.INTERNAL, 'Unsupported ML operator', trailer), 'h:1')
+  const original = toSparkError(
+    serviceError(status.INTERNAL, 'Unsupported ML operator', trailer),
+    'h:1',
+    decode,
+  )
   const wrapped = withContext(original, 'ML fit of org.example.Nope') as SparkConnectError
   assert.equal(wrapped.message, 'Spark: ML fit of org.example.Nope: Unsupported ML operator')
   assert.equal(wrapped.errorClass, 'CONNECT_ML.UNSUPPORTED_EXCEPTION')

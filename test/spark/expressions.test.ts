@@ -34,7 +34,7 @@ test('arrays carry their element type at the root and widen numbers', () => {
   })
   assert.deepEqual(literal([1, 2 ** 40]).array?.elements, [{ long: '1' }, { long: String(2 ** 40) }])
   assert.deepEqual(literal([]).data_type, { array: { element_type: { string: {} }, contains_null: false } })
-  assert.throws(() => literal(['a', 1]), { code: 'INVALID_INPUT' })
+  assert.throws(() => literal(['a', 1]), { code: 'INVALID_ARGUMENT' })
 })
 
 test('columns are quoted so spaces, dots and backticks are literal', () => {

@@ -59,14 +59,14 @@ test('evaluate, write, read, fetch, delete and clean cache', () => {
     params: { params: { metricName: { string: 'rmse' } } },
     dataset,
   })
-  assert.deepEqual(ml.writeModelCommand({ id: 'm1' }, '/models/a', { overwrite: true }).ml_command?.write, {
+  assert.deepEqual(ml.writeCommand({ id: 'm1' }, '/models/a', { overwrite: true }).ml_command?.write, {
     obj_ref: { id: 'm1' },
     params: { params: {} },
     path: '/models/a',
     should_overwrite: true,
     options: {},
   })
-  assert.equal(ml.writeModelCommand({ id: 'm1' }, '/p').ml_command?.write?.should_overwrite, false)
+  assert.equal(ml.writeCommand({ id: 'm1' }, '/p').ml_command?.write?.should_overwrite, false)
   assert.deepEqual(
     ml.readCommand('org.apache.spark.ml.feature.StringIndexerModel', '/p', 'model', 'u1').ml_command,
     {
@@ -81,7 +81,7 @@ test('evaluate, write, read, fetch, delete and clean cache', () => {
     },
   )
   assert.equal(
-    ml.readCommand('E', '/p', 'evaluator', 'u').ml_command?.read?.operator.type,
+    ml.readCommand('E', '/p', 'evaluator', 'u').ml_command?.read?.operator?.type,
     'OPERATOR_TYPE_EVALUATOR',
   )
   assert.deepEqual(ml.fetchCommand({ id: 'm1' }, [{ method: 'featureImportances' }]).ml_command?.fetch, {
@@ -89,7 +89,7 @@ test('evaluate, write, read, fetch, delete and clean cache', () => {
     methods: [{ method: 'featureImportances', args: [] }],
   })
   const predict = ml.fetchCommand({ id: 'm1' }, [{ method: 'predict', args: [denseVector([1])] }])
-  assert.equal(predict.ml_command?.fetch?.methods[0]?.args?.[0]?.param?.struct?.elements[0]?.byte, 1)
+  assert.equal(predict.ml_command?.fetch?.methods?.[0]?.args?.[0]?.param?.struct?.elements?.[0]?.byte, 1)
   assert.deepEqual(ml.deleteCommand([{ id: 'a' }, { id: 'b' }]).ml_command, {
     delete: { obj_refs: [{ id: 'a' }, { id: 'b' }] },
   })

@@ -13,6 +13,7 @@ import {
   toDense,
   VECTOR_UDT,
 } from '../../src/spark/ml-values.ts'
+import { literalOnTheWire } from './wire.ts'
 
 const vectorType = { udt: { type: 'udt', jvm_class: VECTOR_UDT } }
 
@@ -39,13 +40,15 @@ test('a sparse vector is type 0 with size and int indices', () => {
   ])
 })
 
-test('vectors and matrices survive encode → decode', () => {
+test('vectors and matrices survive encode → the wire → decode', () => {
   for (const vector of [denseVector([1, 2]), sparseVector(4, [0, 2], [3, 4])]) {
-    assert.deepEqual(fromLiteral(paramLiteral(vector)), vector)
+    assert.deepEqual(fromLiteral(literalOnTheWire(paramLiteral(vector))), vector)
   }
   const dense: MlMatrix = { numRows: 2, numCols: 2, values: [1, 2, 3, 4], isTransposed: false }
   const sparse: MlMatrix = { ...dense, values: [1, 4], colPtrs: [0, 1, 2], rowIndices: [0, 1] }
-  for (const matrix of [dense, sparse]) assert.deepEqual(fromLiteral(paramLiteral(matrix)), matrix)
+  for (const matrix of [dense, sparse]) {
+    assert.deepEqual(fromLiteral(literalOnTheWire(paramLiteral(matrix))), matrix)
+  }
   assert.equal(paramLiteral(dense).struct?.struct_type?.udt?.jvm_class, MATRIX_UDT)
 })
 
@@ -103,5 +106,5 @@ test('fromLiteral decodes what the server returns', () => {
   assert.equal(fromLiteral({ decimal: { value: '1.25' } }), 1.25)
   assert.deepEqual(fromLiteral({ array: { elements: [{ string: 'a' }, { string: 'b' }] } }), ['a', 'b'])
   assert.deepEqual(fromLiteral({ specialized_array: { doubles: { values: [1, 2] } } }), [1, 2])
-  assert.throws(() => fromLiteral({}), { code: 'SPARK_ERROR' })
+  assert.throws(() => fromLiteral({}), { code: 'SERVER_ERROR' })
 })

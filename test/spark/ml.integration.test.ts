@@ -7,9 +7,10 @@ import path from 'node:path'
 import { after, before, test } from 'node:test'
 import { loadConfig } from '../../src/config.ts'
 import type { DataFrame } from '../../src/spark/dataframe.ts'
+import type { SparkSession } from '../../src/spark/index.ts'
 import type { ModelRef } from '../../src/spark/ml.ts'
 import { type MlVector, toDense } from '../../src/spark/ml-values.ts'
-import { SparkSession } from '../../src/spark/session.ts'
+import { connectPinned } from './pinned-session.ts'
 
 const STRING_INDEXER = 'org.apache.spark.ml.feature.StringIndexer'
 const STRING_INDEXER_MODEL = 'org.apache.spark.ml.feature.StringIndexerModel'
@@ -43,7 +44,7 @@ async function predictions(model: ModelRef, input: DataFrame): Promise<number[]>
 }
 
 before(async () => {
-  spark = await SparkSession.connect(loadConfig().spark.remote)
+  spark = await connectPinned(loadConfig().spark.remote)
   data = spark.sql(DATA)
   indexer = await spark.ml.fit(
     { className: STRING_INDEXER, params: { inputCol: 'city', outputCol: 'city_idx', handleInvalid: 'keep' } },
@@ -118,7 +119,7 @@ test('a model written in native format reads back and predicts the same', async 
   const indexerPath = path.join(folder, 'indexer')
   await spark.ml.write(forest, forestPath)
   await spark.ml.write(indexer, indexerPath)
-  await assert.rejects(spark.ml.write(forest, forestPath), { code: 'SPARK_ERROR' }, 'no silent overwrite')
+  await assert.rejects(spark.ml.write(forest, forestPath), { code: 'SERVER_ERROR' }, 'no silent overwrite')
   await spark.ml.write(forest, forestPath, { overwrite: true })
   // Spark 4 writes metadata as a one-line text part file: metadata/part-00000-<uuid>-c000.txt
   const metadataDir = path.join(forestPath, 'metadata')
@@ -143,18 +144,18 @@ test('a model written in native format reads back and predicts the same', async 
   ])
 })
 
-test('a bad param or an unknown operator is a SPARK_ERROR saying which fit failed', async () => {
+test('a bad param or an unknown operator is a SERVER_ERROR saying which fit failed', async () => {
   await assert.rejects(
     spark.ml.fit({ className: FOREST, params: { numTrees: 'many' } }, assembled),
     (error: Error & { code?: string }) =>
-      error.code === 'SPARK_ERROR' && /numTrees|many|Integer|Number/.test(error.message),
+      error.code === 'SERVER_ERROR' && /numTrees|many|Integer|Number/.test(error.message),
   )
   await assert.rejects(spark.ml.fit({ className: 'org.example.Nope', params: {} }, assembled), /Nope/)
 })
 
 test("fit surfaces the server's warning when the ML cache size limit stops tree growth", async () => {
   // maxModelSize is a session config; trees stop growing at maxModelSize / 2.5 and the server says so.
-  const limited = await SparkSession.connect(loadConfig().spark.remote)
+  const limited = await connectPinned(loadConfig().spark.remote)
   try {
     await limited.setConf({ 'spark.connect.session.connectML.mlCache.memoryControl.maxModelSize': '50000' })
     const noisy = limited.sql('SELECT rand(1) * 100 AS x, rand(2) * 100 AS z, rand(3) AS y FROM range(5000)')
@@ -181,7 +182,7 @@ test('deleted models are gone from the cache; cleanCache empties the rest', asyn
     data,
   )
   assert.deepEqual(await spark.ml.delete(extra), [extra.id])
-  await assert.rejects(spark.ml.fetch(extra, 'labels'), { code: 'SPARK_ERROR' })
+  await assert.rejects(spark.ml.fetch(extra, 'labels'), { code: 'SERVER_ERROR' })
   assert.ok((await spark.ml.cleanCache()) >= 2, 'indexer and forest were still cached')
-  await assert.rejects(spark.ml.fetch(forest, 'numFeatures'), { code: 'SPARK_ERROR' })
+  await assert.rejects(spark.ml.fetch(forest, 'numFeatures'), { code: 'SERVER_ERROR' })
 })

@@ -54,7 +54,7 @@ test('select, filter and withColumns take SQL strings or expressions', () => {
       ],
     },
   })
-  assert.throws(() => plan.select(input, []), { code: 'INVALID_INPUT' })
+  assert.throws(() => plan.select(input, []), { code: 'INVALID_ARGUMENT' })
 })
 
 test('limit and count build Limit and a global Aggregate of count(1)', () => {
@@ -93,7 +93,7 @@ test('sample is a Sample from 0 to the fraction with a seed', () => {
       deterministic_order: false,
     },
   })
-  assert.throws(() => plan.sample(input, { fraction: -1, seed: 1 }), { code: 'INVALID_INPUT' })
+  assert.throws(() => plan.sample(input, { fraction: -1, seed: 1 }), { code: 'INVALID_ARGUMENT' })
 })
 
 test('randomSplit emits one deterministic Sample per weight over normalized cumulative bounds', () => {
@@ -119,9 +119,9 @@ test('randomSplit emits one deterministic Sample per weight over normalized cumu
       [0.25, 1],
     ],
   )
-  assert.throws(() => plan.randomSplit(input, [], 1), { code: 'INVALID_INPUT' })
-  assert.throws(() => plan.randomSplit(input, [1, -1], 1), { code: 'INVALID_INPUT' })
-  assert.throws(() => plan.randomSplit(input, [0, 0], 1), { code: 'INVALID_INPUT' })
+  assert.throws(() => plan.randomSplit(input, [], 1), { code: 'INVALID_ARGUMENT' })
+  assert.throws(() => plan.randomSplit(input, [1, -1], 1), { code: 'INVALID_ARGUMENT' })
+  assert.throws(() => plan.randomSplit(input, [0, 0], 1), { code: 'INVALID_ARGUMENT' })
 })
 
 test('write is a WriteOperation command, overwrite by default', () => {

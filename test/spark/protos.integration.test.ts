@@ -6,14 +6,14 @@ import path from 'node:path'
 import { after, test } from 'node:test'
 import { loadConfig } from '../../src/config.ts'
 import { jarsDir, SPARK } from '../../src/engines/manifest.ts'
-import { extractSparkProtos, loadSparkConnectService } from '../../src/spark/protos.ts'
+import { extractSparkProtos, loadSparkConnectService, sparkConnectJarName } from '../../src/spark/protos.ts'
 
 const out = mkdtempSync(path.join(tmpdir(), 'spark-protos-'))
 after(() => rmSync(out, { recursive: true, force: true }))
-const jars = jarsDir(loadConfig().engines.cacheDir, SPARK)
+const jar = path.join(jarsDir(loadConfig().engines.cacheDir, SPARK), sparkConnectJarName(SPARK.version))
 
 test('extracts the Spark Connect protos and the well-known types they import, idempotently', () => {
-  const first = extractSparkProtos(jars, out)
+  const first = extractSparkProtos(jar, out)
   const connect = readdirSync(path.join(out, 'spark/connect'))
   for (const name of [
     'base.proto',
@@ -26,8 +26,9 @@ test('extracts the Spark Connect protos and the well-known types they import, id
     assert.ok(connect.includes(name), `${name} extracted`)
   }
   assert.ok(existsSync(path.join(out, 'google/protobuf/any.proto')))
+  assert.ok(existsSync(path.join(out, 'google/rpc/error_details.proto')))
   assert.equal(first.written, first.files)
-  const second = extractSparkProtos(jars, out)
+  const second = extractSparkProtos(jar, out)
   assert.deepEqual(second, { protosDir: out, files: first.files, written: 0 })
 })
 

@@ -26,7 +26,7 @@ test('parameters after /; are read, a token implies TLS', () => {
   assert.equal(parseSparkRemote('sc://h/;use_ssl=true').useSsl, true)
 })
 
-test('malformed addresses are INVALID_CONFIG with a hint', () => {
+test('malformed addresses are INVALID_REMOTE with a hint', () => {
   for (const bad of [
     'http://h:1',
     'sc://',
@@ -35,7 +35,7 @@ test('malformed addresses are INVALID_CONFIG with a hint', () => {
     'sc://h:1/;novalue',
     'sc://h/;session_id=nope',
   ]) {
-    assert.throws(() => parseSparkRemote(bad), { code: 'INVALID_CONFIG' }, bad)
+    assert.throws(() => parseSparkRemote(bad), { code: 'INVALID_REMOTE' }, bad)
   }
 })
 

@@ -11,7 +11,7 @@ test('toDDL quotes names and upper-cases types; a DDL string passes through', ()
     '`City` STRING, `Hour Of Day` INT NOT NULL',
   )
   assert.equal(toDDL('a INT'), 'a INT')
-  assert.throws(() => toDDL([]), { code: 'INVALID_INPUT' })
+  assert.throws(() => toDDL([]), { code: 'INVALID_ARGUMENT' })
 })
 
 test('typeName names Spark types as in SQL, ML vectors as vector', () => {
@@ -47,5 +47,5 @@ test('fromDataType lists fields with nullability and parsed metadata', () => {
     { name: 'x', type: 'double', nullable: true },
     { name: 'features', type: 'vector', nullable: false, metadata: { ml_attr: { num_attrs: 1 } } },
   ])
-  assert.throws(() => fromDataType({ integer: {} }), { code: 'SPARK_ERROR' })
+  assert.throws(() => fromDataType({ integer: {} }), { code: 'SERVER_ERROR' })
 })

@@ -13,10 +13,10 @@ import { loadConfig } from '../../src/config.ts'
 import { createSyntheticSource } from '../../src/dataset/generator.ts'
 import { SPARK } from '../../src/engines/manifest.ts'
 import { sparkEngine } from '../../src/engines/spark.ts'
+import { connectSpark } from '../../src/engines/spark-connect.ts'
 import type { TrafficRecord } from '../../src/schema/columns.ts'
 import { CSV_HEADER, encodeCsvLine } from '../../src/schema/csv.ts'
-import { type ModelRef, type OperatorSpec, SparkSession } from '../../src/spark/index.ts'
-import { toDDL } from '../../src/spark/schema.ts'
+import { type ModelRef, type OperatorSpec, toDDL } from '../../src/spark/index.ts'
 import type { Analytics } from '../../src/training/analytics.ts'
 import { BATCH_SCHEMA } from '../../src/training/batch-schema.ts'
 import type { ClassificationMetrics, RegressionMetrics } from '../../src/training/evaluate.ts'
@@ -221,7 +221,7 @@ test('each PipelineModel metadata matches Spark’s native format field by field
 const VECTOR_ASSEMBLER = 'org.apache.spark.ml.feature.VectorAssembler'
 
 test('each saved stage, read back through the server and applied in order, gives exactly the recorded predictions', async () => {
-  const spark = await SparkSession.connect(loadConfig().spark.remote)
+  const spark = await connectSpark(loadConfig().spark.remote)
   const loaded: ModelRef[] = []
   try {
     for (const spec of MODEL_SPECS) {

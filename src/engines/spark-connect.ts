@@ -1,0 +1,66 @@
+// The project's side of the Spark Connect client (src/spark), which knows nothing of this project: here it gets
+// the pinned protocol (extracted from the jar in the engines cache), the expected Spark version (the manifest)
+// and the TLS CA (the config).
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import { type Config, loadConfig } from '../config.ts'
+import { TrafficError } from '../errors.ts'
+import {
+  type ExtractResult,
+  extractSparkProtos,
+  hasSparkProtos,
+  type RetryPolicy,
+  SparkSession,
+  sparkConnectJarName,
+} from '../spark/index.ts'
+import { withTrafficErrors } from '../spark-errors.ts'
+import { jarsDir, SPARK, sparkProtosDir } from './manifest.ts'
+
+/** Copies the protos out of the pinned spark-connect jar of the cache. Idempotent. */
+export function extractPinnedProtos(cacheDir: string): Promise<ExtractResult> {
+  const jar = path.join(jarsDir(cacheDir, SPARK), sparkConnectJarName(SPARK.version))
+  return withTrafficErrors(() => extractSparkProtos(jar, sparkProtosDir(cacheDir)))
+}
+
+/** The protos folder of the cache, extracted on first use when the jar is there but the folder is not. */
+export async function ensureSparkProtos(cacheDir: string): Promise<string> {
+  const dir = sparkProtosDir(cacheDir)
+  if (!hasSparkProtos(dir)) await extractPinnedProtos(cacheDir)
+  return dir
+}
+
+function readCaFile(file: string): Buffer {
+  try {
+    return readFileSync(file)
+  } catch (error) {
+    throw new TrafficError('INVALID_CONFIG', `SPARK_SSL_CA_FILE ${file} cannot be read`, {
+      hint: 'point it at the PEM file of the CA that signed the Spark Connect server’s certificate',
+      cause: error,
+    })
+  }
+}
+
+export interface SparkConnectOptions {
+  /** Reuse a server-side session (a UUID); a fresh one by default. */
+  sessionId?: string
+  /** How long to keep trying while the server is unreachable; the client's default policy when absent. */
+  retry?: RetryPolicy
+  /** Where the engines cache and the TLS CA come from; the environment's config by default. */
+  config?: Config
+}
+
+/** A session with the pinned Spark version's protocol; the server must run that version. */
+export async function connectSpark(remote: string, options: SparkConnectOptions = {}): Promise<SparkSession> {
+  const config = options.config ?? loadConfig()
+  const protosDir = await ensureSparkProtos(config.engines.cacheDir)
+  const caFile = config.spark.caFile
+  return withTrafficErrors(() =>
+    SparkSession.connect(remote, {
+      protosDir,
+      expectedVersion: SPARK.version,
+      sessionId: options.sessionId,
+      retry: options.retry,
+      caCertificate: caFile ? readCaFile(caFile) : undefined,
+    }),
+  )
+}
