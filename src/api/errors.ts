@@ -9,12 +9,12 @@ import type {
   FastifyReply,
   FastifyRequest,
 } from 'fastify'
-import { isTrafficError } from '../errors.ts'
 import {
   createValidator,
   formatFieldErrors,
   type FieldError as RecordFieldError,
-} from '../schema/validate.ts'
+} from '../contract/validate.ts'
+import { isTrafficError } from '../errors.ts'
 import { featuresOf, type ModelId, SERVED_MODELS, type ServedModel } from '../serving/model-catalog.ts'
 import { UnseenLabelError } from '../serving/stages/string-indexer.ts'
 import type { ErrorResponse, FieldError } from './schemas.ts'

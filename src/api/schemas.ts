@@ -10,7 +10,7 @@ import {
   type TUnsafe,
   Type,
 } from '@sinclair/typebox'
-import { COLUMNS, type Column } from '../schema/columns.ts'
+import { COLUMNS, type Column } from '../contract/columns.ts'
 import { featuresOf, type ModelId, SERVED_MODELS, type ServedModel } from '../serving/model-catalog.ts'
 import { type PredictRequest, SEED_EXAMPLES } from './seed-examples.ts'
 

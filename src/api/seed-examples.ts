@@ -1,6 +1,6 @@
 // The seed README's example payloads, one per prediction endpoint: the OpenAPI examples and the web UI's form
 // defaults. Plain data, no TypeBox or Fastify: the browser bundle imports it.
-import type { TrafficRecord } from '../schema/columns.ts'
+import type { TrafficRecord } from '../contract/columns.ts'
 import type { ModelId, ServedModel } from '../serving/model-catalog.ts'
 
 /** What a model's endpoint reads: the record minus the model's target. */

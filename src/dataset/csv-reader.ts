@@ -3,10 +3,10 @@
 // a file whose header is not the data set's is refused as a whole.
 import type { FileHandle } from 'node:fs/promises'
 import { open } from 'node:fs/promises'
+import type { TrafficRecord } from '../contract/columns.ts'
+import { CSV_HEADER, checkCsvHeader, decodeCsvLine } from '../contract/csv.ts'
+import { type FieldError, formatFieldErrors } from '../contract/validate.ts'
 import { TrafficError } from '../errors.ts'
-import type { TrafficRecord } from '../schema/columns.ts'
-import { CSV_HEADER, checkCsvHeader, decodeCsvLine } from '../schema/csv.ts'
-import { type FieldError, formatFieldErrors } from '../schema/validate.ts'
 
 export type CsvRow =
   | { ok: true; lineNumber: number; record: TrafficRecord }

@@ -9,7 +9,7 @@ import {
   type TrafficRecord,
   VEHICLE_TYPES,
   WEATHERS,
-} from '../schema/columns.ts'
+} from '../contract/columns.ts'
 import {
   DENSITY,
   ECONOMY_BY_CITY,

@@ -1,7 +1,7 @@
 // The shape of the real data set (docs/data.md) as numbers the synthetic generator draws from.
 // Figures quoted from the profile are marked "profile"; the rest were tuned until the generated file matched
 // the profile's statistics (test/dataset/generator.test.ts checks them).
-import type { City, DayOfWeek, EconomicCondition, Flag, VehicleType, Weather } from '../schema/columns.ts'
+import type { City, DayOfWeek, EconomicCondition, Flag, VehicleType, Weather } from '../contract/columns.ts'
 
 /** Profile rule, no exceptions in the real file: weekdays at 7, 8, 17, 18 h; weekends at 12, 13, 14 h. */
 export function isPeakHour(day: DayOfWeek, hour: number): Flag {

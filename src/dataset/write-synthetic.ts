@@ -2,8 +2,8 @@
 // target, which is fsynced and renamed over it at the end, so readers never see a half-written data set.
 import { mkdir, open, rename, rm } from 'node:fs/promises'
 import path from 'node:path'
+import { CSV_HEADER, encodeCsvLine } from '../contract/csv.ts'
 import { TrafficError } from '../errors.ts'
-import { CSV_HEADER, encodeCsvLine } from '../schema/csv.ts'
 import { createSyntheticSource } from './generator.ts'
 
 /** Rows per write: ~1.6 MB, few enough system calls and little memory. */

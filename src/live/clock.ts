@@ -1,6 +1,6 @@
 // The city clock: simulated time runs `clock` simulated seconds per real second from a start instant. Each
 // simulated instant falls in one Day Of Week and Hour Of Day (UTC), whose rows the replay sends then.
-import { DAYS_OF_WEEK, type DayOfWeek } from '../schema/columns.ts'
+import { DAYS_OF_WEEK, type DayOfWeek } from '../contract/columns.ts'
 
 const HOUR_MS = 3_600_000
 

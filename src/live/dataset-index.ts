@@ -2,10 +2,10 @@
 // "Monday 08:00" rows during a simulated Monday 08:00. One byte per categorical value, eight per measure:
 // the 1.2 M-row data set takes ~40 MB instead of ~300 MB of row objects.
 
+import { COLUMNS, DAYS_OF_WEEK, type TrafficRecord } from '../contract/columns.ts'
 import { countDataRows } from '../dataset/count-rows.ts'
 import { readTrafficCsv } from '../dataset/csv-reader.ts'
 import { TrafficError } from '../errors.ts'
-import { COLUMNS, DAYS_OF_WEEK, type TrafficRecord } from '../schema/columns.ts'
 import type { DayHour } from './clock.ts'
 
 type Column = (typeof COLUMNS)[number]

@@ -1,8 +1,8 @@
 // A live stream message: the seed's JSON row (the 11 columns, as `traffic produce` sends them) plus the
 // simulated time it happened at, under one extra key. The batch consumer ignores keys outside the 11 columns,
 // so live messages also land in the batch files with exactly the 11 columns.
-import type { TrafficRecord } from '../schema/columns.ts'
-import { encodeJsonMessage } from '../schema/json.ts'
+import type { TrafficRecord } from '../contract/columns.ts'
+import { encodeJsonMessage } from '../contract/json.ts'
 
 export const EVENT_TIME_KEY = 'Event Time'
 

@@ -1,8 +1,9 @@
 // `traffic live`'s feed: replays the data set as a live city. Row n is sent n/rate real seconds into the run and
 // happened at simulated time start + clock × n/rate; it is a row of that instant's Day Of Week and Hour Of Day.
 // A `jam:<City>` scenario lifts that city's densities above their usual range for one simulated hour.
+
+import { CITIES, type City, type TrafficRecord } from '../contract/columns.ts'
 import { TrafficError } from '../errors.ts'
-import { CITIES, type City, type TrafficRecord } from '../schema/columns.ts'
 import type { KafkaClients } from '../stream/kafka-clients.ts'
 import { KafkaTopicOutput } from '../stream/output-kafka-topic.ts'
 import type { HeadedMessage } from '../stream/record-batch.ts'

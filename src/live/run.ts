@@ -2,7 +2,7 @@
 // city clock into the stream topic while polling the queries, and on the end (Ctrl+C, --duration, --limit)
 // let the queries catch up, stop them and release the session. Checkpoints stay: the next run resumes.
 import type { Config } from '../config.ts'
-import { topicEndOffsets } from '../pipeline/topic.ts'
+import { topicEndOffsets } from '../orchestration/topic.ts'
 import { withTrafficErrors } from '../spark-errors.ts'
 import { kafkaClients } from '../stream/kafka-clients.ts'
 import { defaultClockStart } from './clock.ts'

@@ -1,6 +1,6 @@
-// The three models the API serves (src/schema/models.ts) and the columns each reads.
-import { COLUMNS } from '../schema/columns.ts'
-import { featuresOf, MODELS, type ModelDefinition } from '../schema/models.ts'
+// The three models the API serves (src/contract/models.ts) and the columns each reads.
+import { COLUMNS } from '../contract/columns.ts'
+import { featuresOf, MODELS, type ModelDefinition } from '../contract/models.ts'
 import type { InputColumn } from './evaluator.ts'
 
 export const SERVED_MODELS = MODELS

@@ -5,8 +5,8 @@
 // name with the same bytes. A gap between files (a deleted file, or a file pruned as an overlap) is read again,
 // in batches cut where the next file begins. Lifecycle: connect → resume/append/flush per partition → close.
 import { mkdir } from 'node:fs/promises'
+import { CSV_HEADER } from '../contract/csv.ts'
 import { TrafficError } from '../errors.ts'
-import { CSV_HEADER } from '../schema/csv.ts'
 import {
   type BatchFile,
   batchFileName,

@@ -1,7 +1,7 @@
 // Processor stage: one Kafka message (JSON text) → one CSV line of the batch file, or the reason it cannot be one.
-import { encodeCsvLine } from '../schema/csv.ts'
-import { decodeJsonMessage } from '../schema/json.ts'
-import { formatFieldErrors } from '../schema/validate.ts'
+import { encodeCsvLine } from '../contract/csv.ts'
+import { decodeJsonMessage } from '../contract/json.ts'
+import { formatFieldErrors } from '../contract/validate.ts'
 
 export type Decoded = { ok: true; line: string } | { ok: false; reason: string; scenario?: string }
 

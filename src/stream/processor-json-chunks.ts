@@ -1,8 +1,9 @@
 // Processor stage of the producer: CSV rows → chunks of JSON messages, ready for one produce request each. The
 // messages of a chunk are UTF-8 in one buffer with their end positions, so a chunk crosses from the worker thread
 // to the main thread without copying, and the producer takes each message as a slice of it.
+
+import { encodeDecodedRecord } from '../contract/json.ts'
 import type { CsvRow } from '../dataset/csv-reader.ts'
-import { encodeDecodedRecord } from '../schema/json.ts'
 import type { Reject } from './output-rejects.ts'
 
 export interface JsonChunk {

@@ -1,6 +1,6 @@
 // The batch files' Spark schema, derived from the one column list. Spark reads the files with it (never
 // inferSchema), so every column has the contract's type whatever the first rows of a file look like.
-import { COLUMNS, type ColumnKind, type ColumnName } from '../schema/columns.ts'
+import { COLUMNS, type ColumnKind, type ColumnName } from '../contract/columns.ts'
 import type { SchemaField } from '../spark/index.ts'
 
 const SPARK_TYPES: Record<ColumnKind, string> = {

@@ -3,10 +3,10 @@
 // schema in FAILFAST mode and cached on the server for the many passes training makes.
 import { open, readdir } from 'node:fs/promises'
 import path from 'node:path'
+import { COLUMN_NAMES } from '../contract/columns.ts'
+import { checkCsvHeader } from '../contract/csv.ts'
 import { readTrafficCsv } from '../dataset/csv-reader.ts'
 import { TrafficError } from '../errors.ts'
-import { COLUMN_NAMES } from '../schema/columns.ts'
-import { checkCsvHeader } from '../schema/csv.ts'
 import { isSparkConnectError, quoteIdentifier, type Row, type SparkSession } from '../spark/index.ts'
 import { batchFilePattern, listBatchFiles, parseBatchFileName } from '../stream/batch-files.ts'
 import { BATCH_SCHEMA } from './batch-schema.ts'

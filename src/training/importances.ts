@@ -2,8 +2,8 @@
 // vector's own ML attributes (`ml_attr`, written by the VectorAssembler) name each slot, and each slot comes
 // from one source column (an index or a one-hot category of a text column, or a numeric column).
 
+import type { ColumnName } from '../contract/columns.ts'
 import { TrafficError } from '../errors.ts'
-import type { ColumnName } from '../schema/columns.ts'
 import { type MlVector, toDense } from '../spark/index.ts'
 
 export interface SlotImportance {

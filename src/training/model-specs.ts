@@ -1,7 +1,7 @@
 // The three models of the contract: which column each predicts, from which part of the three-way split,
 // with which features (all ten other columns).
-import type { ColumnName } from '../schema/columns.ts'
-import { featuresOf, MODELS, type ModelDefinition } from '../schema/models.ts'
+import type { ColumnName } from '../contract/columns.ts'
+import { featuresOf, MODELS, type ModelDefinition } from '../contract/models.ts'
 
 export type Task = ModelDefinition['task']
 

@@ -1,7 +1,7 @@
 // Spark's own predictions on held-out rows, with their inputs: what the native evaluator of src/serving must
 // reproduce exactly. One JSON object per line: {"input": {11 columns}, "prediction": n, "probability": [p0, p1]}
 // (probability for the classifier only).
-import { COLUMN_NAMES } from '../schema/columns.ts'
+import { COLUMN_NAMES } from '../contract/columns.ts'
 import { col, type DataFrame } from '../spark/index.ts'
 import type { ModelSpec } from './model-specs.ts'
 import { PREDICTION_COL, PROBABILITY_COL } from './pipeline.ts'

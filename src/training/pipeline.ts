@@ -1,7 +1,7 @@
 // The pipeline of one model, planned as Spark stages and fitted client-side, stage by stage (Pipeline is
 // not a server-side operator over Spark Connect): each estimator is fitted on the output of the stages
 // before it, exactly as Spark's Pipeline.fit does; fitted models stay in the server's ML cache.
-import type { ColumnName } from '../schema/columns.ts'
+import type { ColumnName } from '../contract/columns.ts'
 import {
   type DataFrame,
   type ModelRef,

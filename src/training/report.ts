@@ -1,6 +1,6 @@
 // The shape of `<models>/report.json`: what was trained on what, with which parameters, how well it does on
 // held-out rows, what mattered, and how long each step took.
-import type { ColumnName } from '../schema/columns.ts'
+import type { ColumnName } from '../contract/columns.ts'
 import type { TreeParams } from './algorithms.ts'
 import type { Metrics } from './evaluate.ts'
 import type { Importances } from './importances.ts'

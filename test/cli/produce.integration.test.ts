@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { test } from 'node:test'
-import { CSV_HEADER } from '../../src/schema/csv.ts'
+import { CSV_HEADER } from '../../src/contract/csv.ts'
 import { traffic } from '../fixtures/cli.ts'
 import { csvLines, generateCsv, readTopic, rowsAsCsvLines, scenario } from '../stream/helpers.ts'
 

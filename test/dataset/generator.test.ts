@@ -2,16 +2,16 @@
 // sampling noise at this size plus the small misfit of the generator's model, and no more.
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { createSyntheticSource } from '../../src/dataset/generator.ts'
 import {
   CITIES,
   DAYS_OF_WEEK,
   type TrafficRecord,
   VEHICLE_TYPES,
   WEATHERS,
-} from '../../src/schema/columns.ts'
-import { encodeCsvLine } from '../../src/schema/csv.ts'
-import { validateRecord } from '../../src/schema/validate.ts'
+} from '../../src/contract/columns.ts'
+import { encodeCsvLine } from '../../src/contract/csv.ts'
+import { validateRecord } from '../../src/contract/validate.ts'
+import { createSyntheticSource } from '../../src/dataset/generator.ts'
 import { additiveModelR2, correlation, mean, quantile, share, std } from './stats.ts'
 
 const ROWS = 250_000

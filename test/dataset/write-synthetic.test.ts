@@ -3,10 +3,10 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
+import { CSV_HEADER, encodeCsvLine } from '../../src/contract/csv.ts'
 import { createSyntheticSource } from '../../src/dataset/generator.ts'
 import { writeSyntheticCsv } from '../../src/dataset/write-synthetic.ts'
 import { isTrafficError } from '../../src/errors.ts'
-import { CSV_HEADER, encodeCsvLine } from '../../src/schema/csv.ts'
 
 describe('writeSyntheticCsv', () => {
   let dir: string

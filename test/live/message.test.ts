@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import { COLUMN_NAMES } from '../../src/contract/columns.ts'
+import { encodeJsonMessage } from '../../src/contract/json.ts'
 import { encodeLiveMessage } from '../../src/live/message.ts'
 import { parseScenario } from '../../src/live/replay.ts'
-import { COLUMN_NAMES } from '../../src/schema/columns.ts'
-import { encodeJsonMessage } from '../../src/schema/json.ts'
 import { decodeToCsvLine } from '../../src/stream/processor-decode.ts'
 import { REAL_ROW } from '../fixtures/records.ts'
 

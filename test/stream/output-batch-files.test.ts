@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { CSV_HEADER } from '../../src/schema/csv.ts'
+import { CSV_HEADER } from '../../src/contract/csv.ts'
 import { batchFileName, readOrigin } from '../../src/stream/batch-files.ts'
 import { BatchFilesOutput } from '../../src/stream/output-batch-files.ts'
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
+import { COLUMN_NAMES } from '../../src/contract/columns.ts'
+import { decodeCsvLine } from '../../src/contract/csv.ts'
 import type { CsvRow } from '../../src/dataset/csv-reader.ts'
-import { COLUMN_NAMES } from '../../src/schema/columns.ts'
-import { decodeCsvLine } from '../../src/schema/csv.ts'
 import { chunkMessages, jsonChunks } from '../../src/stream/processor-json-chunks.ts'
 
 const LINE = 'AquaCity,Flying Car,Solar Flare,Recession,Wednesday,2,118.8000,0,0,143.5682,0.3208'

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import type { ColumnName } from '../../src/schema/columns.ts'
+import type { ColumnName } from '../../src/contract/columns.ts'
 import { denseVector, sparseVector } from '../../src/spark/index.ts'
 import { namedImportances, slotNames } from '../../src/training/importances.ts'
 

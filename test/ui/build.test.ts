@@ -33,7 +33,7 @@ test('the web app is built once, then reused until a file it was built from chan
   for (const file of [
     'web/src/main.tsx',
     'web/index.html',
-    'src/schema/columns.ts',
+    'src/contract/columns.ts',
     'src/serving/model-catalog.ts',
   ]) {
     assert.ok(stamp.files[file], `${file} is recorded`)
@@ -57,7 +57,7 @@ test('the browser bundle holds no server code: only plain data is shared with th
   )
   assert.deepEqual(serverCode, [])
   // The shared plain-data modules are there, so the check above sees what the app imports from src/.
-  for (const shared of ['src/api/endpoints.ts', 'src/api/seed-examples.ts', 'src/schema/columns.ts']) {
+  for (const shared of ['src/api/endpoints.ts', 'src/api/seed-examples.ts', 'src/contract/columns.ts']) {
     assert.ok(modules.includes(shared), `${shared} is bundled`)
   }
 })

@@ -1,7 +1,8 @@
 // Form values (the text each input holds) ⇄ the JSON body the API receives. The API does the validation:
 // what the person typed is sent as is, so its field errors can be shown next to the field.
+
+import type { ColumnName, DayOfWeek } from '../../src/contract/columns.ts'
 import { isPeakHour } from '../../src/dataset/profile.ts'
-import type { ColumnName, DayOfWeek } from '../../src/schema/columns.ts'
 import { columnOf, type ModelView } from './models.ts'
 
 export type FormValues = Partial<Record<ColumnName, string>>

@@ -3,8 +3,8 @@
 // how to show them.
 import { API_PATHS } from '../../src/api/endpoints.ts'
 import { SEED_EXAMPLES } from '../../src/api/seed-examples.ts'
-import type { TrafficRecord } from '../../src/schema/columns.ts'
-import { COLUMNS, type ColumnName } from '../../src/schema/columns.ts'
+import type { TrafficRecord } from '../../src/contract/columns.ts'
+import { COLUMNS, type ColumnName } from '../../src/contract/columns.ts'
 import { featuresOf, type ModelId, SERVED_MODELS, type ServedModel } from '../../src/serving/model-catalog.ts'
 import type { PredictResponses } from './api/contract.ts'
 

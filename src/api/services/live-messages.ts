@@ -4,8 +4,8 @@
 import type { TSchema } from '@sinclair/typebox'
 import { FormatRegistry } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
-import type { TrafficRecord } from '../../schema/columns.ts'
-import { formatFieldErrors, validateRecord } from '../../schema/validate.ts'
+import type { TrafficRecord } from '../../contract/columns.ts'
+import { formatFieldErrors, validateRecord } from '../../contract/validate.ts'
 import { LiveAlert, LiveWindow } from '../live-schemas.ts'
 
 /** The extra key the replay adds to each row: the simulated time, ISO-8601 UTC. */

@@ -1,8 +1,9 @@
 // Live scoring: each valid stream record goes through the served regression models (native evaluator), and the
 // error against the record's own value feeds a rolling MAE/RMSE per model and per city — a drift signal to read
 // beside the held-out error of report.json. Scoring is capped per second so a fast replay cannot starve the API.
+
+import type { TrafficRecord } from '../../contract/columns.ts'
 import { describeError } from '../../errors.ts'
-import type { TrafficRecord } from '../../schema/columns.ts'
 import type { ModelId } from '../../serving/model-catalog.ts'
 import type { ModelSet } from '../../serving/model-set.ts'
 import type { LiveScoring, ModelScoring, RollingError } from '../live-schemas.ts'

@@ -1,7 +1,7 @@
 // One labelled input per column, chosen by the column's kind: a select for categories, a slider for the
 // hour, a checkbox for 0/1 flags, a number box for measures. The API's message for the field shows under it.
 import type { ReactNode } from 'react'
-import type { ColumnName } from '../../../src/schema/columns.ts'
+import type { ColumnName } from '../../../src/contract/columns.ts'
 import { columnOf } from '../models.ts'
 
 interface FieldProps {

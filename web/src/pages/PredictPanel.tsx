@@ -1,7 +1,7 @@
 // One model's panel: its form, the prediction drawn for people, and the same inputs across the 24 hours.
 import { type FormEvent, useMemo, useState } from 'react'
+import type { ColumnName, DayOfWeek } from '../../../src/contract/columns.ts'
 import { isPeakHour } from '../../../src/dataset/profile.ts'
-import type { ColumnName, DayOfWeek } from '../../../src/schema/columns.ts'
 import { ApiError, api } from '../api/client.ts'
 import type { PeakHourResponse } from '../api/contract.ts'
 import type { TrafficAnalytics } from '../api/reports.ts'

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { COLUMN_NAMES, COLUMNS, columnsExcept } from '../../src/schema/columns.ts'
+import { COLUMN_NAMES, COLUMNS, columnsExcept } from '../../src/contract/columns.ts'
 
 describe('columns', () => {
   it('are the 11 columns of the data set, in file order', () => {

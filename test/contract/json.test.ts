@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import type { TrafficRecord } from '../../src/schema/columns.ts'
-import { decodeCsvLine } from '../../src/schema/csv.ts'
-import { decodeJsonMessage, encodeDecodedRecord, encodeJsonMessage } from '../../src/schema/json.ts'
+import type { TrafficRecord } from '../../src/contract/columns.ts'
+import { decodeCsvLine } from '../../src/contract/csv.ts'
+import { decodeJsonMessage, encodeDecodedRecord, encodeJsonMessage } from '../../src/contract/json.ts'
 
 const RECORD: TrafficRecord = {
   City: 'Neuroburg',

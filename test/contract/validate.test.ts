@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { columnsExcept, type TrafficRecord } from '../../src/schema/columns.ts'
+import { columnsExcept, type TrafficRecord } from '../../src/contract/columns.ts'
 import {
   createValidator,
   type FieldError,
   formatFieldErrors,
   validateRecord,
-} from '../../src/schema/validate.ts'
+} from '../../src/contract/validate.ts'
 import { REAL_ROW } from '../fixtures/records.ts'
 
 const GOOD: TrafficRecord = REAL_ROW

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import type { TrafficRecord } from '../../src/schema/columns.ts'
+import type { TrafficRecord } from '../../src/contract/columns.ts'
 import {
   CSV_HEADER,
   checkCsvHeader,
   decodeCsvLine,
   encodeCsvLine,
   splitCsvLine,
-} from '../../src/schema/csv.ts'
-import { formatFieldErrors } from '../../src/schema/validate.ts'
+} from '../../src/contract/csv.ts'
+import { formatFieldErrors } from '../../src/contract/validate.ts'
 import { REAL_ROW } from '../fixtures/records.ts'
 
 // The first rows of the real Kaggle file (docs/data.md).
