@@ -1,5 +1,6 @@
 // The one typed configuration. Precedence: command-line flags > environment variables > defaults.
 // Defaults describe the embedded local engines; KAFKA_BROKERS / SPARK_REMOTE point at existing ones instead.
+import { readFileSync } from 'node:fs'
 import { isIPv6 } from 'node:net'
 import { homedir } from 'node:os'
 import path from 'node:path'
@@ -394,5 +395,17 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.e
         overrides.apiUrl ?? env.TRAFFIC_API_URL ?? httpUrlOf(api.host, api.port),
       ),
     },
+  }
+}
+
+/** The PEM file a `*_SSL_CA_FILE` setting names, read when a client is made; a clear error names the setting. */
+export function readCaFile(setting: string, file: string, signs: string): Buffer {
+  try {
+    return readFileSync(file)
+  } catch (error) {
+    throw new TrafficError('INVALID_CONFIG', `${setting} ${file} cannot be read`, {
+      hint: `point it at the PEM file of the CA that signed ${signs}`,
+      cause: error,
+    })
   }
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import path from 'node:path'
 import { test } from 'node:test'
-import { codecAvailable, loadConfig } from '../src/config.ts'
+import { codecAvailable, loadConfig, readCaFile } from '../src/config.ts'
 import { isTrafficError } from '../src/errors.ts'
 
 test('defaults describe the embedded local engines and the seed names', () => {
@@ -148,4 +148,15 @@ test('inconsistent Kafka security settings name the setting to fix and never ech
       JSON.stringify(env),
     )
   }
+})
+
+test('an unreadable CA file names its setting and what the CA must have signed', () => {
+  assert.throws(
+    () => readCaFile('KAFKA_SSL_CA_FILE', '/nonexistent/ca.pem', 'the brokers’ certificates'),
+    (error: unknown) =>
+      isTrafficError(error) &&
+      error.code === 'INVALID_CONFIG' &&
+      error.message === 'KAFKA_SSL_CA_FILE /nonexistent/ca.pem cannot be read' &&
+      /the brokers’ certificates/.test(error.hint ?? ''),
+  )
 })

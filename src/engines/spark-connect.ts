@@ -1,10 +1,8 @@
 // The project's side of the Spark Connect client (src/spark), which knows nothing of this project: here it gets
 // the pinned protocol (extracted from the jar in the engines cache), the expected Spark version (the manifest)
 // and the TLS CA (the config).
-import { readFileSync } from 'node:fs'
 import path from 'node:path'
-import { type Config, loadConfig } from '../config.ts'
-import { TrafficError } from '../errors.ts'
+import { type Config, loadConfig, readCaFile } from '../config.ts'
 import {
   type ExtractResult,
   extractSparkProtos,
@@ -29,17 +27,6 @@ export async function ensureSparkProtos(cacheDir: string): Promise<string> {
   return dir
 }
 
-function readCaFile(file: string): Buffer {
-  try {
-    return readFileSync(file)
-  } catch (error) {
-    throw new TrafficError('INVALID_CONFIG', `SPARK_SSL_CA_FILE ${file} cannot be read`, {
-      hint: 'point it at the PEM file of the CA that signed the Spark Connect server’s certificate',
-      cause: error,
-    })
-  }
-}
-
 export interface SparkConnectOptions {
   /** Reuse a server-side session (a UUID); a fresh one by default. */
   sessionId?: string
@@ -60,7 +47,9 @@ export async function connectSpark(remote: string, options: SparkConnectOptions 
       expectedVersion: SPARK.version,
       sessionId: options.sessionId,
       retry: options.retry,
-      caCertificate: caFile ? readCaFile(caFile) : undefined,
+      caCertificate: caFile
+        ? readCaFile('SPARK_SSL_CA_FILE', caFile, 'the Spark Connect server’s certificate')
+        : undefined,
     }),
   )
 }

@@ -1,6 +1,5 @@
 // The one place that knows how this project talks to Kafka: client options, retry policy, topic creation and
 // error translation. Every stage (CSV → topic, topic → batch files, dead letters) gets its clients from here.
-import { readFileSync } from 'node:fs'
 import {
   Admin,
   ConfigResourceTypes,
@@ -14,7 +13,7 @@ import {
   stringSerializer,
   UnsupportedCompressionError,
 } from '@platformatic/kafka'
-import type { KafkaCodec, KafkaConfig, KafkaSecurity } from '../config.ts'
+import { type KafkaCodec, type KafkaConfig, type KafkaSecurity, readCaFile } from '../config.ts'
 import { TrafficError } from '../errors.ts'
 
 /** A broker restart takes ~10 s; keep retrying for two minutes before a run gives up. */
@@ -71,24 +70,15 @@ export interface KafkaClients {
 export function kafkaConnectionOptions(security: KafkaSecurity): Pick<ConnectionOptions, 'tls' | 'sasl'> {
   const options: Pick<ConnectionOptions, 'tls' | 'sasl'> = {}
   if (security.protocol.endsWith('SSL')) {
-    options.tls = security.caFile ? { ca: readCaFile(security.caFile) } : {}
+    options.tls = security.caFile
+      ? { ca: readCaFile('KAFKA_SSL_CA_FILE', security.caFile, 'the brokers’ certificates') }
+      : {}
   }
   if (security.sasl) {
     const { mechanism, username, password } = security.sasl
     options.sasl = { mechanism, username, password }
   }
   return options
-}
-
-function readCaFile(file: string): Buffer {
-  try {
-    return readFileSync(file)
-  } catch (error) {
-    throw new TrafficError('INVALID_CONFIG', `KAFKA_SSL_CA_FILE ${file} cannot be read`, {
-      hint: 'point it at the PEM file of the CA that signed the brokers’ certificates',
-      cause: error,
-    })
-  }
 }
 
 /** An admin client with this project's connection settings, for one-off requests (topic facts, health). */
