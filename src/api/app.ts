@@ -58,7 +58,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logController: new RequestLog(),
     ajv: {
       // Types are part of the contract: "8" is not an hour; no Infinity/NaN. The schema stops at the first error
-      // (bounded work on any body); errors.ts then names every bad field with src/schema's rules.
+      // (bounded work on any body); errors.ts then names every bad field with src/contract's rules.
       customOptions: { coerceTypes: false, allErrors: false, removeAdditional: false, strictNumbers: true },
     },
   })

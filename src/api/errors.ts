@@ -1,6 +1,6 @@
 // Every failure becomes JSON `{"error": …, "details"?: […]}` with the right status: 400 for a client's mistake
 // (naming the field and what is allowed), 503 while a model is not loaded, 500 only for our own faults.
-// Schema validation only decides valid/invalid (compiled, fast); the explanation comes from src/schema's rules,
+// Schema validation only decides valid/invalid (compiled, fast); the explanation comes from src/contract's rules,
 // so the API words errors exactly like the producer and the consumer do.
 import type {
   FastifyContextConfig,

@@ -1,6 +1,6 @@
 // The HTTP contract in one place: request/response schemas (TypeBox → JSON Schema) used for validation, for the
 // OpenAPI document, for fast response serialisation, and as TypeScript types for clients such as the web UI.
-// Request fields are derived from src/schema's columns, so vocabularies and ranges exist once in the project.
+// Request fields are derived from src/contract's columns, so vocabularies and ranges exist once in the project.
 // Plain data the browser needs too (paths, examples) lives in endpoints.ts and seed-examples.ts, free of TypeBox.
 import {
   type SchemaOptions,

@@ -106,10 +106,15 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
     cacheControl: false,
     setHeaders: (response, file) => {
       const immutable = file.startsWith(assetsDir + path.sep)
-      response.header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache')
-      // The type RFC 9239 names for scripts; the library's table still says application/javascript.
-      if (file.endsWith('.js')) response.header('content-type', 'text/javascript; charset=utf-8')
+      response.setHeader('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache')
     },
+  })
+  // The type RFC 9239 names for scripts; the library's table still says application/javascript (and sets it after
+  // `setHeaders` has run).
+  app.addHook('onSend', async (_request, reply) => {
+    if (String(reply.getHeader('content-type')).startsWith('application/javascript')) {
+      reply.header('content-type', 'text/javascript; charset=utf-8')
+    }
   })
   app.get(UI_PATHS.config, async (_request, reply) => sendJson(reply, 200, config))
 
