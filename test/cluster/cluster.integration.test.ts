@@ -33,7 +33,7 @@ import { startTlsProxy } from './tls-proxy.ts'
 
 const ROWS = 300_000
 /** Training takes one batch file in this many: quick, yet jobs long enough to lose an executor in. */
-const TRAINING_SHARE = 6
+const TRAINING_SHARE = 9
 const topic = unique('cluster')
 const groupId = unique('cluster-group')
 const work = await tempDir('cluster')
@@ -141,7 +141,7 @@ test('Spark Connect over TLS (use_ssl=true) behind a TLS terminator: trusted wit
   }
 })
 
-/** Every sixth batch file (a sixth of the rows, from several partitions) in a folder of their own. */
+/** One batch file in TRAINING_SHARE (about 40k rows, from several partitions) in a folder of their own. */
 async function trainingBatches(): Promise<string> {
   const dir = path.join(work, 'training-batches')
   await mkdir(dir)
@@ -157,7 +157,7 @@ test('training survives a worker SIGKILLed mid-job: Spark re-runs its tasks; the
   const training = startTraffic([
     'train',
     ...['--batches', await trainingBatches(), '--models', models],
-    ...['--algorithm', 'randomForest', '--trees', '8', '--depth', '5'],
+    ...['--algorithm', 'randomForest', '--trees', '5', '--depth', '4'],
   ])
   let victim: Executor | undefined
   while (!victim && training.child.exitCode === null) {
