@@ -15,7 +15,7 @@ import { parseSparkRemote } from '../../src/spark/remote.ts'
 import { listBatchFiles } from '../../src/stream/batch-files.ts'
 import { MODEL_SPECS } from '../../src/training/model-specs.ts'
 import { PARITY_DIR } from '../../src/training/parity.ts'
-import { spawnTraffic, startTraffic, traffic } from '../fixtures/cli.ts'
+import { startTraffic, traffic } from '../fixtures/cli.ts'
 import { assertParity, readSparkOutputs } from '../serving/parity.ts'
 import {
   type ConsumerProcess,
@@ -27,7 +27,7 @@ import {
   tempDir,
   unique,
 } from '../stream/helpers.ts'
-import { clusterDir, clusterEnv, clusterPid, stopClusterIfStarted } from './cluster-env.ts'
+import { clusterDir, clusterEnv, killClusterProcess, stopClusterIfStarted } from './cluster-env.ts'
 import { type Executor, sparkApplication } from './spark-status.ts'
 import { startTlsProxy } from './tls-proxy.ts'
 
@@ -43,7 +43,10 @@ after(stopClusterIfStarted)
 
 test('a wrong password and an unknown CA fail at once, naming the setting to fix', async () => {
   const args = ['produce', '--file', csv, '--topic', topic, '--limit', '10']
-  const wrongPassword = await traffic(args, { KAFKA_SASL_PASSWORD: 'not-the-password' })
+  const [wrongPassword, unknownCa] = await Promise.all([
+    traffic(args, { KAFKA_SASL_PASSWORD: 'not-the-password' }),
+    traffic(args, { KAFKA_SSL_CA_FILE: '' }),
+  ])
   assert.equal(wrongPassword.code, 1)
   assert.match(
     wrongPassword.stderr,
@@ -51,29 +54,24 @@ test('a wrong password and an unknown CA fail at once, naming the setting to fix
   )
   assert.match(wrongPassword.stderr, /check KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD/)
   assert.doesNotMatch(wrongPassword.stderr, new RegExp(clusterEnv.KAFKA_SASL_PASSWORD ?? '-'))
-
-  const unknownCa = await traffic(args, { KAFKA_SSL_CA_FILE: '' })
   assert.equal(unknownCa.code, 1)
   assert.match(unknownCa.stderr, /TLS certificate is not trusted/)
   assert.match(unknownCa.stderr, /set KAFKA_SSL_CA_FILE/)
 })
 
 test('300k rows reach 6 partitions while a broker is SIGKILLed mid-produce and restarted', async () => {
-  const producer = spawnTraffic(['produce', '--file', csv, '--topic', topic])
-  let output = ''
-  producer.stdout.on('data', (chunk) => {
-    output += chunk
-  })
-  producer.stderr.on('data', (chunk) => {
-    output += chunk
-  })
-  const exited = new Promise<number | null>((resolve) => producer.on('exit', resolve))
+  const producer = startTraffic(['produce', '--file', csv, '--topic', topic])
   await sleep(4_000)
-  assert.equal(producer.exitCode, null, 'the producer finished before the broker was killed; use more rows')
-  process.kill(clusterPid('kafka-2/kafka.pid'), 'SIGKILL')
-  assert.equal(await exited, 0, output)
-  assert.match(output, /sent 300,000 rows to .* \(created with 6 partition\(s\)\)/)
-  const restarted = await traffic(['cluster', 'up'])
+  assert.equal(
+    producer.child.exitCode,
+    null,
+    'the producer finished before the broker was killed; use more rows',
+  )
+  await killClusterProcess('kafka-2/kafka.pid')
+  // The broker comes back while the producer goes on without it.
+  const [code, restarted] = await Promise.all([producer.exited, traffic(['cluster', 'up'])])
+  assert.equal(code, 0, producer.output())
+  assert.match(producer.output(), /sent 300,000 rows to .* \(created with 6 partition\(s\)\)/)
   assert.equal(restarted.code, 0, restarted.stdout + restarted.stderr)
   assert.match(restarted.stdout, /Kafka node 2 .*started/)
 })
@@ -100,11 +98,13 @@ test('Spark Connect refuses a session without its token, or with a wrong one, na
     traffic(['train', '--batches', batches, '--models', path.join(work, 'refused')], {
       SPARK_REMOTE: sparkRemote,
     })
-  const missing = await train(remote)
+  const [missing, wrong] = await Promise.all([
+    train(remote),
+    train(`${remote}/;token=not-the-token;use_ssl=false`),
+  ])
   assert.equal(missing.code, 1)
   assert.match(missing.stderr, /refused the session: No authentication token provided/)
   assert.match(missing.stderr, /set the server’s token in SPARK_REMOTE/)
-  const wrong = await train(`${remote}/;token=not-the-token;use_ssl=false`)
   assert.equal(wrong.code, 1)
   assert.match(wrong.stderr, /refused the session: Invalid authentication token/)
   assert.doesNotMatch(wrong.stdout + wrong.stderr, /not-the-token/)
@@ -120,6 +120,10 @@ test('Spark Connect over TLS (use_ssl=true) behind a TLS terminator: trusted wit
   const proxy = await startTlsProxy(server, { file: kafka.keyStore, password: kafka.storePassword })
   try {
     const remote = `sc://127.0.0.1:${proxy.port}/;token=${sparkToken};use_ssl=true`
+    const untrusted = traffic(['train', '--batches', batches, '--models', path.join(work, 'refused')], {
+      SPARK_REMOTE: remote,
+      SPARK_SSL_CA_FILE: '',
+    })
     const session = await SparkSession.connect(remote, { caFile: kafka.caFile })
     try {
       assert.deepEqual(await session.sql('SELECT 1 AS ok').collect(), [{ ok: 1 }])
@@ -128,14 +132,11 @@ test('Spark Connect over TLS (use_ssl=true) behind a TLS terminator: trusted wit
     }
     assert.ok(proxy.connections() > 0)
 
-    const untrusted = await traffic(['train', '--batches', batches, '--models', path.join(work, 'refused')], {
-      SPARK_REMOTE: remote,
-      SPARK_SSL_CA_FILE: '',
-    })
-    assert.equal(untrusted.code, 1)
-    assert.match(untrusted.stderr, /The TLS certificate of Spark Connect at .* is not trusted/)
-    assert.match(untrusted.stderr, /set SPARK_SSL_CA_FILE/)
-    assert.doesNotMatch(untrusted.stdout + untrusted.stderr, new RegExp(sparkToken))
+    const refused = await untrusted
+    assert.equal(refused.code, 1)
+    assert.match(refused.stderr, /The TLS certificate of Spark Connect at .* is not trusted/)
+    assert.match(refused.stderr, /set SPARK_SSL_CA_FILE/)
+    assert.doesNotMatch(refused.stdout + refused.stderr, new RegExp(sparkToken))
   } finally {
     await proxy.close()
   }
@@ -158,7 +159,11 @@ test('training survives a worker SIGKILLed mid-job: Spark re-runs its tasks; the
     'train',
     ...['--batches', await trainingBatches(), '--models', models],
     ...['--algorithm', 'randomForest', '--trees', '5', '--depth', '4'],
+    // Two executor cores: the 8 shuffle partitions of the single-node setting would only queue up.
+    ...['--spark-conf', 'spark.sql.shuffle.partitions=2'],
   ])
+  // Killed while the first forest is fitted: a worker lost in the middle of the training proper.
+  await training.printed(/fit RandomForest\w+ …/)
   let victim: Executor | undefined
   while (!victim && training.child.exitCode === null) {
     victim = (await spark.executors()).find(
@@ -168,7 +173,7 @@ test('training survives a worker SIGKILLed mid-job: Spark re-runs its tasks; the
   }
   assert.ok(victim, `training ended before an executor was seen running a task:\n${training.output()}`)
   const worker = spark.workerOf(victim)
-  process.kill(clusterPid(`spark/worker-${worker}/worker.pid`), 'SIGKILL')
+  await killClusterProcess(`spark/worker-${worker}/worker.pid`)
   const restarted = await traffic(['cluster', 'up'])
   assert.equal(restarted.code, 0, restarted.stdout + restarted.stderr)
   assert.match(restarted.stdout, new RegExp(`Spark worker ${worker} .*started`))
