@@ -94,13 +94,14 @@ test('three consumers in one group, one SIGKILLed and restarted: the batch files
 
 test('Spark Connect refuses a session without its token, or with a wrong one, naming SPARK_REMOTE', async () => {
   const remote = (clusterEnv.SPARK_REMOTE ?? '').replace(/\/;.*$/, '')
-  const train = (sparkRemote: string) =>
-    traffic(['train', '--batches', batches, '--models', path.join(work, 'refused')], {
+  // Side by side, so each with a models folder of its own (one training at a time may write a folder).
+  const train = (sparkRemote: string, models: string) =>
+    traffic(['train', '--batches', batches, '--models', path.join(work, models)], {
       SPARK_REMOTE: sparkRemote,
     })
   const [missing, wrong] = await Promise.all([
-    train(remote),
-    train(`${remote}/;token=not-the-token;use_ssl=false`),
+    train(remote, 'no-token'),
+    train(`${remote}/;token=not-the-token;use_ssl=false`, 'wrong-token'),
   ])
   assert.equal(missing.code, 1)
   assert.match(missing.stderr, /refused the session: No authentication token provided/)
@@ -120,7 +121,7 @@ test('Spark Connect over TLS (use_ssl=true) behind a TLS terminator: trusted wit
   const proxy = await startTlsProxy(server, { file: kafka.keyStore, password: kafka.storePassword })
   try {
     const remote = `sc://127.0.0.1:${proxy.port}/;token=${sparkToken};use_ssl=true`
-    const untrusted = traffic(['train', '--batches', batches, '--models', path.join(work, 'refused')], {
+    const untrusted = traffic(['train', '--batches', batches, '--models', path.join(work, 'untrusted')], {
       SPARK_REMOTE: remote,
       SPARK_SSL_CA_FILE: '',
     })
