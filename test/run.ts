@@ -1,5 +1,6 @@
 // `npm test`: starts the real local engines (unless already running or pointed elsewhere), runs every test
-// file with node's test runner, then stops what it started. Arguments narrow the files: `npm test -- test/schema`.
+// file with node's test runner, then stops what it started; the local cluster's tests run last, on their own
+// (test/tiers.ts). Arguments narrow the files: `npm test -- test/schema`.
 // `--unit` (`npm run test:unit`): only the files that need no engine or browser (test/tiers.ts), in parallel,
 // with no engine started; Kafka and Spark point at sentinel ports, so a unit test that reaches one fails the run.
 import { spawn, spawnSync } from 'node:child_process'
@@ -12,7 +13,7 @@ import { loadConfig } from '../src/config.ts'
 import { engineStatuses, startEngines, stopEngines } from '../src/engines/lifecycle.ts'
 import { describeError } from '../src/errors.ts'
 
-import { engineReason, testFiles } from './tiers.ts'
+import { engineReason, runsLast, testFiles } from './tiers.ts'
 
 function runNodeTests(files: string[], concurrency: number, env = process.env): Promise<number> {
   return new Promise((resolve) => {
@@ -92,7 +93,7 @@ async function runUnitTests(files: string[]): Promise<number> {
   }
 }
 
-async function runAllTests(files: string[]): Promise<number> {
+async function runWithEngines(files: string[]): Promise<number> {
   const config = loadConfig()
   const before = await engineStatuses(config)
   const wereRunning = new Set(before.filter((s) => s.pid !== undefined).map((s) => s.name))
@@ -109,6 +110,15 @@ async function runAllTests(files: string[]): Promise<number> {
     for (const status of await stopEngines(config, wereRunning))
       process.stdout.write(`${formatStatus(status)}\n`)
   }
+}
+
+/** The single-node tiers, then the cluster's, which starts its own engines after this run's are stopped. */
+async function runAllTests(files: string[]): Promise<number> {
+  const last = files.filter(runsLast)
+  const first = files.filter((file) => !runsLast(file))
+  const firstCode = first.length ? await runWithEngines(first) : 0
+  const lastCode = last.length ? await runNodeTests(last, 1) : 0
+  return firstCode || lastCode
 }
 
 const unit = process.argv.includes('--unit')

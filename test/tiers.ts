@@ -16,17 +16,22 @@ const ENGINE_MODULES: Record<string, string> = {
 }
 
 /**
- * Folders a whole-tree run leaves out: the local cluster scenario (3 Kafka nodes, a Spark standalone cluster, ~7 min
- * and ~6 GB on top of the single-node engines) runs on its own, `npm run test:cluster` (or `npm test -- test/cluster`).
+ * Folders whose files run after all the others, in a node run of their own once the single-node engines are
+ * stopped: the local cluster scenario (3 Kafka nodes, a Spark standalone cluster on ports of its own, ~6 GB).
  */
-const RUN_ON_THEIR_OWN = new Set([path.join(TEST_ROOT, 'cluster')])
+const RUN_LAST = [path.join(TEST_ROOT, 'cluster')]
+
+export function runsLast(file: string): boolean {
+  const full = path.resolve(file)
+  return RUN_LAST.some((folder) => full.startsWith(`${folder}${path.sep}`))
+}
 
 /** Every `*.test.ts` file under `root` (or `root` itself when it is a file). */
 export function testFiles(root: string): string[] {
   if (statSync(root).isFile()) return [root]
   return readdirSync(root, { withFileTypes: true }).flatMap((entry) => {
     const full = path.join(root, entry.name)
-    if (entry.isDirectory()) return RUN_ON_THEIR_OWN.has(path.resolve(full)) ? [] : testFiles(full)
+    if (entry.isDirectory()) return testFiles(full)
     return entry.name.endsWith('.test.ts') ? [full] : []
   })
 }

@@ -125,7 +125,8 @@ async function layout(config: Config, create = false, secure = false): Promise<C
 
 /**
  * Starts what is not running yet: the Kafka nodes together (a quorum needs its voters), and meanwhile the Spark
- * master, then its workers, then the driver. Resolves when all are healthy.
+ * master, then its workers and the driver together (the driver's application waits for the workers' executors).
+ * Resolves when all are healthy.
  */
 export async function clusterUp(
   config: Config,
@@ -135,8 +136,7 @@ export async function clusterUp(
   const cluster = await layout(config, true, secure)
   const spark = async () => {
     const master = await startEngine(cluster.master)
-    const workers = await Promise.all(cluster.workers.map(startEngine))
-    return [master, ...workers, await startEngine(cluster.connect)]
+    return [master, ...(await Promise.all([...cluster.workers, cluster.connect].map(startEngine)))]
   }
   const [kafka, sparkStatuses] = await Promise.all([
     Promise.all(cluster.kafkaNodes.map(startEngine)),

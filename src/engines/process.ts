@@ -50,6 +50,16 @@ export async function forgetProcess(files: ProcessFiles): Promise<void> {
   await rm(files.pidFile, { force: true })
 }
 
+/**
+ * What an engine must not inherit from the shell that starts it: a client's settings. With SPARK_REMOTE set (as
+ * after `source cluster.env`), Spark's launcher builds a Spark Connect client's classpath, without spark-sql, for
+ * every executor a standalone Worker starts, and those executors fail their first SQL task.
+ */
+function engineEnvironment(env: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const { SPARK_REMOTE: _client, ...inherited } = process.env
+  return { ...inherited, ...env }
+}
+
 /** Starts `command` detached, marked with `mark` (a JVM option, first), and records it in the PID file. */
 export async function spawnDetached(
   { command, args, env }: { command: string; args: string[]; env?: Record<string, string> },
@@ -61,7 +71,7 @@ export async function spawnDetached(
   const log = openSync(files.logFile, 'a')
   const child = spawn(command, [mark, ...args], {
     cwd,
-    env: { ...process.env, ...env },
+    env: engineEnvironment(env),
     detached: true,
     stdio: ['ignore', log, log],
   })

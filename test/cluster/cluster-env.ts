@@ -3,7 +3,9 @@
 // it. Imported first by the cluster tests; `stopClusterIfStarted` leaves a cluster that was already up running.
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { loadConfig } from '../../src/config.ts'
+import { isAlive } from '../../src/engines/process-identity.ts'
 import { traffic } from '../fixtures/cli.ts'
 
 const wasUp = (await traffic(['cluster', 'status'])).code === 0
@@ -26,7 +28,9 @@ export async function stopClusterIfStarted(): Promise<void> {
   if (!wasUp) await traffic(['cluster', 'down'])
 }
 
-/** The PID recorded for one of the cluster's processes, e.g. `kafka-2/kafka.pid`. */
-export function clusterPid(pidFile: string): number {
-  return (JSON.parse(readFileSync(path.join(clusterDir, pidFile), 'utf8')) as { pid: number }).pid
+/** SIGKILLs one of the cluster's processes, named by its PID file (e.g. `kafka-2/kafka.pid`), and waits until it is gone. */
+export async function killClusterProcess(pidFile: string): Promise<void> {
+  const { pid } = JSON.parse(readFileSync(path.join(clusterDir, pidFile), 'utf8')) as { pid: number }
+  process.kill(pid, 'SIGKILL')
+  while (isAlive(pid)) await sleep(50)
 }

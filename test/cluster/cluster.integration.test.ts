@@ -1,11 +1,22 @@
 // The pipeline, unchanged, on the local cluster (`traffic cluster up --secure`): 3 KRaft nodes behind SASL_SSL +
 // SCRAM-SHA-512 with a CA of their own, and a Spark standalone cluster driven by Spark Connect. Faults: a broker is
-// SIGKILLed mid-produce, a consumer of a three-member group is SIGKILLed mid-run; both are restarted.
+// SIGKILLed mid-produce, a consumer of a three-member group is SIGKILLed mid-run, a Spark worker is SIGKILLed
+// mid-training; each is restarted. One cluster serves every test (test/run.ts runs this file after the others).
 import './cluster-env.ts'
 import assert from 'node:assert/strict'
+import { copyFile, mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import { after, test } from 'node:test'
-import { spawnTraffic, traffic } from '../fixtures/cli.ts'
+import { loadConfig } from '../../src/config.ts'
+import { clusterSecurity } from '../../src/engines/cluster-security.ts'
+import { runTool } from '../../src/engines/lifecycle.ts'
+import { SparkSession } from '../../src/spark/index.ts'
+import { parseSparkRemote } from '../../src/spark/remote.ts'
+import { listBatchFiles } from '../../src/stream/batch-files.ts'
+import { MODEL_SPECS } from '../../src/training/model-specs.ts'
+import { PARITY_DIR } from '../../src/training/parity.ts'
+import { startTraffic, traffic } from '../fixtures/cli.ts'
+import { assertParity, readSparkOutputs } from '../serving/parity.ts'
 import {
   type ConsumerProcess,
   csvLines,
@@ -16,9 +27,13 @@ import {
   tempDir,
   unique,
 } from '../stream/helpers.ts'
-import { clusterEnv, clusterPid, stopClusterIfStarted } from './cluster-env.ts'
+import { clusterDir, clusterEnv, killClusterProcess, stopClusterIfStarted } from './cluster-env.ts'
+import { type Executor, sparkApplication } from './spark-status.ts'
+import { startTlsProxy } from './tls-proxy.ts'
 
 const ROWS = 300_000
+/** Training takes one batch file in this many: quick, yet jobs long enough to lose an executor in. */
+const TRAINING_SHARE = 9
 const topic = unique('cluster')
 const groupId = unique('cluster-group')
 const work = await tempDir('cluster')
@@ -28,7 +43,10 @@ after(stopClusterIfStarted)
 
 test('a wrong password and an unknown CA fail at once, naming the setting to fix', async () => {
   const args = ['produce', '--file', csv, '--topic', topic, '--limit', '10']
-  const wrongPassword = await traffic(args, { KAFKA_SASL_PASSWORD: 'not-the-password' })
+  const [wrongPassword, unknownCa] = await Promise.all([
+    traffic(args, { KAFKA_SASL_PASSWORD: 'not-the-password' }),
+    traffic(args, { KAFKA_SSL_CA_FILE: '' }),
+  ])
   assert.equal(wrongPassword.code, 1)
   assert.match(
     wrongPassword.stderr,
@@ -36,29 +54,24 @@ test('a wrong password and an unknown CA fail at once, naming the setting to fix
   )
   assert.match(wrongPassword.stderr, /check KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD/)
   assert.doesNotMatch(wrongPassword.stderr, new RegExp(clusterEnv.KAFKA_SASL_PASSWORD ?? '-'))
-
-  const unknownCa = await traffic(args, { KAFKA_SSL_CA_FILE: '' })
   assert.equal(unknownCa.code, 1)
   assert.match(unknownCa.stderr, /TLS certificate is not trusted/)
   assert.match(unknownCa.stderr, /set KAFKA_SSL_CA_FILE/)
 })
 
 test('300k rows reach 6 partitions while a broker is SIGKILLed mid-produce and restarted', async () => {
-  const producer = spawnTraffic(['produce', '--file', csv, '--topic', topic])
-  let output = ''
-  producer.stdout.on('data', (chunk) => {
-    output += chunk
-  })
-  producer.stderr.on('data', (chunk) => {
-    output += chunk
-  })
-  const exited = new Promise<number | null>((resolve) => producer.on('exit', resolve))
+  const producer = startTraffic(['produce', '--file', csv, '--topic', topic])
   await sleep(4_000)
-  assert.equal(producer.exitCode, null, 'the producer finished before the broker was killed; use more rows')
-  process.kill(clusterPid('kafka-2/kafka.pid'), 'SIGKILL')
-  assert.equal(await exited, 0, output)
-  assert.match(output, /sent 300,000 rows to .* \(created with 6 partition\(s\)\)/)
-  const restarted = await traffic(['cluster', 'up'])
+  assert.equal(
+    producer.child.exitCode,
+    null,
+    'the producer finished before the broker was killed; use more rows',
+  )
+  await killClusterProcess('kafka-2/kafka.pid')
+  // The broker comes back while the producer goes on without it.
+  const [code, restarted] = await Promise.all([producer.exited, traffic(['cluster', 'up'])])
+  assert.equal(code, 0, producer.output())
+  assert.match(producer.output(), /sent 300,000 rows to .* \(created with 6 partition\(s\)\)/)
   assert.equal(restarted.code, 0, restarted.stdout + restarted.stderr)
   assert.match(restarted.stdout, /Kafka node 2 .*started/)
 })
@@ -81,79 +94,135 @@ test('three consumers in one group, one SIGKILLed and restarted: the batch files
 
 test('Spark Connect refuses a session without its token, or with a wrong one, naming SPARK_REMOTE', async () => {
   const remote = (clusterEnv.SPARK_REMOTE ?? '').replace(/\/;.*$/, '')
-  const train = (sparkRemote: string) =>
-    traffic(['train', '--batches', batches, '--models', path.join(work, 'refused')], {
+  // Side by side, so each with a models folder of its own (one training at a time may write a folder).
+  const train = (sparkRemote: string, models: string) =>
+    traffic(['train', '--batches', batches, '--models', path.join(work, models)], {
       SPARK_REMOTE: sparkRemote,
     })
-  const missing = await train(remote)
+  const [missing, wrong] = await Promise.all([
+    train(remote, 'no-token'),
+    train(`${remote}/;token=not-the-token;use_ssl=false`, 'wrong-token'),
+  ])
   assert.equal(missing.code, 1)
   assert.match(missing.stderr, /refused the session: No authentication token provided/)
   assert.match(missing.stderr, /set the server’s token in SPARK_REMOTE/)
-  const wrong = await train(`${remote}/;token=not-the-token;use_ssl=false`)
   assert.equal(wrong.code, 1)
   assert.match(wrong.stderr, /refused the session: Invalid authentication token/)
   assert.doesNotMatch(wrong.stdout + wrong.stderr, /not-the-token/)
 })
 
-interface Executor {
-  id: string
-  hostPort: string
-  totalTasks: number
-}
-
-/** Spark's status API at the driver's web UI: the executors of the Spark Connect server's application. */
-async function executors(): Promise<Executor[]> {
-  const driverUi = /Executors: (http:\/\/[^/]+)/.exec((await traffic(['cluster', 'status'])).stdout)?.[1]
-  assert.ok(driverUi)
-  const [app] = (await (await fetch(`${driverUi}/api/v1/applications`)).json()) as { id: string }[]
-  assert.ok(app)
-  return (await (await fetch(`${driverUi}/api/v1/applications/${app.id}/allexecutors`)).json()) as Executor[]
-}
-
-test('training runs on the standalone workers’ executors and its models load in the API', async () => {
-  const models = path.join(work, 'models')
-  const before = new Map((await executors()).map((executor) => [executor.id, executor.totalTasks]))
-  const run = await traffic([
-    'train',
-    '--batches',
-    batches,
-    '--models',
-    models,
-    '--algorithm',
-    'randomForest',
-    '--trees',
-    '10',
-    '--depth',
-    '5',
-  ])
-  assert.equal(run.code, 0, run.stdout + run.stderr)
-  const ran = (await executors()).map((executor) => ({
-    ...executor,
-    tasks: executor.totalTasks - (before.get(executor.id) ?? 0),
-  }))
-  process.stdout.write(
-    `tasks of this training per executor: ${JSON.stringify(ran.map(({ id, hostPort, tasks }) => ({ id, hostPort, tasks })))}\n`,
+test('Spark Connect over TLS (use_ssl=true) behind a TLS terminator: trusted with SPARK_SSL_CA_FILE, refused without', async () => {
+  const { kafka, sparkToken } = await clusterSecurity(
+    path.join(clusterDir, 'security'),
+    loadConfig().engines.host,
+    runTool,
   )
-  const onWorkers = ran.filter((executor) => executor.id !== 'driver')
-  assert.ok(onWorkers.length >= 2, JSON.stringify(ran))
+  const server = parseSparkRemote(clusterEnv.SPARK_REMOTE ?? '')
+  const proxy = await startTlsProxy(server, { file: kafka.keyStore, password: kafka.storePassword })
+  try {
+    const remote = `sc://127.0.0.1:${proxy.port}/;token=${sparkToken};use_ssl=true`
+    const untrusted = traffic(['train', '--batches', batches, '--models', path.join(work, 'untrusted')], {
+      SPARK_REMOTE: remote,
+      SPARK_SSL_CA_FILE: '',
+    })
+    const session = await SparkSession.connect(remote, { caFile: kafka.caFile })
+    try {
+      assert.deepEqual(await session.sql('SELECT 1 AS ok').collect(), [{ ok: 1 }])
+    } finally {
+      await session.close()
+    }
+    assert.ok(proxy.connections() > 0)
+
+    const refused = await untrusted
+    assert.equal(refused.code, 1)
+    assert.match(refused.stderr, /The TLS certificate of Spark Connect at .* is not trusted/)
+    assert.match(refused.stderr, /set SPARK_SSL_CA_FILE/)
+    assert.doesNotMatch(refused.stdout + refused.stderr, new RegExp(sparkToken))
+  } finally {
+    await proxy.close()
+  }
+})
+
+/** One batch file in TRAINING_SHARE (about 40k rows, from several partitions) in a folder of their own. */
+async function trainingBatches(): Promise<string> {
+  const dir = path.join(work, 'training-batches')
+  await mkdir(dir)
+  const files = (await listBatchFiles(batches, topic)).filter((_, index) => index % TRAINING_SHARE === 0)
+  await Promise.all(files.map((file) => copyFile(path.join(batches, file.name), path.join(dir, file.name))))
+  return dir
+}
+
+test('training survives a worker SIGKILLed mid-job: Spark re-runs its tasks; the models load and equal transform()', async (t) => {
+  const models = path.join(work, 'models')
+  const spark = await sparkApplication()
+  const before = new Map((await spark.executors()).map((executor) => [executor.id, executor.totalTasks]))
+  const training = startTraffic([
+    'train',
+    ...['--batches', await trainingBatches(), '--models', models],
+    ...['--algorithm', 'randomForest', '--trees', '5', '--depth', '4'],
+    // Two executor cores: the 8 shuffle partitions of the single-node setting would only queue up.
+    ...['--spark-conf', 'spark.sql.shuffle.partitions=2'],
+  ])
+  // Killed while the first forest is fitted: a worker lost in the middle of the training proper.
+  await training.printed(/fit RandomForest\w+ …/)
+  let victim: Executor | undefined
+  while (!victim && training.child.exitCode === null) {
+    victim = (await spark.executors()).find(
+      (executor) => executor.id !== 'driver' && executor.activeTasks > 0,
+    )
+    if (!victim) await sleep(50)
+  }
+  assert.ok(victim, `training ended before an executor was seen running a task:\n${training.output()}`)
+  const worker = spark.workerOf(victim)
+  await killClusterProcess(`spark/worker-${worker}/worker.pid`)
+  const restarted = await traffic(['cluster', 'up'])
+  assert.equal(restarted.code, 0, restarted.stdout + restarted.stderr)
+  assert.match(restarted.stdout, new RegExp(`Spark worker ${worker} .*started`))
+  assert.equal(await training.exited, 0, training.output())
+
+  const executors = await spark.executors()
+  const ran = executors.map((executor) => ({
+    id: executor.id,
+    worker: spark.workerOf(executor),
+    active: executor.isActive,
+    tasks: executor.totalTasks - (before.get(executor.id) ?? 0),
+    failed: executor.failedTasks,
+    removed: executor.removeReason,
+  }))
+  t.diagnostic(`executors after the kill of worker ${worker}'s executor ${victim.id}: ${JSON.stringify(ran)}`)
+  const lost = ran.find((executor) => executor.id === victim.id)
+  assert.equal(lost?.active, false, JSON.stringify(ran))
   assert.ok(
-    onWorkers.every((executor) => executor.tasks > 0),
-    JSON.stringify(ran),
+    lost.failed > 0,
+    `the tasks running on the killed executor failed, to be re-run: ${JSON.stringify(ran)}`,
+  )
+  assert.ok(
+    ran.some((executor) => executor.active && executor.worker === worker),
+    `the restarted worker launched a replacement executor: ${JSON.stringify(ran)}`,
+  )
+  assert.ok(
+    ran.some((executor) => executor.worker !== undefined && executor.worker !== worker && executor.tasks > 0),
+    `the other worker's executor ran (and re-ran) tasks: ${JSON.stringify(ran)}`,
   )
   assert.equal(ran.find((executor) => executor.id === 'driver')?.tasks ?? 0, 0)
 
-  const api = spawnTraffic(['serve', '--models', models, '--port', '0'], { API_LOG_LEVEL: 'warn' })
+  for (const spec of MODEL_SPECS) {
+    const parity = await assertParity(
+      path.join(models, spec.name),
+      readSparkOutputs(path.join(models, PARITY_DIR, `${spec.name}.jsonl`)),
+    )
+    t.diagnostic(
+      `${spec.name}: ${parity.rows} rows equal Spark's transform(), max |diff| ${parity.maxAbsDiff}`,
+    )
+  }
+
+  const api = startTraffic(['serve', '--models', models, '--port', '0'], { API_LOG_LEVEL: 'warn' })
   try {
-    let out = ''
-    api.stdout.on('data', (chunk) => {
-      out += chunk
-    })
-    while (!out.includes('→ /predict_energy_consumption') && api.exitCode === null) await sleep(100)
-    const url = /API on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1]
-    assert.ok(url, out)
+    const [, url] = await api.printed(/API on (http:\/\/127\.0\.0\.1:\d+)/)
+    await api.printed('→ /predict_energy_consumption')
     const ready = (await (await fetch(`${url}/readyz`)).json()) as { ready: boolean }
     assert.equal(ready.ready, true, JSON.stringify(ready))
   } finally {
-    api.kill('SIGTERM')
+    api.child.kill('SIGTERM')
   }
 })
