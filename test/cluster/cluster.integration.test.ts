@@ -10,8 +10,8 @@ import { after, test } from 'node:test'
 import { loadConfig } from '../../src/config.ts'
 import { clusterSecurity } from '../../src/engines/cluster-security.ts'
 import { runTool } from '../../src/engines/lifecycle.ts'
-import { SparkSession } from '../../src/spark/index.ts'
-import { parseSparkRemote } from '../../src/spark/remote.ts'
+import { connectSpark } from '../../src/engines/spark-connect.ts'
+import { parseSparkRemote } from '../../src/spark/index.ts'
 import { listBatchFiles } from '../../src/stream/batch-files.ts'
 import { MODEL_SPECS } from '../../src/training/model-specs.ts'
 import { PARITY_DIR } from '../../src/training/parity.ts'
@@ -125,7 +125,9 @@ test('Spark Connect over TLS (use_ssl=true) behind a TLS terminator: trusted wit
       SPARK_REMOTE: remote,
       SPARK_SSL_CA_FILE: '',
     })
-    const session = await SparkSession.connect(remote, { caFile: kafka.caFile })
+    const session = await connectSpark(remote, {
+      config: loadConfig({}, { ...process.env, SPARK_SSL_CA_FILE: kafka.caFile }),
+    })
     try {
       assert.deepEqual(await session.sql('SELECT 1 AS ok').collect(), [{ ok: 1 }])
     } finally {
