@@ -1,6 +1,13 @@
 // Shared action wrapper: turns any failure into a clear message and a non-zero exit, never a stack trace.
 import { describeError } from '../errors.ts'
 
+/**
+ * How long a finished command waits for its handles to close before it exits anyway. A client library can leave a
+ * retry timer behind after its connections closed (seen with a consumer that had left its group), which would keep a
+ * finished `traffic consume` alive for minutes; the timer is unref'd, so a process that ends by itself never waits.
+ */
+const EXIT_GRACE_MS = 3_000
+
 export function action<A extends unknown[]>(
   fn: (...args: A) => Promise<void>,
 ): (...args: A) => Promise<void> {
@@ -12,6 +19,7 @@ export function action<A extends unknown[]>(
       if (process.env.TRAFFIC_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`)
       process.exitCode = 1
     }
+    setTimeout(() => process.exit(), EXIT_GRACE_MS).unref()
   }
 }
 
