@@ -76,7 +76,7 @@ async function freshQueries(workDir: string) {
   }
   for (const topic of Object.values(topics)) await clients.ensureTopic(topic, config.kafka.partitions)
   const supervisor = new LiveSupervisor(config, randomUUID(), {
-    brokers: config.kafka.brokers,
+    kafka: config.kafka,
     sourceTopic: topics.source,
     windowsTopic: topics.windows,
     alertsTopic: topics.alerts,

@@ -71,7 +71,7 @@ async function replayWithQueries(config: Config, options: LiveRunOptions): Promi
   const spark = await connectLiveSession(config, sessionId)
   const thresholds = await loadThresholds(config, spark).finally(() => spark.detach())
   const supervisor = new LiveSupervisor(config, sessionId, {
-    brokers: config.kafka.brokers,
+    kafka: config.kafka,
     sourceTopic: config.kafka.topic,
     windowsTopic: config.live.windowsTopic,
     alertsTopic: config.live.alertsTopic,

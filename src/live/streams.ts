@@ -2,12 +2,14 @@
 // topic, parse the JSON rows (counting malformed ones), and aggregate tumbling event-time windows per city.
 // `windows` writes every update of a window (update mode); `alerts` writes each finished window whose mean
 // density is over its city's congestion threshold, once, when the watermark closes it (append mode).
+import type { KafkaConfig } from '../config.ts'
 import { type DataFrame, type SparkSession, type StreamingQuery, toDDL } from '../spark/index.ts'
+import { sparkKafkaOptions } from '../stream/kafka-clients.ts'
 import { BATCH_SCHEMA } from '../training/batch-schema.ts'
 import { EVENT_TIME_KEY } from './message.ts'
 
 export interface LiveStreamsOptions {
-  brokers: string[]
+  kafka: Pick<KafkaConfig, 'brokers' | 'security'>
   sourceTopic: string
   windowsTopic: string
   alertsTopic: string
@@ -46,7 +48,7 @@ function liveRows(spark: SparkSession, options: LiveStreamsOptions): DataFrame {
   const valid = REQUIRED.map((column) => `${column} IS NOT NULL`).join(' AND ')
   return spark
     .readStream('kafka', {
-      'kafka.bootstrap.servers': options.brokers.join(','),
+      ...sparkKafkaOptions(options.kafka),
       subscribe: options.sourceTopic,
       startingOffsets: options.startingOffsets,
       // Offsets in a checkpoint may be gone (topic deleted, retention): go on from what is there.
@@ -124,7 +126,7 @@ function sink(
   return {
     format: 'kafka',
     options: {
-      'kafka.bootstrap.servers': options.brokers.join(','),
+      ...sparkKafkaOptions(options.kafka),
       topic,
       checkpointLocation: `${options.checkpointDir}/${queryName}`,
     },

@@ -154,7 +154,7 @@ test('live windows and alerts equal the aggregates computed independently, acros
   await startEngines(own)
   const sessionId = await recordLiveSession(own)
   const supervisor = new LiveSupervisor(own, sessionId, {
-    brokers: own.kafka.brokers,
+    kafka: own.kafka,
     sourceTopic: source,
     windowsTopic,
     alertsTopic,
