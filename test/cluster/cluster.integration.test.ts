@@ -96,7 +96,7 @@ test('Spark Connect refuses a session without its token, or with a wrong one, na
   const remote = (clusterEnv.SPARK_REMOTE ?? '').replace(/\/;.*$/, '')
   // Side by side, so each with a models folder of its own (one training at a time may write a folder).
   const train = (sparkRemote: string, models: string) =>
-    traffic(['train', '--batches', batches, '--models', path.join(work, models)], {
+    traffic(['train', '--batches', batches, '--topic', topic, '--models', path.join(work, models)], {
       SPARK_REMOTE: sparkRemote,
     })
   const [missing, wrong] = await Promise.all([
@@ -121,10 +121,13 @@ test('Spark Connect over TLS (use_ssl=true) behind a TLS terminator: trusted wit
   const proxy = await startTlsProxy(server, { file: kafka.keyStore, password: kafka.storePassword })
   try {
     const remote = `sc://127.0.0.1:${proxy.port}/;token=${sparkToken};use_ssl=true`
-    const untrusted = traffic(['train', '--batches', batches, '--models', path.join(work, 'untrusted')], {
-      SPARK_REMOTE: remote,
-      SPARK_SSL_CA_FILE: '',
-    })
+    const untrusted = traffic(
+      ['train', '--batches', batches, '--topic', topic, '--models', path.join(work, 'untrusted')],
+      {
+        SPARK_REMOTE: remote,
+        SPARK_SSL_CA_FILE: '',
+      },
+    )
     const session = await connectSpark(remote, {
       config: loadConfig({}, { ...process.env, SPARK_SSL_CA_FILE: kafka.caFile }),
     })
@@ -160,7 +163,7 @@ test('training survives a worker SIGKILLed mid-job: Spark re-runs its tasks; the
   const before = new Map((await spark.executors()).map((executor) => [executor.id, executor.totalTasks]))
   const training = startTraffic([
     'train',
-    ...['--batches', await trainingBatches(), '--models', models],
+    ...['--batches', await trainingBatches(), '--topic', topic, '--models', models],
     ...['--algorithm', 'randomForest', '--trees', '5', '--depth', '4'],
     // Two executor cores: the 8 shuffle partitions of the single-node setting would only queue up.
     ...['--spark-conf', 'spark.sql.shuffle.partitions=2'],
@@ -227,4 +230,18 @@ test('training survives a worker SIGKILLed mid-job: Spark re-runs its tasks; the
   } finally {
     api.child.kill('SIGTERM')
   }
+})
+
+test('traffic live on the cluster: Spark’s Kafka source and sink reach the SASL_SSL brokers from the executors', async () => {
+  const live = await traffic(['live', '--duration', '30', '--rate', '200', '--clock', '3600'], {
+    TRAFFIC_DATASET: csv,
+    TRAFFIC_MODELS: path.join(work, 'models'),
+    KAFKA_TOPIC: unique('cluster-live'),
+    LIVE_WINDOWS_TOPIC: unique('cluster-live-windows'),
+    LIVE_ALERTS_TOPIC: unique('cluster-live-alerts'),
+  })
+  assert.equal(live.code, 0, live.stdout + live.stderr)
+  const read = /Spark read ([\d,]+) rows, 0 malformed/.exec(live.stdout)
+  assert.ok(read?.[1] && Number(read[1].replaceAll(',', '')) > 0, live.stdout)
+  assert.doesNotMatch(live.stdout + live.stderr, new RegExp(clusterEnv.KAFKA_SASL_PASSWORD ?? '-'))
 })
