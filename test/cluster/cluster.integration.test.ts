@@ -196,11 +196,12 @@ test('training survives a worker SIGKILLed mid-job: Spark re-runs its tasks; the
   }))
   t.diagnostic(`executors after the kill of worker ${worker}'s executor ${victim.id}: ${JSON.stringify(ran)}`)
   const lost = ran.find((executor) => executor.id === victim.id)
+  // Lost with its worker while the training ran, after running some of its tasks. Whether a task of its was still
+  // running when the kill landed depends on a few milliseconds (the status API lags ~100 ms; on a quiet machine the
+  // tasks are short): Spark re-runs those, and recomputes the shuffle output the lost executor held, either way.
   assert.equal(lost?.active, false, JSON.stringify(ran))
-  assert.ok(
-    lost.failed > 0,
-    `the tasks running on the killed executor failed, to be re-run: ${JSON.stringify(ran)}`,
-  )
+  assert.match(lost.removed ?? '', /worker lost/, JSON.stringify(ran))
+  assert.ok(lost.tasks > 0, `the killed executor had run tasks of this training: ${JSON.stringify(ran)}`)
   assert.ok(
     ran.some((executor) => executor.active && executor.worker === worker),
     `the restarted worker launched a replacement executor: ${JSON.stringify(ran)}`,

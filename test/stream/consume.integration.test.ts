@@ -20,6 +20,7 @@ import {
   recreateTopic,
   scenario,
   sendRaw,
+  until,
 } from './helpers.ts'
 
 function consumeOptions(
@@ -197,6 +198,7 @@ describe('consume: topic → batch files', () => {
         onBatch: (b) => byMember[member]?.push(b.partition),
       })
     // Rows arrive over ~4 s, and the second member joins while they flow: a rebalance mid-run.
+    let sent = 0
     const first = consumeToBatchFiles(clients, options(0))
     const produced = produceCsvToTopic(clients, {
       file: csv,
@@ -204,8 +206,12 @@ describe('consume: topic → batch files', () => {
       partitions: 3,
       rejectsFile: `${s.work}/r`,
       rate: 30_000,
+      onProgress: (progress) => {
+        sent = progress.sent
+      },
     })
-    await new Promise((resolve) => setTimeout(resolve, 1_500))
+    await until('40,000 rows are sent', () => sent >= 40_000)
+    assert.ok(sent < 120_000, 'the second member joins while rows still flow')
     const second = consumeToBatchFiles(clients, options(1))
     const [a, b] = await Promise.all([first, second, produced])
 

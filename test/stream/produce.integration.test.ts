@@ -6,7 +6,16 @@ import { loadConfig } from '../../src/config.ts'
 import { CSV_HEADER } from '../../src/contract/csv.ts'
 import { startEngines, stopEngines } from '../../src/engines/lifecycle.ts'
 import { produceCsvToTopic } from '../../src/stream/produce.ts'
-import { clients, config, csvLines, generateCsv, readTopic, rowsAsCsvLines, scenario } from './helpers.ts'
+import {
+  clients,
+  config,
+  csvLines,
+  generateCsv,
+  readTopic,
+  rowsAsCsvLines,
+  scenario,
+  until,
+} from './helpers.ts'
 
 describe('produce: CSV → topic', () => {
   it('sends every valid row as JSON and sets bad rows aside with their line number and reason', async () => {
@@ -99,8 +108,9 @@ describe('produce: CSV → topic', () => {
         acknowledged = progress.sent
       },
     })
-    await new Promise((resolve) => setTimeout(resolve, 2_500))
+    await until('20,000 rows are acknowledged', () => acknowledged >= 20_000)
     const sentBeforeStop = acknowledged
+    assert.ok(sentBeforeStop < 200_000, 'the broker is stopped while the run goes on')
     // Stop and start the broker only; a running Spark server is left alone.
     const stopped = await stopEngines(config, new Set(['Spark Connect']))
     assert.ok(stopped.some((e) => e.name === 'Kafka' && (e.action === 'stopped' || e.action === 'killed')))
