@@ -187,6 +187,23 @@ function integer(name: string, raw: string | number | undefined, fallback: numbe
   return value
 }
 
+/** Kafka's legal topic names, with room for the `.dlq` suffix of the dead-letter topic. */
+const TOPIC_NAME = /^[A-Za-z0-9._-]{1,245}$/
+
+/** A topic name Kafka accepts (it also names batch and state files), or a clear error naming the setting. */
+function topicName(name: string, raw: string): string {
+  if (!TOPIC_NAME.test(raw) || raw === '.' || raw === '..') {
+    throw new TrafficError(
+      'INVALID_CONFIG',
+      `${name} must be a Kafka topic name, got "${raw.slice(0, 80)}"`,
+      {
+        hint: 'use 1–245 letters, digits, ".", "_" or "-"',
+      },
+    )
+  }
+  return raw
+}
+
 function kafkaCodec(raw: string | undefined): KafkaCodec {
   if (raw === undefined || raw === '') return DEFAULTS.compression
   const codec = KAFKA_CODECS.find((name) => name === raw.toLowerCase())
@@ -301,7 +318,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.e
   const sparkPort = integer('SPARK_CONNECT_PORT', env.SPARK_CONNECT_PORT, DEFAULTS.sparkPort)
   const brokersRaw = overrides.brokers ?? env.KAFKA_BROKERS
   const remoteRaw = overrides.sparkRemote ?? env.SPARK_REMOTE
-  const topic = overrides.topic ?? env.KAFKA_TOPIC ?? DEFAULTS.topic
+  const topic = topicName('KAFKA_TOPIC (--topic)', overrides.topic ?? env.KAFKA_TOPIC ?? DEFAULTS.topic)
   const engineHost = enginesHost(env.TRAFFIC_ENGINES_HOST ?? DEFAULTS.enginesHost)
   const stateDir = path.resolve(overrides.stateDir ?? env.TRAFFIC_STATE_DIR ?? '.traffic')
 
@@ -377,8 +394,8 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.e
       models: path.resolve(overrides.models ?? env.TRAFFIC_MODELS ?? DEFAULTS.models),
     },
     live: {
-      windowsTopic: env.LIVE_WINDOWS_TOPIC ?? DEFAULTS.liveWindowsTopic,
-      alertsTopic: env.LIVE_ALERTS_TOPIC ?? DEFAULTS.liveAlertsTopic,
+      windowsTopic: topicName('LIVE_WINDOWS_TOPIC', env.LIVE_WINDOWS_TOPIC ?? DEFAULTS.liveWindowsTopic),
+      alertsTopic: topicName('LIVE_ALERTS_TOPIC', env.LIVE_ALERTS_TOPIC ?? DEFAULTS.liveAlertsTopic),
       clock: integer('LIVE_CLOCK (--clock)', overrides.liveClock ?? env.LIVE_CLOCK, DEFAULTS.liveClock),
       rate: integer('LIVE_RATE (--rate)', overrides.liveRate ?? env.LIVE_RATE, DEFAULTS.liveRate),
       window: DEFAULTS.liveWindow,

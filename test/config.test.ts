@@ -160,3 +160,21 @@ test('an unreadable CA file names its setting and what the CA must have signed',
       /the brokers’ certificates/.test(error.hint ?? ''),
   )
 })
+
+test('a topic name Kafka would refuse (or one that climbs out of a folder) is refused, naming the setting', () => {
+  for (const topic of ['', '../../etc', 'a b', 'städte', '..', 'x'.repeat(246), 'a/b']) {
+    assert.throws(
+      () => loadConfig({ topic }, {}),
+      (error: unknown) =>
+        isTrafficError(error) &&
+        error.code === 'INVALID_CONFIG' &&
+        /KAFKA_TOPIC \(--topic\)/.test(error.message),
+      topic,
+    )
+  }
+  assert.throws(
+    () => loadConfig({}, { LIVE_ALERTS_TOPIC: 'alerts;drop' }),
+    /LIVE_ALERTS_TOPIC must be a Kafka topic name/,
+  )
+  assert.equal(loadConfig({ topic: 'city_1.feed-2' }, {}).kafka.topic, 'city_1.feed-2')
+})
