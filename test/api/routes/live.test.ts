@@ -70,7 +70,13 @@ test('the live view scores the stream, keeps the latest windows and alerts, coun
       await send(options.topics.stream, [JSON.stringify(REAL_ROW)])
       return (await snapshot(api)).scoring.scored > 0 ? true : undefined
     })
-    await new Promise((resolve) => setTimeout(resolve, 1500))
+    // Every warm-up row the group will read is read once its committed offsets reach the stream's end.
+    await until('the API group has read every warm-up row', async () => {
+      const own = (await snapshot(api)).lag.partitions.filter(
+        (p) => p.group === options.groupId && p.topic === options.topics.stream,
+      )
+      return own.length > 0 && own.every((p) => p.lag === 0) ? true : undefined
+    })
     const warmupRows = (await snapshot(api)).scoring.scored
 
     const next = createSyntheticSource(7)
