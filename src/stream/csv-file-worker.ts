@@ -2,7 +2,7 @@
 // so parsing runs on the second core while the main thread encodes and sends produce requests. It keeps at most
 // the number of chunks the main thread has granted in flight, so a slow broker never fills memory.
 import { parentPort, workerData } from 'node:worker_threads'
-import { readTrafficCsv } from '../dataset/csv-reader.ts'
+import { readLineBlocks } from '../dataset/csv-lines.ts'
 import { isTrafficError } from '../errors.ts'
 import type { CsvWorkerData, CsvWorkerMessage } from './input-csv-file.ts'
 import { jsonChunks } from './processor-json-chunks.ts'
@@ -23,7 +23,7 @@ function post(message: CsvWorkerMessage, transfer: ArrayBuffer[] = []): void {
 }
 
 try {
-  for await (const chunk of jsonChunks(readTrafficCsv(file), { chunkRows, limit })) {
+  for await (const chunk of jsonChunks(readLineBlocks(file), { chunkRows, limit })) {
     while (credits === 0) await new Promise<void>((resolve) => (granted = resolve))
     credits -= 1
     // Each chunk has an ArrayBuffer of its own (not Node's shared pool): it moves to the main thread, no copy.

@@ -1,9 +1,11 @@
-// Processor stage of the producer: CSV rows → chunks of JSON messages, ready for one produce request each. The
+// Processor stage of the producer: CSV lines → chunks of JSON messages, ready for one produce request each. The
 // messages of a chunk are UTF-8 in one buffer with their end positions, so a chunk crosses from the worker thread
-// to the main thread without copying, and the producer takes each message as a slice of it.
-
+// to the main thread without copying, and the producer takes each message as a slice of it. Lines are turned into
+// JSON byte for byte (csv-to-json.ts); the few it does not take go through the full decoder, rejects included.
+import { JSON_OVERHEAD_BYTES, transcodeCsvLine } from '../contract/csv-to-json.ts'
 import { encodeDecodedRecord } from '../contract/json.ts'
-import type { CsvRow } from '../dataset/csv-reader.ts'
+import { eachDataLine, type LineBlock } from '../dataset/csv-lines.ts'
+import { csvRowOf } from '../dataset/csv-reader.ts'
 import type { Reject } from './output-rejects.ts'
 
 export interface JsonChunk {
@@ -22,43 +24,89 @@ export interface JsonChunkOptions {
   limit?: number
 }
 
-function chunkOf(messages: string[], rejects: Reject[]): JsonChunk {
-  const text = messages.join('')
-  // Allocated apart from Node's shared pool, so the chunk can move to another thread without a copy.
-  const data = Buffer.allocUnsafeSlow(Buffer.byteLength(text))
-  data.write(text)
-  // All-ASCII text (the rows are) has as many bytes as UTF-16 units: no need to measure each message.
-  const ascii = data.length === text.length
-  const ends = new Uint32Array(messages.length)
-  let end = 0
-  for (let i = 0; i < messages.length; i++) {
-    const message = messages[i] as string
-    end += ascii ? message.length : Buffer.byteLength(message)
-    ends[i] = end
+/** A first guess at a message's size; a chunk's buffer grows when its rows are longer. */
+const MESSAGE_BYTES_GUESS = 256
+
+/** One chunk being filled. */
+class ChunkBuilder {
+  #data: Buffer
+  #size = 0
+  readonly ends: Uint32Array
+  count = 0
+  readonly rejects: Reject[] = []
+
+  constructor(rows: number) {
+    // Allocated apart from Node's shared pool, so the chunk can move to another thread without a copy.
+    this.#data = Buffer.allocUnsafeSlow(rows * MESSAGE_BYTES_GUESS)
+    this.ends = new Uint32Array(rows)
   }
-  return { data, ends, rejects }
+
+  #reserve(bytes: number): Buffer {
+    if (this.#size + bytes > this.#data.length) {
+      const grown = Buffer.allocUnsafeSlow(Math.max(this.#data.length * 2, this.#size + bytes))
+      this.#data.copy(grown, 0, 0, this.#size)
+      this.#data = grown
+    }
+    return this.#data
+  }
+
+  #ended(end: number): void {
+    this.#size = end
+    this.ends[this.count++] = end
+  }
+
+  addLine(bytes: Buffer, start: number, end: number, lineNumber: number): void {
+    const data = this.#reserve(end - start + JSON_OVERHEAD_BYTES)
+    const written = transcodeCsvLine(bytes, start, end, data, this.#size)
+    if (written >= 0) {
+      this.#ended(written)
+      return
+    }
+    const row = csvRowOf(bytes.toString('utf8', start, end), lineNumber)
+    if (!row.ok) {
+      this.rejects.push({ lineNumber, reason: row.reason, line: row.line })
+      return
+    }
+    const message = encodeDecodedRecord(row.record)
+    const target = this.#reserve(Buffer.byteLength(message))
+    this.#ended(this.#size + target.write(message, this.#size))
+  }
+
+  get empty(): boolean {
+    return this.count === 0 && this.rejects.length === 0
+  }
+
+  chunk(): JsonChunk {
+    return {
+      data: this.#data.subarray(0, this.#size),
+      ends: this.ends.subarray(0, this.count),
+      rejects: this.rejects,
+    }
+  }
 }
 
 export async function* jsonChunks(
-  rows: AsyncIterable<CsvRow>,
+  blocks: AsyncIterable<LineBlock>,
   options: JsonChunkOptions,
 ): AsyncGenerator<JsonChunk> {
   const limit = options.limit ?? Number.POSITIVE_INFINITY
-  let messages: string[] = []
-  let rejects: Reject[] = []
   let read = 0
-  for await (const row of rows) {
+  let builder = new ChunkBuilder(options.chunkRows)
+  for await (const block of blocks) {
+    const full: JsonChunk[] = []
+    eachDataLine(block, (start, end, lineNumber) => {
+      if (read >= limit) return
+      read += 1
+      builder.addLine(block.bytes, start, end, lineNumber)
+      if (builder.count >= options.chunkRows) {
+        full.push(builder.chunk())
+        builder = new ChunkBuilder(options.chunkRows)
+      }
+    })
+    yield* full
     if (read >= limit) break
-    read += 1
-    if (row.ok) messages.push(encodeDecodedRecord(row.record))
-    else rejects.push({ lineNumber: row.lineNumber, reason: row.reason, line: row.line })
-    if (messages.length >= options.chunkRows) {
-      yield chunkOf(messages, rejects)
-      messages = []
-      rejects = []
-    }
   }
-  if (messages.length > 0 || rejects.length > 0) yield chunkOf(messages, rejects)
+  if (!builder.empty) yield builder.chunk()
 }
 
 /** The messages of a chunk as slices of its buffer (no copy). */
