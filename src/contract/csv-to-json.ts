@@ -2,7 +2,7 @@
 // producer's hot path. It takes only lines in the data set's canonical form (vocabulary values, plain integers,
 // decimals of at most 15 digits) and writes exactly what encodeDecodedRecord would; any other line, valid or not,
 // is left to the full decoder, which also says what is wrong with it.
-import { COLUMNS } from './columns.ts'
+import { COLUMNS, type ColumnKind } from './columns.ts'
 
 const COMMA = 0x2c
 const DOT = 0x2e
@@ -12,10 +12,16 @@ const NINE = 0x39
 const MAX_INTEGER_DIGITS = 9
 const MAX_FRACTION_DIGITS = 6
 
-type Field =
-  | { kind: 'category'; prefix: Buffer; values: Buffer[] }
-  | { kind: 'integer'; prefix: Buffer; min: number; max: number }
-  | { kind: 'measure'; prefix: Buffer }
+/** One shape for every column (the hot loop reads them all): unused members are empty. */
+interface Field {
+  kind: ColumnKind
+  prefix: Buffer
+  /** A category's values. */
+  values: Buffer[]
+  /** An integer's (or flag's) range. */
+  min: number
+  max: number
+}
 
 /** What JSON.stringify writes before each value: `{"City":"`, `","Vehicle Type":"`, …, `,"Traffic Density":`. */
 function prefixOf(index: number): Buffer {
@@ -26,22 +32,15 @@ function prefixOf(index: number): Buffer {
 }
 
 function fieldOf(column: (typeof COLUMNS)[number], index: number): Field {
-  const prefix = prefixOf(index)
-  switch (column.kind) {
-    case 'category':
-      // Values JSON has to escape would not be copied as they are; none of the vocabulary needs it.
-      return {
-        kind: 'category',
-        prefix,
-        values: column.values.filter((v) => JSON.stringify(v) === `"${v}"`).map((v) => Buffer.from(v)),
-      }
-    case 'integer':
-      return { kind: 'integer', prefix, min: column.min, max: column.max }
-    case 'flag':
-      return { kind: 'integer', prefix, min: 0, max: 1 }
-    case 'measure':
-      return { kind: 'measure', prefix }
+  const field: Field = { kind: column.kind, prefix: prefixOf(index), values: [], min: 0, max: 1 }
+  if (column.kind === 'category') {
+    // Values JSON has to escape would not be copied as they are; none of the vocabulary needs it.
+    field.values = column.values.filter((v) => JSON.stringify(v) === `"${v}"`).map((v) => Buffer.from(v))
+  } else if (column.kind === 'integer') {
+    field.min = column.min
+    field.max = column.max
   }
+  return field
 }
 
 const FIELDS: Field[] = COLUMNS.map(fieldOf)
@@ -143,9 +142,9 @@ export function transcodeCsvLine(
       position = copy(line, fieldStart, fieldEnd, out, position)
     } else {
       position =
-        field.kind === 'integer'
-          ? writeInteger(line, fieldStart, fieldEnd, field, out, position)
-          : writeMeasure(line, fieldStart, fieldEnd, out, position)
+        field.kind === 'measure'
+          ? writeMeasure(line, fieldStart, fieldEnd, out, position)
+          : writeInteger(line, fieldStart, fieldEnd, field, out, position)
       if (position < 0) return -1
     }
     fieldStart = fieldEnd + 1

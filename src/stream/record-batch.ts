@@ -60,12 +60,6 @@ export interface HeadedMessage {
   headers: Record<string, string>
 }
 
-/** The value and the encoded header section (count, then each key and value) of one record. */
-interface RecordParts {
-  value: Buffer
-  headers: Buffer | undefined
-}
-
 const NO_HEADERS_BYTES = 1
 
 function headerSection(headers: Record<string, string>): Buffer {
@@ -83,16 +77,24 @@ function headerSection(headers: Record<string, string>): Buffer {
   return section
 }
 
-function recordParts(message: Buffer | HeadedMessage): RecordParts {
-  if (Buffer.isBuffer(message)) return { value: message, headers: undefined }
-  return { value: message.value, headers: headerSection(message.headers) }
+/** The encoded header section of each message that has headers (most have none: no object per record). */
+function headerSections(messages: (Buffer | HeadedMessage)[]): Map<number, Buffer> {
+  const sections = new Map<number, Buffer>()
+  messages.forEach((message, i) => {
+    if (!Buffer.isBuffer(message)) sections.set(i, headerSection(message.headers))
+  })
+  return sections
+}
+
+function messageValue(message: Buffer | HeadedMessage): Buffer {
+  return Buffer.isBuffer(message) ? message : message.value
 }
 
 /**
  * A record without key, with its time and offset as deltas from the batch's: attributes, timestamp delta 0,
  * offset delta, key length -1, value length and value, headers — after its own length.
  */
-function recordBodyBytes(offsetDelta: number, { value, headers }: RecordParts): number {
+function recordBodyBytes(offsetDelta: number, value: Buffer, headers: Buffer | undefined): number {
   return (
     3 +
     varintBytes(offsetDelta) +
@@ -102,42 +104,48 @@ function recordBodyBytes(offsetDelta: number, { value, headers }: RecordParts): 
   )
 }
 
-function recordsBytes(records: RecordParts[]): number {
+function recordsBytes(messages: (Buffer | HeadedMessage)[], headers: Map<number, Buffer>): number {
   let bytes = 0
-  for (let i = 0; i < records.length; i++) {
-    const body = recordBodyBytes(i, records[i] as RecordParts)
+  for (let i = 0; i < messages.length; i++) {
+    const body = recordBodyBytes(i, messageValue(messages[i] as Buffer | HeadedMessage), headers.get(i))
     bytes += varintBytes(body) + body
   }
   return bytes
 }
 
-function writeRecords(records: RecordParts[], target: Buffer, at: number): void {
+function writeRecords(
+  messages: (Buffer | HeadedMessage)[],
+  headers: Map<number, Buffer>,
+  target: Buffer,
+  at: number,
+): void {
   let position = at
-  for (let i = 0; i < records.length; i++) {
-    const record = records[i] as RecordParts
-    position = writeVarint(target, position, recordBodyBytes(i, record))
+  for (let i = 0; i < messages.length; i++) {
+    const value = messageValue(messages[i] as Buffer | HeadedMessage)
+    const section = headers.get(i)
+    position = writeVarint(target, position, recordBodyBytes(i, value, section))
     target[position++] = 0
     target[position++] = 0
     position = writeVarint(target, position, i)
     target[position++] = 1 // zigzag(-1): no key
-    position = writeVarint(target, position, record.value.length)
-    position += record.value.copy(target, position)
-    if (record.headers) position += record.headers.copy(target, position)
+    position = writeVarint(target, position, value.length)
+    position += value.copy(target, position)
+    if (section) position += section.copy(target, position)
     else target[position++] = 0
   }
 }
 
 /** One record batch of `messages` (at least one), every record stamped with the current time. */
 export function encodeRecordBatch(messages: (Buffer | HeadedMessage)[], producer: BatchProducer): Buffer {
-  const records = messages.map(recordParts)
+  const headers = headerSections(messages)
   const codec = compressionsAlgorithms[producer.compression]
   let batch: Buffer
   if (producer.compression === 'none') {
-    batch = Buffer.allocUnsafe(HEADER_BYTES + recordsBytes(records))
-    writeRecords(records, batch, HEADER_BYTES)
+    batch = Buffer.allocUnsafe(HEADER_BYTES + recordsBytes(messages, headers))
+    writeRecords(messages, headers, batch, HEADER_BYTES)
   } else {
-    const uncompressed = Buffer.allocUnsafe(recordsBytes(records))
-    writeRecords(records, uncompressed, 0)
+    const uncompressed = Buffer.allocUnsafe(recordsBytes(messages, headers))
+    writeRecords(messages, headers, uncompressed, 0)
     const compressed = codec.compressSync(uncompressed)
     batch = Buffer.allocUnsafe(HEADER_BYTES + compressed.length)
     compressed.copy(batch, HEADER_BYTES)
@@ -148,13 +156,13 @@ export function encodeRecordBatch(messages: (Buffer | HeadedMessage)[], producer
   batch.writeInt32BE(-1, 12) // partition leader epoch: the broker sets it
   batch.writeInt8(MAGIC, 16)
   batch.writeInt16BE(codec.bitmask, 21)
-  batch.writeInt32BE(records.length - 1, 23)
+  batch.writeInt32BE(messages.length - 1, 23)
   batch.writeBigInt64BE(now, 27)
   batch.writeBigInt64BE(now, 35)
   batch.writeBigInt64BE(producer.producerId, 43)
   batch.writeInt16BE(producer.producerEpoch, 51)
   batch.writeInt32BE(producer.firstSequence, 53)
-  batch.writeInt32BE(records.length, 57)
+  batch.writeInt32BE(messages.length, 57)
   batch.writeUInt32BE(crc32c(batch.subarray(CHECKED_FROM)), CRC_AT)
   return batch
 }
