@@ -56,8 +56,8 @@ interface OpenBatch {
   /** The offset after the last one appended. */
   next: bigint
   rows: number
-  /** The CSV text so far. Lines are encoded as they come rather than kept as strings: a kept string is a rope of
-   * its fields, ten times its size, that survives into the old generation and makes garbage collection dominate. */
+  /** The CSV bytes so far. Each line is copied in as it comes: lines kept as strings (ropes of their fields, ten
+   * times their size) would survive into the old generation and make garbage collection dominate. */
   text: GrowingBuffer
 }
 
@@ -65,15 +65,15 @@ class GrowingBuffer {
   #buffer = Buffer.allocUnsafe(1 << 20)
   length = 0
 
-  append(line: string): void {
-    // A UTF-8 character takes at most 3 bytes per UTF-16 unit; +1 for the line break.
-    const needed = this.length + line.length * 3 + 1
+  append(line: Uint8Array): void {
+    const needed = this.length + line.length + 1
     if (needed > this.#buffer.length) {
       const bigger = Buffer.allocUnsafe(Math.max(needed, this.#buffer.length * 2))
       this.#buffer.copy(bigger, 0, 0, this.length)
       this.#buffer = bigger
     }
-    this.length += this.#buffer.write(line, this.length)
+    this.#buffer.set(line, this.length)
+    this.length += line.length
     this.#buffer[this.length++] = 0x0a
   }
 
@@ -194,7 +194,7 @@ export class BatchFilesOutput {
    * Adds the message at `offset` (one the batch `expects`): its CSV line, or undefined when it went to dead
    * letters (the range still covers it). Returns true when the batch is full.
    */
-  append(partition: number, offset: bigint, line: string | undefined): boolean {
+  append(partition: number, offset: bigint, line: Uint8Array | undefined): boolean {
     const batch = this.#batches.get(partition)
     if (!batch || !this.expects(partition, offset)) return false
     if (line !== undefined) {

@@ -2,8 +2,9 @@
 // messages of a chunk are UTF-8 in one buffer with their end positions, so a chunk crosses from the worker thread
 // to the main thread without copying, and the producer takes each message as a slice of it. Lines are turned into
 // JSON byte for byte (csv-to-json.ts); the few it does not take go through the full decoder, rejects included.
-import { JSON_OVERHEAD_BYTES, transcodeCsvLine } from '../contract/csv-to-json.ts'
+
 import { encodeDecodedRecord } from '../contract/json.ts'
+import { JSON_OVERHEAD_BYTES, transcodeCsvLine } from '../contract/transcode.ts'
 import { eachDataLine, type LineBlock } from '../dataset/csv-lines.ts'
 import { csvRowOf } from '../dataset/csv-reader.ts'
 import type { Reject } from './output-rejects.ts'

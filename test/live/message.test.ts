@@ -21,7 +21,7 @@ test('the batch consumer writes a live message as the same 11-column line as a p
   const plain = decodeToCsvLine(Buffer.from(encodeJsonMessage(REAL_ROW)))
   assert.ok(live.ok)
   assert.deepEqual(live, plain)
-  assert.equal(live.line.split(',').length, 11)
+  assert.equal(live.line.toString().split(',').length, 11)
 })
 
 test('--scenario accepts jam:<City> only', () => {

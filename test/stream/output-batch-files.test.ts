@@ -38,7 +38,7 @@ async function feed(out: BatchFilesOutput, first: bigint, last: bigint): Promise
   const files: string[] = []
   for (let offset = first; offset <= last; offset++) {
     if (!out.expects(0, offset)) continue
-    if (out.append(0, offset, `r${offset}`)) files.push((await out.flush(0))?.file ?? '')
+    if (out.append(0, offset, Buffer.from(`r${offset}`))) files.push((await out.flush(0))?.file ?? '')
   }
   return files
 }
@@ -47,10 +47,10 @@ describe('batch-file output', () => {
   it('cuts full batches by rows, names them by offset range, keeps dead-letter offsets inside the range', async () => {
     const { out, dir } = await output('cut')
     assert.deepEqual(await out.resume(0, { earliest: 0n }), { from: 0n, missing: 0n })
-    assert.equal(out.append(0, 0n, 'r0'), false)
+    assert.equal(out.append(0, 0n, Buffer.from('r0')), false)
     assert.equal(out.append(0, 1n, undefined), false)
-    assert.equal(out.append(0, 2n, 'r2'), false)
-    assert.equal(out.append(0, 3n, 'r3'), true)
+    assert.equal(out.append(0, 2n, Buffer.from('r2')), false)
+    assert.equal(out.append(0, 3n, Buffer.from('r3')), true)
     assert.deepEqual(await out.flush(0), {
       partition: 0,
       first: 0n,
@@ -70,9 +70,9 @@ describe('batch-file output', () => {
   it('ignores offsets it already holds, and writes a header-only file for a range of dead letters only', async () => {
     const { out, dir } = await output('replay')
     await out.resume(0, { earliest: 0n, committed: 10n })
-    out.append(0, 10n, 'a')
+    out.append(0, 10n, Buffer.from('a'))
     assert.equal(out.expects(0, 10n), false)
-    assert.equal(out.append(0, 10n, 'a'), false)
+    assert.equal(out.append(0, 10n, Buffer.from('a')), false)
     assert.equal((await out.flush(0))?.rows, 1)
     out.append(0, 11n, undefined)
     assert.equal((await out.flush(0))?.rows, 0)
@@ -90,7 +90,7 @@ describe('batch-file output', () => {
     await writeFile(path.join(dir, `${batchFileName('t', 0, 3n, 5n)}.999abc.tmp`), 'half')
     assert.deepEqual(await out.resume(0, { earliest: 0n }), { from: 3n, missing: 0n })
     assert.deepEqual(await batchNames(dir), [batchFileName('t', 0, 0n, 2n)])
-    out.append(0, 3n, 'x3')
+    out.append(0, 3n, Buffer.from('x3'))
     // The partition stayed with this member through a rebalance: carry on after what it holds.
     assert.equal((await out.resume(0, { earliest: 0n })).from, 4n)
     // Someone else wrote further meanwhile: the open batch is dropped and reading starts there.

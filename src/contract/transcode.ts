@@ -1,16 +1,20 @@
-// CSV line bytes → JSON message bytes, without the strings and objects of decodeCsvLine + JSON.stringify: the
-// producer's hot path. It takes only lines in the data set's canonical form (vocabulary values, plain integers,
-// decimals of at most 15 digits) and writes exactly what encodeDecodedRecord would; any other line, valid or not,
-// is left to the full decoder, which also says what is wrong with it.
+// CSV line bytes ⇄ JSON message bytes, without the strings and objects of the codecs (csv.ts, json.ts): the hot
+// paths of the producer (CSV → JSON) and the consumer (JSON → CSV). Each takes only input in the canonical form —
+// a data set line (vocabulary values, plain integers, decimals of at most 15 digits), a message as the producer
+// writes it (the keys in order, no spaces, decimals of at most 4 places) — and writes exactly what the codecs
+// would; any other input, valid or not, is left to the codecs, which also say what is wrong with it.
 import { COLUMNS, type ColumnKind } from './columns.ts'
 
 const COMMA = 0x2c
+const QUOTE = 0x22
 const DOT = 0x2e
 const ZERO = 0x30
 const NINE = 0x39
 /** A decimal of at most 9 + 6 digits has at most 15 significant digits: its own text is its shortest round trip. */
 const MAX_INTEGER_DIGITS = 9
 const MAX_FRACTION_DIGITS = 6
+/** A data set CSV prints measures with 4 decimals. */
+const CSV_DECIMALS = 4
 
 /** One shape for every column (the hot loop reads them all): unused members are empty. */
 interface Field {
@@ -151,4 +155,80 @@ export function transcodeCsvLine(
   }
   out.set(SUFFIX, position)
   return position + SUFFIX.length
+}
+
+/** Whether `bytes` sit at `message[at]`. */
+function matches(message: Uint8Array, at: number, bytes: Buffer): boolean {
+  if (at + bytes.length > message.length) return false
+  for (let i = 0; i < bytes.length; i++) if (message[at + i] !== bytes[i]) return false
+  return true
+}
+
+/** Where a number's text that starts at `start` ends: at the first byte that is neither a digit nor a dot. */
+function numberEnd(message: Uint8Array, start: number, end: number): number {
+  let at = start
+  while (at < end && (isDigit(message[at] as number) || message[at] === DOT)) at++
+  return at
+}
+
+/** A decimal ≥ 0 of at most 4 places (`118.8`, `0`): written with 4 decimals as the data set has it; -1 otherwise. */
+function writeCsvMeasure(
+  message: Uint8Array,
+  start: number,
+  end: number,
+  out: Uint8Array,
+  at: number,
+): number {
+  const integerEnd = plainDigits(message, start, end, MAX_INTEGER_DIGITS)
+  if (integerEnd < 0) return -1
+  let position = copy(message, start, integerEnd, out, at)
+  out[position++] = DOT
+  let places = 0
+  if (integerEnd < end) {
+    places = end - integerEnd - 1
+    if (message[integerEnd] !== DOT || places < 1 || places > CSV_DECIMALS) return -1
+    for (let i = integerEnd + 1; i < end; i++) {
+      if (!isDigit(message[i] as number)) return -1
+      out[position++] = message[i] as number
+    }
+  }
+  for (; places < CSV_DECIMALS; places++) out[position++] = ZERO
+  return position
+}
+
+/**
+ * Writes the CSV line (no line break) of the JSON message `message[start, end)` at `out[at]` and returns where it
+ * ends, or -1 when the message is not in canonical form. `out` needs room for `end - start` bytes.
+ */
+export function transcodeJsonMessage(
+  message: Uint8Array,
+  start: number,
+  end: number,
+  out: Uint8Array,
+  at: number,
+): number {
+  let position = at
+  let valueStart = start
+  for (let index = 0; index < FIELDS.length; index++) {
+    const field = FIELDS[index] as Field
+    if (!matches(message, valueStart, field.prefix)) return -1
+    valueStart += field.prefix.length
+    if (index > 0) out[position++] = COMMA
+    let valueEnd: number
+    if (field.kind === 'category') {
+      valueEnd = valueStart
+      while (valueEnd < end && message[valueEnd] !== QUOTE) valueEnd++
+      if (valueEnd === end || !isValueOf(field.values, message, valueStart, valueEnd)) return -1
+      position = copy(message, valueStart, valueEnd, out, position)
+    } else {
+      valueEnd = numberEnd(message, valueStart, end)
+      position =
+        field.kind === 'measure'
+          ? writeCsvMeasure(message, valueStart, valueEnd, out, position)
+          : writeInteger(message, valueStart, valueEnd, field, out, position)
+      if (position < 0) return -1
+    }
+    valueStart = valueEnd
+  }
+  return valueStart + SUFFIX.length === end && matches(message, valueStart, SUFFIX) ? position : -1
 }

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
+import { COLUMN_NAMES } from '../../src/contract/columns.ts'
 import { decodeCsvLine, encodeCsvLine } from '../../src/contract/csv.ts'
-import { JSON_OVERHEAD_BYTES, transcodeCsvLine } from '../../src/contract/csv-to-json.ts'
-import { encodeDecodedRecord } from '../../src/contract/json.ts'
+import { decodeJsonMessage, encodeDecodedRecord, encodeJsonMessage } from '../../src/contract/json.ts'
+import { JSON_OVERHEAD_BYTES, transcodeCsvLine, transcodeJsonMessage } from '../../src/contract/transcode.ts'
 import { createSyntheticSource } from '../../src/dataset/generator.ts'
 import { random } from '../serving/trees.ts'
 
@@ -126,5 +127,98 @@ describe('CSV → JSON transcoder', () => {
     ]) {
       assert.equal(transcoded(line), undefined, line)
     }
+  })
+})
+
+/** The consumer's transcoder for a message: its CSV line, or undefined when it leaves it to the JSON codec. */
+function transcodedMessage(message: string): string | undefined {
+  const bytes = Buffer.from(message)
+  const out = Buffer.alloc(bytes.length + 1, 0xff)
+  const end = transcodeJsonMessage(bytes, 0, bytes.length, out, 0)
+  if (end < 0) return undefined
+  assert.equal(out[end], 0xff, 'writes nothing past the end it returns')
+  return out.toString('utf8', 0, end)
+}
+
+/** What the consumer wrote before the transcoder: JSON.parse and validation, then the CSV codec. */
+function parsedThenEncoded(message: string): string | undefined {
+  const decoded = decodeJsonMessage(message)
+  return decoded.ok ? encodeCsvLine(decoded.value) : undefined
+}
+
+/** JSON value texts near the edges of what the transcoder takes. */
+const EDGE_VALUES = [
+  '0',
+  '1',
+  '2',
+  '23',
+  '24',
+  '00',
+  '01',
+  '-0',
+  '-1',
+  '1e2',
+  '1E-2',
+  '1.',
+  '.5',
+  '0.0',
+  '0.10',
+  '0.1234',
+  '0.12345',
+  '99.99995',
+  '123456789.1234',
+  '1234567890',
+  '1.5.5',
+  'true',
+  'null',
+  '"5"',
+  '"Drone"',
+  '"drone"',
+  '"Car "',
+  '"Flying Car"',
+  '"AquaCity"',
+  '"Aqua\\u0043ity"',
+  '"Monday"',
+  '"Stable"',
+  '"Café"',
+  '[]',
+  '{}',
+]
+
+describe('JSON → CSV transcoder', () => {
+  it('writes every message the producer sends exactly as parsing then the CSV codec does', () => {
+    const next = createSyntheticSource(19)
+    for (let i = 0; i < 20_000; i++) {
+      const message = encodeJsonMessage(next())
+      const line = transcodedMessage(message)
+      assert.notEqual(line, undefined, message)
+      assert.equal(line, parsedThenEncoded(message), message)
+    }
+  })
+
+  it('on edited messages: the same line, or the message left to the JSON codec (never a different answer)', () => {
+    const next = createSyntheticSource(20)
+    const pick = random(21)
+    const at = (length: number) => Math.floor(pick() * length)
+    let taken = 0
+    for (let i = 0; i < 30_000; i++) {
+      const record = next() as unknown as Record<string, unknown>
+      const values = COLUMN_NAMES.map((name) => JSON.stringify(record[name]))
+      for (let c = 0; c < 1 + at(2); c++) {
+        values[at(values.length)] =
+          pick() < 0.7 ? (EDGE_VALUES[at(EDGE_VALUES.length)] as string) : String(pick() * 10 ** (at(12) - 4))
+      }
+      const members = COLUMN_NAMES.map((name, c) => `${JSON.stringify(name)}:${values[c]}`)
+      const edit = pick()
+      if (edit < 0.03) members.splice(at(members.length), 1)
+      else if (edit < 0.06) members.push(members[at(members.length)] as string)
+      else if (edit < 0.09) members.reverse()
+      const message = edit > 0.97 ? `{ ${members.join(', ')} }` : `{${members.join(',')}}`
+      const fast = transcodedMessage(message)
+      if (fast === undefined) continue
+      taken++
+      assert.equal(fast, parsedThenEncoded(message), message)
+    }
+    assert.ok(taken > 800, `the transcoder took ${taken} of the edited messages`)
   })
 })
