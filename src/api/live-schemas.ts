@@ -106,6 +106,10 @@ export const LiveScoring = Type.Object({
   last_malformed: Nullable(Type.String(), {
     description: 'Why the latest one was rejected',
   }),
+  scenario_rows: Type.Integer({
+    description:
+      'Rows a live scenario made up (Kafka header traffic.scenario): in the windows and alerts, never scored',
+  }),
   models: Type.Array(ModelScoring),
 })
 export type LiveScoring = Static<typeof LiveScoring>

@@ -171,6 +171,9 @@ test('with `traffic live --scenario jam:Neuroburg` running, the Live page moves,
     ) as Analytics
     assert.equal(alert.threshold, analytics.congestion_thresholds[JAM_CITY])
     assert.ok(alert.mean_traffic_density > alert.threshold)
+    // The jam's rows were read by the API too: counted apart, never scored as drift.
+    assert.ok(snapshot().scoring.scenario_rows > 0, 'the jam rows are counted apart')
+    await malformed.getByText('made up by a scenario (not scored', { exact: false }).waitFor()
     const row = page
       .getByTestId('live-alerts')
       .locator('tr', { hasText: JAM_CITY })

@@ -1,10 +1,13 @@
 // The live view as a service: connects to Kafka in the background (the API never waits for it, and keeps
 // answering predictions while it is away), keeps the live state, scores the stream, samples throughput, lag and
 // the Spark queries every second, and tells subscribers (the SSE route) about each change as it happens.
+
+import type { Message } from '@platformatic/kafka'
 import type { FastifyBaseLogger } from 'fastify'
 import type { KafkaConfig } from '../../config.ts'
 import { describeError } from '../../errors.ts'
 import { kafkaClients } from '../../stream/kafka-clients.ts'
+import { scenarioOf } from '../../stream/scenario-header.ts'
 import type {
   LiveEvents,
   LiveQuery,
@@ -109,7 +112,7 @@ export class LiveFeed {
     try {
       await kafka.connect(
         {
-          row: (message) => this.#onRow(message.value),
+          row: (message) => this.#onRow(message),
           window: (message) =>
             this.#onResult('window', decodeWindow(message.value), (window) => this.#state.addWindow(window)),
           alert: (message) =>
@@ -142,15 +145,16 @@ export class LiveFeed {
     }, options.retryMs).unref()
   }
 
-  #onRow(value: Buffer | undefined): void {
+  #onRow(message: Message): void {
     this.#consumed += 1
-    const row = decodeStreamRow(value)
+    const row = decodeStreamRow(message.value)
     if (!row.ok) {
       this.#scorer.rejected(row.reason)
       return
     }
     if (row.value.eventTime) this.#state.seeEventTime(row.value.eventTime)
-    this.#scorer.score(row.value.record, this.#registry.state.models)
+    if (message.headers.size > 0 && scenarioOf([...message.headers]) !== undefined) this.#scorer.madeUp()
+    else this.#scorer.score(row.value.record, this.#registry.state.models)
   }
 
   /** A window or alert of the streaming queries: kept and sent to the listeners; a malformed one is skipped. */

@@ -1,6 +1,7 @@
 // Live scoring: each valid stream record goes through the served regression models (native evaluator), and the
 // error against the record's own value feeds a rolling MAE/RMSE per model and per city — a drift signal to read
 // beside the held-out error of report.json. Scoring is capped per second so a fast replay cannot starve the API.
+// Rows a live scenario made up (a jam) are counted, not scored: their error would be drift that never happened.
 
 import type { TrafficRecord } from '../../contract/columns.ts'
 import { describeError } from '../../errors.ts'
@@ -65,6 +66,7 @@ export class LiveScorer {
   #scored = 0
   #skipped = 0
   #malformed = 0
+  #madeUp = 0
   #lastMalformed: string | null = null
   #second = 0
   #scoredThisSecond = 0
@@ -77,6 +79,11 @@ export class LiveScorer {
   rejected(reason: string): void {
     this.#malformed += 1
     this.#lastMalformed = reason
+  }
+
+  /** A valid row a live scenario made up (header traffic.scenario). */
+  madeUp(): void {
+    this.#madeUp += 1
   }
 
   score(record: TrafficRecord, models: ModelSet, now = Date.now()): void {
@@ -112,6 +119,7 @@ export class LiveScorer {
       skipped: this.#skipped,
       malformed: this.#malformed,
       last_malformed: this.#lastMalformed,
+      scenario_rows: this.#madeUp,
       models: SCORED_MODELS.map((id): ModelScoring => {
         const errors = this.#errors.get(id)
         const spec = models.get(id)?.spec

@@ -215,8 +215,11 @@ function Scoring({ snapshot }: { snapshot: LiveSnapshot }) {
       </table>
       <p className="muted" data-testid="live-malformed">
         {number(scoring.scored, 0)} records scored
-        {scoring.skipped > 0 ? `, ${number(scoring.skipped, 0)} left unscored above the rate cap` : ''};{' '}
-        {number(scoring.malformed, 0)} malformed messages
+        {scoring.skipped > 0 ? `, ${number(scoring.skipped, 0)} left unscored above the rate cap` : ''}
+        {scoring.scenario_rows > 0
+          ? `, ${number(scoring.scenario_rows, 0)} made up by a scenario (not scored: they never happened)`
+          : ''}
+        ; {number(scoring.malformed, 0)} malformed messages
         {scoring.last_malformed ? ` (latest: ${shorten(scoring.last_malformed, 160)})` : ''}.
         {sparkMalformed === null
           ? ''
