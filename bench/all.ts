@@ -35,6 +35,8 @@ function markdown(ingest: Json, train: Json, evaluator: Json, api: Json, live: J
   add('consumer, rows/s', fmt(ingest.consumer.rowsPerSecond))
   add('ingest end to end, s', ingest.endToEnd.seconds.toFixed(1), '≤ 30')
   add('Kafka ProducerPerformance (ceiling), rows/s', fmt(ingest.kafkaProducerPerformance.recordsPerSecond))
+  const share = ingest.producer.rowsPerSecond / ingest.kafkaProducerPerformance.recordsPerSecond
+  add('producer / ProducerPerformance, same run', `${Math.round(100 * share)}%`, '≥ 50%')
   const trained = train.results[0]
   add('training, 3 models, total s', trained.seconds.total.toFixed(1))
   for (const [model, result] of Object.entries<Json>(trained.models)) {
