@@ -1,7 +1,7 @@
 // Processor stage of the producer: CSV lines → chunks of JSON messages, ready for one produce request each. The
 // messages of a chunk are UTF-8 in one buffer with their end positions, so a chunk crosses from the worker thread
 // to the main thread without copying, and the producer takes each message as a slice of it. Lines are turned into
-// JSON byte for byte (csv-to-json.ts); the few it does not take go through the full decoder, rejects included.
+// JSON byte for byte (transcode.ts); the few it does not take go through the full decoder, rejects included.
 
 import { encodeDecodedRecord } from '../contract/json.ts'
 import { JSON_OVERHEAD_BYTES, transcodeCsvLine } from '../contract/transcode.ts'
