@@ -168,6 +168,8 @@ export async function runPipeline(config: Config, options: UpOptions): Promise<U
   } else {
     // The batch folder was deleted: the topic is read again from its start, not from the group's offsets.
     if (before.files === 0) await forgetCommittedOffsets(config.kafka, CONSUME_DEFAULTS.groupId)
+    // Only a shortcut: without the end offsets, the quiet spell ends the stage.
+    const ends = await clients.endOffsets(config.kafka.topic).catch(() => undefined)
     display.begin('consume', producedRows)
     const consumed = await timed(timings, 'consume', () =>
       consumeToBatchFiles(clients, {
@@ -176,9 +178,11 @@ export async function runPipeline(config: Config, options: UpOptions): Promise<U
         groupId: CONSUME_DEFAULTS.groupId,
         dir: config.paths.batches,
         batchSize: CONSUME_DEFAULTS.batchSize,
-        // Everything is in the topic already: a short quiet spell means the end of the stream.
+        // Everything is in the topic already: the run ends once it has read up to the end offsets (or, should a
+        // partition never reach them, after a short quiet spell).
         idleTimeoutMs: 5_000,
         follow: false,
+        drainTo: ends,
         partitions: config.kafka.partitions,
         signal,
         onProgress: (stats) => display.update('consume', before.rows + stats.consumed),

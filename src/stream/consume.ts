@@ -28,6 +28,12 @@ export interface ConsumeOptions {
   /** With nothing new for this long, open batches are written; then the run ends unless `follow`. */
   idleTimeoutMs: number
   follow: boolean
+  /**
+   * The end offset of each partition when the topic is known to be complete (`traffic up` after producing): once
+   * every partition is read up to it, the open batches are written and the run ends without the idle wait
+   * (unless it follows).
+   */
+  drainTo?: bigint[]
   /** Partitions for the topic if it has to be created (the consumer may start before the producer). */
   partitions: number
   signal?: AbortSignal
@@ -174,6 +180,17 @@ export async function consumeToBatchFiles(
     topicId: input.topicId,
     batchSize: options.batchSize,
   })
+  /** Whether a run that does not follow has read every partition up to its `drainTo` offset. */
+  function drained(): boolean {
+    const ends = options.drainTo
+    if (options.follow || !ends || ends.length === 0) return false
+    for (let partition = 0; partition < ends.length; partition++) {
+      const end = ends[partition]
+      if (end === undefined || (output.position(partition) ?? -1n) < end) return false
+    }
+    return true
+  }
+
   try {
     await output.connect()
     let lastActivity = performance.now()
@@ -195,7 +212,7 @@ export async function consumeToBatchFiles(
       if (event.partitions.length > 0) lastActivity = performance.now()
       stats.seconds = (performance.now() - began) / 1000
       options.onProgress?.(stats)
-      if (performance.now() - lastActivity >= options.idleTimeoutMs && (await flushAll())) {
+      if ((drained() || performance.now() - lastActivity >= options.idleTimeoutMs) && (await flushAll())) {
         if (!options.follow) break
         lastActivity = performance.now()
       }

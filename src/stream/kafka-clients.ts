@@ -7,6 +7,7 @@ import {
   ConnectionPool,
   Consumer,
   GenericError,
+  ListOffsetTimestamps,
   Producer,
   type ProducerOptions,
   type Serializer,
@@ -62,6 +63,8 @@ export interface KafkaClients {
   maxBatchBytes(topic: string): Promise<number>
   /** Fails with a clear message when no broker answers. */
   checkReachable(): Promise<void>
+  /** The end offset (the next offset to be written) of each partition of the topic, by partition. */
+  endOffsets(topic: string): Promise<bigint[]>
   /** A long-lived admin client (offsets, groups) for callers polling the cluster; they close it. */
   admin(name: string): Admin
 }
@@ -210,6 +213,8 @@ export function kafkaClients(config: KafkaConfig): KafkaClients {
         return Number.isSafeInteger(value) && value > 0 ? value : fallback
       }),
 
+    endOffsets: (topic) => withAdmin((admin) => endOffsetsOf(admin, topic)),
+
     checkReachable: () =>
       withAdmin(async (admin) => {
         try {
@@ -231,6 +236,20 @@ export function kafkaClients(config: KafkaConfig): KafkaClients {
         }
       }),
   }
+}
+
+/** The end offset of each partition of `topic`, asked through `admin`. */
+export async function endOffsetsOf(admin: Admin, topic: string): Promise<bigint[]> {
+  const metadata = await admin.metadata({ topics: [topic] })
+  const count = metadata.topics.get(topic)?.partitionsCount ?? 0
+  const partitions = Array.from({ length: count }, (_, partitionIndex) => ({
+    partitionIndex,
+    timestamp: ListOffsetTimestamps.LATEST,
+  }))
+  const [listed] = await admin.listOffsets({ topics: [{ name: topic, partitions }] })
+  const ends: bigint[] = []
+  for (const { partitionIndex, offset } of listed?.partitions ?? []) ends[partitionIndex] = offset
+  return ends
 }
 
 /** The client error whose `property` is `value` anywhere in an error chain. */

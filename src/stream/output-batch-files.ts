@@ -212,6 +212,11 @@ export class BatchFilesOutput {
   }
 
   /** Whether the partition's open batch has consumed anything. */
+  /** The first offset of the partition that is neither in its files nor in its open batch; undefined when not open. */
+  position(partition: number): bigint | undefined {
+    return this.#batches.get(partition)?.next
+  }
+
   hasPending(partition: number): boolean {
     const batch = this.#batches.get(partition)
     return batch !== undefined && batch.next > batch.first

@@ -102,6 +102,27 @@ describe('consume: topic → batch files', () => {
     assert.equal((await readdir(s.dir)).filter((name) => name.endsWith('.csv')).length, 3)
   })
 
+  it('given the end offsets (drainTo), a run ends once every partition is read up to them, not after the idle wait', {
+    timeout: 120_000,
+  }, async () => {
+    const s = await scenario('drain')
+    const csv = await generateCsv(s.work, 30_000, 12)
+    await produceCsvToTopic(clients, { file: csv, topic: s.topic, partitions: 3, rejectsFile: `${s.work}/r` })
+    const ends = await clients.endOffsets(s.topic)
+    assert.equal(ends.length, 3)
+    assert.equal(
+      ends.reduce((sum, end) => sum + end, 0n),
+      30_000n,
+    )
+    // An idle wait of 10 minutes: only the end offsets can end these runs within the test's timeout.
+    const draining = consumeOptions(s, { partitions: 3, idleTimeoutMs: 600_000, drainTo: ends })
+    const stats = await consumeToBatchFiles(clients, draining)
+    assert.equal(stats.rows, 30_000)
+    assertTiles(await readBatches(s.dir, s.topic), new Map(ends.map((end, partition) => [partition, end])))
+    // Everything is in the files already: the next run ends at once, with nothing to write.
+    assert.equal((await consumeToBatchFiles(clients, draining)).rows, 0)
+  })
+
   it('resumes from the files when commits were lost (a crash between rename and commit)', async () => {
     const s = await scenario('lost-commit')
     const csv = await generateCsv(s.work, 40_000, 13)

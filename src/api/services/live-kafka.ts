@@ -3,7 +3,7 @@
 // little before their end (so a fresh page has history), and reads offsets — end offsets of the stream, and the
 // committed offsets of every group on it — for throughput and lag.
 import { type Admin, type Consumer, ListOffsetTimestamps, type Message } from '@platformatic/kafka'
-import { type KafkaClients, kafkaError } from '../../stream/kafka-clients.ts'
+import { endOffsetsOf, type KafkaClients, kafkaError } from '../../stream/kafka-clients.ts'
 import type { PartitionLag } from '../live-schemas.ts'
 
 export interface LiveTopics {
@@ -80,21 +80,6 @@ export class LiveKafka {
     resultStream.on('error', handlers.failed)
   }
 
-  /** End offset per partition of the stream topic, asked through the admin client, which fails fast. */
-  async #streamEnds(admin: Admin): Promise<bigint[]> {
-    const topic = this.#topics.stream
-    const metadata = await admin.metadata({ topics: [topic] })
-    const count = metadata.topics.get(topic)?.partitionsCount ?? 0
-    const partitions = Array.from({ length: count }, (_, partitionIndex) => ({
-      partitionIndex,
-      timestamp: ListOffsetTimestamps.LATEST,
-    }))
-    const [listed] = await admin.listOffsets({ topics: [{ name: topic, partitions }] })
-    const ends: bigint[] = []
-    for (const { partitionIndex, offset } of listed?.partitions ?? []) ends[partitionIndex] = offset
-    return ends
-  }
-
   /**
    * How many rows were ever produced to the stream (the sum of its end offsets), and the lag of every consumer
    * group with offsets committed on it, per partition.
@@ -103,7 +88,7 @@ export class LiveKafka {
     const admin = this.#admin
     if (!admin) return { produced: 0, lag: [] }
     const topic = this.#topics.stream
-    const [ends, groups] = await Promise.all([this.#streamEnds(admin), admin.listGroups()])
+    const [ends, groups] = await Promise.all([endOffsetsOf(admin, topic), admin.listGroups()])
     const committed =
       groups.size > 0 ? await admin.listConsumerGroupOffsets({ groups: [...groups.keys()] }) : []
     const lag = committed.flatMap(({ groupId, topics }) =>
