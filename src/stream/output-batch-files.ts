@@ -211,12 +211,12 @@ export class BatchFilesOutput {
     return batch !== undefined && (batch.rows >= this.#options.batchSize || batch.next === batch.end)
   }
 
-  /** Whether the partition's open batch has consumed anything. */
   /** The first offset of the partition that is neither in its files nor in its open batch; undefined when not open. */
   position(partition: number): bigint | undefined {
     return this.#batches.get(partition)?.next
   }
 
+  /** Whether the partition's open batch has consumed anything. */
   hasPending(partition: number): boolean {
     const batch = this.#batches.get(partition)
     return batch !== undefined && batch.next > batch.first

@@ -10,7 +10,9 @@ export function scenarioHeaders(scenario: string): Record<string, string> {
 }
 
 /** The scenario a consumed record belongs to, or undefined for a real row. */
-export function scenarioOf(headers: [Buffer | null, Buffer | null][]): string | undefined {
-  const found = headers.find(([key]) => key?.toString() === SCENARIO_HEADER)
-  return found ? (found[1]?.toString() ?? '') : undefined
+export function scenarioOf(headers: Iterable<[Buffer | null, Buffer | null]>): string | undefined {
+  for (const [key, value] of headers) {
+    if (key?.toString() === SCENARIO_HEADER) return value?.toString() ?? ''
+  }
+  return undefined
 }

@@ -153,7 +153,7 @@ export class LiveFeed {
       return
     }
     if (row.value.eventTime) this.#state.seeEventTime(row.value.eventTime)
-    if (message.headers.size > 0 && scenarioOf([...message.headers]) !== undefined) this.#scorer.madeUp()
+    if (scenarioOf(message.headers) !== undefined) this.#scorer.madeUp()
     else this.#scorer.score(row.value.record, this.#registry.state.models)
   }
 
