@@ -4,15 +4,10 @@
 // tagged with the assignment generation it was issued under, and a response that arrives after the assignment
 // changed is thrown away. A rebalance therefore can never deliver a record the caller did not ask for, nor skip
 // one. Lifecycle: connect → read (records or a new assignment) / ack (commit) → close.
-import {
-  type ConnectionPool,
-  type Consumer,
-  IS_CONTROL,
-  ListOffsetTimestamps,
-  type RecordsBatch,
-} from '@platformatic/kafka'
+import { type Consumer, ListOffsetTimestamps } from '@platformatic/kafka'
 import { TrafficError } from '../errors.ts'
 import { findKafkaError, type KafkaClients, kafkaError, SESSION_TIMEOUT_MS } from './kafka-clients.ts'
+import { type ConnectionPool, IS_CONTROL, type RecordsBatch } from './kafka-internals.ts'
 import type { PartitionPosition } from './output-batch-files.ts'
 import { scenarioOf } from './scenario-header.ts'
 

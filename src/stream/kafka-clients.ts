@@ -4,7 +4,6 @@ import {
   Admin,
   ConfigResourceTypes,
   type ConnectionOptions,
-  ConnectionPool,
   Consumer,
   GenericError,
   ListOffsetTimestamps,
@@ -16,6 +15,7 @@ import {
 } from '@platformatic/kafka'
 import { type KafkaCodec, type KafkaConfig, type KafkaSecurity, readCaFile } from '../config.ts'
 import { TrafficError } from '../errors.ts'
+import { ConnectionPool } from './kafka-internals.ts'
 
 /** A broker restart takes ~10 s; keep retrying for two minutes before a run gives up. */
 const RUN_RETRIES = { retries: 240, retryDelay: 500 }

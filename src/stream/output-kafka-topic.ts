@@ -3,8 +3,8 @@
 // sequence numbers in the batches make a retried write land once, including across a broker restart.
 // Lifecycle: connect (topic created if missing, producer id obtained) → write → close.
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { ConnectionPool } from '@platformatic/kafka'
 import { type KafkaClients, type KafkaProducer, kafkaError, LEADER_RETRY } from './kafka-clients.ts'
+import type { ConnectionPool } from './kafka-internals.ts'
 import {
   type BatchProducer,
   encodeRecordBatch,

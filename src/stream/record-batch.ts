@@ -3,8 +3,8 @@
 // producer's main-thread time and garbage (profile in issue 16); here a batch is sized first and written into one
 // Buffer. Its bytes hold the producer id and sequence number, so a re-sent batch is the same bytes and the broker
 // recognises it instead of writing it twice.
-import { compressionsAlgorithms, crc32c, createAPI, produceV9, Writer } from '@platformatic/kafka'
 import type { KafkaCodec } from '../config.ts'
+import { compressionsAlgorithms, crc32c, createAPI, produceV9, Writer } from './kafka-internals.ts'
 
 export interface BatchProducer {
   producerId: bigint
