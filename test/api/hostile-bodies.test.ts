@@ -66,16 +66,20 @@ test('bodies nested deeper than the limit are refused by name, at any size', asy
   await assertAlive(api.url)
 })
 
-test('a __proto__ or constructor key is refused naming the key, not called malformed JSON', async () => {
-  const cases = [
-    ['{"__proto__":{"isAdmin":true}}', '__proto__'],
-    [`[${JSON.stringify(SEED_EXAMPLES.traffic_density)},{"constructor":{"prototype":{}}}]`, '1.constructor'],
-    ['{"City":{"\\u005f_proto__":1}}', 'City.__proto__'],
+test('a __proto__ or constructor.prototype key is refused as such, not called malformed JSON', async () => {
+  const bodies = [
+    '{"__proto__":{"isAdmin":true}}',
+    `[${JSON.stringify(SEED_EXAMPLES.traffic_density)},{"constructor":{"prototype":{}}}]`,
+    '{"City":{"\\u005f_proto__":1}}',
   ]
-  for (const [body, key] of cases) {
-    const answer = await postJson(`${api.url}/predict/traffic_density/batch`, body as string)
+  for (const body of bodies) {
+    const answer = await postJson(`${api.url}/predict/traffic_density/batch`, body)
     assert.equal(answer.status, 400, body)
-    assert.match(answer.json.error, new RegExp(`^Forbidden key "${key}" in the body`), body)
+    assert.match(
+      answer.json.error,
+      /^Forbidden key in the body: "__proto__", or "constructor" holding "prototype"/,
+      body,
+    )
   }
   const fine = await postJson(`${api.url}/predict_traffic_density`, '{"note":"constructor of __proto__"}')
   assert.doesNotMatch(fine.json.error, /Forbidden key/)
