@@ -1,16 +1,8 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { CONNECT_RETRY_POLICY, retryDelays, withRetry } from '../../src/spark/retry.ts'
+import { withRetry } from '../../src/spark/retry.ts'
 
 const fast = { attempts: 3, initialDelayMs: 1, maxDelayMs: 2, multiplier: 2 }
-
-test('delays grow by the multiplier up to the cap', () => {
-  assert.deepEqual(retryDelays(CONNECT_RETRY_POLICY), [200, 400, 800, 1600])
-  assert.deepEqual(
-    retryDelays({ attempts: 4, initialDelayMs: 100, maxDelayMs: 250, multiplier: 3 }),
-    [100, 250, 250],
-  )
-})
 
 test('retries a retryable failure until it succeeds', async () => {
   let calls = 0
