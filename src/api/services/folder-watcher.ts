@@ -1,6 +1,7 @@
 // Calls back once a folder's contents have been quiet for `debounceMs` after a change anywhere below it. Follows
 // the folder when it is deleted and created again, or when it is a link switched to another folder (how training
 // publishes models), and waits for it to appear when it does not exist yet.
+// Ours, not chokidar: chokidar 5 misses a watched folder re-created or a link renamed over it (tried; silent).
 import { type FSWatcher, statSync, watch } from 'node:fs'
 import path from 'node:path'
 
