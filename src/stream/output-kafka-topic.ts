@@ -2,7 +2,7 @@
 // partition (record-batch.ts) in one Produce request per partition leader; the producer id and the partitions'
 // sequence numbers in the batches make a retried write land once, including across a broker restart.
 // Lifecycle: connect (topic created if missing, producer id obtained) → write → close.
-import { setTimeout as sleep } from 'node:timers/promises'
+import pRetry from 'p-retry'
 import { type KafkaClients, type KafkaProducer, kafkaError, LEADER_RETRY } from './kafka-clients.ts'
 import type { ConnectionPool } from './kafka-internals.ts'
 import {
@@ -95,19 +95,24 @@ export class KafkaTopicOutput {
       records: messages.length,
       batch: encodeRecordBatch(messages, this.#batchProducer(partition)),
     }))
-    const deadline = Date.now() + LEADER_RETRY.totalMs
-    for (;;) {
-      const failure = await this.#send(pending)
-      if (!failure) return
-      if (Date.now() > deadline)
+    // A killed leader never answers. Re-send only the batches not acknowledged, unchanged, to the leaders fresh
+    // metadata names: their sequence numbers did not advance, so a batch the old leader had already replicated is
+    // recognised by the new one, not written twice.
+    await pRetry(
+      async () => {
+        const failure = await this.#send(pending)
+        if (!failure) return
+        pending = failure.pending
+        this.#producer?.clearMetadata()
         throw kafkaError(failure.error, `sending ${values.length} messages to ${topic}`)
-      // A killed leader never answers. Re-send only the batches not acknowledged, unchanged, to the leaders fresh
-      // metadata names: their sequence numbers did not advance, so a batch the old leader had already replicated is
-      // recognised by the new one, not written twice.
-      pending = failure.pending
-      this.#producer?.clearMetadata()
-      await sleep(LEADER_RETRY.pauseMs)
-    }
+      },
+      {
+        retries: Number.POSITIVE_INFINITY,
+        factor: 1,
+        minTimeout: LEADER_RETRY.pauseMs,
+        maxRetryTime: LEADER_RETRY.totalMs,
+      },
+    )
   }
 
   #batchProducer(partition: number): BatchProducer {
