@@ -130,7 +130,10 @@ export class LiveFeed {
     }
   }
 
-  /** Kafka went away (or never answered): say so, and try again later. */
+  /**
+   * Kafka went away (or never answered): say so, and try again later. A timer, not p-retry: the loss can come at any
+   * time after a good start, so each one arms a reconnect rather than one call being retried.
+   */
   async #lost(kafka: LiveKafka, error: unknown): Promise<void> {
     if (this.#kafka !== kafka) return
     this.#kafka = undefined
