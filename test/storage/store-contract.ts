@@ -17,6 +17,8 @@ export interface ContractSubject {
   /** A new, empty store for one test. */
   open(): Promise<ObjectStore>
   failures(): Promise<ExpectedFailure[]>
+  /** Why this server's compare-and-swap is known to let concurrent swaps both win (the test then reports it as a to-do). */
+  racingSwapsGap?: string
 }
 
 /** A body that proves itself whole: its first line is the hash of the rest; `n` counts the swaps. */
@@ -99,7 +101,8 @@ export function storeContract(name: string, subject: ContractSubject): void {
     assert.equal(await store.get('missing'), undefined)
   })
 
-  test(`${name}: readers polling through 120 swaps by 4 racing swappers see no torn read, and no two swaps from one version both win`, async () => {
+  const swapsTitle = `${name}: readers polling through 120 swaps by 4 racing swappers see no torn read, and no two swaps from one version both win`
+  test(swapsTitle, { todo: subject.racingSwapsGap ?? false }, async () => {
     const store = await subject.open()
     await store.createIfAbsent('pointer', stampedBody(0))
     const target = 120
