@@ -24,13 +24,8 @@ function statusOf(error: unknown): number | undefined {
   return (error as S3Failure).$metadata?.httpStatusCode
 }
 
-/** A failed condition: 412, or 409 when a concurrent conditional write to the same key was in flight. */
-function conditionFailed(error: unknown): boolean {
-  const status = statusOf(error)
-  return status === 412 || status === 409
-}
-
-const READ_ATTEMPTS = 5
+/** Tries of one request that the server asks to repeat, or that read a torn answer. */
+const ATTEMPTS = 5
 
 function isChecksumMismatch(error: unknown): boolean {
   return error instanceof Error && error.message.startsWith('Checksum mismatch')
@@ -123,16 +118,24 @@ export class S3Store implements ObjectStore {
     }
   }
 
-  /** A conditional PutObject: true when written, false when its condition failed. */
+  /**
+   * A conditional PutObject: true when written, false when its condition failed (412). A 409 says another
+   * conditional write to the key was in flight and the condition is not yet decided: AWS asks for a retry.
+   */
   private async putIf(key: string, body: Buffer | string, condition: Partial<PutObjectCommandInput>) {
-    try {
-      await this.client.send(
-        new PutObjectCommand({ Bucket: this.bucket, Key: this.prefix + key, Body: body, ...condition }),
-      )
-      return true
-    } catch (error) {
-      if (conditionFailed(error) || notFound(error)) return false
-      throw s3Error(this.settings, this.bucket, `writing ${key}`, error)
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.client.send(
+          new PutObjectCommand({ Bucket: this.bucket, Key: this.prefix + key, Body: body, ...condition }),
+        )
+        return true
+      } catch (error) {
+        const status = statusOf(error)
+        if (status === 412 || notFound(error)) return false
+        if (status !== 409 || attempt === ATTEMPTS) {
+          throw s3Error(this.settings, this.bucket, `writing ${key}`, error)
+        }
+      }
     }
   }
 
@@ -156,7 +159,7 @@ export class S3Store implements ObjectStore {
         if (notFound(error)) return undefined
         // A server may answer a read that overlaps a replacement with one version's checksum and another's
         // bytes (S3Proxy's filesystem backend does); the SDK refuses those bytes, and a new read gets one whole.
-        if (!isChecksumMismatch(error) || attempt === READ_ATTEMPTS) {
+        if (!isChecksumMismatch(error) || attempt === ATTEMPTS) {
           throw s3Error(this.settings, this.bucket, `reading ${key}`, error)
         }
       }
