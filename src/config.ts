@@ -97,6 +97,27 @@ export interface ClusterConfig {
   dir: string
 }
 
+/**
+ * How the clients reach S3-compatible object storage (the `s3://bucket/prefix` locations), from the standard AWS
+ * settings. `endpointSetting` names where `endpoint` came from, for messages. Without keys, the AWS SDK's default
+ * chain (the profile, then the machine's role) finds the credentials.
+ */
+export interface S3Settings {
+  endpoint?: string
+  endpointSetting?: 'AWS_ENDPOINT_URL_S3' | 'AWS_ENDPOINT_URL'
+  region: string
+  /** Path-style addressing (`endpoint/bucket/key`): what S3-compatible servers at a custom endpoint expect. */
+  forcePathStyle: boolean
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }
+  profile?: string
+}
+
+/** Object storage: the S3 client settings, and the port of the local S3 server (S3Proxy) when we run one. */
+export interface StorageConfig {
+  s3: S3Settings
+  s3proxyPort: number
+}
+
 export interface PathsConfig {
   dataset: string
   batches: string
@@ -109,6 +130,7 @@ export interface Config {
   engines: EnginesConfig
   cluster: ClusterConfig
   paths: PathsConfig
+  storage: StorageConfig
   live: LiveConfig
   /**
    * `corsOrigins`: browser origins allowed to call the API (the UI's); `logLevel`: pino level of `traffic serve`;
@@ -174,6 +196,8 @@ export const DEFAULTS = {
   liveWatermark: '10 minutes',
   liveTrigger: '1 second',
   liveApiGroup: 'traffic-api-live',
+  s3Region: 'us-east-1',
+  s3proxyPort: 19_333,
 } as const
 
 type Env = Record<string, string | undefined>
@@ -304,6 +328,37 @@ function kafkaSecurity(env: Env): KafkaSecurity {
   }
 }
 
+function s3Settings(env: Env): S3Settings {
+  const endpointSetting = env.AWS_ENDPOINT_URL_S3
+    ? 'AWS_ENDPOINT_URL_S3'
+    : env.AWS_ENDPOINT_URL
+      ? 'AWS_ENDPOINT_URL'
+      : undefined
+  const endpoint = endpointSetting && httpUrl(endpointSetting, env[endpointSetting] as string)
+  const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey } = env
+  if (Boolean(accessKeyId) !== Boolean(secretAccessKey)) {
+    const missing = accessKeyId ? 'AWS_SECRET_ACCESS_KEY' : 'AWS_ACCESS_KEY_ID'
+    throw new TrafficError('INVALID_CONFIG', `${missing} is not set, but its pair is`, {
+      hint: 'set both AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or neither (then AWS_PROFILE or the machine role)',
+    })
+  }
+  return {
+    ...(endpoint && endpointSetting ? { endpoint, endpointSetting } : {}),
+    region: env.AWS_REGION || env.AWS_DEFAULT_REGION || DEFAULTS.s3Region,
+    forcePathStyle: endpoint !== undefined,
+    ...(accessKeyId && secretAccessKey
+      ? {
+          credentials: {
+            accessKeyId,
+            secretAccessKey,
+            ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+          },
+        }
+      : {}),
+    ...(env.AWS_PROFILE ? { profile: env.AWS_PROFILE } : {}),
+  }
+}
+
 function validSparkRemote(remote: string): string {
   try {
     parseSparkRemote(remote)
@@ -392,6 +447,10 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.e
       dataset: path.resolve(overrides.dataset ?? env.TRAFFIC_DATASET ?? DEFAULTS.dataset),
       batches: path.resolve(overrides.batches ?? env.TRAFFIC_BATCHES ?? DEFAULTS.batches),
       models: path.resolve(overrides.models ?? env.TRAFFIC_MODELS ?? DEFAULTS.models),
+    },
+    storage: {
+      s3: s3Settings(env),
+      s3proxyPort: integer('S3PROXY_PORT', env.S3PROXY_PORT, DEFAULTS.s3proxyPort),
     },
     live: {
       windowsTopic: topicName('LIVE_WINDOWS_TOPIC', env.LIVE_WINDOWS_TOPIC ?? DEFAULTS.liveWindowsTopic),

@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'MODEL_UNSUPPORTED'
   | 'MODEL_NOT_FOUND'
   | 'IO_ERROR'
+  | 'STORAGE_ERROR'
   | 'INTERRUPTED'
   | 'TRAINING_RUNNING'
   | 'UI_BUILD_FAILED'

@@ -13,6 +13,7 @@ const ENGINE_MODULES: Record<string, string> = {
   'fixtures/models.ts': 'trains the model fixture on Spark Connect',
   'stream/helpers.ts': 'talks to the Kafka broker',
   'web/browser.ts': 'drives Chromium',
+  'storage/s3proxy-fixture.ts': 'starts an S3Proxy server',
 }
 
 /**

@@ -4,7 +4,12 @@ import { stat } from 'node:fs/promises'
 import type { Command } from 'commander'
 import { loadConfig } from '../config.ts'
 import { displayPath } from '../display-path.ts'
-import { fetchEngines, prepareSparkProtocol } from '../engines/fetch.ts'
+import {
+  fetchEngines,
+  OPTIONAL_ENGINES,
+  type OptionalEngine,
+  prepareSparkProtocol,
+} from '../engines/fetch.ts'
 import {
   type EngineStatus,
   engineStatuses,
@@ -58,10 +63,12 @@ export function registerEnginesCommand(program: Command): void {
       'Download the pinned engine jars from Maven Central into the cache (once; later runs are instant)',
     )
     .option('--cache <dir>', 'cache folder for engine jars (env TRAFFIC_ENGINES_CACHE)')
+    .option('--with <extra>', 'also fetch an optional engine: s3 (S3Proxy, the local S3 server, ~98 MB)')
     .action(
-      action(async (options: { cache?: string }) => {
+      action(async (options: { cache?: string; with?: string }) => {
         const config = loadConfig({ cacheDir: options.cache })
-        for (const result of await fetchEngines(config.engines.cacheDir)) {
+        const extras = options.with === undefined ? [] : [optionalEngine(options.with)]
+        for (const result of await fetchEngines(config.engines.cacheDir, extras)) {
           const how = result.fetched ? 'fetched into' : 'already in'
           process.stdout.write(`✔ ${result.engine.name} ${result.engine.version} ${how} ${result.dir}\n`)
         }
@@ -123,6 +130,16 @@ export function registerEnginesCommand(program: Command): void {
         }
       }),
     )
+}
+
+function optionalEngine(name: string): OptionalEngine {
+  if (!Object.hasOwn(OPTIONAL_ENGINES, name)) {
+    throw new TrafficError(
+      'INVALID_INPUT',
+      `--with must be one of ${Object.keys(OPTIONAL_ENGINES).join(', ')}, got "${name}"`,
+    )
+  }
+  return name as OptionalEngine
 }
 
 /** Streams what is appended to a file until Ctrl+C. */

@@ -15,7 +15,7 @@ import {
   sparkConnectJarName,
 } from '../spark/index.ts'
 import { withTrafficErrors } from '../spark-errors.ts'
-import { type EngineManifest, jarsDir, KAFKA, SPARK, sparkProtosDir } from './manifest.ts'
+import { type EngineManifest, jarsDir, KAFKA, S3PROXY, SPARK, sparkProtosDir } from './manifest.ts'
 import { checkJava, checkMaven } from './prerequisites.ts'
 import { extractPinnedProtos } from './spark-connect.ts'
 
@@ -125,10 +125,17 @@ async function sparkConnectJar(cacheDir: string): Promise<string> {
   return alone
 }
 
-/** Fetches both engines (and Spark Connect's protos out of the Spark jar); a no-op when cached. */
-export async function fetchEngines(cacheDir: string): Promise<FetchResult[]> {
+/** Engines fetched only when asked for: `s3`, the local S3 server (S3Proxy) of object-storage setups. */
+export const OPTIONAL_ENGINES = { s3: S3PROXY } as const
+export type OptionalEngine = keyof typeof OPTIONAL_ENGINES
+
+/** Fetches both engines (and Spark Connect's protos out of the Spark jar), plus `extras`; a no-op when cached. */
+export async function fetchEngines(
+  cacheDir: string,
+  extras: readonly OptionalEngine[] = [],
+): Promise<FetchResult[]> {
   await checkJava()
-  const needed = [KAFKA, SPARK]
+  const needed = [KAFKA, SPARK, ...extras.map((extra) => OPTIONAL_ENGINES[extra])]
   const missing = []
   for (const engine of needed) if (!(await isFetched(cacheDir, engine))) missing.push(engine)
   if (missing.length) await checkMaven()

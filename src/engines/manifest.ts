@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-export type EngineName = 'kafka' | 'spark'
+export type EngineName = 'kafka' | 'spark' | 's3proxy'
 
 export interface EngineManifest {
   name: EngineName
@@ -27,6 +27,7 @@ function manifest(name: EngineName, property: string): EngineManifest {
 
 export const KAFKA = manifest('kafka', 'kafka.version')
 export const SPARK = manifest('spark', 'spark.version')
+export const S3PROXY = manifest('s3proxy', 's3proxy.version')
 
 /** Where an engine's jars live in the cache: `<cacheDir>/<name>-<version>/jars`. */
 export function jarsDir(cacheDir: string, engine: EngineManifest): string {

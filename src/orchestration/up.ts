@@ -16,6 +16,7 @@ import { kafkaClients } from '../stream/kafka-clients.ts'
 import { rejectsFileFor } from '../stream/output-rejects.ts'
 import { produceCsvToTopic } from '../stream/produce.ts'
 import { removeModels } from '../training/models-folder.ts'
+import { withModelsLock } from '../training/models-lock.ts'
 import type { TrainingParams, TrainingReport } from '../training/report.ts'
 import { REPORT_FILE } from '../training/report.ts'
 import { DEFAULT_PARITY_ROWS, train } from '../training/train.ts'
@@ -80,10 +81,13 @@ export async function runPipeline(config: Config, options: UpOptions): Promise<U
   let state = options.fresh ? {} : await readState(file)
   if (options.fresh) {
     display.log('--fresh: deleting the topic, the batch files, the models and the pipeline state')
-    await resetTopic(config.kafka, CONSUME_DEFAULTS.groupId)
-    await rm(liveDir(config), { recursive: true, force: true })
-    await rm(config.paths.batches, { recursive: true, force: true })
-    await removeModels(config.paths.models)
+    // Under the training lock: a `traffic train` running meanwhile refuses this run before anything is deleted.
+    await withModelsLock(config.paths.models, async () => {
+      await resetTopic(config.kafka, CONSUME_DEFAULTS.groupId)
+      await rm(liveDir(config), { recursive: true, force: true })
+      await rm(config.paths.batches, { recursive: true, force: true })
+      await removeModels(config.paths.models)
+    })
   }
 
   // 1. The data set: the user's real file if there is one, else a synthetic one of the asked size.

@@ -4,7 +4,7 @@
 // A reader that resolves the link sees the old version or the new one, never a mix and never nothing. The previous
 // version is kept until the next training starts, for readers still holding it.
 import { randomBytes } from 'node:crypto'
-import { lstat, mkdir, readdir, readlink, rename, rm, symlink } from 'node:fs/promises'
+import { lstat, mkdir, readdir, readlink, rename, rm, rmdir, symlink } from 'node:fs/promises'
 import path from 'node:path'
 import { TrafficError } from '../errors.ts'
 
@@ -104,8 +104,18 @@ export async function cleanLeftovers(modelsDir: string): Promise<string[]> {
   return [...stale, ...strays]
 }
 
-/** Deletes the models: the link and every version (`traffic up --fresh`). */
+/**
+ * Deletes the models: the link and every version (`traffic up --fresh`). The training lock (a dot-name in the
+ * versions folder) stays, since the caller holds it; the folder goes when nothing else is left in it.
+ */
 export async function removeModels(modelsDir: string): Promise<void> {
   await rm(modelsDir, { recursive: true, force: true })
-  await rm(versionsDir(modelsDir), { recursive: true, force: true })
+  const versions = versionsDir(modelsDir)
+  const names = await readdir(versions).catch(() => [] as string[])
+  for (const name of names.filter((n) => !n.startsWith('.'))) {
+    await rm(path.join(versions, name), { recursive: true, force: true })
+  }
+  await rmdir(versions).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ENOTEMPTY' && error.code !== 'ENOENT') throw error
+  })
 }

@@ -1,83 +1,49 @@
-// One `traffic train` at a time per models folder. The lock is a file created exclusively, naming its holder by
-// host, PID and process start time, so a lock left by a killed run is recognised as stale and taken over.
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
-import { hostname } from 'node:os'
-import path from 'node:path'
-import { ownership, type ProcessRecord, recordOf } from '../engines/process-identity.ts'
+// One `traffic train` (or `traffic up --fresh`) at a time per models folder: a lease lock (storage/lease-lock.ts)
+// in the folder that holds the versions, naming its holder by host, PID and process start time, so a lock left
+// by a killed run is recognised and taken over — by exactly one of the runs that race for it.
 import { TrafficError } from '../errors.ts'
+import { FolderStore } from '../storage/folder-store.ts'
+import { acquireLease, type LeaseHolder } from '../storage/lease-lock.ts'
+import type { ObjectStore } from '../storage/object-store.ts'
 import { versionsDir } from './models-folder.ts'
-
-interface LockHolder extends ProcessRecord {
-  host: string
-  since: string
-}
 
 export interface ModelsLock {
   release(): Promise<void>
 }
 
-function lockFile(modelsDir: string): string {
-  return path.join(versionsDir(modelsDir), '.train.lock')
-}
+const LOCK_NAME = '.train.lock'
+/** Longer than any training: only a holder on another host (its PID cannot be checked) is judged by it. */
+const LOCK_TTL_MS = 12 * 60 * 60 * 1000
 
-/** The lock's holder; {} when unreadable (e.g. being written right now); undefined when there is no lock. */
-async function readHolder(file: string): Promise<Partial<LockHolder> | undefined> {
-  let text: string
-  try {
-    text = await readFile(file, 'utf8')
-  } catch {
-    return undefined
-  }
-  try {
-    return JSON.parse(text) as Partial<LockHolder>
-  } catch {
-    return {}
-  }
-}
-
-/** True when the holder may still be training: alive here, or unknown, or on another host we cannot check. */
-async function mayStillHold(holder: Partial<LockHolder>): Promise<boolean> {
-  if (holder.host !== hostname()) return true
-  if (!Number.isInteger(holder.pid) || typeof holder.started !== 'string') return true
-  const state = await ownership({ pid: holder.pid as number, started: holder.started })
-  return state === 'ours' || state === 'unverifiable'
-}
-
-function refusal(modelsDir: string, file: string, holder: Partial<LockHolder>): TrafficError {
+function refusal(where: string, lock: string, holder: Partial<LeaseHolder>): TrafficError {
   return new TrafficError(
     'TRAINING_RUNNING',
-    `Another \`traffic train\` (pid ${holder.pid ?? '?'} on ${holder.host ?? '?'}, since ${holder.since ?? '?'}) is writing ${modelsDir}`,
+    `Another \`traffic train\` (pid ${holder.pid ?? '?'} on ${holder.host ?? '?'}, since ${holder.since ?? '?'}) is writing ${where}`,
     {
-      hint: `wait for it to finish or stop it; if no training runs any more, delete ${file}`,
+      hint: `wait for it to finish or stop it; if no training runs any more, delete ${lock}`,
       canRetry: true,
     },
   )
 }
 
-/** Takes the training lock of `modelsDir`, or fails with TRAINING_RUNNING naming the run that holds it. */
-export async function lockModels(modelsDir: string): Promise<ModelsLock> {
-  const file = lockFile(modelsDir)
-  const self = await recordOf(process.pid)
-  const holder: LockHolder = {
-    pid: process.pid,
-    started: self?.started ?? '',
-    host: hostname(),
-    since: new Date().toISOString(),
+/** Takes the training lock kept in `store` for the models at `where`, or fails naming the run that holds it. */
+export async function lockModelsIn(store: ObjectStore, where: string): Promise<ModelsLock> {
+  const result = await acquireLease(store, LOCK_NAME, LOCK_TTL_MS)
+  if (!result.held) throw refusal(where, `${store.location}/${LOCK_NAME}`, result.holder)
+  return { release: result.release }
+}
+
+/** Takes the training lock of the models folder `modelsDir`, or fails with TRAINING_RUNNING. */
+export function lockModels(modelsDir: string): Promise<ModelsLock> {
+  return lockModelsIn(new FolderStore(versionsDir(modelsDir)), modelsDir)
+}
+
+/** Runs `work` holding the training lock of `modelsDir`. */
+export async function withModelsLock<T>(modelsDir: string, work: () => Promise<T>): Promise<T> {
+  const lock = await lockModels(modelsDir)
+  try {
+    return await work()
+  } finally {
+    await lock.release()
   }
-  await mkdir(path.dirname(file), { recursive: true })
-  // Two attempts: the second after removing a stale lock.
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      await writeFile(file, `${JSON.stringify(holder)}\n`, { flag: 'wx' })
-      return { release: () => rm(file, { force: true }) }
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw new TrafficError('IO_ERROR', `Cannot create ${file}: ${String(error)}`, { cause: error })
-      }
-    }
-    const current = await readHolder(file)
-    if (current && (await mayStillHold(current))) throw refusal(modelsDir, file, current)
-    await rm(file, { force: true })
-  }
-  throw refusal(modelsDir, file, (await readHolder(file)) ?? {})
 }

@@ -14,7 +14,7 @@ import { findBatchFiles, type LoadedBatches, loadBatches } from './batches.ts'
 import type { CandidatesOptions } from './candidates.ts'
 import { HOLDOUT_FRACTION, MODEL_SPECS, type ModelName, SPLIT_SEED, SPLIT_WEIGHTS } from './model-specs.ts'
 import { cleanLeftovers, createStaging, discard, publish } from './models-folder.ts'
-import { lockModels } from './models-lock.ts'
+import { withModelsLock } from './models-lock.ts'
 import { type LineWriter, Progress } from './progress.ts'
 import {
   ANALYTICS_FILE,
@@ -158,16 +158,13 @@ async function trainOnServer(
 }
 
 /** Trains while holding the models folder's lock (one run at a time), after removing what killed runs left. */
-export async function train(options: TrainOptions): Promise<TrainingReport> {
-  const lock = await lockModels(options.modelsDir)
-  try {
+export function train(options: TrainOptions): Promise<TrainingReport> {
+  return withModelsLock(options.modelsDir, async () => {
     const progress = new Progress(options.log)
     const removed = await cleanLeftovers(options.modelsDir)
     if (removed.length) progress.line(`removed ${removed.length} old or half-written model folder(s)`)
     return await withTrafficErrors(() => trainLocked(options, progress))
-  } finally {
-    await lock.release()
-  }
+  })
 }
 
 async function trainLocked(options: TrainOptions, progress: Progress): Promise<TrainingReport> {

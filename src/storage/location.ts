@@ -1,0 +1,29 @@
+// A storage location as the user writes it: a local folder, or `s3://bucket/prefix` on S3-compatible storage.
+import path from 'node:path'
+import { TrafficError } from '../errors.ts'
+
+export type StoreLocation = { kind: 'folder'; dir: string } | { kind: 's3'; bucket: string; prefix: string }
+
+/** S3's bucket naming rules (lower case letters, digits, dots and hyphens; 3 to 63 characters). */
+const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/
+
+/** Parses the location given by `setting`; a clear error names the setting when it is not one. */
+export function parseStoreLocation(setting: string, raw: string): StoreLocation {
+  if (!raw.startsWith('s3://')) {
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) {
+      throw new TrafficError(
+        'INVALID_CONFIG',
+        `${setting} must be a folder or s3://bucket/prefix, got "${raw}"`,
+      )
+    }
+    return { kind: 'folder', dir: path.resolve(raw) }
+  }
+  const [bucket = '', ...rest] = raw.slice('s3://'.length).split('/')
+  if (!BUCKET.test(bucket)) {
+    throw new TrafficError('INVALID_CONFIG', `${setting} names no valid bucket in "${raw}"`, {
+      hint: 'write s3://bucket/prefix, the bucket 3–63 lower-case letters, digits, "." or "-"',
+    })
+  }
+  const prefix = rest.filter(Boolean).join('/')
+  return { kind: 's3', bucket, prefix: prefix ? `${prefix}/` : '' }
+}

@@ -1,0 +1,36 @@
+// A real S3Proxy for one test file: fetched into the engine cache if need be, started on S3PROXY_PORT with its
+// own folder, a bucket created, and stopped (by PID) with its folder removed afterwards.
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { loadConfig, type S3Settings } from '../../src/config.ts'
+import { fetchEngine } from '../../src/engines/fetch.ts'
+import { startEngine, stopEngine } from '../../src/engines/lifecycle.ts'
+import { S3PROXY } from '../../src/engines/manifest.ts'
+import { s3proxyClientSettings, s3proxyEngine } from '../../src/engines/s3proxy.ts'
+import { ensureBucket } from '../../src/storage/s3-store.ts'
+
+export interface RunningS3Proxy {
+  settings: S3Settings
+  bucket: string
+  stop(): Promise<void>
+}
+
+export async function startS3Proxy(bucket = 'traffic-test'): Promise<RunningS3Proxy> {
+  const config = loadConfig()
+  await fetchEngine(config.engines.cacheDir, S3PROXY)
+  const dir = await mkdtemp(path.join(tmpdir(), 's3proxy-'))
+  const engine = s3proxyEngine(config, dir, config.storage.s3proxyPort)
+  const status = await startEngine(engine)
+  process.stderr.write(`S3Proxy ${S3PROXY.version} started in ${status.startSeconds?.toFixed(1)} s\n`)
+  const settings = await s3proxyClientSettings(dir, config.storage.s3proxyPort)
+  await ensureBucket(settings, bucket)
+  return {
+    settings,
+    bucket,
+    async stop() {
+      await stopEngine(engine)
+      await rm(dir, { recursive: true, force: true })
+    },
+  }
+}
