@@ -44,28 +44,32 @@ function ConfusionMatrix({ metrics }: { metrics: ClassificationMetrics }) {
     </td>
   )
   return (
-    <table className="confusion" data-testid="confusion-matrix">
-      <caption className="sr-only">Confusion matrix: actual class by predicted class, held-out rows</caption>
-      <thead>
-        <tr>
-          <td />
-          <th scope="col">Predicted: not peak</th>
-          <th scope="col">Predicted: peak</th>
-        </tr>
-      </thead>
-      <tbody>
-        <tr>
-          <th scope="row">Actual: not peak</th>
-          {cell(tn, true)}
-          {cell(fp, false)}
-        </tr>
-        <tr>
-          <th scope="row">Actual: peak</th>
-          {cell(fn, false)}
-          {cell(tp, true)}
-        </tr>
-      </tbody>
-    </table>
+    <div className="table-scroll">
+      <table className="confusion" data-testid="confusion-matrix">
+        <caption className="sr-only">
+          Confusion matrix: actual class by predicted class, held-out rows
+        </caption>
+        <thead>
+          <tr>
+            <td />
+            <th scope="col">Predicted: not peak</th>
+            <th scope="col">Predicted: peak</th>
+          </tr>
+        </thead>
+        <tbody>
+          <tr>
+            <th scope="row">Actual: not peak</th>
+            {cell(tn, true)}
+            {cell(fp, false)}
+          </tr>
+          <tr>
+            <th scope="row">Actual: peak</th>
+            {cell(fn, false)}
+            {cell(tp, true)}
+          </tr>
+        </tbody>
+      </table>
+    </div>
   )
 }
 
@@ -82,27 +86,29 @@ function Candidates({ report }: { report: ModelReport }) {
       <summary>
         {compared.results.length} learners compared on {compared.scoredOn} rows ({compared.metric})
       </summary>
-      <table data-testid="candidates">
-        <thead>
-          <tr>
-            <th scope="col">Learner</th>
-            <th scope="col">Score</th>
-            <th scope="col">Fit (s)</th>
-          </tr>
-        </thead>
-        <tbody>
-          {compared.results.map((result) => (
-            <tr key={result.learner} className={result.learner === report.learner ? 'chosen' : undefined}>
-              <td>
-                {result.learner}
-                {result.learner === report.learner ? ' ✔' : ''}
-              </td>
-              <td>{quality(result.metrics)}</td>
-              <td>{result.fitSeconds.toFixed(1)}</td>
+      <div className="table-scroll">
+        <table data-testid="candidates">
+          <thead>
+            <tr>
+              <th scope="col">Learner</th>
+              <th scope="col">Score</th>
+              <th scope="col">Fit (s)</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {compared.results.map((result) => (
+              <tr key={result.learner} className={result.learner === report.learner ? 'chosen' : undefined}>
+                <td>
+                  {result.learner}
+                  {result.learner === report.learner ? ' ✔' : ''}
+                </td>
+                <td>{quality(result.metrics)}</td>
+                <td>{result.fitSeconds.toFixed(1)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </details>
   )
 }
