@@ -88,7 +88,7 @@ export function countFilledPaths(chart: Locator, fill: string, shape?: string): 
  * element. An element must lie within the card's box and within every box between them that hides its overflow
  * (an SVG does); inside a box that scrolls sideways (overflow-x auto or scroll) the reader can scroll to it.
  */
-export function outsideTheirCards(page: Page): Promise<string[]> {
+function outsideTheirCards(page: Page): Promise<string[]> {
   // No named functions in here: tsx would wrap them in a helper the page does not have.
   return page.evaluate(() => {
     const problems: string[] = []
@@ -124,4 +124,23 @@ export function outsideTheirCards(page: Page): Promise<string[]> {
     }
     return problems
   })
+}
+
+/**
+ * The page at `width` px: waits for the charts to redraw at their new size, then says what does not fit — what
+ * sticks out of its card (outsideTheirCards) and the page itself scrolling sideways.
+ */
+export async function whatDoesNotFit(page: Page, width: number): Promise<string[]> {
+  await page.setViewportSize({ width, height: 900 })
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('.chart')].every((chart) => {
+      const svg = chart.querySelector('svg')
+      return !svg || Math.abs(svg.getBoundingClientRect().width - chart.getBoundingClientRect().width) < 1
+    }),
+  )
+  const wider = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+  return [
+    ...(wider > 0 ? [`the page is ${wider} px wider than the window`] : []),
+    ...(await outsideTheirCards(page)),
+  ]
 }

@@ -1,13 +1,11 @@
 // Models: one card per model — how well it does on held-out rows, what it looks at, what it was trained on.
 import { useMemo } from 'react'
-import { api } from '../api/client.ts'
 import type { ClassificationMetrics, ModelReport, RegressionMetrics } from '../api/contract.ts'
-import { type ModelSummary, summarize } from '../api/reports.ts'
+import type { ModelSummary } from '../api/reports.ts'
 import { barChart } from '../charts/options.ts'
 import { Chart } from '../components/Chart.tsx'
-import { MODELS } from '../models.ts'
 import type { ApiStatus } from '../status.ts'
-import { useLoad } from '../useLoad.ts'
+import { useModelSummaries } from '../useModelSummaries.ts'
 
 const isClassification = (metrics: ModelReport['metrics']): metrics is ClassificationMetrics =>
   'confusionMatrix' in metrics
@@ -114,7 +112,7 @@ function Candidates({ report }: { report: ModelReport }) {
 }
 
 function ModelCardView({ summary }: { summary: ModelSummary }) {
-  const { view, card, report, trainedAt, params } = summary
+  const { view, card, report, trainedAt, params, split } = summary
   const importances = report?.importances.byColumn
   const option = useMemo(
     () =>
@@ -148,8 +146,8 @@ function ModelCardView({ summary }: { summary: ModelSummary }) {
           </dl>
           <p className="muted">
             Trained on {report.rows.train.toLocaleString('en')} rows, evaluated on{' '}
-            {report.rows.test.toLocaleString('en')} held-out rows (part {report.part + 1} of 3:{' '}
-            {report.rows.part.toLocaleString('en')} rows)
+            {report.rows.test.toLocaleString('en')} held-out rows (part {report.part + 1}
+            {split ? ` of ${split.weights.length}` : ''}: {report.rows.part.toLocaleString('en')} rows)
             {trainedAt ? `, at ${new Date(trainedAt).toLocaleString('en-GB')}` : ''}.
             {params ? ` Text columns ${params.encoding}.` : ''}
           </p>
@@ -190,13 +188,13 @@ function ModelCardView({ summary }: { summary: ModelSummary }) {
 }
 
 export function ModelsPage({ status }: { status: ApiStatus }) {
-  const models = useLoad(async () => summarize(MODELS, await api.models()), status.state === 'up')
+  const models = useModelSummaries(status)
   return (
     <section className="page" aria-labelledby="models-title">
       <h1 id="models-title">Models</h1>
       <p className="lead">
-        Tree models (random forests or gradient-boosted trees) trained with Spark MLlib, each on its own third
-        of the data, evaluated on 20 % held-out rows.
+        Tree models (random forests or gradient-boosted trees) trained with Spark MLlib, each on its own part
+        of the data and evaluated on rows held out of its training.
       </p>
       {status.state !== 'up' && !models.data && <p className="placeholder">Waiting for the API…</p>}
       {models.error && (
