@@ -47,7 +47,7 @@ test('the web app is built once, then reused until a file it was built from chan
   }
 })
 
-test('the browser bundle holds no server code: only plain data is shared with the API', async () => {
+test('the browser bundle holds no server code: only plain data and pure rules are shared with the API', async () => {
   await ensureWebBuild()
   const modules = await bundledModules()
   const serverCode = modules.filter((module) =>
@@ -56,8 +56,13 @@ test('the browser bundle holds no server code: only plain data is shared with th
     ),
   )
   assert.deepEqual(serverCode, [])
-  // The shared plain-data modules are there, so the check above sees what the app imports from src/.
-  for (const shared of ['src/api/endpoints.ts', 'src/api/seed-examples.ts', 'src/contract/columns.ts']) {
+  // The shared modules are there, so the check above sees what the app imports from src/.
+  for (const shared of [
+    'src/api/endpoints.ts',
+    'src/api/seed-examples.ts',
+    'src/api/services/live-retention.ts',
+    'src/contract/columns.ts',
+  ]) {
     assert.ok(modules.includes(shared), `${shared} is bundled`)
   }
 })

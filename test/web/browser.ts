@@ -82,3 +82,65 @@ export function countFilledPaths(chart: Locator, fill: string, shape?: string): 
       [fill, shape ?? ''] as const,
     )
 }
+
+/**
+ * What sticks out of a card (`.card`) on the page or is cut by a box inside it, one line per outermost such
+ * element. An element must lie within the card's box and within every box between them that hides its overflow
+ * (an SVG does); inside a box that scrolls sideways (overflow-x auto or scroll) the reader can scroll to it.
+ */
+function outsideTheirCards(page: Page): Promise<string[]> {
+  // No named functions in here: tsx would wrap them in a helper the page does not have.
+  return page.evaluate(() => {
+    const problems: string[] = []
+    for (const card of document.querySelectorAll('.card')) {
+      const title = card.querySelector('h2')?.textContent?.trim() ?? card.className
+      const reported = new Set<Element>()
+      for (const element of card.querySelectorAll('*')) {
+        const inner = element.getBoundingClientRect()
+        if (inner.width === 0 || inner.height === 0) continue
+        let { left, right } = card.getBoundingClientRect()
+        let scrolls = false
+        let inReported = false
+        for (let parent = element.parentElement; parent && parent !== card; parent = parent.parentElement) {
+          const overflow = getComputedStyle(parent).overflowX
+          scrolls ||= overflow === 'auto' || overflow === 'scroll'
+          inReported ||= reported.has(parent)
+          if (overflow === 'hidden' || overflow === 'clip') {
+            const clip = parent.getBoundingClientRect()
+            left = Math.max(left, clip.left)
+            right = Math.min(right, clip.right)
+          }
+        }
+        // Half a pixel of slack for subpixel layout.
+        if (scrolls || inReported || (inner.left >= left - 0.5 && inner.right <= right + 0.5)) continue
+        reported.add(element)
+        const id = element.getAttribute('data-testid')
+        const text = (element.textContent ?? '').trim().replace(/\s+/g, ' ').slice(0, 40)
+        problems.push(
+          `${title}: <${element.tagName.toLowerCase()}${id ? ` data-testid="${id}"` : ''}> “${text}” spans ` +
+            `x ${Math.round(inner.left)}–${Math.round(inner.right)}, its room ${Math.round(left)}–${Math.round(right)}`,
+        )
+      }
+    }
+    return problems
+  })
+}
+
+/**
+ * The page at `width` px: waits for the charts to redraw at their new size, then says what does not fit — what
+ * sticks out of its card (outsideTheirCards) and the page itself scrolling sideways.
+ */
+export async function whatDoesNotFit(page: Page, width: number): Promise<string[]> {
+  await page.setViewportSize({ width, height: 900 })
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('.chart')].every((chart) => {
+      const svg = chart.querySelector('svg')
+      return !svg || Math.abs(svg.getBoundingClientRect().width - chart.getBoundingClientRect().width) < 1
+    }),
+  )
+  const wider = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+  return [
+    ...(wider > 0 ? [`the page is ${wider} px wider than the window`] : []),
+    ...(await outsideTheirCards(page)),
+  ]
+}

@@ -3,7 +3,8 @@
 // real Spark Connect server (checkpoints in a temp state dir) and write windows and alerts to Kafka, the API
 // follows all three topics and scores the stream with the trained-model fixture, and the page reads it through
 // the UI server's /api forwarder. Malformed messages written into the stream topic mid-run are counted by the
-// API and by Spark, and shown, while windows and scoring go on. Screenshots land in test-artifacts/screenshots/.
+// API and by Spark, and shown, while windows and scoring go on; the full page fits its cards wide and narrow.
+// Screenshots land in test-artifacts/screenshots/.
 import assert from 'node:assert/strict'
 import { readFile } from 'node:fs/promises'
 import type { AddressInfo } from 'node:net'
@@ -23,7 +24,7 @@ import { startUiServer, type UiServer } from '../../src/ui/server.ts'
 import { trainedModels } from '../fixtures/models.ts'
 import { REAL_ROW } from '../fixtures/records.ts'
 import { cleanUp, clients, generateCsv, tempDir, unique } from '../stream/helpers.ts'
-import { type Browser, consoleErrors, launchBrowser, screenshot } from './browser.ts'
+import { type Browser, consoleErrors, launchBrowser, screenshot, whatDoesNotFit } from './browser.ts'
 
 /** A simulated hour every 5 s: the density chart gains a window per city every 5 s. */
 const CLOCK = 720
@@ -69,7 +70,9 @@ before(async () => {
     modelsDir: live.paths.models,
     corsOrigins: [],
     logger: false,
-    live: { ...liveFeedOptions(live), groupId: unique('live-ui-api') },
+    // Named like the batch writer's group (urban_traffic_batch_writer): no hyphen to break it at, as long as a
+    // real group name gets. The lag table must still fit its card.
+    live: { ...liveFeedOptions(live), groupId: unique('live-ui-api').replaceAll('-', '_') },
   })
   await api.listen({ host: '127.0.0.1', port: 0 })
   const apiUrl = `http://127.0.0.1:${(api.server.address() as AddressInfo).port}`
@@ -181,6 +184,13 @@ test('with `traffic live --scenario jam:Neuroburg` running, the Live page moves,
     await row.waitFor()
     assert.ok(((await row.textContent()) ?? '').includes(alert.threshold.toFixed(3)))
     await screenshot(page, 'live')
+
+    // Full of live data (the consumer lag table, the alerts, the scoring), every card holds its content.
+    await page.getByTestId('live-lag').waitFor()
+    for (const width of [1400, 390]) {
+      assert.deepEqual(await whatDoesNotFit(page, width), [], `at ${width} px`)
+      await screenshot(page, `live-${width}`)
+    }
   } finally {
     await page.close()
   }

@@ -1,6 +1,7 @@
 // The web UI in Debian's Chromium against the real API serving real Spark-trained models: forms, predictions
 // equal to the API's own answers, the what-if charts, the models and analysis pages, field errors, keyboard
-// use, a narrow window, and the API going away. Screenshots land in test-artifacts/screenshots/.
+// use, the served learners named as /models names them, every card holding its content at a wide and a narrow
+// window, and the API going away. Screenshots land in test-artifacts/screenshots/.
 import assert from 'node:assert/strict'
 import type { AddressInfo } from 'node:net'
 import { after, before, test } from 'node:test'
@@ -12,7 +13,14 @@ import { SEED_EXAMPLES } from '../../src/api/seed-examples.ts'
 import { DIST_DIR, ensureWebBuild } from '../../src/ui/build.ts'
 import { startUiServer, type UiServer } from '../../src/ui/server.ts'
 import { trainedModels } from '../fixtures/models.ts'
-import { type Browser, consoleErrors, countFilledPaths, launchBrowser, screenshot } from './browser.ts'
+import {
+  type Browser,
+  consoleErrors,
+  countFilledPaths,
+  launchBrowser,
+  screenshot,
+  whatDoesNotFit,
+} from './browser.ts'
 
 // Colours the charts draw data marks in (web/src/charts/options.ts), to count those marks in the SVG.
 const ACCENT = '#2563eb'
@@ -273,6 +281,26 @@ test('a prediction can be made with the keyboard alone', async () => {
   })
 })
 
+test('each Predict panel names the learner the API serves, as /models says', async () => {
+  const { models, report } = (await (await fetch(`${apiUrl}${API_PATHS.models}`)).json()) as {
+    models: { id: string; folder: string; stages: string[] }[]
+    report: { models: Record<string, { learner: string }> }
+  }
+  // The fixture serves boosted trees beside forests, as the defaults do: one description does not fit all.
+  assert.equal(
+    new Set(models.map((card) => card.stages.at(-1)?.replace(/.*\.(GBT|RandomForest).*/, '$1'))).size,
+    2,
+  )
+  await withPage('predict', async (page) => {
+    await waitForApiUp(page)
+    for (const card of models) {
+      const shown = page.getByTestId(`panel-${card.id}`).getByTestId('learner')
+      await shown.waitFor()
+      assert.equal(await shown.textContent(), report.models[card.folder]?.learner)
+    }
+  })
+})
+
 test('the models page draws each model card: learner, metrics, importances, confusion matrix', async () => {
   const { report } = (await (await fetch(`${apiUrl}/models`)).json()) as {
     report: {
@@ -336,15 +364,43 @@ test('the traffic analysis page draws the heatmap and the bar charts', async () 
   })
 })
 
-test('a narrow window gets one column and no sideways scrolling', async () => {
-  await withPage('predict', async (page) => {
-    await page.setViewportSize({ width: 390, height: 844 })
-    await waitForApiUp(page)
-    await predict(page, 'traffic_density')
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
-    assert.ok(overflow <= 0, `page is ${overflow}px wider than the window`)
-    await screenshot(page, 'predict-narrow')
-  })
+/** Each page with what it draws in place: the cards are full when their content is checked. */
+const PAGES: [string, (page: Page) => Promise<unknown>][] = [
+  [
+    'predict',
+    async (page) => {
+      await waitForApiUp(page)
+      for (const model of ['traffic_density', 'is_peak_hour', 'energy_consumption']) {
+        await page.getByTestId(`panel-${model}`).getByTestId('learner').waitFor()
+        await predict(page, model)
+      }
+    },
+  ],
+  [
+    'models',
+    (page) =>
+      Promise.all(
+        ['traffic_density', 'is_peak_hour', 'energy_consumption'].map((id) =>
+          page.getByTestId(`importances-${id}`).locator('svg').waitFor(),
+        ),
+      ),
+  ],
+  ['analysis', (page) => page.getByTestId('rows-per-city').waitFor()],
+  ['live', (page) => page.getByTestId('live-scoring').waitFor()],
+  ['status', (page) => page.getByTestId('status-checks').getByText('reachable').waitFor()],
+]
+
+test('on every page, wide and narrow, every card holds its content and the page does not scroll sideways', async () => {
+  for (const width of [1400, 390]) {
+    for (const [hash, drawn] of PAGES) {
+      await withPage(hash, async (page) => {
+        await page.setViewportSize({ width, height: 900 })
+        await drawn(page)
+        assert.deepEqual(await whatDoesNotFit(page, width), [], `${hash} at ${width} px`)
+        await screenshot(page, `${hash}-${width}`)
+      })
+    }
+  }
 })
 
 test('with the API stopped, the page says so and what to run instead of going blank', async () => {

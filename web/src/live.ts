@@ -3,13 +3,10 @@
 // away and comes back.
 import { useEffect, useState } from 'react'
 import { API_PATHS } from '../../src/api/endpoints.ts'
+import { keepAlert, keepSample, keepWindow } from '../../src/api/services/live-retention.ts'
 import { apiUrl } from './api/client.ts'
-import type { LiveAlert, LiveEvents, LiveSnapshot, LiveWindow, ThroughputSample } from './api/contract.ts'
+import type { LiveAlert, LiveEvents, LiveSnapshot, LiveWindow } from './api/contract.ts'
 
-/** Like the API: the last windows of each city, the last alerts, a few minutes of throughput. */
-const WINDOWS_PER_CITY = 24
-const MAX_ALERTS = 50
-const MAX_SAMPLES = 300
 const RECONNECT_MS = 3000
 
 export type LiveFeed =
@@ -17,38 +14,22 @@ export type LiveFeed =
   | { state: 'down'; since: Date }
   | { state: 'live'; snapshot: LiveSnapshot; receivedAt: Date }
 
-const sameWindow = (a: { city: string; window_start: string }, b: { city: string; window_start: string }) =>
-  a.city === b.city && a.window_start === b.window_start
-
-export function addWindow(snapshot: LiveSnapshot, window: LiveWindow): LiveSnapshot {
-  const others = snapshot.windows.recent.filter((w) => !sameWindow(w, window))
-  const city = [...others.filter((w) => w.city === window.city), window]
-    .sort((a, b) => a.window_start.localeCompare(b.window_start))
-    .slice(-WINDOWS_PER_CITY)
-  const recent = [...others.filter((w) => w.city !== window.city), ...city].sort((a, b) =>
-    a.window_start.localeCompare(b.window_start),
-  )
-  const latest = [...new Set(recent.map((w) => w.city))]
-    .sort()
-    .map((name) => recent.filter((w) => w.city === name).at(-1) as LiveWindow)
-  return { ...snapshot, windows: { latest, recent } }
+/** The API's retention rules (live-retention.ts), so the page shows what a fresh snapshot would. */
+function addWindow(snapshot: LiveSnapshot, window: LiveWindow): LiveSnapshot {
+  return { ...snapshot, windows: keepWindow(snapshot.windows, window) }
 }
 
-export function addAlert(snapshot: LiveSnapshot, alert: LiveAlert): LiveSnapshot {
-  const alerts = [alert, ...snapshot.alerts.filter((a) => !sameWindow(a, alert))]
-    .sort((a, b) => b.window_start.localeCompare(a.window_start))
-    .slice(0, MAX_ALERTS)
-  return { ...snapshot, alerts }
+function addAlert(snapshot: LiveSnapshot, alert: LiveAlert): LiveSnapshot {
+  return { ...snapshot, alerts: keepAlert(snapshot.alerts, alert) }
 }
 
-export function addStats(snapshot: LiveSnapshot, stats: LiveEvents['stats']): LiveSnapshot {
+/** A stats event carries the new throughput sample only (its history is empty): the page keeps the history. */
+function addStats(snapshot: LiveSnapshot, stats: LiveEvents['stats']): LiveSnapshot {
   const { latest } = stats.throughput
-  const history: ThroughputSample[] = snapshot.throughput.history
-  const isNew = latest !== null && history.at(-1)?.time !== latest.time
   return {
     ...snapshot,
     ...stats,
-    throughput: { latest, history: isNew ? [...history, latest].slice(-MAX_SAMPLES) : history },
+    throughput: latest ? keepSample(snapshot.throughput, latest) : snapshot.throughput,
   }
 }
 

@@ -11,7 +11,8 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       info: {
         title: 'Urban traffic prediction API',
         description:
-          'Predictions from the three Spark random forests trained by `traffic train`, evaluated natively. ' +
+          'Predictions from the three tree models (random forests or gradient-boosted trees) trained with Spark by ' +
+          '`traffic train`, evaluated natively; GET /models names the learner of each. ' +
           'The first three endpoints keep the seed Flask API contract.',
         version: '1.0.0',
       },

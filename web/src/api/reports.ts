@@ -23,6 +23,8 @@ export interface ModelSummary {
   report?: ModelReport
   trainedAt?: string
   params?: TrainingReport['params']
+  /** How the rows were split between the models and into training and held-out rows. */
+  split?: TrainingReport['split']
 }
 
 function isTrainingReport(value: unknown): value is TrainingReport {
@@ -37,5 +39,17 @@ export function summarize(models: ModelView[], response: ModelsResponse): ModelS
     report: report?.models[view.folder],
     trainedAt: report?.trainedAt,
     params: report?.params,
+    split: report?.split,
   }))
+}
+
+/**
+ * The learner the API serves for a model, in words: the training report's when the report describes the loaded
+ * pipeline, else the loaded pipeline's last stage and its tree count (a model trained elsewhere, or a report
+ * out of step with the models).
+ */
+export function servedLearner({ card, report }: Pick<ModelSummary, 'card' | 'report'>): string | undefined {
+  if (!card?.loaded) return undefined
+  if (report && report.pipeline.uid === card.uid) return report.learner
+  return `${card.stages.at(-1)?.split('.').at(-1)} with ${card.trees} trees`
 }

@@ -12,6 +12,9 @@ const timeAxis = {
   splitLine: { show: false },
 }
 
+/** Room on the right for half a time label: one can sit at the axis' end, which containLabel misses. */
+const grid = (top: number) => ({ left: 8, right: 32, top, bottom: 8, containLabel: true })
+
 const valueAxis = (name: string) => ({
   type: 'value' as const,
   name,
@@ -36,7 +39,7 @@ const line = (name: string, data: [number, number][], color: string) => ({
 export function liveDensityChart(windows: LiveWindow[]): ChartOption {
   const cities = [...new Set(windows.map((w) => w.city))].sort()
   return {
-    grid: { left: 8, right: 16, top: 48, bottom: 8, containLabel: true },
+    grid: grid(48),
     legend: { top: 0, textStyle: { color: COLORS.ink } },
     tooltip: { trigger: 'axis', valueFormatter: (v) => (typeof v === 'number' ? v.toFixed(3) : '') },
     xAxis: timeAxis,
@@ -57,7 +60,7 @@ export function liveDensityChart(windows: LiveWindow[]): ChartOption {
 export function throughputChart(samples: ThroughputSample[]): ChartOption {
   const at = (s: ThroughputSample) => Date.parse(s.time)
   return {
-    grid: { left: 8, right: 16, top: 48, bottom: 8, containLabel: true },
+    grid: grid(48),
     legend: { top: 0, textStyle: { color: COLORS.ink } },
     tooltip: { trigger: 'axis', valueFormatter: (v) => (typeof v === 'number' ? v.toFixed(0) : '') },
     xAxis: timeAxis,
@@ -80,7 +83,7 @@ export function throughputChart(samples: ThroughputSample[]): ChartOption {
 /** Total lag of the consumer groups on the stream, along wall-clock time. */
 export function lagChart(samples: ThroughputSample[]): ChartOption {
   return {
-    grid: { left: 8, right: 16, top: 32, bottom: 8, containLabel: true },
+    grid: grid(32),
     tooltip: { trigger: 'axis' },
     xAxis: timeAxis,
     yAxis: valueAxis('messages behind'),

@@ -155,7 +155,7 @@ export function barChart({ categories, values, digits, horizontal, colors }: Bar
   }
   const valueAxis = {
     type: 'value' as const,
-    axisLabel: { color: COLORS.muted },
+    axisLabel: { color: COLORS.muted, hideOverlap: true },
     splitLine: { lineStyle: { color: COLORS.grid } },
   }
   return {
@@ -214,7 +214,8 @@ export function heatmapChart(
       orient: 'horizontal',
       left: 'center',
       bottom: 0,
-      itemHeight: 200,
+      // Short enough that the bar and both labels fit a phone's width.
+      itemHeight: 140,
       itemWidth: 12,
       text: [`${max.toFixed(2)} denser`, `lighter ${min.toFixed(2)}`],
       textStyle: { color: COLORS.muted },

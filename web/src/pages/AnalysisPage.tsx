@@ -80,26 +80,28 @@ function Charts({ analytics }: { analytics: TrafficAnalytics }) {
       </div>
       <div className="card">
         <h2>Rows per city</h2>
-        <table className="rows-table" data-testid="rows-per-city">
-          <thead>
-            <tr>
-              <th scope="col">City</th>
-              <th scope="col">Rows</th>
-              <th scope="col">Share</th>
-              <th scope="col">Mean traffic density</th>
-            </tr>
-          </thead>
-          <tbody>
-            {analytics.byCity.map((c) => (
-              <tr key={c.city}>
-                <th scope="row">{c.city}</th>
-                <td>{c.rows.toLocaleString('en')}</td>
-                <td>{((100 * c.rows) / analytics.rows).toFixed(1)} %</td>
-                <td>{c.meanDensity.toFixed(3)}</td>
+        <div className="table-scroll">
+          <table className="rows-table" data-testid="rows-per-city">
+            <thead>
+              <tr>
+                <th scope="col">City</th>
+                <th scope="col">Rows</th>
+                <th scope="col">Share</th>
+                <th scope="col">Mean traffic density</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {analytics.byCity.map((c) => (
+                <tr key={c.city}>
+                  <th scope="row">{c.city}</th>
+                  <td>{c.rows.toLocaleString('en')}</td>
+                  <td>{((100 * c.rows) / analytics.rows).toFixed(1)} %</td>
+                  <td>{c.meanDensity.toFixed(3)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       </div>
     </>
   )

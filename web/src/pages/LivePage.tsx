@@ -104,28 +104,32 @@ function LagTable({ snapshot }: { snapshot: LiveSnapshot }) {
   if (snapshot.lag.partitions.length === 0)
     return <p className="muted">No consumer group has committed yet.</p>
   return (
-    <table className="rows-table" data-testid="live-lag">
-      <thead>
-        <tr>
-          <th scope="col">Group</th>
-          <th scope="col">Partition</th>
-          <th scope="col">Committed</th>
-          <th scope="col">End</th>
-          <th scope="col">Lag</th>
-        </tr>
-      </thead>
-      <tbody>
-        {snapshot.lag.partitions.map((p) => (
-          <tr key={`${p.group}-${p.topic}-${p.partition}`}>
-            <th scope="row">{p.group}</th>
-            <td>{p.partition}</td>
-            <td>{number(p.committed, 0)}</td>
-            <td>{number(p.end, 0)}</td>
-            <td>{number(p.lag, 0)}</td>
+    <div className="table-scroll">
+      <table className="rows-table" data-testid="live-lag">
+        <thead>
+          <tr>
+            <th scope="col">Group</th>
+            <th scope="col">Partition</th>
+            <th scope="col">Committed</th>
+            <th scope="col">End</th>
+            <th scope="col">Lag</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {snapshot.lag.partitions.map((p) => (
+            <tr key={`${p.group}-${p.topic}-${p.partition}`}>
+              <th scope="row" className="group-name">
+                {p.group}
+              </th>
+              <td>{p.partition}</td>
+              <td>{number(p.committed, 0)}</td>
+              <td>{number(p.end, 0)}</td>
+              <td>{number(p.lag, 0)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   )
 }
 
@@ -139,28 +143,30 @@ function Alerts({ snapshot }: { snapshot: LiveSnapshot }) {
       {snapshot.alerts.length === 0 ? (
         <p className="muted">No alert yet.</p>
       ) : (
-        <table className="rows-table" data-testid="live-alerts">
-          <thead>
-            <tr>
-              <th scope="col">Window (simulated)</th>
-              <th scope="col">City</th>
-              <th scope="col">Mean density</th>
-              <th scope="col">Threshold</th>
-              <th scope="col">Rows</th>
-            </tr>
-          </thead>
-          <tbody>
-            {snapshot.alerts.map((a) => (
-              <tr key={`${a.city}-${a.window_start}`}>
-                <td>{windowTime(a.window_start)}</td>
-                <th scope="row">{a.city}</th>
-                <td className="alert-value">{number(a.mean_traffic_density, 3)}</td>
-                <td>{number(a.threshold, 3)}</td>
-                <td>{number(a.rows, 0)}</td>
+        <div className="table-scroll">
+          <table className="rows-table" data-testid="live-alerts">
+            <thead>
+              <tr>
+                <th scope="col">Window (simulated)</th>
+                <th scope="col">City</th>
+                <th scope="col">Mean density</th>
+                <th scope="col">Threshold</th>
+                <th scope="col">Rows</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {snapshot.alerts.map((a) => (
+                <tr key={`${a.city}-${a.window_start}`}>
+                  <td>{windowTime(a.window_start)}</td>
+                  <th scope="row">{a.city}</th>
+                  <td className="alert-value">{number(a.mean_traffic_density, 3)}</td>
+                  <td>{number(a.threshold, 3)}</td>
+                  <td>{number(a.rows, 0)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </div>
   )
@@ -193,26 +199,28 @@ function Scoring({ snapshot }: { snapshot: LiveSnapshot }) {
           the last {number(scoring.window, 0)} records per model, beside the held-out error
         </span>
       </h2>
-      <table className="rows-table" data-testid="live-scoring">
-        <thead>
-          <tr>
-            <th scope="col">Model</th>
-            <th scope="col">Live MAE</th>
-            <th scope="col">Live RMSE</th>
-            <th scope="col">Held-out MAE</th>
-            <th scope="col">Held-out RMSE</th>
-          </tr>
-        </thead>
-        <tbody>
-          {scoring.models.map((model) => (
-            <tr key={model.id}>
-              <th scope="row">{model.target}</th>
-              {errorCells(model.live, digits(model))}
-              {errorCells(model.held_out, digits(model))}
+      <div className="table-scroll">
+        <table className="rows-table" data-testid="live-scoring">
+          <thead>
+            <tr>
+              <th scope="col">Model</th>
+              <th scope="col">Live MAE</th>
+              <th scope="col">Live RMSE</th>
+              <th scope="col">Held-out MAE</th>
+              <th scope="col">Held-out RMSE</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {scoring.models.map((model) => (
+              <tr key={model.id}>
+                <th scope="row">{model.target}</th>
+                {errorCells(model.live, digits(model))}
+                {errorCells(model.held_out, digits(model))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       <p className="muted" data-testid="live-malformed">
         {number(scoring.scored, 0)} records scored
         {scoring.skipped > 0 ? `, ${number(scoring.skipped, 0)} left unscored above the rate cap` : ''}

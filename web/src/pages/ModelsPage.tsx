@@ -1,13 +1,11 @@
 // Models: one card per model — how well it does on held-out rows, what it looks at, what it was trained on.
 import { useMemo } from 'react'
-import { api } from '../api/client.ts'
 import type { ClassificationMetrics, ModelReport, RegressionMetrics } from '../api/contract.ts'
-import { type ModelSummary, summarize } from '../api/reports.ts'
+import type { ModelSummary } from '../api/reports.ts'
 import { barChart } from '../charts/options.ts'
 import { Chart } from '../components/Chart.tsx'
-import { MODELS } from '../models.ts'
 import type { ApiStatus } from '../status.ts'
-import { useLoad } from '../useLoad.ts'
+import { useModelSummaries } from '../useModelSummaries.ts'
 
 const isClassification = (metrics: ModelReport['metrics']): metrics is ClassificationMetrics =>
   'confusionMatrix' in metrics
@@ -44,28 +42,32 @@ function ConfusionMatrix({ metrics }: { metrics: ClassificationMetrics }) {
     </td>
   )
   return (
-    <table className="confusion" data-testid="confusion-matrix">
-      <caption className="sr-only">Confusion matrix: actual class by predicted class, held-out rows</caption>
-      <thead>
-        <tr>
-          <td />
-          <th scope="col">Predicted: not peak</th>
-          <th scope="col">Predicted: peak</th>
-        </tr>
-      </thead>
-      <tbody>
-        <tr>
-          <th scope="row">Actual: not peak</th>
-          {cell(tn, true)}
-          {cell(fp, false)}
-        </tr>
-        <tr>
-          <th scope="row">Actual: peak</th>
-          {cell(fn, false)}
-          {cell(tp, true)}
-        </tr>
-      </tbody>
-    </table>
+    <div className="table-scroll">
+      <table className="confusion" data-testid="confusion-matrix">
+        <caption className="sr-only">
+          Confusion matrix: actual class by predicted class, held-out rows
+        </caption>
+        <thead>
+          <tr>
+            <td />
+            <th scope="col">Predicted: not peak</th>
+            <th scope="col">Predicted: peak</th>
+          </tr>
+        </thead>
+        <tbody>
+          <tr>
+            <th scope="row">Actual: not peak</th>
+            {cell(tn, true)}
+            {cell(fp, false)}
+          </tr>
+          <tr>
+            <th scope="row">Actual: peak</th>
+            {cell(fn, false)}
+            {cell(tp, true)}
+          </tr>
+        </tbody>
+      </table>
+    </div>
   )
 }
 
@@ -82,33 +84,35 @@ function Candidates({ report }: { report: ModelReport }) {
       <summary>
         {compared.results.length} learners compared on {compared.scoredOn} rows ({compared.metric})
       </summary>
-      <table data-testid="candidates">
-        <thead>
-          <tr>
-            <th scope="col">Learner</th>
-            <th scope="col">Score</th>
-            <th scope="col">Fit (s)</th>
-          </tr>
-        </thead>
-        <tbody>
-          {compared.results.map((result) => (
-            <tr key={result.learner} className={result.learner === report.learner ? 'chosen' : undefined}>
-              <td>
-                {result.learner}
-                {result.learner === report.learner ? ' ✔' : ''}
-              </td>
-              <td>{quality(result.metrics)}</td>
-              <td>{result.fitSeconds.toFixed(1)}</td>
+      <div className="table-scroll">
+        <table data-testid="candidates">
+          <thead>
+            <tr>
+              <th scope="col">Learner</th>
+              <th scope="col">Score</th>
+              <th scope="col">Fit (s)</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {compared.results.map((result) => (
+              <tr key={result.learner} className={result.learner === report.learner ? 'chosen' : undefined}>
+                <td>
+                  {result.learner}
+                  {result.learner === report.learner ? ' ✔' : ''}
+                </td>
+                <td>{quality(result.metrics)}</td>
+                <td>{result.fitSeconds.toFixed(1)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </details>
   )
 }
 
 function ModelCardView({ summary }: { summary: ModelSummary }) {
-  const { view, card, report, trainedAt, params } = summary
+  const { view, card, report, trainedAt, params, split } = summary
   const importances = report?.importances.byColumn
   const option = useMemo(
     () =>
@@ -142,8 +146,8 @@ function ModelCardView({ summary }: { summary: ModelSummary }) {
           </dl>
           <p className="muted">
             Trained on {report.rows.train.toLocaleString('en')} rows, evaluated on{' '}
-            {report.rows.test.toLocaleString('en')} held-out rows (part {report.part + 1} of 3:{' '}
-            {report.rows.part.toLocaleString('en')} rows)
+            {report.rows.test.toLocaleString('en')} held-out rows (part {report.part + 1}
+            {split ? ` of ${split.weights.length}` : ''}: {report.rows.part.toLocaleString('en')} rows)
             {trainedAt ? `, at ${new Date(trainedAt).toLocaleString('en-GB')}` : ''}.
             {params ? ` Text columns ${params.encoding}.` : ''}
           </p>
@@ -184,13 +188,13 @@ function ModelCardView({ summary }: { summary: ModelSummary }) {
 }
 
 export function ModelsPage({ status }: { status: ApiStatus }) {
-  const models = useLoad(async () => summarize(MODELS, await api.models()), status.state === 'up')
+  const models = useModelSummaries(status)
   return (
     <section className="page" aria-labelledby="models-title">
       <h1 id="models-title">Models</h1>
       <p className="lead">
-        Tree models (random forests or gradient-boosted trees) trained with Spark MLlib, each on its own third
-        of the data, evaluated on 20 % held-out rows.
+        Tree models (random forests or gradient-boosted trees) trained with Spark MLlib, each on its own part
+        of the data and evaluated on rows held out of its training.
       </p>
       {status.state !== 'up' && !models.data && <p className="placeholder">Waiting for the API…</p>}
       {models.error && (

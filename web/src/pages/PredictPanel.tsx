@@ -17,6 +17,8 @@ import { type ApiStatus, modelLoaded, START_COMMANDS } from '../status.ts'
 
 interface PredictPanelProps {
   model: ModelView
+  /** What the API serves for the model, in words; unknown until GET /models answers. */
+  learner?: string
   status: ApiStatus
   analytics?: TrafficAnalytics
   onUnreachable(): void
@@ -36,7 +38,7 @@ function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }
 
-export function PredictPanel({ model, status, analytics, onUnreachable }: PredictPanelProps) {
+export function PredictPanel({ model, learner, status, analytics, onUnreachable }: PredictPanelProps) {
   const [values, setValues] = useState(() => initialValues(model))
   const [outcome, setOutcome] = useState<Outcome>()
   const [fieldErrors, setFieldErrors] = useState<Partial<Record<ColumnName, string>>>({})
@@ -110,7 +112,14 @@ export function PredictPanel({ model, status, analytics, onUnreachable }: Predic
     <section className="card panel" aria-labelledby={headingId} data-testid={`panel-${model.id}`}>
       <h2 id={headingId}>{model.title}</h2>
       <p className="muted">
-        Predicts <strong>{model.target}</strong> from the other ten columns.
+        Predicts <strong>{model.target}</strong> from {model.features.length} other columns
+        {learner ? (
+          <>
+            {' '}
+            with <span data-testid="learner">{learner}</span>
+          </>
+        ) : null}
+        .
       </p>
       <div className="panel-body">
         <form
