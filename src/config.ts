@@ -78,7 +78,7 @@ export interface LiveConfig {
   watermark: string
   /** Micro-batch interval of the streaming queries. */
   trigger: string
-  /** The consumer group the API follows the stream in (live scoring). */
+  /** Prefix of the consumer group each API process reads the live topics in (one group per process). */
   apiGroup: string
 }
 

@@ -25,7 +25,7 @@ import type { ModelRegistry } from './model-registry.ts'
 export interface LiveFeedOptions {
   kafka: KafkaConfig
   topics: LiveTopics
-  /** The consumer group the API follows the stream in. */
+  /** Prefix of the consumer group of this process (each API process reads every partition in a group of its own). */
   groupId: string
   /** The Spark streaming queries' progress; absent when this build cannot ask Spark. */
   queries?: () => Promise<LiveQuery[]>
@@ -124,7 +124,7 @@ export class LiveFeed {
       if (this.#closed) return void (await kafka.close())
       this.#connected = kafka
       this.#status = { kafka: 'up', message: null }
-      this.#log.info({ topics: options.topics, group: options.groupId }, 'live view following Kafka')
+      this.#log.info({ topics: options.topics, group: kafka.groupId }, 'live view following Kafka')
     } catch (error) {
       await this.#lost(kafka, error)
     }
