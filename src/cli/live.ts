@@ -74,7 +74,7 @@ function parseStart(raw: string | undefined): Date | undefined {
 export async function liveCommand(config: Config, flags: LiveFlags, signal: AbortSignal): Promise<void> {
   const scenario = flags.scenario === undefined ? undefined : parseScenario(flags.scenario)
   const tty = process.stderr.isTTY
-  let lastLine = 0
+  let lastLine = Number.NEGATIVE_INFINITY
   const result = await runLive(config, {
     start: parseStart(flags.start),
     scenario,

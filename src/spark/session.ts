@@ -71,7 +71,8 @@ export class SparkSession {
       const response = await withRetry(
         () => client.analyze({ spark_version: {} }),
         options.retry ?? CONNECT_RETRY_POLICY,
-        (error) => isSparkConnectError(error, 'UNAVAILABLE'),
+        // A stalled server (TIMEOUT) may be a busy one: worth the same patience as one still starting.
+        (error) => isSparkConnectError(error, 'UNAVAILABLE') || isSparkConnectError(error, 'TIMEOUT'),
       )
       version = response.spark_version?.version ?? 'unknown'
     } catch (error) {
