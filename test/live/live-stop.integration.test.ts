@@ -43,13 +43,13 @@ test('traffic live ends soon after SIGTERM while Spark Connect is stalled, sayin
   } finally {
     if (stalled) process.kill(pid, 'SIGCONT')
     live.child.kill('SIGKILL')
+    const own = { ...config, kafka: { ...config.kafka, topic } }
     const sessionId = LEFT_RUNNING.exec(live.output())?.[1]
     if (sessionId) {
-      const own = { ...config, kafka: { ...config.kafka, topic } }
       const spark = await connectLiveSession(own, sessionId)
       for (const query of await spark.activeStreams()) await query.stop()
       await spark.close()
     }
-    await cleanUp({ topics, dirs: [work] })
+    await cleanUp({ topics, dirs: [work, liveDir(own)] })
   }
 })
