@@ -12,9 +12,11 @@ import type { LiveQueryStatus } from './queries.ts'
 import { type JamScenario, type ReplayStats, replay } from './replay.ts'
 import {
   checkpointDir,
+  checkpointWatermark,
   connectLiveSession,
   forgetLiveSession,
   recordLiveSession,
+  resetLiveState,
   saveClock,
   savedClock,
 } from './session.ts'
@@ -24,6 +26,8 @@ import { loadThresholds, type Thresholds } from './thresholds.ts'
 export interface LiveRunOptions {
   /** Simulated time of the first row; default: now rounded down to the hour, or where the last run stopped if later. */
   start?: Date
+  /** Start the queries afresh: their checkpoints (windows state, offsets, watermark) and the saved clock go. */
+  reset?: boolean
   scenario?: JamScenario
   durationSeconds?: number
   limit?: number
@@ -89,9 +93,26 @@ export function runLive(config: Config, options: LiveRunOptions): Promise<LiveSu
   return withTrafficErrors(() => replayWithQueries(config, options))
 }
 
+/**
+ * A start before the watermark the queries resume with would feed them rows they drop as late: nothing would
+ * show until the simulated clock passed it. Said at once instead, with the two ways out.
+ */
+async function checkStart(config: Config, start: Date | undefined): Promise<void> {
+  const watermark = start && (await checkpointWatermark(config))
+  if (!start || !watermark || start >= watermark) return
+  throw new TrafficError(
+    'INVALID_INPUT',
+    `--start ${start.toISOString()} is before the live queries' watermark ${watermark.toISOString()} (kept in ` +
+      `their checkpoints, ${checkpointDir(config)}): Spark would drop those rows as late and show nothing`,
+    { hint: `start at ${watermark.toISOString()} or later, or add --reset to start the queries afresh` },
+  )
+}
+
 async function replayWithQueries(config: Config, options: LiveRunOptions): Promise<LiveSummary> {
   const { signal } = options
   const stoppable = <T>(work: Promise<T>) => unlessStopped(work, signal)
+  if (options.reset) await resetLiveState(config)
+  await checkStart(config, options.start)
   const clients = kafkaClients(config.kafka)
   await stoppable(clients.checkReachable())
   for (const topic of [config.kafka.topic, config.live.windowsTopic, config.live.alertsTopic]) {
