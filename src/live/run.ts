@@ -66,7 +66,7 @@ const STOP_GRACE_MS = 5_000
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** `work`, or INTERRUPTED as soon as `signal` aborts: a server that does not answer cannot hold up a stop. */
-export function unlessStopped<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+function unlessStopped<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const stop = () => reject(new TrafficError('INTERRUPTED', 'stopped by the user (Ctrl+C)'))
     if (signal.aborted) stop()
@@ -76,7 +76,7 @@ export function unlessStopped<T>(work: Promise<T>, signal: AbortSignal): Promise
 }
 
 /** Waits for `work` at most `ms`: undefined when it finished, else what kept it from finishing. */
-export async function unfinishedWithin(work: Promise<unknown>, ms: number): Promise<string | undefined> {
+async function unfinishedWithin(work: Promise<unknown>, ms: number): Promise<string | undefined> {
   let timer: NodeJS.Timeout | undefined
   const late = new Promise<string>((resolve) => {
     timer = setTimeout(() => resolve(`no answer within ${ms / 1000} s`), ms)
