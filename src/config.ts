@@ -60,6 +60,14 @@ export interface SparkConfig {
   driverMemory: string
   /** PEM file of the CA that signed a TLS endpoint's certificate (`use_ssl=true`); the system's CAs when absent. */
   caFile?: string
+  /**
+   * Deadline of the calls that ask the server about its state (version, config, a streaming query's status or
+   * progress) in ms (SPARK_CONTROL_DEADLINE_MS): a stalled server costs a late answer, not a hung command.
+   * Calls that run jobs (training, streaming start) have none.
+   */
+  controlDeadlineMs: number
+  /** gRPC keepalive ping interval and its answer's timeout, in ms. */
+  keepalive: { timeMs: number; timeoutMs: number }
 }
 
 /** `traffic live`: the city-clock replay and the streaming queries over it. */
@@ -78,7 +86,7 @@ export interface LiveConfig {
   watermark: string
   /** Micro-batch interval of the streaming queries. */
   trigger: string
-  /** The consumer group the API follows the stream in (live scoring). */
+  /** Prefix of the consumer group each API process reads the live topics in (one group per process). */
   apiGroup: string
 }
 
@@ -175,6 +183,10 @@ export const DEFAULTS = {
   kafkaControllerPort: 9093,
   sparkPort: 15002,
   sparkDriverMemory: '4g',
+  sparkControlDeadlineMs: 15_000,
+  // Spark Connect's Netty server keeps grpc-java's permitKeepAliveTime of 5 minutes: more frequent pings
+  // are answered with GOAWAY (too_many_pings).
+  sparkKeepalive: { timeMs: 300_000, timeoutMs: 20_000 },
   topic: 'urban_traffic_stream',
   partitions: 1,
   compression: 'none' as KafkaCodec,
@@ -423,6 +435,12 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.e
       local: remoteRaw === undefined,
       port: sparkPort,
       driverMemory: env.SPARK_DRIVER_MEMORY ?? DEFAULTS.sparkDriverMemory,
+      controlDeadlineMs: integer(
+        'SPARK_CONTROL_DEADLINE_MS',
+        env.SPARK_CONTROL_DEADLINE_MS,
+        DEFAULTS.sparkControlDeadlineMs,
+      ),
+      keepalive: DEFAULTS.sparkKeepalive,
       ...(env.SPARK_SSL_CA_FILE ? { caFile: path.resolve(env.SPARK_SSL_CA_FILE) } : {}),
     },
     engines: {

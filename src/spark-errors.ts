@@ -8,6 +8,7 @@ export const SPARK_UNAVAILABLE_HINT = 'start it with `traffic engines start` or 
 
 const ERROR_CODES: Record<SparkConnectErrorCode, ErrorCode> = {
   UNAVAILABLE: 'SPARK_UNAVAILABLE',
+  TIMEOUT: 'SPARK_ERROR',
   SERVER_ERROR: 'SPARK_ERROR',
   UNAUTHENTICATED: 'SPARK_ERROR',
   UNTRUSTED_CERTIFICATE: 'SPARK_ERROR',
@@ -21,6 +22,7 @@ const ERROR_CODES: Record<SparkConnectErrorCode, ErrorCode> = {
 /** Advice in this project's terms (commands, env vars) where the client's own would be generic. */
 const HINTS: Partial<Record<SparkConnectErrorCode, string>> = {
   UNAVAILABLE: SPARK_UNAVAILABLE_HINT,
+  TIMEOUT: 'the server is up but not answering (stalled or overloaded): see `traffic engines logs spark`',
   UNAUTHENTICATED: 'set the server’s token in SPARK_REMOTE, e.g. sc://host:port/;token=…',
   UNTRUSTED_CERTIFICATE:
     'set SPARK_SSL_CA_FILE to the PEM file of the CA that signed the server’s certificate',

@@ -15,6 +15,7 @@ interface LiveFlags {
   duration?: number
   limit?: number
   start?: string
+  reset?: boolean
 }
 
 const number = (value: number | null, digits = 0) =>
@@ -74,9 +75,10 @@ function parseStart(raw: string | undefined): Date | undefined {
 export async function liveCommand(config: Config, flags: LiveFlags, signal: AbortSignal): Promise<void> {
   const scenario = flags.scenario === undefined ? undefined : parseScenario(flags.scenario)
   const tty = process.stderr.isTTY
-  let lastLine = 0
+  let lastLine = Number.NEGATIVE_INFINITY
   const result = await runLive(config, {
     start: parseStart(flags.start),
+    reset: flags.reset,
     scenario,
     durationSeconds: flags.duration,
     limit: flags.limit,
@@ -117,7 +119,15 @@ export function registerLiveCommand(program: Command): void {
     )
     .option('--duration <s>', 'stop after this many real seconds', count)
     .option('--limit <rows>', 'stop after sending this many rows', count)
-    .option('--start <iso>', 'simulated time of the first row (default: now, rounded down to the hour)')
+    .option(
+      '--start <iso>',
+      'simulated time of the first row (default: now rounded down to the hour, or where the last run stopped ' +
+        'if later); refused when before the watermark the queries resume with, as its rows would be dropped',
+    )
+    .option(
+      '--reset',
+      'start the queries afresh: delete their checkpoints (window state, offsets, watermark) and the saved clock',
+    )
     .action(
       action(async (flags: LiveFlags) => {
         const config = loadConfig({ liveClock: flags.clock, liveRate: flags.rate })

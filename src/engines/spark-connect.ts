@@ -47,6 +47,8 @@ export async function connectSpark(remote: string, options: SparkConnectOptions 
       expectedVersion: SPARK.version,
       sessionId: options.sessionId,
       retry: options.retry,
+      deadlines: { control: config.spark.controlDeadlineMs },
+      keepalive: config.spark.keepalive,
       caCertificate: caFile
         ? readCaFile('SPARK_SSL_CA_FILE', caFile, 'the Spark Connect server’s certificate')
         : undefined,

@@ -2,6 +2,7 @@
 // city clock into the stream topic while polling the queries, and on the end (Ctrl+C, --duration, --limit)
 // let the queries catch up, stop them and release the session. Checkpoints stay: the next run resumes.
 import type { Config } from '../config.ts'
+import { describeError, isTrafficError, TrafficError } from '../errors.ts'
 import { topicEndOffsets } from '../orchestration/topic.ts'
 import { withTrafficErrors } from '../spark-errors.ts'
 import { kafkaClients } from '../stream/kafka-clients.ts'
@@ -11,9 +12,11 @@ import type { LiveQueryStatus } from './queries.ts'
 import { type JamScenario, type ReplayStats, replay } from './replay.ts'
 import {
   checkpointDir,
+  checkpointWatermark,
   connectLiveSession,
   forgetLiveSession,
   recordLiveSession,
+  resetLiveState,
   saveClock,
   savedClock,
 } from './session.ts'
@@ -23,6 +26,8 @@ import { loadThresholds, type Thresholds } from './thresholds.ts'
 export interface LiveRunOptions {
   /** Simulated time of the first row; default: now rounded down to the hour, or where the last run stopped if later. */
   start?: Date
+  /** Start the queries afresh: their checkpoints (windows state, offsets, watermark) and the saved clock go. */
+  reset?: boolean
   scenario?: JamScenario
   durationSeconds?: number
   limit?: number
@@ -42,6 +47,8 @@ export interface LiveSummary extends LiveProgress {
   thresholds: Thresholds
   /** False when the queries had not read every sent row within the wait at the end. */
   caughtUp: boolean
+  /** The steps of the end that did not finish within STOP_GRACE_MS or failed, each with why. */
+  unfinished: string[]
 }
 
 const POLL_MS = 1_000
@@ -50,26 +57,73 @@ const READY_MS = 60_000
 /** How long the end of a run waits for the queries to read the last rows. */
 const CATCH_UP_MS = 60_000
 
+/**
+ * How long the end of a run waits for each of its steps (the replay's last write, stopping the queries): a stop
+ * must end the command within seconds even when Kafka or Spark no longer answers.
+ */
+const STOP_GRACE_MS = 5_000
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** `work`, or INTERRUPTED as soon as `signal` aborts: a server that does not answer cannot hold up a stop. */
+function unlessStopped<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const stop = () => reject(new TrafficError('INTERRUPTED', 'stopped by the user (Ctrl+C)'))
+    if (signal.aborted) stop()
+    signal.addEventListener('abort', stop, { once: true })
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', stop))
+  })
+}
+
+/** Waits for `work` at most `ms`: undefined when it finished, else what kept it from finishing. */
+async function unfinishedWithin(work: Promise<unknown>, ms: number): Promise<string | undefined> {
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<string>((resolve) => {
+    timer = setTimeout(() => resolve(`no answer within ${ms / 1000} s`), ms)
+  })
+  try {
+    return await Promise.race([work.then(() => undefined, describeError), late])
+  } finally {
+    clearTimeout(timer)
+  }
+}
 
 /** Replays the data set into Kafka while the live queries run; Spark's failures come out as TrafficErrors. */
 export function runLive(config: Config, options: LiveRunOptions): Promise<LiveSummary> {
   return withTrafficErrors(() => replayWithQueries(config, options))
 }
 
+/**
+ * A start before the watermark the queries resume with would feed them rows they drop as late: nothing would
+ * show until the simulated clock passed it. Said at once instead, with the two ways out.
+ */
+async function checkStart(config: Config, start: Date | undefined): Promise<void> {
+  const watermark = start && (await checkpointWatermark(config))
+  if (!start || !watermark || start >= watermark) return
+  throw new TrafficError(
+    'INVALID_INPUT',
+    `--start ${start.toISOString()} is before the live queries' watermark ${watermark.toISOString()} (kept in ` +
+      `their checkpoints, ${checkpointDir(config)}): Spark would drop those rows as late and show nothing`,
+    { hint: `start at ${watermark.toISOString()} or later, or add --reset to start the queries afresh` },
+  )
+}
+
 async function replayWithQueries(config: Config, options: LiveRunOptions): Promise<LiveSummary> {
   const { signal } = options
+  const stoppable = <T>(work: Promise<T>) => unlessStopped(work, signal)
+  if (options.reset) await resetLiveState(config)
+  await checkStart(config, options.start)
   const clients = kafkaClients(config.kafka)
-  await clients.checkReachable()
+  await stoppable(clients.checkReachable())
   for (const topic of [config.kafka.topic, config.live.windowsTopic, config.live.alertsTopic]) {
-    await clients.ensureTopic(topic, config.kafka.partitions)
+    await stoppable(clients.ensureTopic(topic, config.kafka.partitions))
   }
   options.onPhase?.(`indexing ${config.paths.dataset} by day and hour`)
   const dataset = await DatasetIndex.load(config.paths.dataset)
 
   const sessionId = await recordLiveSession(config)
-  const spark = await connectLiveSession(config, sessionId)
-  const thresholds = await loadThresholds(config, spark).finally(() => spark.detach())
+  const spark = await stoppable(connectLiveSession(config, sessionId))
+  const thresholds = await stoppable(loadThresholds(config, spark)).finally(() => spark.detach())
   const supervisor = new LiveSupervisor(config, sessionId, {
     kafka: config.kafka,
     sourceTopic: config.kafka.topic,
@@ -91,7 +145,11 @@ async function replayWithQueries(config: Config, options: LiveRunOptions): Promi
     queries: [],
     totals: supervisor.totals,
   }
+  const poll = async () => {
+    progress.queries = await stoppable(supervisor.poll())
+  }
   let caughtUp = false
+  const unfinished: string[] = []
   // The feed stops on the user's signal, and also when the queries fail.
   const feedControl = new AbortController()
   // A Ctrl+C may come while the run is still starting (indexing, Spark): an abort before this line fires no event.
@@ -100,15 +158,14 @@ async function replayWithQueries(config: Config, options: LiveRunOptions): Promi
   let feed: Promise<ReplayStats> | undefined
   try {
     options.onPhase?.('starting the streaming queries on Spark')
-    await supervisor.start()
-    progress.queries = await supervisor.poll()
+    await stoppable(supervisor.start())
+    await poll()
     // A first run reads from the latest offset, which Spark fixes in each query's first trigger (its first
     // progress): the replay starts after that, so its first rows — a jam's hour — are not skipped.
     const ready = performance.now() + READY_MS
     while (progress.queries.some((query) => query.batchId === null) && performance.now() < ready) {
-      if (signal.aborted) break
-      await sleep(POLL_MS)
-      progress.queries = await supervisor.poll()
+      await stoppable(sleep(POLL_MS))
+      await poll()
     }
     options.onProgress?.(progress)
     let replayDone = false
@@ -130,27 +187,37 @@ async function replayWithQueries(config: Config, options: LiveRunOptions): Promi
     })
     while (!replayDone) {
       await Promise.race([feed, sleep(POLL_MS)])
-      progress.queries = await supervisor.poll()
+      await poll()
       options.onProgress?.(progress)
     }
     progress.replay = await feed
-    if (!signal.aborted) {
-      options.onPhase?.('waiting for the queries to read the last rows')
-      const ends = await topicEndOffsets(config.kafka)
-      const deadline = performance.now() + CATCH_UP_MS
-      while (!caughtUp && performance.now() < deadline && !signal.aborted) {
-        await sleep(POLL_MS)
-        progress.queries = await supervisor.poll()
-        options.onProgress?.(progress)
-        caughtUp = await supervisor.caughtUp(ends)
-      }
+    options.onPhase?.('waiting for the queries to read the last rows')
+    const ends = await stoppable(topicEndOffsets(config.kafka))
+    const deadline = performance.now() + CATCH_UP_MS
+    while (!caughtUp && performance.now() < deadline) {
+      await stoppable(sleep(POLL_MS))
+      await poll()
+      options.onProgress?.(progress)
+      caughtUp = await stoppable(supervisor.caughtUp(ends))
     }
+  } catch (error) {
+    if (!isTrafficError(error, 'INTERRUPTED')) throw error
   } finally {
     feedControl.abort()
-    await feed?.catch(() => undefined)
+    const [replayEnd, queriesEnd] = await Promise.all([
+      unfinishedWithin(feed ?? Promise.resolve(), STOP_GRACE_MS),
+      unfinishedWithin(supervisor.stop(), STOP_GRACE_MS),
+    ])
+    if (replayEnd) unfinished.push(`the replay's last write to ${config.kafka.topic}: ${replayEnd}`)
+    if (queriesEnd) {
+      supervisor.detach()
+      unfinished.push(
+        `stopping the live queries: ${queriesEnd} (they may still run in Spark session ${sessionId}; the next \`traffic live\` replaces them)`,
+      )
+    }
+    for (const step of unfinished) options.onPhase?.(`could not finish ${step}`)
     await saveClock(config, progress.replay.clock)
-    await supervisor.stop()
     await forgetLiveSession(config)
   }
-  return { ...progress, thresholds, caughtUp }
+  return { ...progress, thresholds, caughtUp, unfinished }
 }

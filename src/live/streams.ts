@@ -4,9 +4,9 @@
 // density is over its city's congestion threshold, once, when the watermark closes it (append mode).
 import type { KafkaConfig } from '../config.ts'
 import { type DataFrame, type SparkSession, type StreamingQuery, toDDL } from '../spark/index.ts'
-import { sparkKafkaOptions } from '../stream/kafka-clients.ts'
 import { BATCH_SCHEMA } from '../training/batch-schema.ts'
 import { EVENT_TIME_KEY } from './message.ts'
+import { sparkKafkaOptions } from './spark-kafka-options.ts'
 
 export interface LiveStreamsOptions {
   kafka: Pick<KafkaConfig, 'brokers' | 'security'>

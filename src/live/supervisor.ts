@@ -98,13 +98,19 @@ export class LiveSupervisor {
     return true
   }
 
-  /** Stops the queries and releases the session (their checkpoints stay for the next run). */
+  /** Stops the queries and releases the session (their checkpoints stay for the next run); fails as Spark does. */
   async stop(): Promise<void> {
     try {
       for (const query of this.queries) await query.stop()
       await this.session?.close()
-    } catch {
-      this.session?.detach()
+    } catch (error) {
+      this.detach()
+      throw error
     }
+  }
+
+  /** Closes the connection, leaving the session and its queries to the server. */
+  detach(): void {
+    this.session?.detach()
   }
 }

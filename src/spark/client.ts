@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto'
 import * as grpc from '@grpc/grpc-js'
 import { SparkConnectError, toSparkError } from './errors.ts'
-import type { AnalyzeRequest, ConfigOperation, ExecuteResult, SparkExecutor } from './executor.ts'
+import type { AnalyzeRequest, CallKind, ConfigOperation, ExecuteResult, SparkExecutor } from './executor.ts'
 import type {
   AnalyzePlanResponse__Output,
   ConfigResponse__Output,
@@ -33,24 +33,42 @@ export interface SparkClientOptions {
   sessionId?: string
   /** PEM of the CA that signed the server's certificate (with TLS); the system's CAs when absent. */
   caCertificate?: Buffer
+  /** How long each kind of call may take before it fails with TIMEOUT; no limit when absent. */
+  deadlines?: CallDeadlines
+  /** gRPC keepalive pings, so a peer that vanished without closing the socket fails the open calls. */
+  keepalive?: Keepalive
 }
+
+/** Milliseconds per call kind (executor.ts); a kind without a value has no deadline. */
+export type CallDeadlines = Partial<Record<CallKind, number>>
+
+export interface Keepalive {
+  /**
+   * Time between pings while calls are open. A grpc-java server (Spark Connect's Netty server) answers pings
+   * more frequent than its permitKeepAliveTime — 5 minutes unless the server sets it — with GOAWAY
+   * (too_many_pings), which would cut a long training; no pings are sent while no call is open.
+   */
+  timeMs: number
+  /** How long a ping may go unanswered before the connection is taken for dead. */
+  timeoutMs: number
+}
+
+type UnaryCall<T> = (
+  request: object,
+  metadata: grpc.Metadata,
+  options: grpc.CallOptions,
+  callback: grpc.requestCallback<T>,
+) => void
 
 interface ConnectStub extends grpc.Client {
   ExecutePlan(
     request: object,
     metadata: grpc.Metadata,
+    options: grpc.CallOptions,
   ): grpc.ClientReadableStream<ExecutePlanResponse__Output>
-  AnalyzePlan(
-    request: object,
-    metadata: grpc.Metadata,
-    callback: grpc.requestCallback<AnalyzePlanResponse__Output>,
-  ): void
-  Config(
-    request: object,
-    metadata: grpc.Metadata,
-    callback: grpc.requestCallback<ConfigResponse__Output>,
-  ): void
-  ReleaseSession(request: object, metadata: grpc.Metadata, callback: grpc.requestCallback<object>): void
+  AnalyzePlan: UnaryCall<AnalyzePlanResponse__Output>
+  Config: UnaryCall<ConfigResponse__Output>
+  ReleaseSession: UnaryCall<object>
 }
 
 export class SparkConnectClient implements SparkExecutor {
@@ -60,6 +78,7 @@ export class SparkConnectClient implements SparkExecutor {
   private readonly stub: ConnectStub
   private readonly decodeStatus: StatusDecoder
   private readonly metadata = new grpc.Metadata()
+  private readonly deadlines: CallDeadlines
   /** Set by the first response; a different value later means the server restarted under us. */
   private serverSideSessionId: string | undefined
 
@@ -73,9 +92,16 @@ export class SparkConnectClient implements SparkExecutor {
     const credentials = this.remote.useSsl
       ? grpc.credentials.createSsl(options.caCertificate ?? null)
       : grpc.credentials.createInsecure()
+    this.deadlines = options.deadlines ?? {}
+    const keepalive = options.keepalive
     this.stub = new Service(this.remote.target, credentials, {
       'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
       'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
+      ...(keepalive && {
+        'grpc.keepalive_time_ms': keepalive.timeMs,
+        'grpc.keepalive_timeout_ms': keepalive.timeoutMs,
+        'grpc.keepalive_permit_without_calls': 0,
+      }),
     }) as unknown as ConnectStub
   }
 
@@ -88,8 +114,13 @@ export class SparkConnectClient implements SparkExecutor {
     }
   }
 
-  private failure(error: unknown): SparkConnectError {
-    return toSparkError(error, this.remote.target, this.decodeStatus)
+  private failure(error: unknown, kind: CallKind): SparkConnectError {
+    return toSparkError(error, this.remote.target, this.decodeStatus, this.deadlines[kind])
+  }
+
+  private callOptions(kind: CallKind): grpc.CallOptions {
+    const ms = this.deadlines[kind]
+    return ms === undefined ? {} : { deadline: Date.now() + ms }
   }
 
   private observe(serverSideSessionId: string | undefined): void {
@@ -105,12 +136,14 @@ export class SparkConnectClient implements SparkExecutor {
   }
 
   private unary<T extends { server_side_session_id?: string }>(
-    call: (request: object, metadata: grpc.Metadata, callback: grpc.requestCallback<T>) => void,
+    call: UnaryCall<T>,
     request: object,
   ): Promise<T> {
+    const kind = 'control'
     return new Promise<T>((resolve, reject) => {
-      call.call(this.stub, { ...this.fields(), ...request }, this.metadata, (error, response) => {
-        if (error || !response) return reject(this.failure(error ?? new Error('empty response')))
+      const fields = { ...this.fields(), ...request }
+      call.call(this.stub, fields, this.metadata, this.callOptions(kind), (error, response) => {
+        if (error || !response) return reject(this.failure(error ?? new Error('empty response'), kind))
         try {
           this.observe(response.server_side_session_id)
           resolve(response)
@@ -122,12 +155,13 @@ export class SparkConnectClient implements SparkExecutor {
   }
 
   /** Runs a relation or a command and gathers its whole response stream. */
-  execute(plan: Plan): Promise<ExecuteResult> {
+  execute(plan: Plan, kind: CallKind = 'work'): Promise<ExecuteResult> {
     const result: ExecuteResult = { arrowBatches: [], resultComplete: false }
     return new Promise<ExecuteResult>((resolve, reject) => {
       const stream = this.stub.ExecutePlan(
         { ...this.fields(), operation_id: randomUUID(), plan },
         this.metadata,
+        this.callOptions(kind),
       )
       stream.on('data', (response: ExecutePlanResponse__Output) => {
         try {
@@ -147,7 +181,7 @@ export class SparkConnectClient implements SparkExecutor {
           result.streamingQueryManagerResult = response.streaming_query_manager_command_result
         if (response.result_complete) result.resultComplete = true
       })
-      stream.on('error', (error) => reject(this.failure(error)))
+      stream.on('error', (error) => reject(this.failure(error, kind)))
       stream.on('end', () => resolve(result))
     })
   }
@@ -168,11 +202,13 @@ export class SparkConnectClient implements SparkExecutor {
   async release(): Promise<void> {
     try {
       await new Promise<void>((resolve, reject) => {
-        this.stub.ReleaseSession(this.fields(), this.metadata, (error) => (error ? reject(error) : resolve()))
+        this.stub.ReleaseSession(this.fields(), this.metadata, this.callOptions('control'), (error) =>
+          error ? reject(error) : resolve(),
+        )
       })
     } catch (error) {
       // An unreachable server has nothing left to release; anything else is worth reporting.
-      const translated = this.failure(error)
+      const translated = this.failure(error, 'control')
       if (translated.code !== 'UNAVAILABLE') throw translated
     } finally {
       this.disconnect()

@@ -7,6 +7,8 @@ import type { StatusDecoder, StatusDetails } from './status-details.ts'
 export type SparkConnectErrorCode =
   /** The server cannot be reached (retrying may help). */
   | 'UNAVAILABLE'
+  /** The server did not answer within the call's deadline: stalled, or far too busy (retrying may help). */
+  | 'TIMEOUT'
   /** The server ran the request and failed, or answered something the client cannot use. */
   | 'SERVER_ERROR'
   /** The server refused the session: a missing or wrong token. */
@@ -140,8 +142,16 @@ function securityProblem(error: ServiceError, target: string): SparkConnectError
   return undefined
 }
 
-/** Any failure of a Spark Connect call, as a SparkConnectError; `decode` reads the server's status details. */
-export function toSparkError(error: unknown, target: string, decode?: StatusDecoder): SparkConnectError {
+/**
+ * Any failure of a Spark Connect call, as a SparkConnectError; `decode` reads the server's status details,
+ * `deadlineMs` is the call's deadline (for the message of one that passed).
+ */
+export function toSparkError(
+  error: unknown,
+  target: string,
+  decode?: StatusDecoder,
+  deadlineMs?: number,
+): SparkConnectError {
   if (error instanceof SparkConnectError) return error
   if (!isServiceError(error)) {
     const message = error instanceof Error ? error.message : String(error)
@@ -155,6 +165,14 @@ export function toSparkError(error: unknown, target: string, decode?: StatusDeco
       `Spark Connect at ${target} is unreachable (${connectionProblem(error.details)})`,
       { canRetry: true, cause: error, details: { grpcCode: error.code, messageParameters: {} } },
     )
+  }
+  if (error.code === GrpcStatus.DEADLINE_EXCEEDED) {
+    const within = deadlineMs === undefined ? 'in time' : `within ${deadlineMs / 1000} s`
+    return new SparkConnectError('TIMEOUT', `Spark Connect at ${target} did not answer ${within}`, {
+      canRetry: true,
+      cause: error,
+      details: { grpcCode: error.code, messageParameters: {} },
+    })
   }
   const status = statusDetails(error, decode)
   const metadata = status?.errorInfo?.metadata ?? {}

@@ -28,11 +28,18 @@ export type AnalyzeRequest = Record<string, unknown>
 /** One field of ConfigRequest.Operation's `op_type` oneof, e.g. `{ get: { keys } }`. */
 export type ConfigOperation = Record<string, unknown>
 
+/**
+ * What a call waits for, and so how long it may take: `control` asks the server about its state (version,
+ * schema, config, a streaming query's status or progress, stopping a query) and answers at once; `work` runs a
+ * job (training, writing, collecting) and may take as long as the job.
+ */
+export type CallKind = 'control' | 'work'
+
 export interface SparkExecutor {
   /** `host:port` of the server, for messages. */
   readonly target: string
-  /** Runs a relation or a command (ML commands included) and gathers its whole answer. */
-  execute(plan: Plan): Promise<ExecuteResult>
+  /** Runs a relation or a command (ML commands included) and gathers its whole answer; `work` by default. */
+  execute(plan: Plan, kind?: CallKind): Promise<ExecuteResult>
   analyze(request: AnalyzeRequest): Promise<AnalyzePlanResponse__Output>
   config(operation: ConfigOperation): Promise<ConfigResponse__Output>
   /** Drops the server-side session (temp views, cached ML models) and disconnects. */

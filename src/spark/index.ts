@@ -2,6 +2,7 @@
 // imports nothing from the application (protos folder, expected version, remote and options are passed in).
 
 export type { Row } from './arrow.ts'
+export type { CallDeadlines, Keepalive } from './client.ts'
 export { generateProtocolTypes } from './codegen.ts'
 export { type Collected, DataFrame } from './dataframe.ts'
 export {
@@ -10,7 +11,13 @@ export {
   type SparkConnectErrorCode,
   type SparkErrorDetails,
 } from './errors.ts'
-export type { AnalyzeRequest, ConfigOperation, ExecuteResult, SparkExecutor } from './executor.ts'
+export type {
+  AnalyzeRequest,
+  CallKind,
+  ConfigOperation,
+  ExecuteResult,
+  SparkExecutor,
+} from './executor.ts'
 export {
   alias,
   cast,

@@ -1,10 +1,10 @@
 // A Spark Connect session: connects (with retries while the server is unreachable), checks that the
 // server speaks the expected protocol, and hands out DataFrames. Every server call goes through one
 // SparkExecutor: the gRPC client by default (`SparkSession.connect`), any other with `SparkSession.over`.
-import { SparkConnectClient } from './client.ts'
+import { type CallDeadlines, type Keepalive, SparkConnectClient } from './client.ts'
 import { DataFrame } from './dataframe.ts'
 import { isSparkConnectError, SparkConnectError } from './errors.ts'
-import type { AnalyzeRequest, ExecuteResult, SparkExecutor } from './executor.ts'
+import type { AnalyzeRequest, CallKind, ExecuteResult, SparkExecutor } from './executor.ts'
 import { SparkML } from './ml.ts'
 import * as plan from './plan.ts'
 import type {
@@ -30,6 +30,10 @@ export interface ConnectOptions {
   retry?: RetryPolicy
   /** PEM of the CA that signed a TLS endpoint's certificate; the system's CAs by default. */
   caCertificate?: Buffer
+  /** Deadline per call kind; none by default. */
+  deadlines?: CallDeadlines
+  /** gRPC keepalive; none by default. */
+  keepalive?: Keepalive
 }
 
 function majorMinor(version: string): string {
@@ -59,13 +63,16 @@ export class SparkSession {
       userId: options.userId,
       sessionId: options.sessionId,
       caCertificate: options.caCertificate,
+      deadlines: options.deadlines,
+      keepalive: options.keepalive,
     })
     let version: string
     try {
       const response = await withRetry(
         () => client.analyze({ spark_version: {} }),
         options.retry ?? CONNECT_RETRY_POLICY,
-        (error) => isSparkConnectError(error, 'UNAVAILABLE'),
+        // A stalled server (TIMEOUT) may be a busy one: worth the same patience as one still starting.
+        (error) => isSparkConnectError(error, 'UNAVAILABLE') || isSparkConnectError(error, 'TIMEOUT'),
       )
       version = response.spark_version?.version ?? 'unknown'
     } catch (error) {
@@ -110,8 +117,8 @@ export class SparkSession {
     return activeStreamingQueries(this)
   }
 
-  execute(request: Plan): Promise<ExecuteResult> {
-    return this.executor.execute(request)
+  execute(request: Plan, kind?: CallKind): Promise<ExecuteResult> {
+    return this.executor.execute(request, kind)
   }
 
   /** Runs an ML command and returns its result (every ML command answers with one). */

@@ -66,8 +66,10 @@ export class StreamingQuery {
   }
 
   private async command(what: plan.StreamingQueryAction): Promise<StreamingQueryCommandResult__Output> {
+    // Status, progress and stop answer at once (stop waits for the running micro-batch at most).
     const result = await this.session.execute(
       plan.commandPlan(plan.streamingQueryCommand(this.instance, what)),
+      'control',
     )
     if (!result.streamingQueryResult) {
       throw new SparkConnectError(
@@ -133,7 +135,7 @@ export async function startStreamingQuery(
 
 /** The queries running in the session (`spark.streams.active`). */
 export async function activeStreamingQueries(session: SparkSession): Promise<StreamingQuery[]> {
-  const result = await session.execute(plan.commandPlan(plan.activeStreamingQueries()))
+  const result = await session.execute(plan.commandPlan(plan.activeStreamingQueries()), 'control')
   const active = result.streamingQueryManagerResult?.active?.active_queries ?? []
   return active.map(
     (query) => new StreamingQuery(session, query.id?.id ?? '', query.id?.run_id ?? '', query.name ?? ''),

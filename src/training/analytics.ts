@@ -1,6 +1,7 @@
 // The analysis the UI draws, computed with Spark SQL over all batch rows: mean Traffic Density by city and
 // hour, by weather, by vehicle type, peak vs off-peak, row counts, and the distribution of Energy Consumption
 // (where a predicted energy sits among the observed ones).
+import { congestionThresholds } from '../congestion.ts'
 import { quoteIdentifier, type SparkSession } from '../spark/index.ts'
 
 export interface DensityGroup {
@@ -17,10 +18,7 @@ export interface Analytics {
   byVehicleType: (DensityGroup & { vehicleType: string })[]
   byPeakHour: (DensityGroup & { isPeakHour: number })[]
   energyHistogram: HistogramBin[]
-  /**
-   * Per city, the 90th percentile of its hourly mean Traffic Density (the mean of each Day Of Week × Hour Of
-   * Day): a live window whose mean density is above it is a congestion alert.
-   */
+  /** Per city, the density a live window's mean must pass to be a congestion alert (src/congestion.ts). */
   congestion_thresholds: Record<string, number>
 }
 
@@ -61,23 +59,6 @@ async function densityBy<K extends string>(
     )
     .collect()
   return rows.map((row) => ({ ...row, rows: Number(row.rows) }) as DensityGroup & Record<K, string | number>)
-}
-
-/** Which share of a city's hours count as normal: the rest are congested. */
-export const CONGESTION_PERCENTILE = 0.9
-
-export async function congestionThresholds(
-  spark: SparkSession,
-  view: string,
-): Promise<Record<string, number>> {
-  const rows = await spark
-    .sql(
-      `SELECT City AS city, percentile(mean, ${CONGESTION_PERCENTILE}) AS threshold FROM (` +
-        `SELECT City, \`Day Of Week\`, \`Hour Of Day\`, avg(\`Traffic Density\`) AS mean FROM ${view} GROUP BY 1, 2, 3` +
-        ') GROUP BY City ORDER BY City',
-    )
-    .collect()
-  return Object.fromEntries(rows.map((row) => [String(row.city), Number(row.threshold)]))
 }
 
 export async function computeAnalytics(spark: SparkSession, view: string, rows: number): Promise<Analytics> {

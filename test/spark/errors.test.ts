@@ -29,6 +29,18 @@ test('UNAVAILABLE stays UNAVAILABLE, retryable, with the socket error', () => {
   assert.equal(error.canRetry, true)
 })
 
+test('a passed deadline is TIMEOUT, retryable, naming the deadline', () => {
+  const error = toSparkError(
+    serviceError(status.DEADLINE_EXCEEDED, 'Deadline exceeded'),
+    'h:1',
+    undefined,
+    2_500,
+  )
+  assert.equal(error.code, 'TIMEOUT')
+  assert.equal(error.message, 'Spark Connect at h:1 did not answer within 2.5 s')
+  assert.equal(error.canRetry, true)
+})
+
 test("a server error carries Spark's error class, SQLSTATE and parameters", () => {
   const trailer = encodeStatus(13, 'boom', {
     errorClass: 'TABLE_OR_VIEW_NOT_FOUND',

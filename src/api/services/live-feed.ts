@@ -25,7 +25,7 @@ import type { ModelRegistry } from './model-registry.ts'
 export interface LiveFeedOptions {
   kafka: KafkaConfig
   topics: LiveTopics
-  /** The consumer group the API follows the stream in. */
+  /** Prefix of the consumer group of this process (each API process reads every partition in a group of its own). */
   groupId: string
   /** The Spark streaming queries' progress; absent when this build cannot ask Spark. */
   queries?: () => Promise<LiveQuery[]>
@@ -59,6 +59,7 @@ export class LiveFeed {
   #lag: { updated_at: string | null; partitions: PartitionLag[] } = { updated_at: null, partitions: [] }
   #queries: LiveStats['queries'] = { note: NO_QUERIES_NOTE, list: [] }
   #sampling = false
+  #queriesAsking = false
   #queriesAskedAt = 0
 
   /** Without options the feed is off (`traffic serve --no-live`) and only says so. */
@@ -124,7 +125,7 @@ export class LiveFeed {
       if (this.#closed) return void (await kafka.close())
       this.#connected = kafka
       this.#status = { kafka: 'up', message: null }
-      this.#log.info({ topics: options.topics, group: options.groupId }, 'live view following Kafka')
+      this.#log.info({ topics: options.topics, group: kafka.groupId }, 'live view following Kafka')
     } catch (error) {
       await this.#lost(kafka, error)
     }
@@ -174,12 +175,16 @@ export class LiveFeed {
     this.#emit(event, decoded.value)
   }
 
-  /** One tick: throughput from offsets, lag, queries; then a stats event. Ticks never overlap. */
+  /**
+   * One tick: throughput and lag from Kafka, then a stats event. Ticks never overlap. Spark is asked on its own
+   * (#sampleQueries), never awaited here: a stalled Spark server makes the queries late, not the stats.
+   */
   async #sample(): Promise<void> {
+    this.#sampleQueries()
     if (this.#sampling) return
     this.#sampling = true
     try {
-      await Promise.all([this.#sampleKafka(), this.#sampleQueries()])
+      await this.#sampleKafka()
       this.#emit('stats', this.stats())
     } finally {
       this.#sampling = false
@@ -209,19 +214,31 @@ export class LiveFeed {
     }
   }
 
-  async #sampleQueries(): Promise<void> {
+  /** Asks Spark for the queries' progress, one question at a time; one left unanswered marks them late. */
+  #sampleQueries(): void {
     const queries = this.#options?.queries
-    if (!queries || Date.now() - this.#queriesAskedAt < QUERIES_EVERY_MS) return
-    this.#queriesAskedAt = Date.now()
-    try {
-      const list = await queries()
-      this.#queries = {
-        note: list.length === 0 ? 'no streaming query running (start `traffic live`)' : null,
-        list,
-      }
-    } catch (error) {
-      this.#queries = { note: `Spark unreachable: ${describeError(error)}`, list: [] }
+    const now = Date.now()
+    if (!queries || now - this.#queriesAskedAt < QUERIES_EVERY_MS) return
+    if (this.#queriesAsking) {
+      const seconds = Math.round((now - this.#queriesAskedAt) / 1000)
+      this.#queries = { note: `Spark has not answered for ${seconds} s: the queries are late`, list: [] }
+      return
     }
+    this.#queriesAsking = true
+    this.#queriesAskedAt = now
+    queries()
+      .then((list) => {
+        this.#queries = {
+          note: list.length === 0 ? 'no streaming query running (start `traffic live`)' : null,
+          list,
+        }
+      })
+      .catch((error: unknown) => {
+        this.#queries = { note: `Spark unreachable: ${describeError(error)}`, list: [] }
+      })
+      .finally(() => {
+        this.#queriesAsking = false
+      })
   }
 
   #emit<E extends keyof LiveEvents>(event: E, data: LiveEvents[E]): void {

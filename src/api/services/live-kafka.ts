@@ -1,7 +1,11 @@
-// The API's side of Kafka for the live view: it follows the stream from the latest offset in a consumer group of
-// its own (committing, so its lag shows like any other group's), reads the windows and alerts topics from a
-// little before their end (so a fresh page has history), and reads offsets — end offsets of the stream, and the
-// committed offsets of every group on it — for throughput and lag.
+// The API's side of Kafka for the live view. Every API process must see the whole live view — every stream row
+// (scoring, clock, throughput), every window and every alert — so it reads all partitions of the three topics
+// itself: one consumer in a group of its own (a shared group would split the partitions between the processes),
+// at offsets it chooses (the stream from its end, windows and alerts from a little before theirs, so a fresh page
+// has history), committing nothing, and the group is deleted on close. Its lag is its own read position; the lag
+// of every other group comes from the offsets committed on the stream.
+import { randomUUID } from 'node:crypto'
+import { hostname } from 'node:os'
 import { type Admin, type Consumer, ListOffsetTimestamps, type Message } from '@platformatic/kafka'
 import { endOffsetsOf, type KafkaClients, kafkaError } from '../../stream/kafka-clients.ts'
 import type { PartitionLag } from '../live-schemas.ts'
@@ -22,67 +26,71 @@ export interface LiveHandlers {
 
 /** Messages of the windows and alerts topics read back per partition at start. */
 export const BACKFILL_MESSAGES = 2000n
-const AUTOCOMMIT_MS = 1000
 
-type Reader = Consumer
+/** The group of one API process: the configured name, then where it runs, so the lag table tells them apart. */
+export function ownGroupId(prefix: string): string {
+  return `${prefix}-${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`
+}
 
 export class LiveKafka {
   readonly #clients: KafkaClients
   readonly #topics: LiveTopics
-  readonly #groupId: string
-  readonly #consumers: Reader[] = []
+  /** This process's own group: nothing is committed in it, and it is deleted on close. */
+  readonly groupId: string
+  /** The next stream offset to read, per partition: this process's lag. */
+  readonly #positions = new Map<number, bigint>()
+  #consumer: Consumer | undefined
   #admin: Admin | undefined
 
-  constructor(clients: KafkaClients, topics: LiveTopics, groupId: string) {
+  constructor(clients: KafkaClients, topics: LiveTopics, groupPrefix: string) {
     this.#clients = clients
     this.#topics = topics
-    this.#groupId = groupId
+    this.groupId = ownGroupId(groupPrefix)
   }
 
-  async connect(handlers: LiveHandlers, streamPartitions: number): Promise<void> {
+  /** Creates missing topics with `partitions` partitions, as `traffic live` does, and starts reading. */
+  async connect(handlers: LiveHandlers, partitions: number): Promise<void> {
+    const { stream, windows, alerts } = this.#topics
     await this.#clients.checkReachable()
-    await this.#clients.ensureTopic(this.#topics.stream, streamPartitions)
-    await this.#clients.ensureTopic(this.#topics.windows, 1)
-    await this.#clients.ensureTopic(this.#topics.alerts, 1)
+    for (const topic of [stream, windows, alerts]) await this.#clients.ensureTopic(topic, partitions)
     this.#admin = this.#clients.admin('live-admin')
 
-    const rows = this.#consumer('live-rows', this.#groupId)
-    const rowStream = await rows
-      .consume({ topics: [this.#topics.stream], mode: 'latest', autocommit: AUTOCOMMIT_MS })
-      .catch((error: unknown) => {
-        throw kafkaError(error, `following ${this.#topics.stream}`)
-      })
-    rowStream.on('data', handlers.row)
-    rowStream.on('error', handlers.failed)
-
-    // Windows and alerts are read, never committed: every API process wants all of them.
-    const results = this.#consumer('live-results', `${this.#groupId}-results`)
-    const resultTopics = [this.#topics.windows, this.#topics.alerts]
+    const consumer = this.#clients.consumer('live', this.groupId)
+    this.#consumer = consumer
+    const topics = [stream, windows, alerts]
     const [earliest, latest] = await Promise.all(
       [ListOffsetTimestamps.EARLIEST, ListOffsetTimestamps.LATEST].map((timestamp) =>
-        results.listOffsets({ topics: resultTopics, timestamp }),
+        consumer.listOffsets({ topics, timestamp }),
       ),
     )
-    const offsets = resultTopics.flatMap((topic) =>
+    const offsets = topics.flatMap((topic) =>
       (latest?.get(topic) ?? []).map((end, partition) => {
         const first = earliest?.get(topic)?.[partition] ?? 0n
-        return { topic, partition, offset: end - BACKFILL_MESSAGES > first ? end - BACKFILL_MESSAGES : first }
+        const backfill = topic === stream ? 0n : BACKFILL_MESSAGES
+        return { topic, partition, offset: end - backfill > first ? end - backfill : first }
       }),
     )
-    const resultStream = await results
-      .consume({ topics: resultTopics, mode: 'manual', offsets, autocommit: false })
+    for (const { topic, partition, offset } of offsets) {
+      if (topic === stream) this.#positions.set(partition, offset)
+    }
+    const messages = await consumer
+      .consume({ topics, mode: 'manual', offsets, autocommit: false })
       .catch((error: unknown) => {
-        throw kafkaError(error, `reading ${resultTopics.join(', ')}`)
+        throw kafkaError(error, `reading ${topics.join(', ')}`)
       })
-    resultStream.on('data', (message) =>
-      message.topic === this.#topics.windows ? handlers.window(message) : handlers.alert(message),
-    )
-    resultStream.on('error', handlers.failed)
+    messages.on('data', (message: Message) => {
+      if (message.topic === stream) {
+        this.#positions.set(message.partition, message.offset + 1n)
+        handlers.row(message)
+      } else if (message.topic === windows) handlers.window(message)
+      else handlers.alert(message)
+    })
+    messages.on('error', handlers.failed)
   }
 
   /**
-   * How many rows were ever produced to the stream (the sum of its end offsets), and the lag of every consumer
-   * group with offsets committed on it, per partition.
+   * How many rows were ever produced to the stream (the sum of its end offsets), and the lag per partition of
+   * this process and of every consumer group with offsets committed on the stream.
    */
   async offsets(): Promise<{ produced: number; lag: PartitionLag[] }> {
     const admin = this.#admin
@@ -91,42 +99,33 @@ export class LiveKafka {
     const [ends, groups] = await Promise.all([endOffsetsOf(admin, topic), admin.listGroups()])
     const committed =
       groups.size > 0 ? await admin.listConsumerGroupOffsets({ groups: [...groups.keys()] }) : []
-    const lag = committed.flatMap(({ groupId, topics }) =>
+    const lagOf = (group: string, partition: number, at: bigint): PartitionLag => {
+      const end = Number(ends[partition] ?? at)
+      return { group, topic, partition, committed: Number(at), end, lag: Math.max(0, end - Number(at)) }
+    }
+    const own = [...this.#positions]
+      .sort(([a], [b]) => a - b)
+      .map(([partition, at]) => lagOf(this.groupId, partition, at))
+    const others = committed.flatMap(({ groupId, topics }) =>
       topics
         .filter(({ name }) => name === topic)
         .flatMap(({ partitions }) =>
           partitions
             .filter(({ committedOffset }) => committedOffset >= 0n)
-            .map(({ partitionIndex, committedOffset }) => {
-              const end = Number(ends[partitionIndex] ?? committedOffset)
-              const at = Number(committedOffset)
-              return {
-                group: groupId,
-                topic,
-                partition: partitionIndex,
-                committed: at,
-                end,
-                lag: Math.max(0, end - at),
-              }
-            }),
+            .map(({ partitionIndex, committedOffset }) => lagOf(groupId, partitionIndex, committedOffset)),
         ),
     )
-    return { produced: ends.reduce((sum, end) => sum + Number(end), 0), lag }
+    return { produced: ends.reduce((sum, end) => sum + Number(end), 0), lag: [...own, ...others] }
   }
 
   async close(): Promise<void> {
-    const consumers = this.#consumers.splice(0)
+    const consumer = this.#consumer
+    this.#consumer = undefined
     // Forced: leave at once, without waiting for fetches the broker holds.
-    await Promise.all(
-      consumers.map((consumer) => new Promise<void>((resolve) => consumer.close(true, () => resolve()))),
-    )
+    if (consumer) await new Promise<void>((resolve) => consumer.close(true, () => resolve()))
+    // The group held no offsets; deleting it keeps the broker's group list free of dead API processes.
+    if (consumer) await this.#admin?.deleteGroups({ groups: [this.groupId] }).catch(() => undefined)
     await this.#admin?.close().catch(() => undefined)
     this.#admin = undefined
-  }
-
-  #consumer(name: string, groupId: string): Reader {
-    const consumer = this.#clients.consumer(name, groupId)
-    this.#consumers.push(consumer)
-    return consumer
   }
 }

@@ -1,12 +1,14 @@
 // GET /live and GET /live/events against the real Kafka broker: stream rows (with their simulated event time,
 // and some malformed), window updates and alerts written to unique topics in the contract's JSON are scored,
-// kept and streamed; lag comes from the group's own committed offsets. Without Kafka the API still predicts.
+// kept and streamed; lag comes from the API's own read position. Two API processes each see the whole live view.
+// Without Kafka the API still predicts.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import type { LiveEvents, LiveSnapshot, LiveWindow } from '../../../src/api/live-schemas.ts'
 import type { LiveFeedOptions } from '../../../src/api/services/live-feed.ts'
-import type { TrafficRecord } from '../../../src/contract/columns.ts'
+import { CITIES, type TrafficRecord } from '../../../src/contract/columns.ts'
 import { createSyntheticSource } from '../../../src/dataset/generator.ts'
+import { kafkaAdmin } from '../../../src/stream/kafka-clients.ts'
 import { REAL_ROW } from '../../fixtures/records.ts'
 import { followEvents } from '../../fixtures/sse.ts'
 import { clients, config, unique } from '../../stream/helpers.ts'
@@ -33,6 +35,12 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
 }
 
 const snapshot = async (api: RunningApi) => (await api.get<LiveSnapshot>('/live')).json
+
+/** The lag rows of the API's own reading of the stream (its group is named after `options.groupId`). */
+const ownLag = (live: LiveSnapshot, options: LiveFeedOptions) =>
+  live.lag.partitions.filter(
+    (p) => p.group.startsWith(`${options.groupId}-`) && p.topic === options.topics.stream,
+  )
 
 /** The events of an SSE stream as they arrive, parsed. */
 function readEvents(url: string): { events: { event: string; data: unknown }[]; close(): void } {
@@ -72,9 +80,7 @@ test('the live view scores the stream, keeps the latest windows and alerts, coun
     })
     // Every warm-up row the group will read is read once its committed offsets reach the stream's end.
     await until('the API group has read every warm-up row', async () => {
-      const own = (await snapshot(api)).lag.partitions.filter(
-        (p) => p.group === options.groupId && p.topic === options.topics.stream,
-      )
+      const own = ownLag(await snapshot(api), options)
       return own.length > 0 && own.every((p) => p.lag === 0) ? true : undefined
     })
     const warmupRows = (await snapshot(api)).scoring.scored
@@ -135,12 +141,12 @@ test('the live view scores the stream, keeps the latest windows and alerts, coun
 
     // Lag from Kafka's own offsets: the API's group catches up with the stream's end. Lag is sampled once a tick,
     // so a sample from before the rows above were sent also shows lag 0: wait for one that counts them.
-    const lag = await until('the API group to commit every row', async () => {
-      const partitions = (await snapshot(api)).lag.partitions
-      const own = partitions.find((p) => p.group === options.groupId && p.topic === options.topics.stream)
-      return own && own.end >= warmupRows + 302 && own.lag === 0 ? own : undefined
+    const lag = await until('the API to read every row', async () => {
+      const own = ownLag(await snapshot(api), options)
+      const end = own.reduce((sum, p) => sum + p.end, 0)
+      return own.length > 0 && end >= warmupRows + 302 && own.every((p) => p.lag === 0) ? own : undefined
     })
-    assert.equal(lag.committed, lag.end)
+    for (const partition of lag) assert.equal(partition.committed, partition.end)
     const throughput = (await snapshot(api)).throughput
     assert.ok(throughput.history.length > 0 && throughput.latest !== null)
     assert.ok(throughput.history.some((sample) => sample.produce_rows_per_s > 0))
@@ -157,6 +163,71 @@ test('the live view scores the stream, keeps the latest windows and alerts, coun
     sse.close()
     await producer.close()
     await api.close()
+    folder.cleanup()
+  }
+})
+
+test('two API processes with the same configuration each see every row, every city’s windows and the jam alert', async () => {
+  const folder = modelsFolder(true)
+  const options = liveOptions()
+  const apis = [await startApi(folder.dir, { live: options }), await startApi(folder.dir, { live: options })]
+  const closeAll = () => Promise.all(apis.splice(0).map((api) => api.close()))
+  const producer = clients.producer(unique('live-two-apis'))
+  try {
+    for (const api of apis) {
+      await until('Kafka up', async () => ((await snapshot(api)).status.kafka === 'up' ? true : undefined))
+    }
+    const rows = Array.from({ length: 60 }, (_, i) => ({ ...REAL_ROW, City: CITIES[i % CITIES.length] }))
+    const windows = CITIES.map((city) => window(city, '2026-01-05T08:00:00.000Z', 40, 0.4))
+    const jam = { ...window('AquaCity', '2026-01-05T08:00:00.000Z', 40, 0.9), threshold: 0.6 }
+    const { mean_speed, peak_share, mean_energy_consumption, ...alert } = jam
+    const keyed = (topic: string, values: { city: string; window_start: string }[]) =>
+      values.map((value) => ({
+        topic,
+        key: `${value.city}|${value.window_start}`,
+        value: JSON.stringify(value),
+      }))
+    await producer.send({
+      messages: [
+        ...rows.map((row, i) => ({
+          topic: options.topics.stream,
+          key: String(i),
+          value: JSON.stringify(row),
+        })),
+        ...keyed(options.topics.windows, windows),
+        ...keyed(options.topics.alerts, [alert]),
+      ],
+    })
+    for (const api of apis) {
+      const live = await until('every row, window and alert on each API', async () => {
+        const now = await snapshot(api)
+        const complete =
+          now.scoring.scored >= rows.length &&
+          now.windows.latest.length >= CITIES.length &&
+          now.alerts.length >= 1
+        return complete ? now : undefined
+      })
+      assert.equal(live.scoring.scored, rows.length)
+      assert.deepEqual(
+        live.windows.latest.map((w) => w.city),
+        [...CITIES].sort(),
+      )
+      assert.deepEqual(live.alerts, [alert])
+    }
+    // Each process reads in a group of its own, and deletes it when it closes.
+    const admin = kafkaAdmin(config.kafka, 'live-two-apis')
+    try {
+      const groupsNow = async () =>
+        [...(await admin.listGroups()).keys()].filter((group) => group.startsWith(`${options.groupId}-`))
+      assert.equal((await groupsNow()).length, 2)
+      await closeAll()
+      assert.deepEqual(await groupsNow(), [])
+    } finally {
+      await admin.close()
+    }
+  } finally {
+    await producer.close()
+    await closeAll()
     folder.cleanup()
   }
 })

@@ -1,0 +1,40 @@
+// Congestion thresholds, the one home of what a jam is: per city, the CONGESTION_PERCENTILE of its hourly mean
+// Traffic Density (the mean of each Day Of Week × Hour Of Day). Training computes them into analytics.json; the
+// live alerts read them from there, or compute them the same way from the data set for models trained before
+// thresholds existed.
+import { existsSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+import path from 'node:path'
+import type { SparkSession } from './spark/index.ts'
+import { ANALYTICS_FILE } from './training/report.ts'
+
+/** Which share of a city's hours count as normal: the rest are congested. */
+export const CONGESTION_PERCENTILE = 0.9
+
+/** The thresholds by city of the rows in `view`, computed on Spark. */
+export async function congestionThresholds(
+  spark: SparkSession,
+  view: string,
+): Promise<Record<string, number>> {
+  const rows = await spark
+    .sql(
+      `SELECT City AS city, percentile(mean, ${CONGESTION_PERCENTILE}) AS threshold FROM (` +
+        `SELECT City, \`Day Of Week\`, \`Hour Of Day\`, avg(\`Traffic Density\`) AS mean FROM ${view} GROUP BY 1, 2, 3` +
+        ') GROUP BY City ORDER BY City',
+    )
+    .collect()
+  return Object.fromEntries(rows.map((row) => [String(row.city), Number(row.threshold)]))
+}
+
+/** The thresholds training stored in the models folder's analytics.json; undefined when it holds none. */
+export async function storedCongestionThresholds(
+  modelsDir: string,
+): Promise<{ byCity: Record<string, number>; file: string } | undefined> {
+  const file = path.join(modelsDir, ANALYTICS_FILE)
+  if (!existsSync(file)) return undefined
+  const analytics = JSON.parse(await readFile(file, 'utf8')) as {
+    congestion_thresholds?: Record<string, number>
+  }
+  const byCity = analytics.congestion_thresholds
+  return byCity && Object.keys(byCity).length > 0 ? { byCity, file } : undefined
+}
