@@ -20,7 +20,7 @@ let spark: SparkSession
 
 before(async () => {
   work = mkdtempSync(path.join(tmpdir(), 'hostile-model-'))
-  spark = await connectSpark(loadConfig().spark.remote)
+  spark = await connectSpark(loadConfig())
 })
 
 after(async () => {
