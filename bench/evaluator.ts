@@ -1,9 +1,9 @@
 // `npm run bench:evaluator` — the native tree evaluator on one core of this machine, for each served model:
-//   1. the forest alone on the same feature matrix: rows/s of the reference walk, of the generated JavaScript and
-//      of the generated WebAssembly, and of the one the evaluator picks for this forest ("compiled") over the walk
-//      (plus the time to generate and compile each at model load);
+//   1. the forest alone on the same feature matrix: rows/s of the reference walk and of the one the evaluator picks
+//      for this forest ("compiled": the WebAssembly module, or the walk for forests too large for it) over the walk
+//      (plus the time to generate and compile the module at model load);
 //   2. the whole evaluator, records → predictions: one record at a time (`predict`, the single endpoints) and in
-//      bulk (`predictMany`, the batch endpoint), both on the generated code.
+//      bulk (`predictMany`, the batch endpoint), both on the compiled code.
 // Each figure is the median of --repeat runs. Prints the figures and writes them to
 // bench/results/evaluator-<date>.json.
 // Options: --models <dir> (default: the configured models folder), --rows <n> (rows per run, 1,000,000),
@@ -17,10 +17,9 @@ import type { TrafficRecord } from '../src/contract/columns.ts'
 import { createSyntheticSource } from '../src/dataset/generator.ts'
 import { compileEvaluator, type ModelEvaluator } from '../src/serving/evaluator.ts'
 import { type EnsembleScorer, outputWidth } from '../src/serving/forest.ts'
-import { bindEnsemble, compileEnsemble } from '../src/serving/forest-codegen.ts'
 import { walkEnsemble } from '../src/serving/forest-walk.ts'
-import { compileEnsembleToWasm } from '../src/serving/forest-wasm.ts'
 import { inputColumnsOf, SERVED_MODELS, type ServedModel } from '../src/serving/model-catalog.ts'
+import { pickScorer } from '../src/serving/pick-scorer.ts'
 import { buildPipeline, readPipelineData } from '../src/serving/pipeline-model.ts'
 import { type TreeModelParams, treeEnsembleOf } from '../src/serving/stages/tree-models.ts'
 
@@ -83,7 +82,7 @@ function evaluatorSpeeds(evaluator: ModelEvaluator) {
 }
 
 /** The scorer and how long it took to build, in ms. */
-function timed(build: () => EnsembleScorer | undefined): [EnsembleScorer | undefined, number] {
+function timed(build: () => EnsembleScorer): [EnsembleScorer, number] {
   const start = process.hrtime.bigint()
   const scorer = build()
   return [scorer, Math.round(Number(process.hrtime.bigint() - start) / 1e6)]
@@ -99,24 +98,20 @@ async function measure(spec: ServedModel) {
   const matrix = new Float64Array(DISTINCT_ROWS * stride)
   evaluator.writeFeatures(records, 0, DISTINCT_ROWS, matrix)
   const width = outputWidth(ensemble)
-  const speed = (scorer: EnsembleScorer | undefined) =>
-    scorer ? forestSpeed(scorer, matrix, stride, width) : undefined
+  const speed = (scorer: EnsembleScorer) => forestSpeed(scorer, matrix, stride, width)
 
-  const [javascript, javascriptMs] = timed(() => compileEnsemble(ensemble))
-  const [wasm, wasmMs] = timed(() => compileEnsembleToWasm(ensemble))
-  const chosen = bindEnsemble(ensemble).kind
-  const walk = speed(walkEnsemble(ensemble)) as number
-  const forestFigures = { walk, javascript: speed(javascript), wasm: speed(wasm) }
-  const compiled = forestFigures[chosen] ?? walk
+  const [chosen, compileMs] = timed(() => pickScorer(ensemble))
+  const walk = speed(walkEnsemble(ensemble))
+  const compiled = chosen.kind === 'walk' ? walk : speed(chosen)
   return {
     model: spec.id,
     trees: forest.numTrees,
     nodes: forest.values.length,
     depth: forest.depth,
     expectedDepth: Number(forest.expectedDepth.toFixed(1)),
-    compileMs: { javascript: javascriptMs, wasm: wasmMs },
-    chosen,
-    forest: { ...forestFigures, compiled, ratio: Number((compiled / walk).toFixed(2)) },
+    compileMs,
+    chosen: chosen.kind,
+    forest: { walk, compiled, ratio: Number((compiled / walk).toFixed(2)) },
     evaluator: evaluatorSpeeds(evaluator),
   }
 }
@@ -137,11 +132,9 @@ for (const spec of SERVED_MODELS) {
   const result = await measure(spec)
   models.push(result)
   const { forest, evaluator, compileMs } = result
-  const figure = (n: number | undefined) => (n === undefined ? 'too large' : `${M(n)} rows/s`)
   process.stdout.write(
-    `${spec.id.padEnd(20)} ${result.trees} trees, depth ${result.depth} (rows end at ${result.expectedDepth} on average), ${result.nodes} nodes; built in ${compileMs.javascript} ms (JavaScript), ${compileMs.wasm} ms (wasm)\n` +
-      `  forest     walk ${M(forest.walk)} rows/s   JavaScript ${figure(forest.javascript)}   wasm ${figure(forest.wasm)}\n` +
-      `             compiled (${result.chosen}) ${M(forest.compiled)} rows/s = ${forest.ratio} × the walk\n` +
+    `${spec.id.padEnd(20)} ${result.trees} trees, depth ${result.depth} (rows end at ${result.expectedDepth} on average), ${result.nodes} nodes; built in ${compileMs} ms (${result.chosen})\n` +
+      `  forest     walk ${M(forest.walk)} rows/s   compiled (${result.chosen}) ${M(forest.compiled)} rows/s = ${forest.ratio} × the walk\n` +
       `  evaluator  predict ${M(evaluator.single)} rows/s   predictMany ${M(evaluator.bulk)} rows/s\n`,
   )
 }

@@ -146,7 +146,7 @@ try {
     batchesDir: batches,
     topic: config.kafka.topic,
     modelsDir: args['models-out'] ? path.resolve(args['models-out']) : path.join(work, 'models'),
-    sparkRemote: config.spark.remote,
+    connection: config,
     params: DEFAULT_PARAMS,
     parityRows: DEFAULT_PARITY_ROWS,
     ...(candidates ? { candidates } : {}),

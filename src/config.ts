@@ -7,8 +7,7 @@ import path from 'node:path'
 import zlib from 'node:zlib'
 import { TrafficError } from './errors.ts'
 import { httpUrlOf } from './http-url.ts'
-import { parseSparkRemote } from './spark/index.ts'
-import { toTrafficError } from './spark-errors.ts'
+import { isSparkConnectError, parseSparkRemote } from './spark/light.ts'
 
 export interface KafkaConfig {
   /** host:port list of the bootstrap brokers. */
@@ -375,7 +374,11 @@ function validSparkRemote(remote: string): string {
   try {
     parseSparkRemote(remote)
   } catch (error) {
-    throw toTrafficError(error)
+    if (!isSparkConnectError(error, 'INVALID_REMOTE')) throw error
+    throw new TrafficError('INVALID_CONFIG', `SPARK_REMOTE (--spark-remote): ${error.message}`, {
+      hint: error.hint,
+      cause: error,
+    })
   }
   return remote
 }

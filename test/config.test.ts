@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict'
+import { spawnSync } from 'node:child_process'
 import path from 'node:path'
 import { test } from 'node:test'
+import { pathToFileURL } from 'node:url'
 import { codecAvailable, loadConfig, readCaFile } from '../src/config.ts'
 import { isTrafficError } from '../src/errors.ts'
 
@@ -177,4 +179,43 @@ test('a topic name Kafka would refuse (or one that climbs out of a folder) is re
     /LIVE_ALERTS_TOPIC must be a Kafka topic name/,
   )
   assert.equal(loadConfig({ topic: 'city_1.feed-2' }, {}).kafka.topic, 'city_1.feed-2')
+})
+
+test('a % that starts no escape in SPARK_REMOTE is named, the token never shown', () => {
+  assert.throws(
+    () => loadConfig({}, { SPARK_REMOTE: 'sc://spark:15002/;token=50%off' }),
+    (e) =>
+      isTrafficError(e, 'INVALID_CONFIG') &&
+      /^SPARK_REMOTE \(--spark-remote\): .*token holds a % that starts no %XX escape/.test(e.message) &&
+      !e.message.includes('50%off'),
+  )
+  assert.equal(
+    loadConfig({}, { SPARK_REMOTE: 'sc://spark/;token=50%25off' }).spark.remote,
+    'sc://spark/;token=50%25off',
+  )
+})
+
+const REPO = path.resolve(import.meta.dirname, '..')
+
+test('loading the configuration loads none of the Spark client’s dependencies', () => {
+  const script = `
+    const { loadConfig } = await import(${JSON.stringify(pathToFileURL(path.join(REPO, 'src/config.ts')).href)})
+    loadConfig({}, { SPARK_REMOTE: 'sc://spark:15002/;token=t' })
+    const { default: resolved } = await import('loaded-modules:')
+    process.stdout.write(JSON.stringify(resolved))`
+  const child = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', '--import', './test/fixtures/loaded-modules.ts', '--input-type=module', '-e', script],
+    { cwd: REPO, encoding: 'utf8' },
+  )
+  assert.equal(child.status, 0, child.stderr)
+  const resolved = JSON.parse(child.stdout) as string[]
+  assert.ok(
+    resolved.some((url) => url.endsWith('/src/spark/remote.ts')),
+    'the probe sees the modules loaded',
+  )
+  for (const heavy of ['@grpc/grpc-js', 'protobufjs', 'apache-arrow', 'adm-zip']) {
+    const loaded = resolved.filter((url) => url.includes(`/node_modules/${heavy}/`))
+    assert.deepEqual(loaded, [], heavy)
+  }
 })

@@ -153,7 +153,7 @@ export function registerTrainCommand(program: Command): void {
           batchesDir: config.paths.batches,
           topic: config.kafka.topic,
           modelsDir: config.paths.models,
-          sparkRemote: config.spark.remote,
+          connection: config,
           params,
           parityRows: wholeNumber('--parity-rows', flags.parityRows, { min: 1, max: 1_000_000 }),
           sparkConf: sparkConf(flags.sparkConf),

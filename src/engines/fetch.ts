@@ -7,9 +7,9 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { SingleBar } from 'cli-progress'
 import { TrafficError } from '../errors.ts'
+import { generateProtocolTypes } from '../spark/codegen.ts'
 import {
   extractSparkProtos,
-  generateProtocolTypes,
   hasSparkProtos,
   SPARK_CONNECT_ARTIFACT,
   sparkConnectJarName,

@@ -2,7 +2,7 @@
 // the pinned protocol (extracted from the jar in the engines cache), the expected Spark version (the manifest)
 // and the TLS CA (the config).
 import path from 'node:path'
-import { type Config, loadConfig, readCaFile } from '../config.ts'
+import { type Config, readCaFile } from '../config.ts'
 import {
   type ExtractResult,
   extractSparkProtos,
@@ -27,22 +27,25 @@ export async function ensureSparkProtos(cacheDir: string): Promise<string> {
   return dir
 }
 
+/** What connecting needs from the configuration: the server and its TLS CA, the engines cache with the protocol. */
+export type SparkConnectConfig = Pick<Config, 'spark' | 'engines'>
+
 export interface SparkConnectOptions {
   /** Reuse a server-side session (a UUID); a fresh one by default. */
   sessionId?: string
   /** How long to keep trying while the server is unreachable; the client's default policy when absent. */
   retry?: RetryPolicy
-  /** Where the engines cache and the TLS CA come from; the environment's config by default. */
-  config?: Config
 }
 
-/** A session with the pinned Spark version's protocol; the server must run that version. */
-export async function connectSpark(remote: string, options: SparkConnectOptions = {}): Promise<SparkSession> {
-  const config = options.config ?? loadConfig()
+/** A session on config.spark.remote with the pinned Spark version's protocol; the server must run that version. */
+export async function connectSpark(
+  config: SparkConnectConfig,
+  options: SparkConnectOptions = {},
+): Promise<SparkSession> {
   const protosDir = await ensureSparkProtos(config.engines.cacheDir)
   const caFile = config.spark.caFile
   return withTrafficErrors(() =>
-    SparkSession.connect(remote, {
+    SparkSession.connect(config.spark.remote, {
       protosDir,
       expectedVersion: SPARK.version,
       sessionId: options.sessionId,

@@ -44,7 +44,7 @@ export const JAVA_MODULE_OPTIONS = [
 async function answersQuery(config: Config): Promise<boolean> {
   let session: SparkSession | undefined
   try {
-    session = await connectSpark(config.spark.remote, { config, retry: NO_RETRY })
+    session = await connectSpark(config, { retry: NO_RETRY })
     const [row] = await session.sql('SELECT 1 AS ok').collect()
     return row?.ok === 1
   } catch {

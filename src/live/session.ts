@@ -112,5 +112,5 @@ export function connectLiveSession(
   sessionId: string,
   retry?: RetryPolicy,
 ): Promise<SparkSession> {
-  return connectSpark(config.spark.remote, { sessionId, retry, config })
+  return connectSpark(config, { sessionId, retry })
 }

@@ -230,7 +230,7 @@ export async function runPipeline(config: Config, options: UpOptions): Promise<U
         batchesDir: config.paths.batches,
         topic: config.kafka.topic,
         modelsDir: config.paths.models,
-        sparkRemote: config.spark.remote,
+        connection: config,
         params: options.params,
         parityRows: DEFAULT_PARITY_ROWS,
         log: (line) => {

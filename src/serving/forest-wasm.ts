@@ -1,18 +1,22 @@
-// Compiles a tree ensemble into a WebAssembly module at model load. The trees are laid out complete (forest-walk.ts's
-// complete layout: no node pointers, children of slot i at 2i+1 and 2i+2) in the module's memory, and the code is
-// generated for this forest: the tree walks fully unrolled (depth levels, then the leaf), eight trees side by side,
-// every table address a constant, each level a branch-free step (slot = 2 slot + 2 − goesLeft). No branch depends
-// on the data, so nothing is mispredicted, and the eight independent walks keep the CPU busy while each waits for
-// its loads. A split's threshold, feature and category mask share one 16-byte record; a categorical test is one
-// AND of that mask with the row's category bit for the feature, computed once per row and feature before the walk
-// (categorical splits are most of the default models' levels: the bit replaced a dozen instructions a level).
+// Compiles a tree ensemble into a WebAssembly module at model load: the one compiled evaluator. The trees are laid
+// out complete (no node pointers: every tree padded to the forest's depth, children of slot i at 2i+1 and 2i+2) in
+// the module's memory, and the code is generated for this forest: the tree walks fully unrolled (depth levels,
+// then the leaf), eight trees side by side, every table address a constant, each level a branch-free step
+// (slot = 2 slot + 2 − goesLeft). No branch depends on the data, so nothing is mispredicted (a pointer walk
+// mispredicts about half its branches), and the eight independent walks keep the CPU busy while each waits for
+// its loads; this also wins on forests whose rows end well above the deepest leaf. A split's threshold, feature
+// and category mask share one 16-byte record; a categorical test is one AND of that mask with the row's category
+// bit for the feature, computed once per row and feature before the walk.
 //
 // Safety: the module is bytes built by this file from numbers only — opcodes, and integers (feature indexes,
 // depths, table addresses) and doubles read from the forest's typed arrays, which compileForest fills with
 // validated finite numbers. Nothing from a model file is ever parsed as code.
-import type { CompiledForest, EnsembleScorer, TreeEnsemble } from './forest.ts'
-import { type CompleteLayout, completeLayout } from './forest-walk.ts'
+import { type CompiledForest, type EnsembleScorer, LEAF, type TreeEnsemble } from './forest.ts'
 
+/** Deepest forest laid out complete: 2^depth slots a tree. */
+export const MAX_COMPLETE_DEPTH = 12
+/** Categories a categorical split may have: its left set is a 32-bit mask. */
+const MASK_BITS = 32
 /** Trees walked side by side: enough independent loads in flight to hide their latency. */
 const INTERLEAVE = 8
 /** Rows per call into the module. */
@@ -20,6 +24,64 @@ export const WASM_BLOCK_ROWS = 512
 /** Largest forest compiled, in complete-layout slots (16-byte records, 8-byte leaves): bounds the module's memory. */
 export const MAX_WASM_SLOTS = 4_000_000
 const PAGE = 65_536
+
+/**
+ * Every tree padded to the forest's depth D and stored level by level, the children of slot i at 2i+1 and 2i+2:
+ * `feature` holds the split feature, or ~feature for a categorical split; `test` the threshold, or the bit mask of
+ * the left categories. A leaf above depth D becomes a split whose two subtrees are copies of it (so the way taken
+ * does not matter), down to the bottom row, `leaf`, which holds the leaf values. Tree t's slots start at t * inner,
+ * its leaves at t * width.
+ */
+export interface CompleteLayout {
+  depth: number
+  inner: number
+  width: number
+  feature: Int32Array
+  test: Float64Array
+  leaf: Float64Array
+}
+
+/** The forest in the complete layout, or undefined when deeper than 12 or with a split over > 32 categories. */
+export function completeLayout(forest: CompiledForest): CompleteLayout | undefined {
+  const { links, values, categories, roots, numTrees, depth } = forest
+  if (depth > MAX_COMPLETE_DEPTH) return undefined
+  const inner = 2 ** depth - 1
+  const width = 2 ** depth
+  const feature = new Int32Array(numTrees * inner)
+  const test = new Float64Array(numTrees * inner)
+  const leaf = new Float64Array(numTrees * width)
+  const place = (tree: number, n: number, slot: number, level: number): boolean => {
+    const kind = links[2 * n] as number
+    if (level === depth) {
+      leaf[tree * width + slot - inner] = values[n] as number
+      return true
+    }
+    const at = tree * inner + slot
+    let left = n + 1
+    let right = links[2 * n + 1] as number
+    if (kind === LEAF) {
+      test[at] = Number.POSITIVE_INFINITY
+      left = n
+      right = n
+    } else if (kind >= 0) {
+      feature[at] = kind
+      test[at] = values[n] as number
+    } else {
+      const table = values[n] as number
+      const count = categories[table] as number
+      if (count > MASK_BITS) return false
+      let mask = 0
+      for (let category = 0; category < count; category++) {
+        if (categories[table + 1 + category] === 1) mask |= 1 << category
+      }
+      feature[at] = ~(-2 - kind)
+      test[at] = mask >>> 0
+    }
+    return place(tree, left, 2 * slot + 1, level + 1) && place(tree, right, 2 * slot + 2, level + 1)
+  }
+  for (let t = 0; t < numTrees; t++) if (!place(t, roots[t] as number, 0, 0)) return undefined
+  return { depth, inner, width, feature, test, leaf }
+}
 
 const op = {
   block: 0x02,

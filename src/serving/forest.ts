@@ -1,5 +1,5 @@
 // Decision trees compiled to flat typed arrays, one set for the whole forest: compact, checked, and plain data
-// (a worker thread can build it and hand it over). forest-walk.ts evaluates it.
+// (a worker thread can build it and hand it over). forest-wasm.ts compiles it, forest-walk.ts is the reference.
 // Spark's rules: a continuous split goes left when x <= threshold; a categorical split goes left when x is one of
 // the left categories. Leaves hold the prediction (regression) or their class weights: impurityStats normalised
 // per tree for forests, raw counts for a single decision tree.
@@ -68,8 +68,8 @@ export function outputWidth({ forest, combine }: TreeEnsemble): number {
 
 /** Scores rows in bulk. Row r's features are `x[r * stride + f]`; its outputs go to `out[r * width …]`. */
 export interface EnsembleScorer {
-  /** Generated code (JavaScript or WebAssembly), or the reference walk. */
-  readonly kind: 'javascript' | 'wasm' | 'walk'
+  /** The generated WebAssembly module, or the reference walk. */
+  readonly kind: 'wasm' | 'walk'
   score(x: Float64Array, stride: number, rows: number, out: Float64Array): void
 }
 
@@ -83,7 +83,7 @@ function corrupt(reason: string): TrafficError {
   return new TrafficError('MODEL_UNSUPPORTED', `Tree data is not a valid Spark tree: ${reason}`)
 }
 
-/** Only finite numbers enter the arrays (and so the generated code, see forest-codegen.ts): a string is refused. */
+/** Only finite numbers enter the arrays (and so the generated module, see forest-wasm.ts): a string is refused. */
 function finite(value: unknown, what: () => string): number {
   if (typeof value !== 'number' || !Number.isFinite(value))
     throw corrupt(`${what()} is ${typeof value === 'number' ? value : JSON.stringify(value)}`)

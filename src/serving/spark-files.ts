@@ -4,7 +4,7 @@ import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet'
 import { TrafficError } from '../errors.ts'
-import { fromStoredVector, toDense } from '../spark/ml-values.ts'
+import { fromStoredVector, toDense } from '../spark/light.ts'
 
 /** The JSON Spark writes in `metadata/` for every ML object (DefaultParamsWriter format). */
 export interface StageMetadata {

@@ -9,8 +9,9 @@
 // lost mid-operation fails it (SPARK_UNAVAILABLE, canRetry) instead of resuming.
 import { randomUUID } from 'node:crypto'
 import * as grpc from '@grpc/grpc-js'
-import { SparkConnectError, toSparkError } from './errors.ts'
+import { SparkConnectError } from './errors.ts'
 import type { AnalyzeRequest, CallKind, ConfigOperation, ExecuteResult, SparkExecutor } from './executor.ts'
+import { toSparkError } from './grpc-errors.ts'
 import type {
   AnalyzePlanResponse__Output,
   ConfigResponse__Output,

@@ -1,16 +1,11 @@
-// The Spark Connect client's public surface. Training and other callers import from here only; the client
-// imports nothing from the application (protos folder, expected version, remote and options are passed in).
+// The Spark Connect client's public surface. Training and other callers import from here only (or from light.ts,
+// its dependency-free part); the client imports nothing from the application (protos folder, expected version,
+// remote and options are passed in). The build-time protocol generator (codegen.ts) is not part of it: the
+// build tooling imports it directly.
 
 export type { Row } from './arrow.ts'
 export type { CallDeadlines, Keepalive } from './client.ts'
-export { generateProtocolTypes } from './codegen.ts'
 export { type Collected, DataFrame } from './dataframe.ts'
-export {
-  isSparkConnectError,
-  SparkConnectError,
-  type SparkConnectErrorCode,
-  type SparkErrorDetails,
-} from './errors.ts'
 export type {
   AnalyzeRequest,
   CallKind,
@@ -31,18 +26,10 @@ export {
   long,
   quoteIdentifier,
 } from './expressions.ts'
+export * from './light.ts'
 export { type LoadedOperator, type ModelRef, SparkML } from './ml.ts'
 export type { FetchCall, OperatorSpec, ReadableType, WriteModelOptions } from './ml-commands.ts'
 export { newUid } from './ml-commands.ts'
-export {
-  denseVector,
-  type MlMatrix,
-  type MlParamValues,
-  type MlVector,
-  type ParamValue,
-  sparseVector,
-  toDense,
-} from './ml-values.ts'
 export type {
   ColumnInput,
   OutputMode,
@@ -58,7 +45,6 @@ export {
   SPARK_CONNECT_ARTIFACT,
   sparkConnectJarName,
 } from './protos.ts'
-export { parseSparkRemote, redactSparkRemote, type SparkRemote } from './remote.ts'
 export { CONNECT_RETRY_POLICY, type RetryPolicy } from './retry.ts'
 export { type SchemaField, type SchemaInput, toDDL } from './schema.ts'
 export { type ConnectOptions, SparkSession } from './session.ts'

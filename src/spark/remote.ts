@@ -28,6 +28,18 @@ function invalid(remote: string, why: string): SparkConnectError {
   )
 }
 
+/** A parameter's value, URL-decoded as every client reads it; a stray `%` is named, the value never shown. */
+function decoded(remote: string, key: string, value: string): string {
+  try {
+    return decodeURIComponent(value)
+  } catch {
+    throw invalid(
+      remote,
+      `the value of ${key} holds a % that starts no %XX escape (write a literal % as %25)`,
+    )
+  }
+}
+
 export function parseSparkRemote(remote: string): SparkRemote {
   const match = /^sc:\/\/([^/:;]+)(?::(\d+))?\/?(;.*)?$/.exec(remote)
   if (!match?.[1]) throw invalid(remote, 'expected sc://host[:port]')
@@ -37,7 +49,8 @@ export function parseSparkRemote(remote: string): SparkRemote {
   for (const part of (match[3] ?? '').split(';').filter(Boolean)) {
     const eq = part.indexOf('=')
     if (eq <= 0) throw invalid(remote, `parameter "${part}" is not key=value`)
-    params.set(part.slice(0, eq), decodeURIComponent(part.slice(eq + 1)))
+    const key = part.slice(0, eq)
+    params.set(key, decoded(remote, key, part.slice(eq + 1)))
   }
   const sessionId = params.get('session_id')
   if (sessionId !== undefined && !UUID.test(sessionId)) throw invalid(remote, 'session_id must be a UUID')

@@ -4,7 +4,7 @@
 // end, on failure too.
 import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { connectSpark } from '../engines/spark-connect.ts'
+import { connectSpark, type SparkConnectConfig } from '../engines/spark-connect.ts'
 import { TrafficError } from '../errors.ts'
 import { type DataFrame, redactSparkRemote, type SparkSession } from '../spark/index.ts'
 import { withTrafficErrors } from '../spark-errors.ts'
@@ -32,7 +32,8 @@ export interface TrainOptions {
   topic: string
   /** Replaced as a whole on success; on the Spark server's file system (the same one for a local server). */
   modelsDir: string
-  sparkRemote: string
+  /** The Spark Connect server to train on (connection.spark.remote) and what connecting to it needs. */
+  connection: SparkConnectConfig
   params: TrainingParams
   parityRows: number
   /**
@@ -100,7 +101,7 @@ async function trainAll(
   const report: TrainingReport = {
     trainedAt: new Date().toISOString(),
     sparkVersion: spark.version,
-    sparkRemote: redactSparkRemote(options.sparkRemote),
+    sparkRemote: redactSparkRemote(options.connection.spark.remote),
     batches: { dir: options.batchesDir, files, rows: batches.rows },
     split: { weights: [...SPLIT_WEIGHTS], seed: SPLIT_SEED, holdoutFraction: HOLDOUT_FRACTION },
     params: options.params,
@@ -170,9 +171,8 @@ export function train(options: TrainOptions): Promise<TrainingReport> {
 async function trainLocked(options: TrainOptions, progress: Progress): Promise<TrainingReport> {
   const files = await findBatchFiles(options.batchesDir, options.topic)
   progress.line(`${files.length} batch file(s) of ${options.topic} in ${options.batchesDir}`)
-  const spark = await progress.step(`connect to Spark at ${redactSparkRemote(options.sparkRemote)}`, () =>
-    connectSpark(options.sparkRemote),
-  )
+  const remote = redactSparkRemote(options.connection.spark.remote)
+  const spark = await progress.step(`connect to Spark at ${remote}`, () => connectSpark(options.connection))
   const state = new ServerState(spark)
   // The run's outcome (or its first error) matters more than a failed cleanup: warn and go on.
   const release = () =>

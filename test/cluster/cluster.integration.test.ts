@@ -128,9 +128,9 @@ test('Spark Connect over TLS (use_ssl=true) behind a TLS terminator: trusted wit
         SPARK_SSL_CA_FILE: '',
       },
     )
-    const session = await connectSpark(remote, {
-      config: loadConfig({}, { ...process.env, SPARK_SSL_CA_FILE: kafka.caFile }),
-    })
+    const session = await connectSpark(
+      loadConfig({ sparkRemote: remote }, { ...process.env, SPARK_SSL_CA_FILE: kafka.caFile }),
+    )
     try {
       assert.deepEqual(await session.sql('SELECT 1 AS ok').collect(), [{ ok: 1 }])
     } finally {

@@ -47,7 +47,7 @@ export function fittingBench(name: string, dataSeed: number): FittingBench {
     const next = createSyntheticSource(dataSeed)
     const lines = [CSV_HEADER, ...Array.from({ length: ROWS }, () => encodeCsvLine(next()))]
     await writeFile(path.join(dir, 'data.csv'), `${lines.join('\n')}\n`)
-    spark = await connectSpark(loadConfig().spark.remote)
+    spark = await connectSpark(loadConfig())
   })
   after(async () => {
     await spark?.ml.cleanCache().catch(() => undefined)

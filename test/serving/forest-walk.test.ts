@@ -1,10 +1,9 @@
-// Both walks must give exactly what Spark's rules give. Checked against a plain recursive reference on random
-// forests: uneven depths, continuous and categorical splits, NaN and out-of-range inputs, tree counts that are not
-// a multiple of the four walked together.
+// The walk must give exactly what Spark's rules give. Checked against a plain reference on random forests: uneven
+// depths, continuous and categorical splits, NaN and out-of-range inputs; and on trees of any depth or width.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { type CompiledForest, compileForest, type TreeNode } from '../../src/serving/forest.ts'
-import { completeWalk, MAX_COMPLETE_DEPTH, pointerWalk, walkEnsemble } from '../../src/serving/forest-walk.ts'
+import { pointerWalk, walkEnsemble } from '../../src/serving/forest-walk.ts'
 import { nodes, random, randomInput, randomTree, type TreeSpec } from './trees.ts'
 
 function walkMean(forest: CompiledForest, x: Float64Array): number {
@@ -29,24 +28,19 @@ function reference(tree: TreeNode[], x: Float64Array): number {
   return node.prediction
 }
 
-test('both walks agree with the reference on random forests, leaf by leaf and in the mean', () => {
+test('the walk agrees with the reference on random forests, leaf by leaf and in the mean', () => {
   const next = random(11)
   for (let round = 0; round < 40; round++) {
     const trees = Array.from({ length: 1 + Math.floor(next() * 9) }, () =>
       nodes(randomTree(next, 1 + Math.floor(next() * 7))),
     )
     const forest = compileForest(trees, { numClasses: 0, normaliseLeafStats: true })
-    const complete = completeWalk(forest)
-    assert.ok(complete, 'shallow forests use the complete layout')
     const pointer = pointerWalk(forest)
-    const fromComplete = new Float64Array(trees.length)
     const fromPointer = new Float64Array(trees.length)
     for (let i = 0; i < 200; i++) {
       const x = randomInput(next)
       const expected = trees.map((tree) => reference(tree, x))
-      complete(x, fromComplete)
       pointer(x, fromPointer)
-      assert.deepEqual([...fromComplete], expected, `complete walk, input ${[...x]}`)
       assert.deepEqual([...fromPointer], expected, `pointer walk, input ${[...x]}`)
       let sum = 0
       for (const value of expected) sum += value
@@ -63,14 +57,14 @@ test('a forest of single leaves has depth 0 and still works', () => {
   assert.equal(walkMean(forest, Float64Array.of(0)), 1.5)
 })
 
-test('trees deeper than the complete layout allows, or with more than 32 categories, take the pointer walk', () => {
+test('deep trees and splits over many categories', () => {
+  const DEPTH = 40
   let deep: TreeSpec = { leaf: 1 }
-  for (let level = 0; level <= MAX_COMPLETE_DEPTH; level++)
+  for (let level = 0; level < DEPTH; level++)
     deep = { feature: 0, threshold: level, left: { leaf: -level }, right: deep }
   const deepForest = compileForest([nodes(deep)], { numClasses: 0, normaliseLeafStats: true })
-  assert.equal(completeWalk(deepForest), undefined)
   assert.equal(walkMean(deepForest, Float64Array.of(100)), 1)
-  assert.equal(walkMean(deepForest, Float64Array.of(4.5)), -MAX_COMPLETE_DEPTH)
+  assert.equal(walkMean(deepForest, Float64Array.of(4.5)), -(DEPTH - 1))
 
   const wide: TreeSpec = {
     feature: 0,
@@ -80,7 +74,6 @@ test('trees deeper than the complete layout allows, or with more than 32 categor
     right: { leaf: 2 },
   }
   const wideForest = compileForest([nodes(wide)], { numClasses: 0, normaliseLeafStats: true })
-  assert.equal(completeWalk(wideForest), undefined)
   assert.deepEqual(
     [40, 39].map((c) => walkMean(wideForest, Float64Array.of(c))),
     [1, 2],

@@ -1,6 +1,6 @@
 // A model file whose tree data holds text where Spark writes numbers — written as real Parquet by the Spark
 // Connect server from a Spark-trained model — is refused at load with a clear error: no string from a model file
-// can reach the code the evaluator generates (test/serving/forest-codegen.test.ts checks the same on nodes).
+// can reach the code the evaluator generates (test/serving/forest-wasm.test.ts checks the same on nodes).
 import assert from 'node:assert/strict'
 import { cpSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -20,7 +20,7 @@ let spark: SparkSession
 
 before(async () => {
   work = mkdtempSync(path.join(tmpdir(), 'hostile-model-'))
-  spark = await connectSpark(loadConfig().spark.remote)
+  spark = await connectSpark(loadConfig())
 })
 
 after(async () => {

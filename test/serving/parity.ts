@@ -76,8 +76,8 @@ export async function assertParity(modelDir: string, outputs: readonly SparkOutp
 }
 
 /**
- * On the same records: the walk, the generated JavaScript and the WebAssembly module give the same doubles for the
- * model's forest, and the evaluator's bulk path (predictMany) answers exactly what it answers one record at a time.
+ * On the same records: the walk and the WebAssembly module give the same doubles for the model's forest, and the
+ * evaluator's bulk path (predictMany) answers exactly what it answers one record at a time.
  */
 function assertEvaluatorsAgree(
   data: PipelineData,

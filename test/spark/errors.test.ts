@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { Metadata, status } from '@grpc/grpc-js'
-import { SparkConnectError, toSparkError, withContext } from '../../src/spark/errors.ts'
+import { SparkConnectError, withContext } from '../../src/spark/errors.ts'
+import { toSparkError } from '../../src/spark/grpc-errors.ts'
 import { statusDecoder } from '../../src/spark/status-details.ts'
 import { encodeStatus, protosDir } from './google-rpc-status.ts'
 

@@ -56,3 +56,15 @@ test('the token is hidden wherever the connection string is shown, errors includ
     (e) => e instanceof Error && /token=\*\*\*/.test(e.message) && !e.message.includes('t0k3n'),
   )
 })
+
+test('a % that starts no %XX escape is INVALID_REMOTE naming the parameter, not a bare URIError', () => {
+  assert.throws(
+    () => parseSparkRemote('sc://h:1/;token=50%off'),
+    (e) =>
+      e instanceof Error &&
+      (e as { code?: string }).code === 'INVALID_REMOTE' &&
+      /token holds a % that starts no %XX escape \(write a literal % as %25\)/.test(e.message) &&
+      !e.message.includes('50%off'),
+  )
+  assert.equal(parseSparkRemote('sc://h:1/;token=50%25off').token, '50%off')
+})

@@ -221,7 +221,7 @@ test('each PipelineModel metadata matches Spark’s native format field by field
 const VECTOR_ASSEMBLER = 'org.apache.spark.ml.feature.VectorAssembler'
 
 test('each saved stage, read back through the server and applied in order, gives exactly the recorded predictions', async () => {
-  const spark = await connectSpark(loadConfig().spark.remote)
+  const spark = await connectSpark(loadConfig())
   const loaded: ModelRef[] = []
   try {
     for (const spec of MODEL_SPECS) {

@@ -36,7 +36,7 @@ test('--tune scores every candidate on a validation share, records them all and 
     batchesDir: batches,
     topic: TOPIC,
     modelsDir: models,
-    sparkRemote: loadConfig().spark.remote,
+    connection: loadConfig(),
     params: DEFAULT_PARAMS,
     parityRows: 100,
     candidates: {

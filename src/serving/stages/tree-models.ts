@@ -1,11 +1,11 @@
 // DecisionTree, RandomForest and GBT models (regression and classification) as pipeline stages over a compiled
-// forest, scored by generated code (forest-codegen.ts) or, for forests too large for it, the walk. Forest classifiers output Spark's `probability` (summed class weights normalised to 1) and `prediction`
+// forest, scored by the WebAssembly module (forest-wasm.ts) or, for forests too large for it, the walk. Forest classifiers output Spark's `probability` (summed class weights normalised to 1) and `prediction`
 // (the argmax of the summed weights, first index on ties, like Vector.argmax). GBT models sum their regression trees
 // with per-tree weights; the classifier turns that margin m into Spark's rawPrediction [−m, m], probability
 // [p0, 1 − p0] with p0 = 1 / (1 + e^(2m)) (logistic loss), and prediction m > 0 (argmax of [−m, m]).
 import { TrafficError } from '../../errors.ts'
 import { type CompiledForest, compileForest, type TreeEnsemble, type TreeNode } from '../forest.ts'
-import { bindEnsemble } from '../forest-codegen.ts'
+import { pickScorer } from '../pick-scorer.ts'
 import { param, readParquetRows, type StageMetadata } from '../spark-files.ts'
 import { inputColumn, type Predictor, type RowLayout, type Step } from '../stage.ts'
 
@@ -57,7 +57,7 @@ export function treeEnsembleOf({ className, forest, treeWeights }: TreeModelPara
 export function createTreeModel(params: TreeModelParams): Predictor {
   const { forest, treeWeights } = params
   const task = TREE_MODEL_CLASSES[params.className].task
-  const scorer = bindEnsemble(treeEnsembleOf(params))
+  const scorer = pickScorer(treeEnsembleOf(params))
   const classes = treeWeights && task === 'classification' ? GBT_CLASSES : forest.numClasses
   const stage: Predictor = {
     className: params.className,

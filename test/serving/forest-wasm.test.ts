@@ -1,18 +1,13 @@
-// The compiled evaluators (generated JavaScript, WebAssembly) against the reference walk on random forests:
+// The compiled evaluator (the WebAssembly module) against the reference walk on random forests:
 // continuous and categorical splits, rows exactly at thresholds, NaN, fractional, negative and unseen categories,
 // regression (mean), boosting-style weighted sums and class votes, over several blocks of rows.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { isTrafficError } from '../../src/errors.ts'
-import { type Combine, type CompiledForest, compileForest, type TreeNode } from '../../src/serving/forest.ts'
-import {
-  BLOCK_ROWS,
-  bindEnsemble,
-  compileEnsemble,
-  MAX_COMPILED_TREE_NODES,
-} from '../../src/serving/forest-codegen.ts'
-import { MAX_COMPLETE_DEPTH, walkEnsemble } from '../../src/serving/forest-walk.ts'
-import { compileEnsembleToWasm, WASM_BLOCK_ROWS } from '../../src/serving/forest-wasm.ts'
+import { type Combine, compileForest, type TreeNode } from '../../src/serving/forest.ts'
+import { walkEnsemble } from '../../src/serving/forest-walk.ts'
+import { compileEnsembleToWasm, MAX_COMPLETE_DEPTH, WASM_BLOCK_ROWS } from '../../src/serving/forest-wasm.ts'
+import { pickScorer } from '../../src/serving/pick-scorer.ts'
 import { scoreBoth } from './ensembles.ts'
 import { FEATURES, nodes, random, randomInput, randomTree, type TreeSpec } from './trees.ts'
 
@@ -23,9 +18,9 @@ const CASES: { combine: Combine; classes: number }[] = [
   { combine: 'votes', classes: 3 },
 ]
 
-test('generated JavaScript and WebAssembly give the walk’s doubles on random forests and rows', () => {
+test('the WebAssembly module gives the walk’s doubles on random forests and rows', () => {
   const next = random(29)
-  const rows = Math.max(BLOCK_ROWS, WASM_BLOCK_ROWS) + 77
+  const rows = WASM_BLOCK_ROWS + 77
   for (const { combine, classes } of CASES) {
     for (let round = 0; round < 15; round++) {
       const trees = Array.from({ length: 1 + Math.floor(next() * 12) }, () =>
@@ -106,26 +101,32 @@ function fullTree(depth: number, next: () => number): TreeSpec {
   return { feature: 0, threshold: next(), left: fullTree(depth - 1, next), right: fullTree(depth - 1, next) }
 }
 
-test('forests beyond the compilers’ limits fall back to the walk, with the same results', () => {
+test('forests beyond the complete layout (too deep, or a split over > 32 categories) take the walk', () => {
   const next = random(3)
-  // A full tree of depth 13: more nodes than a function V8 would optimise, deeper than the complete layout.
-  const big = compileForest([nodes(fullTree(13, next))], { numClasses: 0, normaliseLeafStats: true })
-  assert.ok(big.values.length > MAX_COMPILED_TREE_NODES)
-  assert.equal(compileEnsemble({ forest: big, combine: 'mean' }), undefined)
-  assert.equal(compileEnsembleToWasm({ forest: big, combine: 'mean' }), undefined)
-  const fallback = bindEnsemble({ forest: big, combine: 'mean' })
-  assert.equal(fallback.kind, 'walk')
-  const x = Float64Array.from({ length: 500 }, () => next())
-  const [fromFallback, fromWalk] = [new Float64Array(500), new Float64Array(500)]
-  fallback.score(x, 1, 500, fromFallback)
-  walkEnsemble({ forest: big, combine: 'mean' }).score(x, 1, 500, fromWalk)
-  assert.deepStrictEqual(fromFallback, fromWalk)
+  const deep = compileForest([nodes(fullTree(MAX_COMPLETE_DEPTH + 1, next))], {
+    numClasses: 0,
+    normaliseLeafStats: true,
+  })
+  const wide = compileForest(
+    [nodes({ feature: 0, categories: [40], numCategories: 41, left: { leaf: 1 }, right: { leaf: 2 } })],
+    { numClasses: 0, normaliseLeafStats: true },
+  )
+  for (const forest of [deep, wide]) {
+    assert.equal(compileEnsembleToWasm({ forest, combine: 'mean' }), undefined)
+    const fallback = pickScorer({ forest, combine: 'mean' })
+    assert.equal(fallback.kind, 'walk')
+    const x = Float64Array.from({ length: 500 }, (_, i) => (forest === wide ? i % 42 : next()))
+    const [fromFallback, fromWalk] = [new Float64Array(500), new Float64Array(500)]
+    fallback.score(x, 1, 500, fromFallback)
+    walkEnsemble({ forest, combine: 'mean' }).score(x, 1, 500, fromWalk)
+    assert.deepStrictEqual(fromFallback, fromWalk)
+  }
 })
 
-test('the evaluator picks wasm for forests with a complete layout, generated JavaScript for deeper ones', () => {
+test('the evaluator picks wasm for forests with a complete layout, shallow or lopsided', () => {
   const next = random(5)
   const full = compileForest([nodes(fullTree(4, next))], { numClasses: 0, normaliseLeafStats: true })
-  assert.equal(bindEnsemble({ forest: full, combine: 'mean' }).kind, 'wasm')
+  assert.equal(pickScorer({ forest: full, combine: 'mean' }).kind, 'wasm')
   const chain = (depth: number): TreeSpec => {
     let tree: TreeSpec = { leaf: 0 }
     for (let level = 0; level < depth; level++)
@@ -134,12 +135,7 @@ test('the evaluator picks wasm for forests with a complete layout, generated Jav
   }
   const lopsided = compileForest([nodes(chain(6))], { numClasses: 0, normaliseLeafStats: true })
   assert.ok(lopsided.expectedDepth < 0.7 * lopsided.depth)
-  assert.equal(bindEnsemble({ forest: lopsided, combine: 'mean' }).kind, 'wasm')
-  const deep = compileForest([nodes(chain(MAX_COMPLETE_DEPTH + 1))], {
-    numClasses: 0,
-    normaliseLeafStats: true,
-  })
-  assert.equal(bindEnsemble({ forest: deep, combine: 'mean' }).kind, 'javascript')
+  assert.equal(pickScorer({ forest: lopsided, combine: 'mean' }).kind, 'wasm')
 })
 
 /** What a Parquet reader hands over when a model file stores text where Spark writes numbers. */
@@ -180,13 +176,4 @@ test('strings where tree files hold numbers are refused before any code is gener
   )
   const stats = nodes({ leaf: 0, stats: [1, HOSTILE as unknown as number] })
   assert.throws(() => compileForest([stats], { numClasses: 2, normaliseLeafStats: true }), /class count/)
-})
-
-test('the JavaScript generator itself writes finite numbers only', () => {
-  const forest = compileForest([nodes({ feature: 0, threshold: 1, left: { leaf: 1 }, right: { leaf: 2 } })], {
-    numClasses: 0,
-    normaliseLeafStats: true,
-  })
-  const poisoned: CompiledForest = { ...forest, values: Float64Array.of(Number.NaN, 1, 2) }
-  assert.throws(() => compileEnsemble({ forest: poisoned, combine: 'mean' }), /not a finite number: NaN/)
 })
