@@ -16,6 +16,7 @@ import {
 } from '@platformatic/kafka'
 import { type KafkaCodec, type KafkaConfig, type KafkaSecurity, readCaFile } from '../config.ts'
 import { TrafficError } from '../errors.ts'
+import { jaasConfig } from './jaas.ts'
 
 /** A broker restart takes ~10 s; keep retrying for two minutes before a run gives up. */
 const RUN_RETRIES = { retries: 240, retryDelay: 500 }
@@ -69,15 +70,6 @@ export interface KafkaClients {
   admin(name: string): Admin
 }
 
-const JAAS_LOGIN_MODULES: Record<NonNullable<KafkaSecurity['sasl']>['mechanism'], string> = {
-  PLAIN: 'org.apache.kafka.common.security.plain.PlainLoginModule',
-  'SCRAM-SHA-256': 'org.apache.kafka.common.security.scram.ScramLoginModule',
-  'SCRAM-SHA-512': 'org.apache.kafka.common.security.scram.ScramLoginModule',
-}
-
-/** A JAAS option value: quoted, with backslashes and quotes escaped. */
-const jaasQuoted = (value: string) => `"${value.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`
-
 /**
  * The same brokers and security as options of Spark's Kafka source and sink (the Java client's settings, each
  * prefixed `kafka.`), so `traffic live` reads and writes a SASL_SSL cluster like every other client here. The CA
@@ -91,8 +83,10 @@ export function sparkKafkaOptions(config: Pick<KafkaConfig, 'brokers' | 'securit
   }
   if (sasl) {
     options['kafka.sasl.mechanism'] = sasl.mechanism
-    options['kafka.sasl.jaas.config'] =
-      `${JAAS_LOGIN_MODULES[sasl.mechanism]} required username=${jaasQuoted(sasl.username)} password=${jaasQuoted(sasl.password)};`
+    options['kafka.sasl.jaas.config'] = jaasConfig(sasl.mechanism, {
+      username: sasl.username,
+      password: sasl.password,
+    })
   }
   if (caFile) {
     options['kafka.ssl.truststore.type'] = 'PEM'

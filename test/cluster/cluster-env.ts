@@ -9,12 +9,17 @@ import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { loadConfig } from '../../src/config.ts'
 import { isAlive } from '../../src/engines/process-identity.ts'
-import { traffic } from '../fixtures/cli.ts'
+import { startTraffic, traffic } from '../fixtures/cli.ts'
+import { watchDescendants } from '../fixtures/process-watch.ts'
 
 const stateDir = await mkdtemp(path.join(tmpdir(), 'traffic-cluster-test-'))
 process.env.TRAFFIC_STATE_DIR = stateDir
-const up = await traffic(['cluster', 'up', '--secure'])
-if (up.code !== 0) throw new Error(`traffic cluster up --secure failed:\n${up.stdout}${up.stderr}`)
+const up = startTraffic(['cluster', 'up', '--secure'])
+const watch = watchDescendants(up.child.pid as number)
+const upCode = await up.exited
+/** The command line of every process `traffic cluster up --secure` ran (keytool, the storage formatter, engines). */
+export const commandLinesDuringUp = watch.stop()
+if (upCode !== 0) throw new Error(`traffic cluster up --secure failed:\n${up.output()}`)
 
 export const clusterDir = loadConfig().cluster.dir
 /** Every variable of cluster.env (the client's password included), as the user would `source` it. */

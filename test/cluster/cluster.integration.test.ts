@@ -31,7 +31,13 @@ import {
   unique,
   until,
 } from '../stream/helpers.ts'
-import { clusterDir, clusterEnv, killClusterProcess, stopCluster } from './cluster-env.ts'
+import {
+  clusterDir,
+  clusterEnv,
+  commandLinesDuringUp,
+  killClusterProcess,
+  stopCluster,
+} from './cluster-env.ts'
 import { type Executor, sparkApplication } from './spark-status.ts'
 import { startTlsProxy } from './tls-proxy.ts'
 
@@ -44,6 +50,24 @@ const work = await tempDir('cluster')
 const batches = path.join(work, 'batches')
 const csv = await generateCsv(work, ROWS, 12)
 after(stopCluster)
+
+test('no secret was on the command line of any process `traffic cluster up --secure` ran', async () => {
+  const { kafka, sparkToken } = await clusterSecurity(
+    path.join(clusterDir, 'security'),
+    loadConfig().engines.host,
+    runTool,
+  )
+  const secrets = [kafka.storePassword, kafka.admin.password, kafka.client.password, sparkToken]
+  const lines = [...commandLinesDuringUp]
+  // Precondition: the tools that take the secrets were seen running.
+  for (const tool of [/keytool .*-genkeypair/, /kafka\.tools\.StorageTool|format\.args/, /kafka\.Kafka /]) {
+    assert.ok(
+      lines.some((line) => tool.test(line)),
+      `no process matching ${tool} among:\n${lines.join('\n')}`,
+    )
+  }
+  for (const line of lines) for (const secret of secrets) assert.ok(!line.includes(secret), line)
+})
 
 test('a wrong password and an unknown CA fail at once, naming the setting to fix', async () => {
   const args = ['produce', '--file', csv, '--topic', topic, '--limit', '10']
