@@ -14,6 +14,7 @@ import { runTool } from '../../src/engines/lifecycle.ts'
 import { connectSpark } from '../../src/engines/spark-connect.ts'
 import { parseSparkRemote } from '../../src/spark/index.ts'
 import { listBatchFiles } from '../../src/stream/batch-files.ts'
+import { kafkaClients } from '../../src/stream/kafka-clients.ts'
 import { produceCsvToTopic } from '../../src/stream/produce.ts'
 import { MODEL_SPECS } from '../../src/training/model-specs.ts'
 import { PARITY_DIR } from '../../src/training/parity.ts'
@@ -21,7 +22,6 @@ import { startTraffic, traffic } from '../fixtures/cli.ts'
 import { assertParity, readSparkOutputs } from '../serving/parity.ts'
 import {
   type ConsumerProcess,
-  clients,
   csvLines,
   generateCsv,
   readBatches,
@@ -88,6 +88,8 @@ test('a wrong password and an unknown CA fail at once, naming the setting to fix
 })
 
 test('300k rows reach 6 partitions while a broker is SIGKILLed mid-produce and restarted', async (t) => {
+  // Made here, not at import: only now does this process's environment point at the cluster (cluster-env.ts).
+  const clients = kafkaClients(loadConfig().kafka)
   let acknowledged = 0
   // Paced so that the run lasts ~10 s: the kill lands while most rows are still to be sent.
   const producing = produceCsvToTopic(clients, {
