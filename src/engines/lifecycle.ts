@@ -87,10 +87,12 @@ export const runTool: ToolRunner = async (description, command, args, secretEnv 
   } catch (error) {
     const { stdout, stderr, code } = error as { stdout?: string; stderr?: string; code?: unknown }
     const secrets = Object.values(secretEnv)
+    // A number when the tool ran and failed; a system error code (e.g. ENOENT) when it could not start.
+    const how = typeof code === 'number' ? `exit code ${code}` : String(code)
     const output = redactSecrets(`${stdout ?? ''}${stderr ?? ''}`.trim(), secrets)
     throw new TrafficError(
       'ENGINE_START_FAILED',
-      `${description} failed (exit code ${code}): ${shownCommandLine(command, args, secrets)}${output ? `\n${output}` : ''}`,
+      `${description} failed (${how}): ${shownCommandLine(command, args, secrets)}${output ? `\n${output}` : ''}`,
     )
   }
 }

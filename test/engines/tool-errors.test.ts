@@ -48,3 +48,11 @@ test('keytool failing on a broken store: the error shows where the password come
     return true
   })
 })
+
+test('a tool that cannot start is named with the system’s reason', async () => {
+  await assert.rejects(runTool('running a missing tool', '/nonexistent/tool', ['-x']), (error) => {
+    assert.ok(isTrafficError(error, 'ENGINE_START_FAILED'))
+    assert.match(error.message, /^running a missing tool failed \(ENOENT\): \/nonexistent\/tool -x/)
+    return true
+  })
+})
