@@ -35,10 +35,21 @@ export function registerClusterCommand(program: Command): void {
     .description(
       'Start the cluster (ports from TRAFFIC_CLUSTER_PORT_BASE, default 19000) and wait until healthy',
     )
-    .option('--secure', 'a new cluster gets a SASL_SSL listener (SCRAM-SHA-512 and PLAIN) with its own CA')
+    .option(
+      '--secure',
+      'a SASL_SSL listener (SCRAM-SHA-512 and PLAIN) with its own CA; an existing cluster must have been made with it',
+    )
+    .option('--rebuild', 'stop and delete the existing cluster (its topics and data) and make a new one')
     .action(
-      action(async (options: { secure?: boolean }) => {
-        const { layout, statuses } = await clusterUp(loadConfig(), options.secure ?? false)
+      action(async (options: { secure?: boolean; rebuild?: boolean }) => {
+        const config = loadConfig()
+        const rebuild = options.rebuild ?? false
+        if (rebuild) {
+          process.stdout.write(
+            `Rebuilding: the cluster in ${displayPath(config.cluster.dir)} is deleted first\n`,
+          )
+        }
+        const { layout, statuses } = await clusterUp(config, { secure: options.secure ?? false, rebuild })
         print(statuses)
         printExports(layout)
         if (statuses.some((s) => !s.healthy)) process.exitCode = 1

@@ -13,6 +13,7 @@ import { jdkTool } from './prerequisites.ts'
 export const CLIENT_USER = 'traffic'
 const ADMIN_USER = 'admin'
 const VALID_DAYS = '365'
+const STORE_PASSWORD_ENV = 'TRAFFIC_STORE_PASSWORD'
 
 function password(): string {
   return randomBytes(18).toString('hex')
@@ -35,17 +36,18 @@ export async function clusterSecurity(
   await mkdir(dir, { recursive: true, mode: 0o700 })
   const storePassword = password()
   const file = (name: string) => path.join(dir, name)
+  // PKCS12 keeps one password for the store and its keys; keytool reads it from its environment.
   const store = (name: string) => [
     '-keystore',
     file(name),
     '-storetype',
     'PKCS12',
-    '-storepass',
-    storePassword,
+    '-storepass:env',
+    STORE_PASSWORD_ENV,
   ]
   const san = `SAN=${isIP(host) ? 'IP' : 'DNS'}:${host},DNS:localhost`
   const keytool = (description: string, args: string[]) =>
-    runTool(`keytool: ${description}`, jdkTool('keytool'), args)
+    runTool(`keytool: ${description}`, jdkTool('keytool'), args, { [STORE_PASSWORD_ENV]: storePassword })
 
   /** A 2048-bit RSA key pair and its self-signed certificate, under `alias` in `storeName`. */
   const keyPair = (description: string, alias: string, dname: string, ext: string, storeName: string) =>

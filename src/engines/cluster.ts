@@ -1,12 +1,12 @@
 // `traffic cluster`: a local stand-in for real clusters, from the same cached jars. Three KRaft Kafka nodes (all
 // voters, replication factor 3, min.insync.replicas 2, 6 partitions by default), optionally with a SASL_SSL client
 // listener, and a Spark standalone cluster (master + 2 one-core workers) whose driver is the Spark Connect server.
-import { existsSync } from 'node:fs'
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { Config } from '../config.ts'
 import { redactSparkRemote } from '../spark/index.ts'
 import { CLIENT_USER, clusterSecurity } from './cluster-security.ts'
+import { type ClusterState, clusterStateFor, readClusterState } from './cluster-state.ts'
 import { fetchEngines } from './fetch.ts'
 import { type KafkaTopology, kafkaNodeEngine, kafkaUuid } from './kafka.ts'
 import { type EngineStatus, engineStatus, runTool, startEngine, stopEngine } from './lifecycle.ts'
@@ -17,12 +17,6 @@ import { masterUrl, sparkMasterEngine, sparkWorkerEngine } from './spark-standal
 const NODES = [1, 2, 3]
 const WORKERS = [1, 2]
 export const CLUSTER_PARTITIONS = 6
-
-/** What `up` decided once and later commands read back: the KRaft cluster id and whether it is SASL_SSL. */
-interface ClusterState {
-  clusterId: string
-  secure: boolean
-}
 
 export interface ClusterLayout {
   kafkaNodes: LocalEngine[]
@@ -47,22 +41,13 @@ function ports(base: number) {
   }
 }
 
-async function readState(file: string): Promise<ClusterState | undefined> {
-  return existsSync(file) ? (JSON.parse(await readFile(file, 'utf8')) as ClusterState) : undefined
-}
-
-/** The cluster's engines; `secure` applies to a new cluster only (an existing one keeps how it was made). */
-async function layout(config: Config, create = false, secure = false): Promise<ClusterLayout> {
+/**
+ * The engines of the cluster `state` describes; `up` (`create`) also writes cluster.env. Status and down of a
+ * cluster never made leave no files behind.
+ */
+async function layout(config: Config, state: ClusterState, create = false): Promise<ClusterLayout> {
   const { dir, portBase } = config.cluster
   const { host } = config.engines
-  const stateFile = path.join(dir, 'cluster.json')
-  const existing = await readState(stateFile)
-  const state = existing ?? { clusterId: kafkaUuid(), secure }
-  // Only `up` makes a cluster: status and down of a cluster never started leave no files behind.
-  if (!existing && create) {
-    await mkdir(dir, { recursive: true })
-    await writeFile(stateFile, `${JSON.stringify(state)}\n`)
-  }
   const secrets = state.secure ? await clusterSecurity(path.join(dir, 'security'), host, runTool) : undefined
   const security = secrets?.kafka
   const p = ports(portBase)
@@ -123,17 +108,29 @@ async function layout(config: Config, create = false, secure = false): Promise<C
   }
 }
 
+/** The layout of the cluster made in the configured folder (of a plain one with a new id when none was made). */
+async function existingLayout(config: Config): Promise<ClusterLayout> {
+  const state = await readClusterState(config.cluster.dir)
+  return layout(config, state ?? { clusterId: kafkaUuid(), secure: false })
+}
+
 /**
  * Starts what is not running yet: the Kafka nodes together (a quorum needs its voters), and meanwhile the Spark
  * master, then its workers and the driver together (the driver's application waits for the workers' executors).
- * Resolves when all are healthy.
+ * Resolves when all are healthy. A cluster keeps the mode (`secure` or not) it was made with; `rebuild` first stops
+ * and deletes the existing one (topics, data, secrets) to make it anew.
  */
 export async function clusterUp(
   config: Config,
-  secure: boolean,
+  { secure, rebuild }: { secure: boolean; rebuild: boolean },
 ): Promise<{ layout: ClusterLayout; statuses: EngineStatus[] }> {
+  if (rebuild) {
+    await clusterDown(config)
+    await rm(config.cluster.dir, { recursive: true, force: true })
+  }
+  const state = await clusterStateFor(config.cluster.dir, secure)
   await fetchEngines(config.engines.cacheDir)
-  const cluster = await layout(config, true, secure)
+  const cluster = await layout(config, state, true)
   const spark = async () => {
     const master = await startEngine(cluster.master)
     return [master, ...(await Promise.all([...cluster.workers, cluster.connect].map(startEngine)))]
@@ -147,7 +144,7 @@ export async function clusterUp(
 
 /** Stops the driver first (so no executor is relaunched), then the workers, the master and the Kafka nodes. */
 export async function clusterDown(config: Config): Promise<EngineStatus[]> {
-  const cluster = await layout(config)
+  const cluster = await existingLayout(config)
   const connect = await stopEngine(cluster.connect)
   const workers = await Promise.all(cluster.workers.map(stopEngine))
   const master = await stopEngine(cluster.master)
@@ -158,7 +155,7 @@ export async function clusterDown(config: Config): Promise<EngineStatus[]> {
 export async function clusterStatus(
   config: Config,
 ): Promise<{ layout: ClusterLayout; statuses: EngineStatus[] }> {
-  const cluster = await layout(config)
+  const cluster = await existingLayout(config)
   const engines = [...cluster.kafkaNodes, cluster.master, ...cluster.workers, cluster.connect]
   return { layout: cluster, statuses: await Promise.all(engines.map(engineStatus)) }
 }

@@ -2,9 +2,11 @@
 // `traffic engines start`, or the nodes of `traffic cluster up` (optionally with a SASL_SSL client listener).
 import { createHash, randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { Config, KafkaConfig } from '../config.ts'
+import { javaQuoted } from '../java-quoted.ts'
+import { jaasConfig } from '../stream/jaas.ts'
 import { kafkaAdmin } from '../stream/kafka-clients.ts'
 import type { LocalEngine } from './local-engine.ts'
 import { jarsDir, KAFKA } from './manifest.ts'
@@ -43,15 +45,16 @@ export interface KafkaTopology {
   clusterId: string
 }
 
-function jaasQuote(value: string): string {
-  return JSON.stringify(value)
-}
-
 function securityProperties(security: BrokerSecurity | undefined): string[] {
   if (!security) return ['inter.broker.listener.name=PLAINTEXT']
   const { admin, client } = security
-  const scram = `org.apache.kafka.common.security.scram.ScramLoginModule required username=${jaasQuote(admin.username)} password=${jaasQuote(admin.password)};`
-  const plain = `org.apache.kafka.common.security.plain.PlainLoginModule required username=${jaasQuote(admin.username)} password=${jaasQuote(admin.password)} user_${admin.username}=${jaasQuote(admin.password)} user_${client.username}=${jaasQuote(client.password)};`
+  const scram = jaasConfig('SCRAM-SHA-512', admin)
+  // PLAIN's users are its options: user_<name>="<password>".
+  const plain = jaasConfig('PLAIN', {
+    ...admin,
+    [`user_${admin.username}`]: admin.password,
+    [`user_${client.username}`]: client.password,
+  })
   return [
     'inter.broker.listener.name=SASL_SSL',
     'sasl.enabled.mechanisms=SCRAM-SHA-512,PLAIN',
@@ -171,14 +174,16 @@ export function kafkaNodeEngine(
     files: { pidFile: path.join(dir, 'kafka.pid'), logFile: path.join(dir, 'kafka.log') },
     startTimeoutMs: 90_000,
 
-    /** Writes the configuration and formats the KRaft storage the first time only. */
+    /**
+     * Writes the configuration and formats the KRaft storage the first time only. The formatter reads its
+     * arguments (the SCRAM passwords among them) from a 0600 argument file, deleted once it has run.
+     */
     async prepare(runTool) {
       await mkdir(dir, { recursive: true })
       await writeFile(propertiesFile, serverProperties(host, node, topology, dataDir), { mode: 0o600 })
       await writeFile(log4jFile, LOG4J2)
       if (existsSync(path.join(dataDir, 'meta.properties'))) return
-      await runTool('formatting the KRaft storage', javaBinary(), [
-        ...jvm,
+      const formatArgs = [
         'kafka.tools.StorageTool',
         'format',
         ...quorumArguments(topology),
@@ -187,7 +192,14 @@ export function kafkaNodeEngine(
         topology.clusterId,
         '--config',
         propertiesFile,
-      ])
+      ]
+      const argFile = path.join(dir, 'format.args')
+      await writeFile(argFile, formatArgs.map((arg) => `${javaQuoted(arg)}\n`).join(''), { mode: 0o600 })
+      try {
+        await runTool('formatting the KRaft storage', javaBinary(), [...jvm, `@${argFile}`])
+      } finally {
+        await rm(argFile, { force: true })
+      }
     },
 
     command: () => ({ command: javaBinary(), args: [...jvm, MAIN_CLASS, propertiesFile] }),
@@ -229,7 +241,10 @@ function directoryId(clusterId: string, nodeId: number): string {
   return id.startsWith('-') ? `A${id.slice(1)}` : id
 }
 
-/** SCRAM credentials are stored in the cluster metadata when it is formatted (Kafka's own way, no broker needed). */
+/**
+ * SCRAM credentials are stored in the cluster metadata when it is formatted (Kafka's own way, no broker needed).
+ * They carry the passwords: only for the argument file, never a command line.
+ */
 function scramArguments(security: BrokerSecurity | undefined): string[] {
   if (!security) return []
   return [security.admin, security.client].flatMap(({ username, password }) => [

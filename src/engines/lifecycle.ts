@@ -5,6 +5,7 @@ import { promisify } from 'node:util'
 import type { Config } from '../config.ts'
 import { TrafficError } from '../errors.ts'
 import { redactSparkRemote } from '../spark/index.ts'
+import { redactSecrets, shownCommandLine } from './command-line.ts'
 import { fetchEngines } from './fetch.ts'
 import { kafkaAnswers, kafkaEngine } from './kafka.ts'
 import type { LocalEngine, ToolRunner } from './local-engine.ts'
@@ -80,13 +81,19 @@ function externalStatuses(config: Config): EngineStatus[] {
   return statuses.map((s) => ({ ...s, action: 'external' }))
 }
 
-export const runTool: ToolRunner = async (description, command, args) => {
+export const runTool: ToolRunner = async (description, command, args, secretEnv = {}) => {
   try {
-    await run(command, args, { maxBuffer: 16 * 1024 * 1024 })
+    await run(command, args, { env: { ...process.env, ...secretEnv }, maxBuffer: 16 * 1024 * 1024 })
   } catch (error) {
-    const { stdout, stderr } = error as { stdout?: string; stderr?: string }
-    const output = `${stdout ?? ''}${stderr ?? ''}`.trim() || (error as Error).message
-    throw new TrafficError('ENGINE_START_FAILED', `${description} failed:\n${output}`)
+    const { stdout, stderr, code } = error as { stdout?: string; stderr?: string; code?: unknown }
+    const secrets = Object.values(secretEnv)
+    // A number when the tool ran and failed; a system error code (e.g. ENOENT) when it could not start.
+    const how = typeof code === 'number' ? `exit code ${code}` : String(code)
+    const output = redactSecrets(`${stdout ?? ''}${stderr ?? ''}`.trim(), secrets)
+    throw new TrafficError(
+      'ENGINE_START_FAILED',
+      `${description} failed (${how}): ${shownCommandLine(command, args, secrets)}${output ? `\n${output}` : ''}`,
+    )
   }
 }
 

@@ -1,8 +1,16 @@
 // What the lifecycle (start / stop / status) needs to know about one local engine.
 import type { ProcessFiles } from './process.ts'
 
-/** Runs a one-off JVM tool (e.g. Kafka's storage formatter) and fails with its output if it fails. */
-export type ToolRunner = (description: string, command: string, args: string[]) => Promise<void>
+/**
+ * Runs a one-off tool (e.g. Kafka's storage formatter) and fails with its output if it fails. `secretEnv` is added
+ * to its environment: the way secrets reach it (never `args`, which `ps` shows); they are hidden in any error.
+ */
+export type ToolRunner = (
+  description: string,
+  command: string,
+  args: string[],
+  secretEnv?: Record<string, string>,
+) => Promise<void>
 
 export interface LocalEngine {
   name: string

@@ -8,11 +8,14 @@ import { copyFile, mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import { after, test } from 'node:test'
 import { loadConfig } from '../../src/config.ts'
+import { CLUSTER_PARTITIONS } from '../../src/engines/cluster.ts'
 import { clusterSecurity } from '../../src/engines/cluster-security.ts'
 import { runTool } from '../../src/engines/lifecycle.ts'
 import { connectSpark } from '../../src/engines/spark-connect.ts'
 import { parseSparkRemote } from '../../src/spark/index.ts'
 import { listBatchFiles } from '../../src/stream/batch-files.ts'
+import { kafkaClients } from '../../src/stream/kafka-clients.ts'
+import { produceCsvToTopic } from '../../src/stream/produce.ts'
 import { MODEL_SPECS } from '../../src/training/model-specs.ts'
 import { PARITY_DIR } from '../../src/training/parity.ts'
 import { startTraffic, traffic } from '../fixtures/cli.ts'
@@ -26,8 +29,15 @@ import {
   startConsumer,
   tempDir,
   unique,
+  until,
 } from '../stream/helpers.ts'
-import { clusterDir, clusterEnv, killClusterProcess, stopClusterIfStarted } from './cluster-env.ts'
+import {
+  clusterDir,
+  clusterEnv,
+  commandLinesDuringUp,
+  killClusterProcess,
+  stopCluster,
+} from './cluster-env.ts'
 import { type Executor, sparkApplication } from './spark-status.ts'
 import { startTlsProxy } from './tls-proxy.ts'
 
@@ -39,7 +49,25 @@ const groupId = unique('cluster-group')
 const work = await tempDir('cluster')
 const batches = path.join(work, 'batches')
 const csv = await generateCsv(work, ROWS, 12)
-after(stopClusterIfStarted)
+after(stopCluster)
+
+test('no secret was on the command line of any process `traffic cluster up --secure` ran', async () => {
+  const { kafka, sparkToken } = await clusterSecurity(
+    path.join(clusterDir, 'security'),
+    loadConfig().engines.host,
+    runTool,
+  )
+  const secrets = [kafka.storePassword, kafka.admin.password, kafka.client.password, sparkToken]
+  const lines = [...commandLinesDuringUp]
+  // Precondition: the tools that take the secrets were seen running.
+  for (const tool of [/keytool .*-genkeypair/, /kafka\.tools\.StorageTool|format\.args/, /kafka\.Kafka /]) {
+    assert.ok(
+      lines.some((line) => tool.test(line)),
+      `no process matching ${tool} among:\n${lines.join('\n')}`,
+    )
+  }
+  for (const line of lines) for (const secret of secrets) assert.ok(!line.includes(secret), line)
+})
 
 test('a wrong password and an unknown CA fail at once, naming the setting to fix', async () => {
   const args = ['produce', '--file', csv, '--topic', topic, '--limit', '10']
@@ -59,19 +87,37 @@ test('a wrong password and an unknown CA fail at once, naming the setting to fix
   assert.match(unknownCa.stderr, /set KAFKA_SSL_CA_FILE/)
 })
 
-test('300k rows reach 6 partitions while a broker is SIGKILLed mid-produce and restarted', async () => {
-  const producer = startTraffic(['produce', '--file', csv, '--topic', topic])
-  await sleep(4_000)
-  assert.equal(
-    producer.child.exitCode,
-    null,
-    'the producer finished before the broker was killed; use more rows',
-  )
+test('300k rows reach 6 partitions while a broker is SIGKILLed mid-produce and restarted', async (t) => {
+  // Made here, not at import: only now does this process's environment point at the cluster (cluster-env.ts).
+  const clients = kafkaClients(loadConfig().kafka)
+  let acknowledged = 0
+  // Paced so that the run lasts ~10 s: the kill lands while most rows are still to be sent.
+  const producing = produceCsvToTopic(clients, {
+    file: csv,
+    topic,
+    partitions: CLUSTER_PARTITIONS,
+    rejectsFile: path.join(work, 'rejects.jsonl'),
+    rate: 30_000,
+    onProgress: (progress) => {
+      acknowledged = progress.sent
+    },
+  })
+  await until('20,000 rows are acknowledged', () => acknowledged >= 20_000)
+  const acknowledgedBeforeKill = acknowledged
+  assert.ok(acknowledgedBeforeKill < ROWS, 'the broker is killed while the run goes on')
   await killClusterProcess('kafka-2/kafka.pid')
   // The broker comes back while the producer goes on without it.
-  const [code, restarted] = await Promise.all([producer.exited, traffic(['cluster', 'up'])])
-  assert.equal(code, 0, producer.output())
-  assert.match(producer.output(), /sent 300,000 rows to .* \(created with 6 partition\(s\)\)/)
+  const [stats, restarted] = await Promise.all([producing, traffic(['cluster', 'up', '--secure'])])
+  t.diagnostic(`broker 2 was killed after ${acknowledgedBeforeKill} rows were acknowledged`)
+  assert.deepEqual(
+    { sent: stats.sent, rejected: stats.rejected, created: stats.topicCreated },
+    {
+      sent: ROWS,
+      rejected: 0,
+      created: true,
+    },
+  )
+  assert.equal((await clients.endOffsets(topic)).length, CLUSTER_PARTITIONS)
   assert.equal(restarted.code, 0, restarted.stdout + restarted.stderr)
   assert.match(restarted.stdout, /Kafka node 2 .*started/)
 })
@@ -180,7 +226,7 @@ test('training survives a worker SIGKILLed mid-job: Spark re-runs its tasks; the
   assert.ok(victim, `training ended before an executor was seen running a task:\n${training.output()}`)
   const worker = spark.workerOf(victim)
   await killClusterProcess(`spark/worker-${worker}/worker.pid`)
-  const restarted = await traffic(['cluster', 'up'])
+  const restarted = await traffic(['cluster', 'up', '--secure'])
   assert.equal(restarted.code, 0, restarted.stdout + restarted.stderr)
   assert.match(restarted.stdout, new RegExp(`Spark worker ${worker} .*started`))
   assert.equal(await training.exited, 0, training.output())

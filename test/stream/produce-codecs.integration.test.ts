@@ -66,10 +66,11 @@ describe('codecs: what Kafka’s own clients read and what the consumer cannot',
         `${s.topic}-0`,
         `${'0'.repeat(20)}.log`,
       )
-      const dump = await runKafkaTool(config.engines.cacheDir, 'kafka.tools.DumpLogSegments', [
+      const dump = await runKafkaTool(config.engines.cacheDir, 'org.apache.kafka.tools.DumpLogSegments', [
         '--files',
         segment,
       ])
+      assert.equal(dump.code, 0, dump.stderr)
       const codecs = new Set([...dump.stdout.matchAll(/compresscodec: (\w+)/g)].map((m) => m[1]))
       assert.deepEqual([...codecs], ['none'], dump.stdout.slice(0, 2000))
     }
