@@ -10,8 +10,8 @@ export function encodeJsonMessage(record: TrafficRecord): string {
 }
 
 /**
- * encodeJsonMessage for a record that holds exactly the columns, in order, as decodeCsvFields builds them: without
- * the replacer list JSON.stringify takes ~1.1 µs a row instead of ~2.1 µs (the producer's hot path).
+ * encodeJsonMessage for a record that holds exactly the columns, in order, as decodeCsvFields builds them: it
+ * skips the replacer list, which costs JSON.stringify about as much again (the producer's hot path).
  */
 export function encodeDecodedRecord(record: TrafficRecord): string {
   return JSON.stringify(record)

@@ -1,6 +1,6 @@
 // Kafka record batches (message format v2) built from values that are already bytes, and the Produce request that
 // carries them. The client library writes each record through small growable buffers, which took most of the
-// producer's main-thread time and garbage (profile in issue 16); here a batch is sized first and written into one
+// producer's main-thread time and garbage; here a batch is sized first and written into one
 // Buffer. Its bytes hold the producer id and sequence number, so a re-sent batch is the same bytes and the broker
 // recognises it instead of writing it twice.
 import type { KafkaCodec } from '../config.ts'
