@@ -1,37 +1,46 @@
 // Facts about the stream topic that decide what `traffic up` must redo, and the reset behind `--fresh`.
 import type { Admin } from '@platformatic/kafka'
 import type { KafkaConfig } from '../config.ts'
-import { kafkaAdmin, kafkaError } from '../stream/kafka-clients.ts'
+import { endOffsetsOf, kafkaAdmin, kafkaError, startOffsetsOf } from '../stream/kafka-clients.ts'
 
-/** End offset of each partition of the topic (partition → offset); empty when it does not exist. */
-export async function topicEndOffsets(config: KafkaConfig): Promise<Map<number, number>> {
+/** The topic's partitions through an admin client of `traffic up`; `read` is not called when it does not exist. */
+async function withTopic<T>(
+  config: KafkaConfig,
+  doing: string,
+  missing: T,
+  read: (admin: Admin) => Promise<T>,
+): Promise<T> {
   const client = kafkaAdmin(config, 'up')
   try {
-    if (!(await client.listTopics()).includes(config.topic)) return new Map()
-    const metadata = await client.metadata({ topics: [config.topic] })
-    const partitions = metadata.topics.get(config.topic)?.partitionsCount ?? 0
-    const listed = await client.listOffsets({
-      topics: [
-        {
-          name: config.topic,
-          partitions: Array.from({ length: partitions }, (_, partitionIndex) => ({
-            partitionIndex,
-            timestamp: -1n,
-          })),
-        },
-      ],
-    })
-    return new Map(listed.flatMap((t) => t.partitions).map((p) => [p.partitionIndex, Number(p.offset)]))
+    if (!(await client.listTopics()).includes(config.topic)) return missing
+    return await read(client)
   } catch (error) {
-    throw kafkaError(error, `reading the end offsets of ${config.topic}`)
+    throw kafkaError(error, `${doing} of ${config.topic}`)
   } finally {
     await client.close().catch(() => undefined)
   }
 }
 
-/** Messages in the topic (sum of the partitions' end offsets); 0 when it does not exist. */
-export async function topicMessageCount(config: KafkaConfig): Promise<number> {
-  return [...(await topicEndOffsets(config)).values()].reduce((sum, offset) => sum + offset, 0)
+/** End offset of each partition of the topic (partition → offset); empty when it does not exist. */
+export function topicEndOffsets(config: KafkaConfig): Promise<Map<number, number>> {
+  return withTopic(config, 'reading the end offsets', new Map(), async (admin) => {
+    const ends = await endOffsetsOf(admin, config.topic)
+    return new Map(ends.map((offset, partition) => [partition, Number(offset)]))
+  })
+}
+
+/**
+ * Messages the topic holds now: per partition, its end offset less its first offset (not 0 once retention or a
+ * deletion removed the oldest records); 0 when it does not exist.
+ */
+export function topicMessageCount(config: KafkaConfig): Promise<number> {
+  return withTopic(config, 'counting the messages', 0, async (admin) => {
+    const [starts, ends] = await Promise.all([
+      startOffsetsOf(admin, config.topic),
+      endOffsetsOf(admin, config.topic),
+    ])
+    return ends.reduce((sum, end, partition) => sum + Number(end - (starts[partition] ?? 0n)), 0)
+  })
 }
 
 /** Deletes the topic, its dead letters and the batch writer's committed offsets, so a run starts from nothing. */

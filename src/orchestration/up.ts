@@ -42,11 +42,14 @@ export interface UpResult {
   timings: Record<string, number>
 }
 
-/** Rows held by the batch files, from their names (each covers offsets first..last of one partition). */
-async function batchRows(config: Config): Promise<{ rows: number; files: number; names: string }> {
+/**
+ * Messages the batch files cover, from their names (each covers offsets first..last of one partition): the rows
+ * in them and the invalid messages among those offsets that went to dead letters.
+ */
+async function batchCoverage(config: Config): Promise<{ messages: number; files: number; names: string }> {
   const files = await listBatchFiles(config.paths.batches, config.kafka.topic)
-  const rows = files.reduce((sum, f) => sum + Number(f.last - f.first + 1n), 0)
-  return { rows, files: files.length, names: files.map((f) => f.name).join(',') }
+  const messages = files.reduce((sum, f) => sum + Number(f.last - f.first + 1n), 0)
+  return { messages, files: files.length, names: files.map((f) => f.name).join(',') }
 }
 
 async function timed<T>(timings: Record<string, number>, stage: string, work: () => Promise<T>): Promise<T> {
@@ -55,6 +58,41 @@ async function timed<T>(timings: Record<string, number>, stage: string, work: ()
     return await work()
   } finally {
     timings[stage] = Math.round(performance.now() - began) / 1000
+  }
+}
+
+/** Rows in the batch files, read from them: the offsets they cover also count the messages set aside as dead letters. */
+async function rowsInBatchFiles(config: Config): Promise<number> {
+  let rows = 0
+  for (const file of await listBatchFiles(config.paths.batches, config.kafka.topic)) {
+    rows += await countDataRows(path.join(config.paths.batches, file.name))
+  }
+  return rows
+}
+
+/** Fails unless the batch files hold every row produced, with no message lost to retention on the way. */
+function checkConsumed(config: Config, counts: { rows: number; produced: number; lost: number }): void {
+  const { rows, produced, lost } = counts
+  if (lost > 0) {
+    throw new TrafficError(
+      'KAFKA_ERROR',
+      `${lost} messages of ${config.kafka.topic} were deleted by retention before they were read: the batch ` +
+        `files hold ${rows} of the ${produced} rows produced`,
+      { hint: 'those rows are gone from Kafka; produce the data set again with `npm start -- --fresh`' },
+    )
+  }
+  if (rows < produced) {
+    throw new TrafficError(
+      'KAFKA_ERROR',
+      `the batch files hold ${rows.toLocaleString('en')} of the ${produced.toLocaleString('en')} rows produced`,
+      {
+        hint:
+          `another consumer in group ${CONSUME_DEFAULTS.groupId} may hold partitions of ${config.kafka.topic}: ` +
+          'stop it and run `npm start` again (the consumer reads whatever the batch files lack); if retention ' +
+          'deleted rows before they were read, produce again with `npm start -- --fresh`',
+        canRetry: true,
+      },
+    )
   }
 }
 
@@ -162,9 +200,12 @@ export async function runPipeline(config: Config, options: UpOptions): Promise<U
   }
   const producedRows = state.produced?.rows ?? 0
 
-  const before = await batchRows(config)
-  if (before.rows >= producedRows && state.consumed?.dataset === dataset) {
-    display.skip('consume', `${before.rows.toLocaleString('en')} rows already in ${before.files} batch files`)
+  const before = await batchCoverage(config)
+  if (before.messages >= producedRows && state.consumed?.dataset === dataset) {
+    display.skip(
+      'consume',
+      `${before.messages.toLocaleString('en')} messages already in ${before.files} batch files`,
+    )
   } else {
     // The batch folder was deleted: the topic is read again from its start, not from the group's offsets.
     if (before.files === 0) await forgetCommittedOffsets(config.kafka, CONSUME_DEFAULTS.groupId)
@@ -185,35 +226,22 @@ export async function runPipeline(config: Config, options: UpOptions): Promise<U
         drainTo: ends,
         partitions: config.kafka.partitions,
         signal,
-        onProgress: (stats) => display.update('consume', before.rows + stats.consumed),
+        onProgress: (stats) => display.update('consume', before.messages + stats.consumed),
         onWarning: (message) => display.log(`⚠ ${message}`),
       }),
     )
     throwIfInterrupted(signal)
-    const after = await batchRows(config)
-    if (after.rows + consumed.deadLetters < producedRows) {
-      const lost = consumed.missingOffsets
-      throw new TrafficError(
-        'KAFKA_ERROR',
-        `the batch files hold ${after.rows} of the ${producedRows} rows produced` +
-          (lost ? `: ${lost} were deleted by retention before they were read` : ''),
-        lost
-          ? { hint: 'those rows are gone from Kafka; produce the data set again with `npm start -- --fresh`' }
-          : {
-              hint:
-                `another consumer in group ${CONSUME_DEFAULTS.groupId} may hold partitions of ${config.kafka.topic}: ` +
-                'stop it and run `npm start` again (the consumer reads whatever the batch files lack)',
-              canRetry: true,
-            },
-      )
-    }
-    state = { ...state, consumed: { dataset, rows: after.rows, files: after.files } }
+    const after = await batchCoverage(config)
+    const rows = await rowsInBatchFiles(config)
+    checkConsumed(config, { rows, produced: producedRows, lost: consumed.missingOffsets })
+    state = { ...state, consumed: { dataset, rows, files: after.files } }
     await writeState(file, state)
-    display.end('consume', `${after.rows.toLocaleString('en')} rows in ${after.files} batch files`)
+    const deadLetters = consumed.deadLetters ? `, ${consumed.deadLetters} message(s) to dead letters` : ''
+    display.end('consume', `${rows.toLocaleString('en')} rows in ${after.files} batch files${deadLetters}`)
   }
 
   // 4. Train, unless the models were trained on exactly these batch files.
-  const batches = await batchRows(config)
+  const batches = await batchCoverage(config)
   let report: TrainingReport | undefined
   const reportFile = path.join(config.paths.models, REPORT_FILE)
   if (state.trained?.batches === batches.names && existsSync(reportFile)) {

@@ -18,6 +18,7 @@ import { CONSUME_DEFAULTS } from '../../src/stream/consume.ts'
 import { rejectsFileFor } from '../../src/stream/output-rejects.ts'
 import { startTraffic } from '../fixtures/cli.ts'
 import { freePort } from '../fixtures/ports.ts'
+import { deleteRecordsBefore, sendRaw } from '../stream/helpers.ts'
 
 const ROWS = 4_000
 
@@ -155,5 +156,27 @@ test('a deleted batch folder is read again from the topic by the next run', asyn
   assert.equal(
     batches.reduce((sum, b) => sum + Number(b.last - b.first + 1n), 0),
     ROWS,
+  )
+})
+
+test('rows lost before a consume fail it, even when the topic also holds as many dead letters', async () => {
+  const config = loadConfig({}, env)
+  const deadLetters = 5
+  const lost = 3
+  await sendRaw(
+    topic,
+    Array.from({ length: deadLetters }, () => ({ partition: 0, value: 'not a row' })),
+  )
+  await deleteRecordsBefore(topic, 0, BigInt(lost))
+  // What the topic holds now, not its end offsets: the produce stage sees every produced row still there.
+  assert.equal(await topicMessageCount(config.kafka), ROWS + deadLetters - lost)
+  await rm(config.paths.batches, { recursive: true })
+  const run = runUp(['--rows', String(ROWS), '--no-serve'], env)
+  assert.notEqual(await run.exited, 0, run.output())
+  assert.match(run.output(), /✔ produce: skipped/)
+  const held = (ROWS - lost).toLocaleString('en')
+  assert.match(
+    run.output(),
+    new RegExp(`the batch files hold ${held} of the ${ROWS.toLocaleString('en')} rows produced`),
   )
 })
