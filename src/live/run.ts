@@ -5,6 +5,7 @@ import type { Config } from '../config.ts'
 import { topicEndOffsets } from '../orchestration/topic.ts'
 import { withTrafficErrors } from '../spark-errors.ts'
 import { kafkaClients } from '../stream/kafka-clients.ts'
+import { ensureLiveTopics, liveTopics } from '../stream/live-topics.ts'
 import { defaultClockStart } from './clock.ts'
 import { DatasetIndex } from './dataset-index.ts'
 import type { LiveQueryStatus } from './queries.ts'
@@ -61,9 +62,7 @@ async function replayWithQueries(config: Config, options: LiveRunOptions): Promi
   const { signal } = options
   const clients = kafkaClients(config.kafka)
   await clients.checkReachable()
-  for (const topic of [config.kafka.topic, config.live.windowsTopic, config.live.alertsTopic]) {
-    await clients.ensureTopic(topic, config.kafka.partitions)
-  }
+  await ensureLiveTopics(clients, liveTopics(config), config.kafka.partitions)
   options.onPhase?.(`indexing ${config.paths.dataset} by day and hour`)
   const dataset = await DatasetIndex.load(config.paths.dataset)
 

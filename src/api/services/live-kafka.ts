@@ -4,13 +4,8 @@
 // committed offsets of every group on it — for throughput and lag.
 import { type Admin, type Consumer, ListOffsetTimestamps, type Message } from '@platformatic/kafka'
 import { endOffsetsOf, type KafkaClients, kafkaError } from '../../stream/kafka-clients.ts'
+import { ensureLiveTopics, type LiveTopics } from '../../stream/live-topics.ts'
 import type { PartitionLag } from '../live-schemas.ts'
-
-export interface LiveTopics {
-  stream: string
-  windows: string
-  alerts: string
-}
 
 export interface LiveHandlers {
   row(message: Message): void
@@ -41,9 +36,7 @@ export class LiveKafka {
 
   async connect(handlers: LiveHandlers, streamPartitions: number): Promise<void> {
     await this.#clients.checkReachable()
-    await this.#clients.ensureTopic(this.#topics.stream, streamPartitions)
-    await this.#clients.ensureTopic(this.#topics.windows, 1)
-    await this.#clients.ensureTopic(this.#topics.alerts, 1)
+    await ensureLiveTopics(this.#clients, this.#topics, streamPartitions)
     this.#admin = this.#clients.admin('live-admin')
 
     const rows = this.#consumer('live-rows', this.#groupId)
