@@ -45,14 +45,19 @@ export function topicMessageCount(config: KafkaConfig): Promise<number> {
 
 /** Deletes the topic, its dead letters and the batch writer's committed offsets, so a run starts from nothing. */
 export async function resetTopic(config: KafkaConfig, groupId: string): Promise<void> {
+  await deleteTopics(config, [config.topic, config.deadLetterTopic])
+  await forgetCommittedOffsets(config, groupId)
+}
+
+/** Deletes those of the topics that exist (the live view's windows and alerts, on a fresh start). */
+export async function deleteTopics(config: KafkaConfig, topics: string[]): Promise<void> {
   const client = kafkaAdmin(config, 'up')
   try {
     const existing = await client.listTopics()
-    const topics = [config.topic, config.deadLetterTopic].filter((t) => existing.includes(t))
-    if (topics.length) await client.deleteTopics({ topics })
-    await deleteGroup(client, groupId)
+    const doomed = topics.filter((t) => existing.includes(t))
+    if (doomed.length) await client.deleteTopics({ topics: doomed })
   } catch (error) {
-    throw kafkaError(error, `resetting ${config.topic}`)
+    throw kafkaError(error, `deleting ${topics.join(', ')}`)
   } finally {
     await client.close().catch(() => undefined)
   }
@@ -62,15 +67,10 @@ export async function resetTopic(config: KafkaConfig, groupId: string): Promise<
 export async function forgetCommittedOffsets(config: KafkaConfig, groupId: string): Promise<void> {
   const client = kafkaAdmin(config, 'up')
   try {
-    await deleteGroup(client, groupId)
+    if ((await client.listGroups()).has(groupId)) await client.deleteGroups({ groups: [groupId] })
   } catch (error) {
     throw kafkaError(error, `deleting the offsets of consumer group ${groupId}`)
   } finally {
     await client.close().catch(() => undefined)
   }
-}
-
-async function deleteGroup(client: Admin, groupId: string): Promise<void> {
-  const groups = await client.listGroups()
-  if (groups.has(groupId)) await client.deleteGroups({ groups: [groupId] })
 }

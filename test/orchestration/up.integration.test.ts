@@ -10,11 +10,12 @@ import path from 'node:path'
 import { after, before, test } from 'node:test'
 import { SEED_EXAMPLES } from '../../src/api/seed-examples.ts'
 import { loadConfig } from '../../src/config.ts'
-import { liveDir } from '../../src/live/session.ts'
+import { checkpointDir, liveDir } from '../../src/live/session.ts'
 import { stateFile } from '../../src/orchestration/state.ts'
 import { resetTopic, topicMessageCount } from '../../src/orchestration/topic.ts'
 import { listBatchFiles } from '../../src/stream/batch-files.ts'
 import { CONSUME_DEFAULTS } from '../../src/stream/consume.ts'
+import { kafkaClients } from '../../src/stream/kafka-clients.ts'
 import { rejectsFileFor } from '../../src/stream/output-rejects.ts'
 import { startTraffic } from '../fixtures/cli.ts'
 import { freePort } from '../fixtures/ports.ts'
@@ -179,4 +180,17 @@ test('rows lost before a consume fail it, even when the topic also holds as many
     run.output(),
     new RegExp(`the batch files hold ${held} of the ${ROWS.toLocaleString('en')} rows produced`),
   )
+})
+
+test('--fresh also deletes the live windows, alerts and query checkpoints, so the Live page starts empty', async () => {
+  const config = loadConfig({}, env)
+  const windows = { ...config.kafka, topic: config.live.windowsTopic }
+  await kafkaClients(config.kafka).ensureTopic(windows.topic, 1)
+  await sendRaw(windows.topic, [{ partition: 0, value: '{"window":"from before the reset"}' }])
+  assert.ok((await topicMessageCount(windows)) > 0)
+  assert.ok(existsSync(checkpointDir(config)), 'the first run left live checkpoints')
+  const run = runUp(['--rows', String(ROWS), '--fresh', '--no-serve', '--trees', '5', '--depth', '5'], env)
+  assert.equal(await run.exited, 0, run.output())
+  assert.equal(await topicMessageCount(windows), 0)
+  assert.equal(existsSync(checkpointDir(config)), false)
 })
