@@ -84,7 +84,8 @@ describe('produce: CSV → topic', () => {
       rate: 3_000,
     })
     assert.equal(stats.sent, 6_000)
-    assert.ok(stats.seconds >= 1.8 && stats.seconds < 6, `6000 rows at 3000/s took ${stats.seconds} s`)
+    // Only the floor the rate sets: how much longer a run takes depends on the machine (see bench/).
+    assert.ok(stats.seconds >= 1.8, `6000 rows at 3000/s took only ${stats.seconds} s`)
     const messages = await readTopic(s.topic)
     assert.equal(messages.length, 6_000)
     assert.deepEqual(new Set(messages.map((m) => m.partition)), new Set([0, 1]))
