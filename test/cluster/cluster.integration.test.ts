@@ -16,13 +16,13 @@ import { listBatchFiles } from '../../src/stream/batch-files.ts'
 import { MODEL_SPECS } from '../../src/training/model-specs.ts'
 import { PARITY_DIR } from '../../src/training/parity.ts'
 import { startTraffic, traffic } from '../fixtures/cli.ts'
+import { sleep } from '../fixtures/wait.ts'
 import { assertParity, readSparkOutputs } from '../serving/parity.ts'
 import {
   type ConsumerProcess,
   csvLines,
   generateCsv,
   readBatches,
-  sleep,
   startConsumer,
   tempDir,
   unique,

@@ -6,6 +6,7 @@ import { readdir } from 'node:fs/promises'
 import { it } from 'node:test'
 import { Random } from '../../src/dataset/random.ts'
 import { produceCsvToTopic } from '../../src/stream/produce.ts'
+import { sleep } from '../fixtures/wait.ts'
 import {
   type ConsumerProcess,
   clients,
@@ -14,7 +15,6 @@ import {
   generateCsv,
   readBatches,
   scenario,
-  sleep,
   startConsumer,
 } from './helpers.ts'
 

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict'
 import { rm } from 'node:fs/promises'
 import { it } from 'node:test'
 import { produceCsvToTopic } from '../../src/stream/produce.ts'
-import { clients, generateCsv, scenario, startConsumer, until } from './helpers.ts'
+import { until } from '../fixtures/wait.ts'
+import { clients, generateCsv, scenario, startConsumer } from './helpers.ts'
 
 const target = await scenario('deleted-folder')
 const { topic, work, dir } = target

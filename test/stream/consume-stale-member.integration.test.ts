@@ -5,6 +5,7 @@ import assert from 'node:assert/strict'
 import { it } from 'node:test'
 import { produceCsvToTopic } from '../../src/stream/produce.ts'
 import { traffic } from '../fixtures/cli.ts'
+import { sleep, until } from '../fixtures/wait.ts'
 import {
   type ConsumerProcess,
   clients,
@@ -12,9 +13,7 @@ import {
   generateCsv,
   readBatches,
   scenario,
-  sleep,
   startConsumer,
-  until,
 } from './helpers.ts'
 
 const target = await scenario('stale')

@@ -257,12 +257,3 @@ export function startConsumer(
     exited,
   }
 }
-
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-
-/** Waits until `condition` holds (checked every 100 ms), failing with `what` after `seconds`. */
-export async function until(what: string, condition: () => boolean, seconds = 60): Promise<void> {
-  for (const began = performance.now(); !condition(); await sleep(100)) {
-    if (performance.now() - began > seconds * 1000) throw new Error(`timed out waiting until ${what}`)
-  }
-}

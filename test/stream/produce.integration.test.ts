@@ -6,16 +6,8 @@ import { loadConfig } from '../../src/config.ts'
 import { CSV_HEADER } from '../../src/contract/csv.ts'
 import { startEngines, stopEngines } from '../../src/engines/lifecycle.ts'
 import { produceCsvToTopic } from '../../src/stream/produce.ts'
-import {
-  clients,
-  config,
-  csvLines,
-  generateCsv,
-  readTopic,
-  rowsAsCsvLines,
-  scenario,
-  until,
-} from './helpers.ts'
+import { until } from '../fixtures/wait.ts'
+import { clients, config, csvLines, generateCsv, readTopic, rowsAsCsvLines, scenario } from './helpers.ts'
 
 describe('produce: CSV → topic', () => {
   it('sends every valid row as JSON and sets bad rows aside with their line number and reason', async () => {
