@@ -1,6 +1,6 @@
 // `npm test`: starts the real local engines (unless already running or pointed elsewhere), runs every test
 // file with node's test runner, then stops what it started; the local cluster's tests run last, on their own
-// (test/tiers.ts). Arguments narrow the files: `npm test -- test/schema`.
+// (test/tiers.ts). Arguments narrow the files or folders: `npm test -- test/stream`.
 // `--unit` (`npm run test:unit`): only the files that need no engine or browser (test/tiers.ts), in parallel,
 // with no engine started; Kafka and Spark point at sentinel ports, so a unit test that reaches one fails the run.
 import { spawn, spawnSync } from 'node:child_process'

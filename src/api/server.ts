@@ -5,6 +5,7 @@ import type { Config } from '../config.ts'
 import { TrafficError } from '../errors.ts'
 import { httpUrlOf } from '../http-url.ts'
 import { liveQueries } from '../live/queries.ts'
+import { liveTopics } from '../stream/live-topics.ts'
 import { buildApp } from './app.ts'
 import type { LiveFeedOptions } from './services/live-feed.ts'
 
@@ -28,11 +29,7 @@ export interface ApiServerOptions {
 export function liveFeedOptions(config: Config): LiveFeedOptions {
   return {
     kafka: config.kafka,
-    topics: {
-      stream: config.kafka.topic,
-      windows: config.live.windowsTopic,
-      alerts: config.live.alertsTopic,
-    },
+    topics: liveTopics(config),
     groupId: config.live.apiGroup,
     queries: () => liveQueries(config),
   }

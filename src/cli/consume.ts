@@ -3,7 +3,7 @@ import path from 'node:path'
 import cliProgress from 'cli-progress'
 import type { Command } from 'commander'
 import { loadConfig } from '../config.ts'
-import { CONSUME_DEFAULTS, consumeToBatchFiles } from '../stream/consume.ts'
+import { CONSUME_DEFAULTS, type ConsumeStats, consumeToBatchFiles } from '../stream/consume.ts'
 import { kafkaClients } from '../stream/kafka-clients.ts'
 import type { WrittenBatch } from '../stream/output-batch-files.ts'
 import { action, stopSignal } from './run.ts'
@@ -21,6 +21,24 @@ interface ConsumeFlags {
 
 function describeBatch(batch: WrittenBatch): string {
   return `${batch.file} (${batch.rows} rows)`
+}
+
+/**
+ * Without a terminal (a log, a pipe), the progress as a line at most once a second, when it moved: whoever
+ * reads the log sees how far reading got, including messages held in open batches not yet written.
+ */
+function progressLines(): (stats: ConsumeStats) => void {
+  let shown = -1
+  let shownAt = 0
+  return (stats) => {
+    if (stats.consumed === shown || performance.now() - shownAt < 1_000) return
+    shown = stats.consumed
+    shownAt = performance.now()
+    process.stdout.write(
+      `  ${stats.consumed.toLocaleString('en-US')} messages read · ${stats.rows.toLocaleString('en-US')} rows ` +
+        `in ${stats.files} file(s) · ${stats.deadLetters} dead letter(s)\n`,
+    )
+  }
 }
 
 export function registerConsumeCommand(program: Command): void {
@@ -60,6 +78,7 @@ export function registerConsumeCommand(program: Command): void {
             )
           : undefined
         bar?.start(0, 0, { consumed: 0, rows: 0, speed: 0, files: 0, deadLetters: 0 })
+        const logProgress = bar ? undefined : progressLines()
         const stats = await consumeToBatchFiles(kafkaClients(config.kafka), {
           topic: config.kafka.topic,
           deadLetterTopic: config.kafka.deadLetterTopic,
@@ -74,14 +93,16 @@ export function registerConsumeCommand(program: Command): void {
             if (!bar) process.stdout.write(`  ${describeBatch(batch)}\n`)
           },
           onWarning: (message) => process.stderr.write(`⚠ ${message}\n`),
-          onProgress: (s) =>
+          onProgress: (s) => {
+            logProgress?.(s)
             bar?.update(0, {
               consumed: s.consumed.toLocaleString('en-US'),
               rows: s.rows.toLocaleString('en-US'),
               speed: Math.round(s.consumed / Math.max(s.seconds, 1e-3)).toLocaleString('en-US'),
               files: s.files,
               deadLetters: s.deadLetters,
-            }),
+            })
+          },
         }).finally(() => bar?.stop())
 
         const where = path.relative(process.cwd(), config.paths.batches) || '.'

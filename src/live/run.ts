@@ -6,6 +6,7 @@ import { describeError, isTrafficError, TrafficError } from '../errors.ts'
 import { topicEndOffsets } from '../orchestration/topic.ts'
 import { withTrafficErrors } from '../spark-errors.ts'
 import { kafkaClients } from '../stream/kafka-clients.ts'
+import { ensureLiveTopics, liveTopics } from '../stream/live-topics.ts'
 import { defaultClockStart } from './clock.ts'
 import { DatasetIndex } from './dataset-index.ts'
 import type { LiveQueryStatus } from './queries.ts'
@@ -115,9 +116,7 @@ async function replayWithQueries(config: Config, options: LiveRunOptions): Promi
   await checkStart(config, options.start)
   const clients = kafkaClients(config.kafka)
   await stoppable(clients.checkReachable())
-  for (const topic of [config.kafka.topic, config.live.windowsTopic, config.live.alertsTopic]) {
-    await stoppable(clients.ensureTopic(topic, config.kafka.partitions))
-  }
+  await stoppable(ensureLiveTopics(clients, liveTopics(config), config.kafka.partitions))
   options.onPhase?.(`indexing ${config.paths.dataset} by day and hour`)
   const dataset = await DatasetIndex.load(config.paths.dataset)
 

@@ -55,9 +55,28 @@ function compare(a: bigint, b: bigint): number {
   return a < b ? -1 : a > b ? 1 : 0
 }
 
+/**
+ * The error for a batch folder deleted while a consumer writes to it. Recreating it would fill the new folder from
+ * the group's committed offsets only, silently without the rows of the deleted files: the run stops instead.
+ */
+export function batchFolderDeleted(dir: string, cause: unknown): TrafficError {
+  return new TrafficError(
+    'IO_ERROR',
+    `the batch folder ${dir} was deleted while the consumer was writing to it`,
+    {
+      hint:
+        'consume again to write a new one; `npm start` reads the whole topic again into a new folder, ' +
+        "`traffic consume` reads from the group's committed offsets",
+      cause,
+    },
+  )
+}
+
 /** Deletes the temporary files a writer left behind for a partition (a crash before its rename). */
 export async function removeLeftovers(dir: string, topic: string, partition: number): Promise<number> {
-  const names = await readdir(dir)
+  const names = await readdir(dir).catch((error: NodeJS.ErrnoException) => {
+    throw error.code === 'ENOENT' ? batchFolderDeleted(dir, error) : error
+  })
   let removed = 0
   for (const name of names) {
     const final = TEMPORARY.exec(name)?.[1]

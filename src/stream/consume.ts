@@ -67,108 +67,11 @@ export async function consumeToBatchFiles(
   options: ConsumeOptions,
 ): Promise<ConsumeStats> {
   const began = performance.now()
-  const stats: ConsumeStats = {
-    consumed: 0,
-    rows: 0,
-    files: 0,
-    deadLetters: 0,
-    scenarioRows: 0,
-    refusedCommits: 0,
-    missingOffsets: 0,
-    seconds: 0,
-  }
   const input = new KafkaGroupInput(clients, { topic: options.topic, groupId: options.groupId })
   const deadLetters = new DeadLetterOutput(clients, {
     sourceTopic: options.topic,
     topic: options.deadLetterTopic,
   })
-
-  /** Writes one partition's batch, if it has one. */
-  async function flush(partition: number): Promise<FlushOutcome> {
-    if (!output.hasPending(partition)) return 'in-place'
-    if (!input.owns(partition)) {
-      input.resync()
-      return 'stopped'
-    }
-    await deadLetters.send()
-    stats.deadLetters = deadLetters.sent
-    const written = await output.flush(partition)
-    if (!written) {
-      input.resync()
-      return 'stopped'
-    }
-    stats.rows += written.rows
-    stats.files += 1
-    options.onBatch?.(written)
-    if (!(await input.ack(partition, written.next))) {
-      // Another member may own the partition now. The file just written holds the right rows for its range;
-      // whoever writes the partition next prunes any overlap with it and reads again what that leaves out.
-      stats.refusedCommits += 1
-      output.drop(partition)
-      deadLetters.drop(partition)
-      input.resync()
-      return 'stopped'
-    }
-    if (written.next === written.last + 1n) return 'in-place'
-    input.seek(partition, written.next)
-    return 'moved'
-  }
-
-  /** Offsets lost to retention, per partition: set (not added) on each assignment, which sees them again. */
-  const missing = new Map<number, bigint>()
-
-  async function assign(event: Extract<InputEvent, { kind: 'assignment' }>): Promise<void> {
-    for (const partition of output.partitions()) {
-      if (!event.partitions.includes(partition)) {
-        output.drop(partition)
-        deadLetters.drop(partition)
-      }
-    }
-    for (const partition of event.partitions) {
-      const position = event.positions.get(partition) ?? { earliest: 0n }
-      const resumed = await output.resume(partition, position)
-      if (resumed.missing > 0n && missing.get(partition) !== resumed.missing) {
-        options.onWarning?.(
-          `${options.topic} partition ${partition}: ${resumed.missing} offset(s) before ${position.earliest} ` +
-            'were deleted by retention before they were written to batch files; those rows are lost',
-        )
-        missing.set(partition, resumed.missing)
-      }
-      // Dead letters are kept only with the open batch they belong to.
-      if (!output.hasPending(partition)) deadLetters.drop(partition)
-      input.seek(partition, resumed.from)
-    }
-    stats.missingOffsets = Number([...missing.values()].reduce((sum, n) => sum + n, 0n))
-    for (const partition of event.partitions) {
-      if (output.isFull(partition)) await flush(partition)
-    }
-  }
-
-  /** Appends a partition's records; false when a full batch could not be written (the rest is read again). */
-  async function append(partition: number, records: KafkaRecordIn[]): Promise<boolean> {
-    for (const { offset, value, scenario } of records) {
-      if (!output.expects(partition, offset)) continue
-      const decoded = decodeToCsvLine(value, scenario)
-      if (!decoded.ok) deadLetters.add({ partition, offset, value, reason: decoded.reason })
-      if (!decoded.ok && decoded.scenario !== undefined) stats.scenarioRows += 1
-      const full = output.append(partition, offset, decoded.ok ? decoded.line : undefined)
-      stats.consumed += 1
-      if (!full) continue
-      const outcome = await flush(partition)
-      if (outcome === 'stopped') return false
-      // Reading continues elsewhere: the rest of these records are fetched again if needed.
-      if (outcome === 'moved') return true
-    }
-    return true
-  }
-
-  async function flushAll(): Promise<boolean> {
-    for (const partition of output.partitions()) {
-      if ((await flush(partition)) === 'stopped') return false
-    }
-    return true
-  }
-
   await clients.checkReachable()
   await clients.ensureTopic(options.topic, options.partitions)
   await deadLetters.connect()
@@ -180,49 +83,174 @@ export async function consumeToBatchFiles(
     topicId: input.topicId,
     batchSize: options.batchSize,
   })
-  /** Whether a run that does not follow has read every partition up to its `drainTo` offset. */
-  function drained(): boolean {
-    const ends = options.drainTo
-    if (options.follow || !ends || ends.length === 0) return false
-    for (let partition = 0; partition < ends.length; partition++) {
-      const end = ends[partition]
-      if (end === undefined || (output.position(partition) ?? -1n) < end) return false
-    }
-    return true
-  }
-
+  const writer = new BatchWriter(input, output, deadLetters, options)
   try {
     await output.connect()
-    let lastActivity = performance.now()
-    while (!options.signal?.aborted) {
-      const event = await input.read()
-      if (event.kind === 'assignment') {
-        await assign(event)
-        lastActivity = performance.now()
-        continue
-      }
-      for (const { partition, records } of event.partitions) {
-        if (!(await append(partition, records))) {
-          // A rebalance is under way: wait for it, then the next read reports the new assignment.
-          await input.settled()
-          break
-        }
-      }
-      // Measured after the work: writing a batch may take longer than the idle timeout on a busy machine.
-      if (event.partitions.length > 0) lastActivity = performance.now()
-      stats.seconds = (performance.now() - began) / 1000
-      options.onProgress?.(stats)
-      if ((drained() || performance.now() - lastActivity >= options.idleTimeoutMs) && (await flushAll())) {
-        if (!options.follow) break
-        lastActivity = performance.now()
-      }
-    }
+    await writer.readUntilDone(began)
   } finally {
     await input.close()
     await deadLetters.close()
     await output.close()
   }
-  stats.deadLetters = deadLetters.sent
-  stats.seconds = (performance.now() - began) / 1000
-  return stats
+  writer.stats.deadLetters = deadLetters.sent
+  writer.stats.seconds = (performance.now() - began) / 1000
+  return writer.stats
+}
+
+/** The steps of one run: assignments resume partitions, records fill batches, full batches are written. */
+class BatchWriter {
+  readonly stats: ConsumeStats = {
+    consumed: 0,
+    rows: 0,
+    files: 0,
+    deadLetters: 0,
+    scenarioRows: 0,
+    refusedCommits: 0,
+    missingOffsets: 0,
+    seconds: 0,
+  }
+  readonly #input: KafkaGroupInput
+  readonly #output: BatchFilesOutput
+  readonly #deadLetters: DeadLetterOutput
+  readonly #options: ConsumeOptions
+  /** Offsets lost to retention, per partition: set (not added) on each assignment, which sees them again. */
+  readonly #missing = new Map<number, bigint>()
+
+  constructor(
+    input: KafkaGroupInput,
+    output: BatchFilesOutput,
+    deadLetters: DeadLetterOutput,
+    options: ConsumeOptions,
+  ) {
+    this.#input = input
+    this.#output = output
+    this.#deadLetters = deadLetters
+    this.#options = options
+  }
+
+  /** Reads and writes until stopped, or — unless following — until drained or idle with every batch written. */
+  async readUntilDone(began: number): Promise<void> {
+    const options = this.#options
+    let lastActivity = performance.now()
+    while (!options.signal?.aborted) {
+      const event = await this.#input.read()
+      if (event.kind === 'assignment') {
+        await this.#assign(event)
+        lastActivity = performance.now()
+        continue
+      }
+      for (const { partition, records } of event.partitions) {
+        if (!(await this.#append(partition, records))) {
+          // A rebalance is under way: wait for it, then the next read reports the new assignment.
+          await this.#input.settled()
+          break
+        }
+      }
+      // Measured after the work: writing a batch may take longer than the idle timeout on a busy machine.
+      if (event.partitions.length > 0) lastActivity = performance.now()
+      this.stats.seconds = (performance.now() - began) / 1000
+      options.onProgress?.(this.stats)
+      const idle = performance.now() - lastActivity >= options.idleTimeoutMs
+      if ((this.#drained() || idle) && (await this.#flushAll())) {
+        if (!options.follow) return
+        lastActivity = performance.now()
+      }
+    }
+  }
+
+  /** Drops the batches of partitions taken away, and resumes each assigned one where its files end. */
+  async #assign(event: Extract<InputEvent, { kind: 'assignment' }>): Promise<void> {
+    for (const partition of this.#output.partitions()) {
+      if (!event.partitions.includes(partition)) {
+        this.#output.drop(partition)
+        this.#deadLetters.drop(partition)
+      }
+    }
+    for (const partition of event.partitions) {
+      const position = event.positions.get(partition) ?? { earliest: 0n }
+      const resumed = await this.#output.resume(partition, position)
+      if (resumed.missing > 0n && this.#missing.get(partition) !== resumed.missing) {
+        this.#options.onWarning?.(
+          `${this.#options.topic} partition ${partition}: ${resumed.missing} offset(s) before ${position.earliest} ` +
+            'were deleted by retention before they were written to batch files; those rows are lost',
+        )
+        this.#missing.set(partition, resumed.missing)
+      }
+      // Dead letters are kept only with the open batch they belong to.
+      if (!this.#output.hasPending(partition)) this.#deadLetters.drop(partition)
+      this.#input.seek(partition, resumed.from)
+    }
+    this.stats.missingOffsets = Number([...this.#missing.values()].reduce((sum, n) => sum + n, 0n))
+    for (const partition of event.partitions) {
+      if (this.#output.isFull(partition)) await this.#flush(partition)
+    }
+  }
+
+  /** Appends a partition's records; false when a full batch could not be written (the rest is read again). */
+  async #append(partition: number, records: KafkaRecordIn[]): Promise<boolean> {
+    for (const { offset, value, scenario } of records) {
+      if (!this.#output.expects(partition, offset)) continue
+      const decoded = decodeToCsvLine(value, scenario)
+      if (!decoded.ok) this.#deadLetters.add({ partition, offset, value, reason: decoded.reason })
+      if (!decoded.ok && decoded.scenario !== undefined) this.stats.scenarioRows += 1
+      const full = this.#output.append(partition, offset, decoded.ok ? decoded.line : undefined)
+      this.stats.consumed += 1
+      if (!full) continue
+      const outcome = await this.#flush(partition)
+      if (outcome === 'stopped') return false
+      // Reading continues elsewhere: the rest of these records are fetched again if needed.
+      if (outcome === 'moved') return true
+    }
+    return true
+  }
+
+  /** Writes one partition's batch, if it has one. */
+  async #flush(partition: number): Promise<FlushOutcome> {
+    const input = this.#input
+    if (!this.#output.hasPending(partition)) return 'in-place'
+    if (!input.owns(partition)) {
+      input.resync()
+      return 'stopped'
+    }
+    await this.#deadLetters.send()
+    this.stats.deadLetters = this.#deadLetters.sent
+    const written = await this.#output.flush(partition)
+    if (!written) {
+      input.resync()
+      return 'stopped'
+    }
+    this.stats.rows += written.rows
+    this.stats.files += 1
+    this.#options.onBatch?.(written)
+    if (!(await input.ack(partition, written.next))) {
+      // Another member may own the partition now. The file just written holds the right rows for its range;
+      // whoever writes the partition next prunes any overlap with it and reads again what that leaves out.
+      this.stats.refusedCommits += 1
+      this.#output.drop(partition)
+      this.#deadLetters.drop(partition)
+      input.resync()
+      return 'stopped'
+    }
+    if (written.next === written.last + 1n) return 'in-place'
+    input.seek(partition, written.next)
+    return 'moved'
+  }
+
+  async #flushAll(): Promise<boolean> {
+    for (const partition of this.#output.partitions()) {
+      if ((await this.#flush(partition)) === 'stopped') return false
+    }
+    return true
+  }
+
+  /** Whether a run that does not follow has read every partition up to its `drainTo` offset. */
+  #drained(): boolean {
+    const ends = this.#options.drainTo
+    if (this.#options.follow || !ends || ends.length === 0) return false
+    for (let partition = 0; partition < ends.length; partition++) {
+      const end = ends[partition]
+      if (end === undefined || (this.#output.position(partition) ?? -1n) < end) return false
+    }
+    return true
+  }
 }

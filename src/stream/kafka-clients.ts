@@ -206,18 +206,24 @@ export function kafkaClients(config: KafkaConfig): KafkaClients {
   }
 }
 
-/** The end offset of each partition of `topic`, asked through `admin`. */
-export async function endOffsetsOf(admin: Admin, topic: string): Promise<bigint[]> {
+/** The end offset (the next offset to be written) of each partition of `topic`, asked through `admin`. */
+export function endOffsetsOf(admin: Admin, topic: string): Promise<bigint[]> {
+  return offsetsAt(admin, topic, ListOffsetTimestamps.LATEST)
+}
+
+/** The first offset each partition of `topic` still holds (above 0 once retention deleted records). */
+export function startOffsetsOf(admin: Admin, topic: string): Promise<bigint[]> {
+  return offsetsAt(admin, topic, ListOffsetTimestamps.EARLIEST)
+}
+
+async function offsetsAt(admin: Admin, topic: string, timestamp: bigint): Promise<bigint[]> {
   const metadata = await admin.metadata({ topics: [topic] })
   const count = metadata.topics.get(topic)?.partitionsCount ?? 0
-  const partitions = Array.from({ length: count }, (_, partitionIndex) => ({
-    partitionIndex,
-    timestamp: ListOffsetTimestamps.LATEST,
-  }))
+  const partitions = Array.from({ length: count }, (_, partitionIndex) => ({ partitionIndex, timestamp }))
   const [listed] = await admin.listOffsets({ topics: [{ name: topic, partitions }] })
-  const ends: bigint[] = []
-  for (const { partitionIndex, offset } of listed?.partitions ?? []) ends[partitionIndex] = offset
-  return ends
+  const offsets: bigint[] = []
+  for (const { partitionIndex, offset } of listed?.partitions ?? []) offsets[partitionIndex] = offset
+  return offsets
 }
 
 /** The client error whose `property` is `value` anywhere in an error chain. */

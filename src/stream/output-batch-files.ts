@@ -4,12 +4,14 @@
 // writes a given range — this member, a restarted one, another member after a rebalance — produces the same file
 // name with the same bytes. A gap between files (a deleted file, or a file pruned as an overlap) is read again,
 // in batches cut where the next file begins. Lifecycle: connect → resume/append/flush per partition → close.
+import { existsSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import { CSV_HEADER } from '../contract/csv.ts'
 import { TrafficError } from '../errors.ts'
 import {
   type BatchFile,
   batchFileName,
+  batchFolderDeleted,
   firstGap,
   type Gap,
   listBatchFiles,
@@ -226,7 +228,7 @@ export class BatchFilesOutput {
    * Turns the open batch into a file — a header-only one when every message of the range went to dead letters,
    * so that the files still tile the offsets — and opens the next batch at the first offset the files lack.
    * Resolves undefined when the temporary file vanished: another member took the partition over and cleaned up;
-   * the batch stays open and the caller must re-check its assignment.
+   * the batch stays open and the caller must re-check its assignment. Fails when the whole folder vanished.
    */
   async flush(partition: number): Promise<WrittenBatch | undefined> {
     const batch = this.#batches.get(partition)
@@ -241,8 +243,9 @@ export class BatchFilesOutput {
       }
       await writeDurably(dir, name, [HEADER, batch.text.bytes()], this.#tag)
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-      throw error
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+      if (!existsSync(dir)) throw batchFolderDeleted(dir, error)
+      return undefined
     }
     const files = await pruneOverlaps(dir, await listBatchFiles(dir, topic, partition))
     const gap = firstGap(files, this.#floors.get(partition) ?? batch.first)

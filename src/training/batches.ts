@@ -1,6 +1,7 @@
 // The training input: the consumer's final batch files of one topic (named as src/stream/batch-files.ts names
-// them, the same files the pipeline counts), checked here before Spark sees them (present, readable, the contract's header), then read by Spark with the explicit
-// schema in FAILFAST mode and cached on the server for the many passes training makes.
+// them, the same files the pipeline counts), checked here before Spark sees them (present, readable, the contract's
+// header), then read by Spark with the explicit schema in FAILFAST mode — each path taken literally, never as a
+// glob — and cached on the server for the many passes training makes.
 import { open, readdir } from 'node:fs/promises'
 import path from 'node:path'
 import { COLUMN_NAMES } from '../contract/columns.ts'
@@ -43,8 +44,33 @@ async function checkFile(file: string): Promise<void> {
     throw new TrafficError('INVALID_INPUT', `The batch file ${file} is not a traffic batch: ${problem}`)
 }
 
+/** What Hadoop takes for a glob pattern in a path Spark is given to read. */
+const GLOB_CHARACTERS = /[\\[\]{}*?]/g
+
+/** A file's path as Spark must be given it to read that file alone, not whatever a glob in its path matches. */
+function literalSparkPath(file: string): string {
+  return file.replace(GLOB_CHARACTERS, (character) => `\\${character}`)
+}
+
+/**
+ * Fails clearly for a folder Spark cannot read: Hadoop expands a path with glob characters component by component,
+ * and takes a component holding a ':' for a URI with a scheme.
+ */
+function checkSparkCanRead(dir: string): void {
+  if (!dir.includes(':') || dir.search(GLOB_CHARACTERS) === -1) return
+  throw new TrafficError(
+    'INVALID_INPUT',
+    `Spark cannot read the batch folder ${dir}: its path holds both a ':' and one of [ ] { } * ? \\, which ` +
+      'Hadoop reads as a URI inside a glob pattern',
+    {
+      hint: 'move the batch files to a folder without those characters and pass it with --batches (or TRAFFIC_BATCHES)',
+    },
+  )
+}
+
 /** The batch files of `topic` in `dir`, by partition and offset, each checked; fails clearly when there are none. */
 export async function findBatchFiles(dir: string, topic: string): Promise<string[]> {
+  checkSparkCanRead(path.resolve(dir))
   let files: string[]
   try {
     files = (await listBatchFiles(dir, topic)).map((file) => path.join(dir, file.name))
@@ -98,7 +124,10 @@ export async function loadBatches(
   state: ServerState,
   files: string[],
 ): Promise<LoadedBatches> {
-  const read = spark.readCsv(files, { schema: [...BATCH_SCHEMA], options: { mode: 'FAILFAST' } })
+  const read = spark.readCsv(files.map(literalSparkPath), {
+    schema: [...BATCH_SCHEMA],
+    options: { mode: 'FAILFAST' },
+  })
   let table: CachedTable
   let summary: Row | undefined
   try {

@@ -19,17 +19,16 @@ import { produceCsvToTopic } from '../../src/stream/produce.ts'
 import { MODEL_SPECS } from '../../src/training/model-specs.ts'
 import { PARITY_DIR } from '../../src/training/parity.ts'
 import { startTraffic, traffic } from '../fixtures/cli.ts'
+import { sleep, until } from '../fixtures/wait.ts'
 import { assertParity, readSparkOutputs } from '../serving/parity.ts'
 import {
   type ConsumerProcess,
   csvLines,
   generateCsv,
   readBatches,
-  sleep,
   startConsumer,
   tempDir,
   unique,
-  until,
 } from '../stream/helpers.ts'
 import {
   clusterDir,

@@ -4,7 +4,6 @@
 // and all of it still holds when the Spark Connect server is SIGKILLed mid-run and started again.
 // The test runs its own Spark Connect server (own port and state dir) so it never kills one others use.
 import assert from 'node:assert/strict'
-import { createServer } from 'node:net'
 import { test } from 'node:test'
 import { loadConfig } from '../../src/config.ts'
 import type { City, TrafficRecord } from '../../src/contract/columns.ts'
@@ -16,13 +15,17 @@ import { checkpointDir, recordLiveSession } from '../../src/live/session.ts'
 import { LIVE_QUERY_NAMES } from '../../src/live/streams.ts'
 import { LiveSupervisor } from '../../src/live/supervisor.ts'
 import { topicEndOffsets } from '../../src/orchestration/topic.ts'
+import { freePort } from '../fixtures/ports.ts'
 import { REAL_ROW } from '../fixtures/records.ts'
+import { until } from '../fixtures/wait.ts'
 import { cleanUp, clients, config, readTopic, sendRaw, tempDir, unique } from '../stream/helpers.ts'
 
 const HOUR = 3_600_000
 const FIRST_HOUR = Date.parse('2026-01-05T00:00:00.000Z')
 const CITIES: City[] = ['AquaCity', 'Ecoopolis', 'TechHaven']
 const THRESHOLDS = { AquaCity: 0.5, Ecoopolis: 0.55, TechHaven: 0.6 }
+/** The streaming queries take minutes on a busy machine; each probe asks Kafka and Spark, so once a second. */
+const QUERIES_WAIT = { timeoutMs: 240_000, everyMs: 1_000 }
 const MALFORMED = [
   'not json at all',
   '{"City": "AquaCity"}',
@@ -104,27 +107,6 @@ function expectedWindows(rows: Row[]): Map<string, Aggregate> {
   )
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-  })
-}
-
-async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 240_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await check()
-    if (value !== undefined) return value
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 1_000))
-  }
-}
-
 /** The last message of each key: a window's final value (update mode writes every change). */
 async function finalValues(topic: string): Promise<Map<string, Record<string, unknown>>> {
   const latest = new Map<string, Record<string, unknown>>()
@@ -177,7 +159,7 @@ test('live windows and alerts equal the aggregates computed independently, acros
       source,
       MALFORMED.map((value) => ({ partition: 0, value })),
     )
-    await until('the first half', caughtUp)
+    await until('the first half', caughtUp, QUERIES_WAIT)
 
     // Another process sees the queries through the session recorded in the state dir.
     const seen = await liveQueries(own)
@@ -192,10 +174,12 @@ test('live windows and alerts equal the aggregates computed independently, acros
     const pid = (await engineStatuses(own)).find((engine) => engine.name === 'Spark Connect')?.pid
     assert.ok(pid !== undefined, 'the Spark Connect server this test started is running')
     process.kill(pid, 'SIGKILL')
-    await until('the server to die', async () => (isAlive(pid) ? undefined : true), 30_000)
+    await until('the server to die', async () => (isAlive(pid) ? undefined : true), {
+      timeoutMs: 30_000,
+    })
     await send([...rows.slice(half), FLUSH])
     await startEngines(own)
-    await until('the second half, after the restart', caughtUp)
+    await until('the second half, after the restart', caughtUp, QUERIES_WAIT)
     assert.ok(supervisor.totals.restarts >= 1, 'the queries were started again from their checkpoints')
     assert.equal(supervisor.totals.malformed, MALFORMED.length)
 
@@ -206,11 +190,15 @@ test('live windows and alerts equal the aggregates computed independently, acros
         w.mean_traffic_density > THRESHOLDS[w.city as keyof typeof THRESHOLDS],
     )
     assert.ok(overThreshold.length > 0 && overThreshold.length < expected.size - 1)
-    const alerts = await until('the alerts of the closed windows', async () => {
-      const found = await finalValues(alertsTopic)
-      await supervisor.poll()
-      return found.size >= overThreshold.length ? found : undefined
-    })
+    const alerts = await until(
+      'the alerts of the closed windows',
+      async () => {
+        const found = await finalValues(alertsTopic)
+        await supervisor.poll()
+        return found.size >= overThreshold.length ? found : undefined
+      },
+      QUERIES_WAIT,
+    )
     assert.deepEqual([...alerts.keys()].sort(), overThreshold.map(([key]) => key).sort())
     for (const [key, window] of overThreshold) {
       const alert = alerts.get(key) as Record<string, number | string>

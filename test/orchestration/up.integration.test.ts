@@ -10,14 +10,16 @@ import path from 'node:path'
 import { after, before, test } from 'node:test'
 import { SEED_EXAMPLES } from '../../src/api/seed-examples.ts'
 import { loadConfig } from '../../src/config.ts'
-import { liveDir } from '../../src/live/session.ts'
+import { checkpointDir, liveDir } from '../../src/live/session.ts'
 import { stateFile } from '../../src/orchestration/state.ts'
 import { resetTopic, topicMessageCount } from '../../src/orchestration/topic.ts'
 import { listBatchFiles } from '../../src/stream/batch-files.ts'
 import { CONSUME_DEFAULTS } from '../../src/stream/consume.ts'
+import { kafkaClients } from '../../src/stream/kafka-clients.ts'
 import { rejectsFileFor } from '../../src/stream/output-rejects.ts'
 import { startTraffic } from '../fixtures/cli.ts'
 import { freePort } from '../fixtures/ports.ts'
+import { deleteRecordsBefore, sendRaw } from '../stream/helpers.ts'
 
 const ROWS = 4_000
 
@@ -156,4 +158,39 @@ test('a deleted batch folder is read again from the topic by the next run', asyn
     batches.reduce((sum, b) => sum + Number(b.last - b.first + 1n), 0),
     ROWS,
   )
+})
+
+test('rows lost before a consume fail it, even when the topic also holds as many dead letters', async () => {
+  const config = loadConfig({}, env)
+  const deadLetters = 5
+  const lost = 3
+  await sendRaw(
+    topic,
+    Array.from({ length: deadLetters }, () => ({ partition: 0, value: 'not a row' })),
+  )
+  await deleteRecordsBefore(topic, 0, BigInt(lost))
+  // What the topic holds now, not its end offsets: the produce stage sees every produced row still there.
+  assert.equal(await topicMessageCount(config.kafka), ROWS + deadLetters - lost)
+  await rm(config.paths.batches, { recursive: true })
+  const run = runUp(['--rows', String(ROWS), '--no-serve'], env)
+  assert.notEqual(await run.exited, 0, run.output())
+  assert.match(run.output(), /✔ produce: skipped/)
+  const held = (ROWS - lost).toLocaleString('en')
+  assert.match(
+    run.output(),
+    new RegExp(`the batch files hold ${held} of the ${ROWS.toLocaleString('en')} rows produced`),
+  )
+})
+
+test('--fresh also deletes the live windows, alerts and query checkpoints, so the Live page starts empty', async () => {
+  const config = loadConfig({}, env)
+  const windows = { ...config.kafka, topic: config.live.windowsTopic }
+  await kafkaClients(config.kafka).ensureTopic(windows.topic, 1)
+  await sendRaw(windows.topic, [{ partition: 0, value: '{"window":"from before the reset"}' }])
+  assert.ok((await topicMessageCount(windows)) > 0)
+  assert.ok(existsSync(checkpointDir(config)), 'the first run left live checkpoints')
+  const run = runUp(['--rows', String(ROWS), '--fresh', '--no-serve', '--trees', '5', '--depth', '5'], env)
+  assert.equal(await run.exited, 0, run.output())
+  assert.equal(await topicMessageCount(windows), 0)
+  assert.equal(existsSync(checkpointDir(config)), false)
 })

@@ -8,13 +8,13 @@ import { engineStatuses, startEngines, stopEngines } from '../../src/engines/lif
 import { describeError } from '../../src/errors.ts'
 import { listBatchFiles } from '../../src/stream/batch-files.ts'
 import { produceCsvToTopic } from '../../src/stream/produce.ts'
+import { sleep } from '../fixtures/wait.ts'
 import {
   cleanUp,
   clients,
   csvLines,
   generateCsv,
   readBatches,
-  sleep,
   startConsumer,
   tempDir,
   config as testConfig,

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict'
 import { it } from 'node:test'
 import { produceCsvToTopic } from '../../src/stream/produce.ts'
 import { traffic } from '../fixtures/cli.ts'
+import { sleep, until } from '../fixtures/wait.ts'
 import {
   type ConsumerProcess,
   clients,
@@ -12,9 +13,7 @@ import {
   generateCsv,
   readBatches,
   scenario,
-  sleep,
   startConsumer,
-  until,
 } from './helpers.ts'
 
 const target = await scenario('stale')
@@ -41,7 +40,8 @@ it('a member paused past its session writes nothing for the partition it lost; t
   const a = startConsumer(target, [...batches, '--idle-timeout', '120'])
   await until('A wrote its first file', () => a.files() === 1)
   await produce(parts[1] as string)
-  await sleep(2_000)
+  await until('A read 4000–4999 into its open batch', () => a.consumed() === 5_000)
+  assert.equal(a.files(), 1, 'A holds 4000–4999 open, written to no file')
   a.child.kill('SIGSTOP')
 
   // B takes the partition once A's session expires and cuts the same offsets differently: 4000–4999 as a partial

@@ -7,6 +7,7 @@ import { batchFileName } from '../../src/stream/batch-files.ts'
 import { type ConsumeOptions, consumeToBatchFiles } from '../../src/stream/consume.ts'
 import { DEAD_LETTER_HEADERS } from '../../src/stream/output-dead-letters.ts'
 import { produceCsvToTopic } from '../../src/stream/produce.ts'
+import { until } from '../fixtures/wait.ts'
 import {
   type BatchContent,
   clients,
@@ -20,7 +21,6 @@ import {
   recreateTopic,
   scenario,
   sendRaw,
-  until,
 } from './helpers.ts'
 
 function consumeOptions(

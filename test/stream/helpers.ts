@@ -210,6 +210,8 @@ export interface ConsumerProcess {
   /** Batch files this process reported written so far, and the rows in them. */
   files: () => number
   rows: () => number
+  /** Messages it last reported read (in files, open batches or dead letters); 0 before its first report. */
+  consumed: () => number
   /** Everything it printed on stderr so far. */
   errors: () => string
   exited: Promise<number | null>
@@ -227,12 +229,15 @@ export function startConsumer(
   ])
   let written = 0
   let rows = 0
+  let consumed = 0
   let errors = ''
   let partial = ''
   child.stdout.on('data', (chunk: Buffer) => {
     const lines = (partial + chunk.toString()).split('\n')
     partial = lines.pop() ?? ''
     for (const line of lines) {
+      const read = /^ +([\d,]+) messages read/.exec(line)?.[1]
+      if (read !== undefined) consumed = Number(read.replaceAll(',', ''))
       const count = /\((\d+) rows\)/.exec(line)?.[1]
       if (count === undefined) continue
       written += 1
@@ -243,14 +248,12 @@ export function startConsumer(
     errors += chunk.toString()
   })
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
-  return { child, files: () => written, rows: () => rows, errors: () => errors, exited }
-}
-
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-
-/** Waits until `condition` holds (checked every 100 ms), failing with `what` after `seconds`. */
-export async function until(what: string, condition: () => boolean, seconds = 60): Promise<void> {
-  for (const began = performance.now(); !condition(); await sleep(100)) {
-    if (performance.now() - began > seconds * 1000) throw new Error(`timed out waiting until ${what}`)
+  return {
+    child,
+    files: () => written,
+    rows: () => rows,
+    consumed: () => consumed,
+    errors: () => errors,
+    exited,
   }
 }

@@ -6,16 +6,8 @@ import { loadConfig } from '../../src/config.ts'
 import { CSV_HEADER } from '../../src/contract/csv.ts'
 import { startEngines, stopEngines } from '../../src/engines/lifecycle.ts'
 import { produceCsvToTopic } from '../../src/stream/produce.ts'
-import {
-  clients,
-  config,
-  csvLines,
-  generateCsv,
-  readTopic,
-  rowsAsCsvLines,
-  scenario,
-  until,
-} from './helpers.ts'
+import { until } from '../fixtures/wait.ts'
+import { clients, config, csvLines, generateCsv, readTopic, rowsAsCsvLines, scenario } from './helpers.ts'
 
 describe('produce: CSV → topic', () => {
   it('sends every valid row as JSON and sets bad rows aside with their line number and reason', async () => {
@@ -84,7 +76,8 @@ describe('produce: CSV → topic', () => {
       rate: 3_000,
     })
     assert.equal(stats.sent, 6_000)
-    assert.ok(stats.seconds >= 1.8 && stats.seconds < 6, `6000 rows at 3000/s took ${stats.seconds} s`)
+    // Only the floor the rate sets: how much longer a run takes depends on the machine (see bench/).
+    assert.ok(stats.seconds >= 1.8, `6000 rows at 3000/s took only ${stats.seconds} s`)
     const messages = await readTopic(s.topic)
     assert.equal(messages.length, 6_000)
     assert.deepEqual(new Set(messages.map((m) => m.partition)), new Set([0, 1]))

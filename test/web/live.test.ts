@@ -23,6 +23,7 @@ import { DIST_DIR, ensureWebBuild } from '../../src/ui/build.ts'
 import { startUiServer, type UiServer } from '../../src/ui/server.ts'
 import { trainedModels } from '../fixtures/models.ts'
 import { REAL_ROW } from '../fixtures/records.ts'
+import { until } from '../fixtures/wait.ts'
 import { cleanUp, clients, generateCsv, tempDir, unique } from '../stream/helpers.ts'
 import { type Browser, consoleErrors, launchBrowser, screenshot, whatDoesNotFit } from './browser.ts'
 
@@ -111,16 +112,6 @@ const morePoints = (page: Page, testId: string, count: number, timeout: number) 
 
 const snapshot = () => api.live.snapshot()
 
-async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = probe()
-    if (value !== undefined) return value
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 500))
-  }
-}
-
 test('with `traffic live --scenario jam:Neuroburg` running, the Live page moves, shows the jam alert and the malformed messages, with no console error', async () => {
   const page = await browser.context.newPage()
   const errors = consoleErrors(page)
@@ -150,8 +141,10 @@ test('with `traffic live --scenario jam:Neuroburg` running, the Live page moves,
 
     // The malformed messages are counted by the API (each with its reason) and by Spark's queries, and
     // skipped: scoring and windows went on past them.
-    const spark = await until('Spark to count the malformed messages', () =>
-      snapshot().queries.list.find((query) => query.recentMalformedRows === MALFORMED.length),
+    const spark = await until(
+      'Spark to count the malformed messages',
+      () => snapshot().queries.list.find((query) => query.recentMalformedRows === MALFORMED.length),
+      { timeoutMs: 90_000, everyMs: 500 },
     )
     assert.ok(spark.isActive)
     const counted = snapshot().scoring
@@ -166,8 +159,10 @@ test('with `traffic live --scenario jam:Neuroburg` running, the Live page moves,
 
     // The jam's window closes (the watermark passes it) and its alert reaches the page, against the city's
     // threshold from the models' analytics.json.
-    const alert = await until('the jam alert', () =>
-      snapshot().alerts.find((a) => a.city === JAM_CITY && a.window_start === JAM_WINDOW),
+    const alert = await until(
+      'the jam alert',
+      () => snapshot().alerts.find((a) => a.city === JAM_CITY && a.window_start === JAM_WINDOW),
+      { timeoutMs: 90_000, everyMs: 500 },
     )
     const analytics = JSON.parse(
       await readFile(path.join(live.paths.models, ANALYTICS_FILE), 'utf8'),

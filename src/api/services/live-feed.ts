@@ -7,6 +7,7 @@ import type { FastifyBaseLogger } from 'fastify'
 import type { KafkaConfig } from '../../config.ts'
 import { describeError } from '../../errors.ts'
 import { kafkaClients } from '../../stream/kafka-clients.ts'
+import type { LiveTopics } from '../../stream/live-topics.ts'
 import { scenarioOf } from '../../stream/scenario-header.ts'
 import type {
   LiveEvents,
@@ -16,7 +17,7 @@ import type {
   LiveStatus,
   PartitionLag,
 } from '../live-schemas.ts'
-import { LiveKafka, type LiveTopics } from './live-kafka.ts'
+import { LiveKafka } from './live-kafka.ts'
 import { type Decoded, decodeAlert, decodeStreamRow, decodeWindow } from './live-messages.ts'
 import { LiveScorer } from './live-scoring.ts'
 import { LiveState } from './live-state.ts'

@@ -8,13 +8,8 @@ import { randomUUID } from 'node:crypto'
 import { hostname } from 'node:os'
 import { type Admin, type Consumer, ListOffsetTimestamps, type Message } from '@platformatic/kafka'
 import { endOffsetsOf, type KafkaClients, kafkaError } from '../../stream/kafka-clients.ts'
+import { ensureLiveTopics, type LiveTopics } from '../../stream/live-topics.ts'
 import type { PartitionLag } from '../live-schemas.ts'
-
-export interface LiveTopics {
-  stream: string
-  windows: string
-  alerts: string
-}
 
 export interface LiveHandlers {
   row(message: Message): void
@@ -48,11 +43,11 @@ export class LiveKafka {
     this.groupId = ownGroupId(groupPrefix)
   }
 
-  /** Creates missing topics with `partitions` partitions, as `traffic live` does, and starts reading. */
+  /** Creates missing topics as `traffic live` does (the stream with `partitions` partitions), and starts reading. */
   async connect(handlers: LiveHandlers, partitions: number): Promise<void> {
     const { stream, windows, alerts } = this.#topics
     await this.#clients.checkReachable()
-    for (const topic of [stream, windows, alerts]) await this.#clients.ensureTopic(topic, partitions)
+    await ensureLiveTopics(this.#clients, this.#topics, partitions)
     this.#admin = this.#clients.admin('live-admin')
 
     const consumer = this.#clients.consumer('live', this.groupId)

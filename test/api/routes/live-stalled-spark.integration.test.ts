@@ -12,7 +12,8 @@ import { engineStatuses } from '../../../src/engines/lifecycle.ts'
 import { liveQueries } from '../../../src/live/queries.ts'
 import { liveDir, recordLiveSession } from '../../../src/live/session.ts'
 import { followEvents } from '../../fixtures/sse.ts'
-import { config, unique, until } from '../../stream/helpers.ts'
+import { until } from '../../fixtures/wait.ts'
+import { config, unique } from '../../stream/helpers.ts'
 import { modelsFolder, startApi } from '../fixtures.ts'
 
 const SPARK_LATE = /has not answered|did not answer/

@@ -11,6 +11,7 @@ import { createSyntheticSource } from '../../../src/dataset/generator.ts'
 import { kafkaAdmin } from '../../../src/stream/kafka-clients.ts'
 import { REAL_ROW } from '../../fixtures/records.ts'
 import { followEvents } from '../../fixtures/sse.ts'
+import { until } from '../../fixtures/wait.ts'
 import { clients, config, unique } from '../../stream/helpers.ts'
 import { modelsFolder, type RunningApi, startApi } from '../fixtures.ts'
 
@@ -21,16 +22,6 @@ function liveOptions(): LiveFeedOptions {
     groupId: unique('live-api'),
     tickMs: 300,
     retryMs: 500,
-  }
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await probe()
-    if (value !== undefined) return value
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 200))
   }
 }
 

@@ -4,22 +4,10 @@ import assert from 'node:assert/strict'
 import { cpSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { test } from 'node:test'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { SEED_EXAMPLES } from '../../../src/api/seed-examples.ts'
 import { SERVED_MODELS } from '../../../src/serving/model-catalog.ts'
+import { until } from '../../fixtures/wait.ts'
 import { ADMIN_HEADERS, modelsFolder, type RunningApi, startApi } from '../fixtures.ts'
-
-async function until(
-  what: string,
-  condition: () => boolean | Promise<boolean>,
-  timeoutMs = 15_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await sleep(20)
-  }
-}
 
 /** Keeps `workers` requests in flight across the three endpoints and the batch one until stopped. */
 function load(api: RunningApi, workers: number) {
