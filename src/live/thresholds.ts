@@ -4,6 +4,7 @@ import type { Config } from '../config.ts'
 import { congestionThresholds, storedCongestionThresholds } from '../congestion.ts'
 import type { SparkSession } from '../spark/index.ts'
 import { BATCH_SCHEMA } from '../training/batch-schema.ts'
+import { literalSparkPath } from '../training/batches.ts'
 
 export interface Thresholds {
   byCity: Record<string, number>
@@ -15,6 +16,8 @@ export async function loadThresholds(config: Config, spark: SparkSession): Promi
   const stored = await storedCongestionThresholds(config.paths.models)
   if (stored) return { byCity: stored.byCity, source: stored.file }
   const view = 'traffic_live_dataset'
-  await spark.readCsv(config.paths.dataset, { schema: [...BATCH_SCHEMA] }).createOrReplaceTempView(view)
+  await spark
+    .readCsv(literalSparkPath(config.paths.dataset), { schema: [...BATCH_SCHEMA] })
+    .createOrReplaceTempView(view)
   return { byCity: await congestionThresholds(spark, view), source: config.paths.dataset }
 }

@@ -48,7 +48,7 @@ async function checkFile(file: string): Promise<void> {
 const GLOB_CHARACTERS = /[\\[\]{}*?]/g
 
 /** A file's path as Spark must be given it to read that file alone, not whatever a glob in its path matches. */
-function literalSparkPath(file: string): string {
+export function literalSparkPath(file: string): string {
   return file.replace(GLOB_CHARACTERS, (character) => `\\${character}`)
 }
 
