@@ -5,8 +5,8 @@
 import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
+import { ANALYTICS_FILE } from './contract/models.ts'
 import type { SparkSession } from './spark/index.ts'
-import { ANALYTICS_FILE } from './training/report.ts'
 
 /** Which share of a city's hours count as normal: the rest are congested. */
 export const CONGESTION_PERCENTILE = 0.9

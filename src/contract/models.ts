@@ -14,6 +14,10 @@ export const MODELS = [
   },
 ] as const
 
+/** The training's report and its data-set analytics (the live alerts' thresholds among them), beside the models. */
+export const REPORT_FILE = 'report.json'
+export const ANALYTICS_FILE = 'analytics.json'
+
 export type ModelDefinition = (typeof MODELS)[number]
 
 /** A model's features: every column but its target, in file order (the seed's choice). Training and serving both. */

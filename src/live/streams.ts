@@ -3,8 +3,8 @@
 // `windows` writes every update of a window (update mode); `alerts` writes each finished window whose mean
 // density is over its city's congestion threshold, once, when the watermark closes it (append mode).
 import type { KafkaConfig } from '../config.ts'
+import { BATCH_SCHEMA } from '../contract/batch-schema.ts'
 import { type DataFrame, type SparkSession, type StreamingQuery, toDDL } from '../spark/index.ts'
-import { BATCH_SCHEMA } from '../training/batch-schema.ts'
 import { EVENT_TIME_KEY } from './message.ts'
 import { sparkKafkaOptions } from './spark-kafka-options.ts'
 

@@ -2,9 +2,8 @@
 // before thresholds existed — computed now from the data set, the same way (src/congestion.ts).
 import type { Config } from '../config.ts'
 import { congestionThresholds, storedCongestionThresholds } from '../congestion.ts'
-import type { SparkSession } from '../spark/index.ts'
-import { BATCH_SCHEMA } from '../training/batch-schema.ts'
-import { literalSparkPath } from '../training/batches.ts'
+import { BATCH_SCHEMA } from '../contract/batch-schema.ts'
+import { literalHadoopPath, type SparkSession } from '../spark/index.ts'
 
 export interface Thresholds {
   byCity: Record<string, number>
@@ -17,7 +16,7 @@ export async function loadThresholds(config: Config, spark: SparkSession): Promi
   if (stored) return { byCity: stored.byCity, source: stored.file }
   const view = 'traffic_live_dataset'
   await spark
-    .readCsv(literalSparkPath(config.paths.dataset), { schema: [...BATCH_SCHEMA] })
+    .readCsv(literalHadoopPath(config.paths.dataset), { schema: [...BATCH_SCHEMA] })
     .createOrReplaceTempView(view)
   return { byCity: await congestionThresholds(spark, view), source: config.paths.dataset }
 }

@@ -7,6 +7,7 @@ export {
   type SparkConnectErrorCode,
   type SparkErrorDetails,
 } from './errors.ts'
+export { hasGlobCharacters, literalHadoopPath } from './hadoop-path.ts'
 export {
   denseVector,
   fromStoredVector,

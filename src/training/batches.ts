@@ -4,13 +4,20 @@
 // glob — and cached on the server for the many passes training makes.
 import { open, readdir } from 'node:fs/promises'
 import path from 'node:path'
+import { BATCH_SCHEMA } from '../contract/batch-schema.ts'
 import { COLUMN_NAMES } from '../contract/columns.ts'
 import { checkCsvHeader } from '../contract/csv.ts'
 import { readTrafficCsv } from '../dataset/csv-reader.ts'
 import { TrafficError } from '../errors.ts'
-import { isSparkConnectError, quoteIdentifier, type Row, type SparkSession } from '../spark/index.ts'
+import {
+  hasGlobCharacters,
+  isSparkConnectError,
+  literalHadoopPath,
+  quoteIdentifier,
+  type Row,
+  type SparkSession,
+} from '../spark/index.ts'
 import { batchFilePattern, listBatchFiles, parseBatchFileName } from '../stream/batch-files.ts'
-import { BATCH_SCHEMA } from './batch-schema.ts'
 import type { CachedTable, ServerState } from './server-state.ts'
 
 /** Fewer rows than this cannot give three parts with a meaningful held-out set each. */
@@ -44,20 +51,12 @@ async function checkFile(file: string): Promise<void> {
     throw new TrafficError('INVALID_INPUT', `The batch file ${file} is not a traffic batch: ${problem}`)
 }
 
-/** What Hadoop takes for a glob pattern in a path Spark is given to read. */
-const GLOB_CHARACTERS = /[\\[\]{}*?]/g
-
-/** A file's path as Spark must be given it to read that file alone, not whatever a glob in its path matches. */
-export function literalSparkPath(file: string): string {
-  return file.replace(GLOB_CHARACTERS, (character) => `\\${character}`)
-}
-
 /**
  * Fails clearly for a folder Spark cannot read: Hadoop expands a path with glob characters component by component,
  * and takes a component holding a ':' for a URI with a scheme.
  */
 function checkSparkCanRead(dir: string): void {
-  if (!dir.includes(':') || dir.search(GLOB_CHARACTERS) === -1) return
+  if (!dir.includes(':') || !hasGlobCharacters(dir)) return
   throw new TrafficError(
     'INVALID_INPUT',
     `Spark cannot read the batch folder ${dir}: its path holds both a ':' and one of [ ] { } * ? \\, which ` +
@@ -124,7 +123,7 @@ export async function loadBatches(
   state: ServerState,
   files: string[],
 ): Promise<LoadedBatches> {
-  const read = spark.readCsv(files.map(literalSparkPath), {
+  const read = spark.readCsv(files.map(literalHadoopPath), {
     schema: [...BATCH_SCHEMA],
     options: { mode: 'FAILFAST' },
   })

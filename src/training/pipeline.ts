@@ -1,6 +1,8 @@
 // The pipeline of one model, planned as Spark stages and fitted client-side, stage by stage (Pipeline is
 // not a server-side operator over Spark Connect): each estimator is fitted on the output of the stages
 // before it, exactly as Spark's Pipeline.fit does; fitted models stay in the server's ML cache.
+
+import { TEXT_COLUMNS } from '../contract/batch-schema.ts'
 import type { ColumnName } from '../contract/columns.ts'
 import {
   type DataFrame,
@@ -10,7 +12,6 @@ import {
   type SparkSession,
 } from '../spark/index.ts'
 import { type TreeParams, treeEstimator } from './algorithms.ts'
-import { TEXT_COLUMNS } from './batch-schema.ts'
 import type { ModelSpec } from './model-specs.ts'
 
 /**

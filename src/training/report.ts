@@ -7,9 +7,6 @@ import type { Importances } from './importances.ts'
 import type { ModelName, Task } from './model-specs.ts'
 import type { Encoding } from './pipeline.ts'
 
-export const REPORT_FILE = 'report.json'
-export const ANALYTICS_FILE = 'analytics.json'
-
 export interface StageReport {
   uid: string
   class: string

@@ -4,6 +4,7 @@
 // end, on failure too.
 import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
+import { ANALYTICS_FILE, REPORT_FILE } from '../contract/models.ts'
 import { connectSpark, type SparkConnectConfig } from '../engines/spark-connect.ts'
 import { TrafficError } from '../errors.ts'
 import { type DataFrame, redactSparkRemote, type SparkSession } from '../spark/index.ts'
@@ -16,13 +17,7 @@ import { HOLDOUT_FRACTION, MODEL_SPECS, type ModelName, SPLIT_SEED, SPLIT_WEIGHT
 import { cleanLeftovers, createStaging, discard, publish } from './models-folder.ts'
 import { withModelsLock } from './models-lock.ts'
 import { type LineWriter, Progress } from './progress.ts'
-import {
-  ANALYTICS_FILE,
-  type ModelReport,
-  REPORT_FILE,
-  type TrainingParams,
-  type TrainingReport,
-} from './report.ts'
+import type { ModelReport, TrainingParams, TrainingReport } from './report.ts'
 import { ServerState } from './server-state.ts'
 import { type TrainContext, trainModel } from './train-model.ts'
 

@@ -1,7 +1,8 @@
 // The batch files' Spark schema, derived from the one column list. Spark reads the files with it (never
 // inferSchema), so every column has the contract's type whatever the first rows of a file look like.
-import { COLUMNS, type ColumnKind, type ColumnName } from '../contract/columns.ts'
+
 import type { SchemaField } from '../spark/index.ts'
+import { COLUMNS, type ColumnKind, type ColumnName } from './columns.ts'
 
 const SPARK_TYPES: Record<ColumnKind, string> = {
   category: 'string',
