@@ -89,14 +89,23 @@ async function trainAll(
     timings,
   )
   const parts = batches.table.data.randomSplit([...SPLIT_WEIGHTS], SPLIT_SEED)
-  const models = {} as Record<ModelName, ModelReport>
-  for (const model of MODEL_SPECS) {
-    models[model.name] = await progress.step(
-      `train ${model.name}`,
-      () => trainModel(context, model, parts[model.part] as DataFrame),
-      timings,
-    )
-  }
+  // The three models are independent: fitted at once, over one session, their many small jobs share the cores
+  // instead of each waiting for the one before. All are awaited before a failure is passed on, so none still
+  // writes into the staging folder once it is discarded.
+  const outcomes = await Promise.allSettled(
+    MODEL_SPECS.map((model) =>
+      progress.step(
+        `train ${model.name}`,
+        () => trainModel(context, model, parts[model.part] as DataFrame),
+        timings,
+      ),
+    ),
+  )
+  const failed = outcomes.find((outcome) => outcome.status === 'rejected')
+  if (failed) throw failed.reason
+  const models = Object.fromEntries(
+    MODEL_SPECS.map((model, i) => [model.name, (outcomes[i] as PromiseFulfilledResult<ModelReport>).value]),
+  ) as Record<ModelName, ModelReport>
   const report: TrainingReport = {
     trainedAt: new Date().toISOString(),
     sparkVersion: spark.version,
