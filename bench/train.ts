@@ -1,6 +1,8 @@
 // `npm run bench:train` — training at the real data set's size on this machine: wall time per model and in
-// total, and held-out metrics, for the default learners and (with --compare) the frontier they were chosen from.
-// Needs a running Spark Connect server (`traffic engines start`, or SPARK_REMOTE).
+// total, and held-out metrics, for the default learners and (with --compare) the frontier they were chosen from;
+// then the seed-style pipeline (one-hot + scaler + random forests) on the same batches. Each run's jobs, stages,
+// tasks and executor time per step come from Spark's status API (counts the machine's load does not change).
+// Needs a running local Spark Connect server (`traffic engines start`) whose web UI this machine reaches.
 // Prints the figures and writes them to bench/results/train-<date>.json.
 // Options: --rows <n> (1,219,567: the real file's size), --batches <dir> (train on existing batch files instead
 //          of generated ones), --compare (the default run also fits every FRONTIER learner, back to back on the
