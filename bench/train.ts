@@ -1,6 +1,8 @@
 // `npm run bench:train` — training at the real data set's size on this machine: wall time per model and in
-// total, and held-out metrics, for the default learners and (with --compare) the frontier they were chosen from.
-// Needs a running Spark Connect server (`traffic engines start`, or SPARK_REMOTE).
+// total, and held-out metrics, for the default learners and (with --compare) the frontier they were chosen from;
+// then the seed-style pipeline (one-hot + scaler + random forests) on the same batches. Each run's jobs, stages,
+// tasks and executor time per step come from Spark's status API (counts the machine's load does not change).
+// Needs a running local Spark Connect server (`traffic engines start`) whose web UI this machine reaches.
 // Prints the figures and writes them to bench/results/train-<date>.json.
 // Options: --rows <n> (1,219,567: the real file's size), --batches <dir> (train on existing batch files instead
 //          of generated ones), --compare (the default run also fits every FRONTIER learner, back to back on the
@@ -14,12 +16,15 @@ import { loadConfig } from '../src/config.ts'
 import { CSV_HEADER, encodeCsvLine } from '../src/contract/csv.ts'
 import { createSyntheticSource } from '../src/dataset/generator.ts'
 import { batchFileName } from '../src/stream/batch-files.ts'
-import type { TreeParams } from '../src/training/algorithms.ts'
+import { describeTreeParams, type TreeParams } from '../src/training/algorithms.ts'
 import type { CandidatesOptions } from '../src/training/candidates.ts'
 import type { ModelName } from '../src/training/model-specs.ts'
+import type { LineWriter } from '../src/training/progress.ts'
 import type { TrainingReport } from '../src/training/report.ts'
 import { formatMetrics } from '../src/training/summary.ts'
 import { DEFAULT_PARAMS, DEFAULT_PARITY_ROWS, train } from '../src/training/train.ts'
+import { type SeedStyleResult, trainSeedStyle } from './seed-style-run.ts'
+import { countsBySteps, countsTable, StepTimeline, statusApiOf, totalCounts } from './spark-status.ts'
 
 const REAL_FILE_ROWS = 1_219_567
 /** Rows per batch file, as the consumer cuts them. */
@@ -116,7 +121,14 @@ function totalsLine(report: TrainingReport): string {
   const models = Object.entries(report.models)
     .map(([name, model]) => `${name} ${model.learner}: ${formatMetrics(model.metrics)}`)
     .join('; ')
-  return `total ${report.timings.total} s — ${models}\n`
+  return `default: total ${report.timings.total} s — ${models}\n`
+}
+
+function seedStyleLine(result: SeedStyleResult): string {
+  const models = Object.entries(result.metrics)
+    .map(([name, metrics]) => `${name}: ${formatMetrics(metrics)}`)
+    .join('; ')
+  return `seed-style: total ${result.timings.total} s — ${models}\n`
 }
 
 /** Markdown: per model, each learner's held-out metrics and fit time (fitted back to back on the same features). */
@@ -142,17 +154,46 @@ try {
     : writeBatches(Number(args.rows), config.kafka.topic)
   process.stdout.write(`\n── default: ${JSON.stringify(DEFAULT_PARAMS)}\n`)
   const candidates: CandidatesOptions | undefined = args.compare ? { mode: 'compare', grids } : undefined
-  const report = await train({
-    batchesDir: batches,
-    topic: config.kafka.topic,
-    modelsDir: args['models-out'] ? path.resolve(args['models-out']) : path.join(work, 'models'),
-    connection: config,
-    params: DEFAULT_PARAMS,
-    parityRows: DEFAULT_PARITY_ROWS,
-    ...(candidates ? { candidates } : {}),
-    log: (line) => process.stdout.write(`${line}\n`),
-  })
-  const results = [summarise(report)]
+  const api = await statusApiOf(config)
+  /** Prints and timestamps a run's lines; its jobs, stages and tasks per step come from Spark's status API. */
+  const profiled = async <T>(run: (log: LineWriter) => Promise<T>) => {
+    const timeline = new StepTimeline()
+    const value = await run((line) => {
+      timeline.line(line)
+      process.stdout.write(`${line}\n`)
+    })
+    const counts = await countsBySteps(api, timeline)
+    process.stdout.write(`\n${countsTable(counts)}\n`)
+    return { value, counts }
+  }
+  const trained = await profiled((log) =>
+    train({
+      batchesDir: batches,
+      topic: config.kafka.topic,
+      modelsDir: args['models-out'] ? path.resolve(args['models-out']) : path.join(work, 'models'),
+      connection: config,
+      params: DEFAULT_PARAMS,
+      parityRows: DEFAULT_PARITY_ROWS,
+      ...(candidates ? { candidates } : {}),
+      log,
+    }),
+  )
+  const report = trained.value
+  process.stdout.write(
+    `\n── seed-style: one-hot + scaler + ${describeTreeParams(FOREST)}, one model after the other\n`,
+  )
+  const seedStyle = await profiled((log) => trainSeedStyle(config, batches, config.kafka.topic, FOREST, log))
+  const results = [
+    { ...summarise(report), status: totalCounts(trained.counts), statusBySteps: trained.counts },
+    {
+      name: 'seed-style',
+      learner: describeTreeParams(FOREST),
+      seconds: seedStyle.value.timings,
+      metrics: seedStyle.value.metrics,
+      status: totalCounts(seedStyle.counts),
+      statusBySteps: seedStyle.counts,
+    },
+  ]
   const result = {
     date: new Date().toISOString(),
     machine: {
@@ -167,8 +208,8 @@ try {
   const out = path.join('bench', 'results', `train-${result.date.slice(0, 10)}.json`)
   mkdirSync(path.dirname(out), { recursive: true })
   writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`)
-  process.stdout.write(`\n${JSON.stringify(results, null, 2)}\n`)
   process.stdout.write(totalsLine(report))
+  process.stdout.write(seedStyleLine(seedStyle.value))
   if (args.compare) process.stdout.write(frontierTable(report))
   process.stdout.write(`written to ${out}\n`)
 } finally {

@@ -1,5 +1,5 @@
 // The local Apache Spark Connect server (with MLlib), `local[*]`, on loopback (by default).
-import { mkdir } from 'node:fs/promises'
+import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { Config } from '../config.ts'
 import { redactSparkRemote, type SparkSession } from '../spark/index.ts'
@@ -13,6 +13,13 @@ const NO_RETRY = { attempts: 1, initialDelayMs: 0, maxDelayMs: 0, multiplier: 1 
 const MAIN_CLASS = 'org.apache.spark.sql.connect.service.SparkConnectServer'
 
 const DRIVER_HOST = '127.0.0.1'
+
+/** The default pool shares the cores fairly between the jobs it runs at once (Spark's own default pool is FIFO). */
+const FAIR_POOLS = `<?xml version="1.0"?>
+<allocations>
+  <pool name="default"><schedulingMode>FAIR</schedulingMode><weight>1</weight><minShare>0</minShare></pool>
+</allocations>
+`
 
 // The module flags Spark's own launcher adds on Java 17+ (launcher/.../JavaModuleOptions.java):
 // Spark reaches into JDK internals (direct buffers, Unsafe) that the module system closes by default.
@@ -83,8 +90,16 @@ export function sparkEngine(config: Config, placement?: SparkDriverPlacement): L
     'spark.driver.bindAddress': DRIVER_HOST,
     // The web UI (4040 or the next free port) and its status API stay available, read-only: no kill links.
     'spark.ui.killEnabled': 'false',
+    // Keep every job and stage of a training run in the status API (GBT starts several jobs per iteration), so a
+    // run can be profiled from it; Spark's default of 1,000 drops the start of a run.
+    'spark.ui.retainedJobs': '20000',
+    'spark.ui.retainedStages': '20000',
     'spark.sql.warehouse.dir': path.join(dir, 'warehouse'),
     'spark.local.dir': path.join(dir, 'tmp'),
+    // Training fits its three models at once: jobs of concurrent operations share the cores instead of queueing
+    // behind the longest fit.
+    'spark.scheduler.mode': 'FAIR',
+    'spark.scheduler.allocation.file': path.join(dir, 'fair-pools.xml'),
     // A laptop has few cores: fewer shuffle partitions than the cluster default of 200.
     'spark.sql.shuffle.partitions': '8',
   }
@@ -100,6 +115,7 @@ export function sparkEngine(config: Config, placement?: SparkDriverPlacement): L
 
     async prepare() {
       await mkdir(path.join(dir, 'tmp'), { recursive: true })
+      await writeFile(path.join(dir, 'fair-pools.xml'), FAIR_POOLS)
     },
 
     command: () => ({

@@ -1,5 +1,6 @@
-// Held-out metrics, computed by Spark's own evaluators on Spark's predictions; the confusion matrix in one
-// aggregate pass.
+// Held-out metrics of Spark's predictions, with as few passes over them as the metrics allow (each pass scores
+// every held-out row again): the regression metrics in one aggregate, the confusion matrix in another and
+// accuracy and F1 from it, with Spark's evaluators' definitions; the area under ROC by Spark's own evaluator.
 import { type DataFrame, quoteIdentifier, type SparkSession } from '../spark/index.ts'
 import type { ModelSpec } from './model-specs.ts'
 import { PREDICTION_COL, RAW_PREDICTION_COL } from './pipeline.ts'
@@ -32,11 +33,6 @@ export type Metrics = RegressionMetrics | ClassificationMetrics
 
 const EVALUATION = 'org.apache.spark.ml.evaluation'
 
-/** The label and prediction columns, as the regression and multiclass evaluators name them. */
-function predictionColumns(model: ModelSpec): Record<string, string> {
-  return { labelCol: model.target, predictionCol: PREDICTION_COL }
-}
-
 /** One of Spark's evaluators over the predictions, by metric name. */
 function evaluator(
   spark: SparkSession,
@@ -51,13 +47,18 @@ function evaluator(
     )
 }
 
-async function regressionMetrics(
-  spark: SparkSession,
-  model: ModelSpec,
-  predictions: DataFrame,
-): Promise<RegressionMetrics> {
-  const metric = evaluator(spark, predictions, 'RegressionEvaluator', predictionColumns(model))
-  return { rmse: await metric('rmse'), mae: await metric('mae'), r2: await metric('r2') }
+/** RegressionEvaluator's rmse, mae and r2 (1 − residual / total sum of squares), in one pass. */
+async function regressionMetrics(model: ModelSpec, predictions: DataFrame): Promise<RegressionMetrics> {
+  const label = quoteIdentifier(model.target)
+  const error = `(${label} - ${PREDICTION_COL})`
+  const [row] = await predictions
+    .select(
+      `sqrt(avg(${error} * ${error})) AS rmse`,
+      `avg(abs${error}) AS mae`,
+      `1 - sum(${error} * ${error}) / (var_pop(${label}) * count(*)) AS r2`,
+    )
+    .collect()
+  return { rmse: Number(row?.rmse), mae: Number(row?.mae), r2: Number(row?.r2) }
 }
 
 export function ratio(numerator: number, denominator: number): number {
@@ -81,31 +82,40 @@ async function confusionMatrix(model: ModelSpec, predictions: DataFrame): Promis
   }
 }
 
+/** F1 of one class from the confusion counts; 0 when it has no precision and no recall, as Spark's. */
+function f1(truePositives: number, falsePositives: number, falseNegatives: number): number {
+  const precision = ratio(truePositives, truePositives + falsePositives)
+  const recall = ratio(truePositives, truePositives + falseNegatives)
+  return ratio(2 * precision * recall, precision + recall)
+}
+
+/**
+ * MulticlassClassificationEvaluator's accuracy and `f1` (each actual class's F1 weighted by its share of the
+ * rows) from the confusion matrix, so they cost no pass of their own.
+ */
 async function classificationMetrics(
   spark: SparkSession,
   model: ModelSpec,
   predictions: DataFrame,
 ): Promise<ClassificationMetrics> {
-  const multiclass = evaluator(
-    spark,
-    predictions,
-    'MulticlassClassificationEvaluator',
-    predictionColumns(model),
-  )
   const binary = evaluator(spark, predictions, 'BinaryClassificationEvaluator', {
     labelCol: model.target,
     rawPredictionCol: RAW_PREDICTION_COL,
   })
   const areaUnderROC = await binary('areaUnderROC')
   const matrix = await confusionMatrix(model, predictions)
-  const [[, fp], [fn, tp]] = matrix.counts
+  const [[tn, fp], [fn, tp]] = matrix.counts
+  const negatives = tn + fp
+  const positives = fn + tp
+  const total = negatives + positives
   const precision = ratio(tp, tp + fp)
   const recall = ratio(tp, tp + fn)
+  const f1Positive = f1(tp, fp, fn)
   return {
-    accuracy: await multiclass('accuracy'),
+    accuracy: ratio(tn + tp, total),
     areaUnderROC,
-    f1: await multiclass('f1'),
-    f1Positive: ratio(2 * precision * recall, precision + recall),
+    f1: ratio(negatives * f1(tn, fn, fp) + positives * f1Positive, total),
+    f1Positive,
     precisionPositive: precision,
     recallPositive: recall,
     confusionMatrix: matrix,
@@ -119,5 +129,5 @@ export function evaluateModel(
 ): Promise<Metrics> {
   return model.task === 'classification'
     ? classificationMetrics(spark, model, predictions)
-    : regressionMetrics(spark, model, predictions)
+    : regressionMetrics(model, predictions)
 }

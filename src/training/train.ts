@@ -79,20 +79,28 @@ async function trainAll(
 ): Promise<TrainingReport> {
   const { spark, progress, stagingDir } = context
   const timings: Record<string, number> = {}
-  const analytics = await progress.step(
+  const parts = batches.table.data.randomSplit([...SPLIT_WEIGHTS], SPLIT_SEED)
+  // The analytics and the three models are independent: run at once, over one session, their many small jobs
+  // share the cores instead of each waiting for the one before. All are awaited before a failure is passed on,
+  // so none still writes into the staging folder once it is discarded.
+  const analytics = progress.step(
     'analytics (Spark SQL)',
     () => computeAnalytics(spark, batches.table.view, batches.rows),
     timings,
   )
-  const parts = batches.table.data.randomSplit([...SPLIT_WEIGHTS], SPLIT_SEED)
-  const models = {} as Record<ModelName, ModelReport>
-  for (const model of MODEL_SPECS) {
-    models[model.name] = await progress.step(
+  const trained = MODEL_SPECS.map((model) =>
+    progress.step(
       `train ${model.name}`,
       () => trainModel(context, model, parts[model.part] as DataFrame),
       timings,
-    )
-  }
+    ),
+  )
+  const outcomes = await Promise.allSettled([analytics, ...trained])
+  const failed = outcomes.find((outcome) => outcome.status === 'rejected')
+  if (failed) throw failed.reason
+  const models = Object.fromEntries(
+    await Promise.all(trained.map(async (report, i) => [MODEL_SPECS[i]?.name, await report])),
+  ) as Record<ModelName, ModelReport>
   const report: TrainingReport = {
     trainedAt: new Date().toISOString(),
     sparkVersion: spark.version,
@@ -103,7 +111,7 @@ async function trainAll(
     models,
     timings,
   }
-  await writeJson(path.join(stagingDir, ANALYTICS_FILE), analytics)
+  await writeJson(path.join(stagingDir, ANALYTICS_FILE), await analytics)
   return report
 }
 
