@@ -4,7 +4,10 @@ import { hasGlobCharacters, literalHadoopPath } from '../../src/spark/hadoop-pat
 
 test('every glob character Hadoop expands is escaped, and nothing else', () => {
   assert.equal(literalHadoopPath('/data/a[1]{x,y}*?\\b.csv'), '/data/a\\[1\\]\\{x,y\\}\\*\\?\\\\b.csv')
-  assert.equal(literalHadoopPath('/data/plain-folder:with colon/x.csv'), '/data/plain-folder:with colon/x.csv')
+  assert.equal(
+    literalHadoopPath('/data/plain-folder:with colon/x.csv'),
+    '/data/plain-folder:with colon/x.csv',
+  )
 })
 
 test('a path is said to hold glob characters only when it does', () => {
