@@ -123,9 +123,12 @@ export function registerUpCommand(program: Command): void {
           )
           // The stream analysed as it flows, until Ctrl+C; if it fails, the API and the UI keep serving.
           if (flags.live) {
-            await liveCommand(config, {}, controller.signal).catch((error: unknown) =>
-              process.stderr.write(`✖ live: ${describeError(error)}\n`),
-            )
+            await liveCommand(config, {}, controller.signal).catch((error: unknown) => {
+              // Ctrl+C while the replay is still starting is the user's stop, not a failure.
+              if (controller.signal.aborted)
+                process.stdout.write('■ live stopped (Ctrl+C) before the replay began\n')
+              else process.stderr.write(`✖ live: ${describeError(error)}\n`)
+            })
           }
           await stopRequested
         } finally {

@@ -117,9 +117,10 @@ test('traffic up runs every stage, serves the API and the UI, and Ctrl+C stops i
   assert.equal(page.status, 200)
   assert.match(await page.text(), /<div id="root">/)
 
+  // Ctrl+C once the live replay is sending (its first progress line), so it stops a running replay and its queries.
+  await run.printed(/clock \S+ \S+ · sent/)
   run.child.kill('SIGINT')
   assert.equal(await run.exited, 0, run.output())
-  // The run ended live (the replay and the streaming queries) and Ctrl+C stopped that too.
   assert.match(run.output(), /live replay stopped \(Ctrl\+C\)/)
   assert.equal(await portOpen(Number(env.API_PORT)), false, 'API stopped')
   assert.equal(await portOpen(Number(env.UI_PORT)), false, 'UI stopped')
