@@ -115,6 +115,8 @@ export interface S3Settings {
   region: string
   /** Path-style addressing (`endpoint/bucket/key`): what S3-compatible servers at a custom endpoint expect. */
   forcePathStyle: boolean
+  /** Deadline of one S3 request (S3_REQUEST_TIMEOUT_MS): a store that stops answering fails the call, not hangs it. */
+  requestTimeoutMs: number
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }
   profile?: string
 }
@@ -209,6 +211,7 @@ export const DEFAULTS = {
   liveApiGroup: 'traffic-api-live',
   s3Region: 'us-east-1',
   s3proxyPort: 19_333,
+  s3RequestTimeoutMs: 30_000,
 } as const
 
 type Env = Record<string, string | undefined>
@@ -357,6 +360,12 @@ function s3Settings(env: Env): S3Settings {
     ...(endpoint && endpointSetting ? { endpoint, endpointSetting } : {}),
     region: env.AWS_REGION || env.AWS_DEFAULT_REGION || DEFAULTS.s3Region,
     forcePathStyle: endpoint !== undefined,
+    requestTimeoutMs: integer(
+      'S3_REQUEST_TIMEOUT_MS',
+      env.S3_REQUEST_TIMEOUT_MS,
+      DEFAULTS.s3RequestTimeoutMs,
+      1,
+    ),
     ...(accessKeyId && secretAccessKey
       ? {
           credentials: {

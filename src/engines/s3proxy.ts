@@ -39,13 +39,21 @@ async function readCredentials(dir: string): Promise<{ accessKeyId: string; secr
   return { accessKeyId: value('s3proxy.identity'), secretAccessKey: value('s3proxy.credential') }
 }
 
-/** The client settings for the S3Proxy kept in `dir` (after its first start), listening on `port`. */
-export async function s3proxyClientSettings(dir: string, port: number): Promise<S3Settings> {
+/**
+ * The client settings for the S3Proxy kept in `dir` (after its first start), listening on `port`, with the
+ * configured request deadline.
+ */
+export async function s3proxyClientSettings(
+  dir: string,
+  port: number,
+  requestTimeoutMs: number,
+): Promise<S3Settings> {
   return {
     endpoint: endpointOf(port),
     endpointSetting: 'AWS_ENDPOINT_URL_S3',
     region: 'us-east-1',
     forcePathStyle: true,
+    requestTimeoutMs,
     credentials: await readCredentials(dir),
   }
 }

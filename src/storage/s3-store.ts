@@ -40,6 +40,12 @@ export function s3Client(settings: S3Settings): S3Client {
   return new S3Client({
     region: settings.region,
     forcePathStyle: settings.forcePathStyle,
+    // Without throwOnRequestTimeout the handler only logs a passed deadline and keeps waiting.
+    requestHandler: {
+      connectionTimeout: settings.requestTimeoutMs,
+      requestTimeout: settings.requestTimeoutMs,
+      throwOnRequestTimeout: true,
+    },
     ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
     ...(settings.credentials ? { credentials: settings.credentials } : {}),
     ...(settings.profile ? { profile: settings.profile } : {}),

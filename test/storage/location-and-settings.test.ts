@@ -34,7 +34,7 @@ test('a location that is neither names its setting', () => {
 
 test('S3 settings come from the standard AWS variables; a custom endpoint means path-style addressing', () => {
   const s3 = (env: Record<string, string>) => loadConfig({}, env).storage.s3
-  assert.deepEqual(s3({}), { region: 'us-east-1', forcePathStyle: false })
+  assert.deepEqual(s3({}), { region: 'us-east-1', forcePathStyle: false, requestTimeoutMs: 30_000 })
   assert.deepEqual(
     s3({
       AWS_ENDPOINT_URL: 'http://127.0.0.1:9000',
@@ -49,6 +49,7 @@ test('S3 settings come from the standard AWS variables; a custom endpoint means 
       endpointSetting: 'AWS_ENDPOINT_URL_S3',
       region: 'eu-west-3',
       forcePathStyle: true,
+      requestTimeoutMs: 30_000,
       credentials: { accessKeyId: 'id', secretAccessKey: 'secret' },
       profile: 'lab',
     },

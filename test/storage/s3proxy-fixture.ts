@@ -23,7 +23,11 @@ export async function startS3Proxy(bucket = 'traffic-test'): Promise<RunningS3Pr
   const engine = s3proxyEngine(config, dir, config.storage.s3proxyPort)
   const status = await startEngine(engine)
   process.stderr.write(`S3Proxy ${S3PROXY.version} started in ${status.startSeconds?.toFixed(1)} s\n`)
-  const settings = await s3proxyClientSettings(dir, config.storage.s3proxyPort)
+  const settings = await s3proxyClientSettings(
+    dir,
+    config.storage.s3proxyPort,
+    config.storage.s3.requestTimeoutMs,
+  )
   await ensureBucket(settings, bucket)
   return {
     settings,
