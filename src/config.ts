@@ -8,6 +8,7 @@ import zlib from 'node:zlib'
 import { TrafficError } from './errors.ts'
 import { httpUrlOf } from './http-url.ts'
 import { isSparkConnectError, parseSparkRemote } from './spark/light.ts'
+import { storeLocation } from './storage/location.ts'
 
 export interface KafkaConfig {
   /** host:port list of the bootstrap brokers. */
@@ -129,6 +130,7 @@ export interface StorageConfig {
 
 export interface PathsConfig {
   dataset: string
+  /** A folder (resolved to an absolute path) or `s3://bucket/prefix` (see src/storage/location.ts). */
   batches: string
   models: string
 }
@@ -475,8 +477,14 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.e
     },
     paths: {
       dataset: path.resolve(overrides.dataset ?? env.TRAFFIC_DATASET ?? DEFAULTS.dataset),
-      batches: path.resolve(overrides.batches ?? env.TRAFFIC_BATCHES ?? DEFAULTS.batches),
-      models: path.resolve(overrides.models ?? env.TRAFFIC_MODELS ?? DEFAULTS.models),
+      batches: storeLocation(
+        'TRAFFIC_BATCHES (--batches)',
+        overrides.batches ?? env.TRAFFIC_BATCHES ?? DEFAULTS.batches,
+      ),
+      models: storeLocation(
+        'TRAFFIC_MODELS (--models)',
+        overrides.models ?? env.TRAFFIC_MODELS ?? DEFAULTS.models,
+      ),
     },
     storage: {
       s3: s3Settings(env),

@@ -27,3 +27,12 @@ export function parseStoreLocation(setting: string, raw: string): StoreLocation 
   const prefix = rest.filter(Boolean).join('/')
   return { kind: 's3', bucket, prefix: prefix ? `${prefix}/` : '' }
 }
+
+/**
+ * A location setting's value as the config keeps it: a folder resolved to an absolute path, or the `s3://` URI as
+ * written (checked here, so a bad one fails at start-up naming its setting).
+ */
+export function storeLocation(setting: string, raw: string): string {
+  const parsed = parseStoreLocation(setting, raw)
+  return parsed.kind === 'folder' ? parsed.dir : raw
+}
