@@ -36,3 +36,8 @@ export function storeLocation(setting: string, raw: string): string {
   const parsed = parseStoreLocation(setting, raw)
   return parsed.kind === 'folder' ? parsed.dir : raw
 }
+
+/** The location as Spark (Hadoop) names it: a folder path as it is, `s3://` as Hadoop's S3A connector `s3a://`. */
+export function sparkPathOf(location: string): string {
+  return location.startsWith('s3://') ? `s3a://${location.slice('s3://'.length)}` : location
+}
