@@ -27,6 +27,7 @@ import { readTrafficCsv } from '../src/dataset/csv-reader.ts'
 import { writeSyntheticCsv } from '../src/dataset/write-synthetic.ts'
 import { engineStatuses, startEngines, stopEngines } from '../src/engines/lifecycle.ts'
 import { KAFKA } from '../src/engines/manifest.ts'
+import { openStore } from '../src/storage/open-store.ts'
 import { consumeToBatchFiles } from '../src/stream/consume.ts'
 import { kafkaClients } from '../src/stream/kafka-clients.ts'
 import { produceCsvToTopic } from '../src/stream/produce.ts'
@@ -98,7 +99,7 @@ async function runPhase(phase: string): Promise<void> {
       topic,
       deadLetterTopic: `${topic}.dlq`,
       groupId: args.group as string,
-      dir: args.dir as string,
+      store: openStore('--dir', args.dir as string, config.storage.s3),
       batchSize: 100_000,
       idleTimeoutMs: 8_000,
       follow: false,

@@ -1,8 +1,8 @@
 // `traffic consume`: writes the topic into CSV batch files, exactly once, like the seed's batch consumer.
-import path from 'node:path'
 import cliProgress from 'cli-progress'
 import type { Command } from 'commander'
 import { loadConfig } from '../config.ts'
+import { batchStore } from '../stream/batch-files.ts'
 import { CONSUME_DEFAULTS, type ConsumeStats, consumeToBatchFiles } from '../stream/consume.ts'
 import { kafkaClients } from '../stream/kafka-clients.ts'
 import type { WrittenBatch } from '../stream/output-batch-files.ts'
@@ -47,7 +47,10 @@ export function registerConsumeCommand(program: Command): void {
     .description(
       'Write the Kafka topic into CSV batch files, exactly once (invalid messages go to <topic>.dlq)',
     )
-    .option('--out <dir>', 'folder of the batch files (env TRAFFIC_BATCHES, default batched_data_traffic)')
+    .option(
+      '--out <location>',
+      'folder or s3://bucket/prefix of the batch files (env TRAFFIC_BATCHES, default batched_data_traffic)',
+    )
     .option('--topic <name>', 'topic to read (env KAFKA_TOPIC, default urban_traffic_stream)')
     .option(
       '--group <id>',
@@ -66,6 +69,7 @@ export function registerConsumeCommand(program: Command): void {
     .action(
       action(async (flags: ConsumeFlags) => {
         const config = loadConfig({ batches: flags.out, topic: flags.topic, partitions: flags.partitions })
+        const store = batchStore(config)
         const signal = stopSignal()
 
         const bar = process.stderr.isTTY
@@ -83,7 +87,7 @@ export function registerConsumeCommand(program: Command): void {
           topic: config.kafka.topic,
           deadLetterTopic: config.kafka.deadLetterTopic,
           groupId: flags.group,
-          dir: config.paths.batches,
+          store,
           batchSize: flags.batchSize,
           idleTimeoutMs: flags.idleTimeout * 1000,
           follow: flags.follow === true,
@@ -105,7 +109,6 @@ export function registerConsumeCommand(program: Command): void {
           },
         }).finally(() => bar?.stop())
 
-        const where = path.relative(process.cwd(), config.paths.batches) || '.'
         const stopped = signal.aborted ? ' — interrupted; open batches will be read again' : ''
         const missing = stats.missingOffsets
           ? `; ⚠ ${stats.missingOffsets.toLocaleString('en-US')} offset(s) missing (deleted by retention before they were read)`
@@ -114,7 +117,7 @@ export function registerConsumeCommand(program: Command): void {
           ? ` (${stats.scenarioRows.toLocaleString('en-US')} of them rows a live scenario made up, kept out of the training data)`
           : ''
         process.stdout.write(
-          `✔ wrote ${stats.rows.toLocaleString('en-US')} rows in ${stats.files} batch file(s) to ${where} in ` +
+          `✔ wrote ${stats.rows.toLocaleString('en-US')} rows in ${stats.files} batch file(s) to ${store.location} in ` +
             `${stats.seconds.toFixed(1)} s; ${stats.deadLetters} dead letter(s) to ${config.kafka.deadLetterTopic}${scenario}${missing}${stopped}\n`,
         )
       }),

@@ -4,10 +4,11 @@ import { createReadStream } from 'node:fs'
 
 const NEWLINE = 0x0a
 
-export async function countDataRows(file: string): Promise<number> {
+/** Data rows in CSV bytes given in chunks. */
+async function countRowsOf(chunks: AsyncIterable<Buffer> | Iterable<Buffer>): Promise<number> {
   let lines = 0
   let last = NEWLINE
-  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+  for await (const chunk of chunks) {
     let at = chunk.indexOf(NEWLINE)
     while (at !== -1) {
       lines++
@@ -17,4 +18,13 @@ export async function countDataRows(file: string): Promise<number> {
   }
   // A last line without a trailing newline still counts; the header does not.
   return Math.max(0, lines + (last === NEWLINE ? 0 : 1) - 1)
+}
+
+export function countDataRows(file: string): Promise<number> {
+  return countRowsOf(createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>)
+}
+
+/** Data rows in a whole CSV held in memory (an object read from a store). */
+export function countDataRowsIn(body: Buffer): Promise<number> {
+  return countRowsOf([body])
 }

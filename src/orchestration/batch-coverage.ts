@@ -1,10 +1,9 @@
 // What the batch files hold, measured after the consume stage of `traffic up`, and the check that they hold
 // every row produced.
-import path from 'node:path'
 import type { Config } from '../config.ts'
-import { countDataRows } from '../dataset/count-rows.ts'
+import { countDataRowsIn } from '../dataset/count-rows.ts'
 import { TrafficError } from '../errors.ts'
-import { listBatchFiles } from '../stream/batch-files.ts'
+import { batchStore, listBatchFiles } from '../stream/batch-files.ts'
 import { CONSUME_DEFAULTS } from '../stream/consume.ts'
 
 /**
@@ -14,16 +13,18 @@ import { CONSUME_DEFAULTS } from '../stream/consume.ts'
 export async function batchCoverage(
   config: Config,
 ): Promise<{ messages: number; files: number; names: string }> {
-  const files = await listBatchFiles(config.paths.batches, config.kafka.topic)
+  const files = await listBatchFiles(batchStore(config), config.kafka.topic)
   const messages = files.reduce((sum, f) => sum + Number(f.last - f.first + 1n), 0)
   return { messages, files: files.length, names: files.map((f) => f.name).join(',') }
 }
 
 /** Rows in the batch files, read from them: the offsets they cover also count the messages set aside as dead letters. */
 export async function rowsInBatchFiles(config: Config): Promise<number> {
+  const store = batchStore(config)
   let rows = 0
-  for (const file of await listBatchFiles(config.paths.batches, config.kafka.topic)) {
-    rows += await countDataRows(path.join(config.paths.batches, file.name))
+  for (const file of await listBatchFiles(store, config.kafka.topic)) {
+    const object = await store.get(file.name)
+    if (object) rows += await countDataRowsIn(object.body)
   }
   return rows
 }

@@ -11,6 +11,7 @@ import { displayPath } from '../display-path.ts'
 import { type EngineStatus, startEngines } from '../engines/lifecycle.ts'
 import { TrafficError, throwIfInterrupted } from '../errors.ts'
 import { liveDir } from '../live/session.ts'
+import { batchStore, deleteAllBatches } from '../stream/batch-files.ts'
 import { CONSUME_DEFAULTS, consumeToBatchFiles } from '../stream/consume.ts'
 import { type KafkaClients, kafkaClients } from '../stream/kafka-clients.ts'
 import { rejectsFileFor } from '../stream/output-rejects.ts'
@@ -102,7 +103,7 @@ async function saveState(run: PipelineRun, state: PipelineState): Promise<void> 
 async function resetStream(config: Config): Promise<void> {
   await resetTopic(config.kafka, CONSUME_DEFAULTS.groupId)
   await deleteTopics(config.kafka, [config.live.windowsTopic, config.live.alertsTopic])
-  await rm(config.paths.batches, { recursive: true, force: true })
+  await deleteAllBatches(batchStore(config))
   await rm(liveDir(config), { recursive: true, force: true })
 }
 
@@ -222,7 +223,7 @@ async function consumeStage(run: PipelineRun, clients: KafkaClients, dataset: st
       topic: config.kafka.topic,
       deadLetterTopic: config.kafka.deadLetterTopic,
       groupId: CONSUME_DEFAULTS.groupId,
-      dir: config.paths.batches,
+      store: batchStore(config),
       batchSize: CONSUME_DEFAULTS.batchSize,
       // Everything is in the topic already: the run ends once it has read up to the end offsets (or, should a
       // partition never reach them, after a short quiet spell).

@@ -1,32 +1,35 @@
-// Batch file names carry the offsets they hold: urban_traffic_batch_<topic>-<partition>-<first>-<last>.csv.
-// The folder itself is the consumer's durable state: a file exists only once all its rows are on disk, and the
-// files of a partition tile its offsets from the partition's origin; the first offset no file holds says where
-// reading resumes. A hidden origin file per partition records which topic (by Kafka topic ID) the files came
-// from and where they begin, so files of a deleted and recreated topic of the same name are never trusted.
-import { randomBytes } from 'node:crypto'
-import { open, readdir, readFile, rename, rm } from 'node:fs/promises'
-import path from 'node:path'
+// Batch objects are named by the offsets they hold: urban_traffic_batch_<topic>-<partition>-<first>-<last>.csv,
+// the offsets zero-padded to 19 digits (any 64-bit offset) so that a listing in key order is in offset order;
+// names written before the padding are read too. The store (a folder or a bucket, see src/storage/) is the
+// consumer's durable state: an object exists only once all its rows are stored, and the objects of a partition
+// tile its offsets from the partition's origin; the first offset no object holds says where reading resumes.
+// A hidden origin object per partition records which topic (by Kafka topic ID) the objects came from and where
+// they begin, so objects of a deleted and recreated topic of the same name are never trusted.
+import type { Config } from '../config.ts'
 import { TrafficError } from '../errors.ts'
+import type { ObjectStore } from '../storage/object-store.ts'
+import { openStore } from '../storage/open-store.ts'
 
 export const BATCH_PREFIX = 'urban_traffic_batch_'
 const FINAL = /^urban_traffic_batch_(.+)-(\d+)-(\d+)-(\d+)\.csv$/
-// The writer tag keeps two processes that write the same batch (see pruneOverlaps) off each other's bytes.
-const TEMPORARY = /^(urban_traffic_batch_.+-\d+-\d+-\d+\.csv)\.[^.]+\.tmp$/
+const OFFSET_DIGITS = 19
 
 export interface BatchFile {
   topic: string
   partition: number
-  /** First and last offset of the range the file covers (invalid messages inside it went to dead letters). */
+  /** First and last offset of the range the object covers (invalid messages inside it went to dead letters). */
   first: bigint
   last: bigint
+  /** The object's key in the store. */
   name: string
 }
 
 export function batchFileName(topic: string, partition: number, first: bigint, last: bigint): string {
-  return `${BATCH_PREFIX}${topic}-${partition}-${first}-${last}.csv`
+  const offset = (n: bigint) => String(n).padStart(OFFSET_DIGITS, '0')
+  return `${BATCH_PREFIX}${topic}-${partition}-${offset(first)}-${offset(last)}.csv`
 }
 
-/** The names of a topic's batch files, as a person reads them in a message. */
+/** The names of a topic's batch objects, as a person reads them in a message. */
 export function batchFilePattern(topic: string): string {
   return `${BATCH_PREFIX}${topic}-<partition>-<first>-<last>.csv`
 }
@@ -38,17 +41,24 @@ export function parseBatchFileName(name: string): BatchFile | undefined {
   return { topic, partition: Number(partition), first: BigInt(first), last: BigInt(last), name }
 }
 
-/** The final batch files of a topic (optionally one partition), by partition then first offset. */
-export async function listBatchFiles(dir: string, topic: string, partition?: number): Promise<BatchFile[]> {
-  const names = await readdir(dir).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return []
-    throw error
-  })
-  return names
+/** The batch objects of a topic (optionally one partition), by partition then first offset. */
+export async function listBatchFiles(
+  store: ObjectStore,
+  topic: string,
+  partition?: number,
+): Promise<BatchFile[]> {
+  const prefix = `${BATCH_PREFIX}${topic}-${partition === undefined ? '' : `${partition}-`}`
+  return (await store.list(prefix))
     .map(parseBatchFileName)
     .filter((f): f is BatchFile => f !== undefined && f.topic === topic)
     .filter((f) => partition === undefined || f.partition === partition)
     .sort((a, b) => a.partition - b.partition || compare(a.first, b.first) || compare(b.last, a.last))
+}
+
+/** The topics whose batch objects the store holds. */
+export async function batchTopics(store: ObjectStore): Promise<string[]> {
+  const names = await store.list(BATCH_PREFIX)
+  return [...new Set(names.flatMap((name) => parseBatchFileName(name)?.topic ?? []))]
 }
 
 function compare(a: bigint, b: bigint): number {
@@ -56,53 +66,36 @@ function compare(a: bigint, b: bigint): number {
 }
 
 /**
- * The error for a batch folder deleted while a consumer writes to it. Recreating it would fill the new folder from
- * the group's committed offsets only, silently without the rows of the deleted files: the run stops instead.
+ * The error for batch objects deleted (the folder, or the prefix emptied) while a consumer writes them, found by
+ * the partition's origin record having vanished. Going on would fill the store from the group's committed
+ * offsets only, silently without the rows of the deleted objects: the run stops instead.
  */
-export function batchFolderDeleted(dir: string, cause: unknown): TrafficError {
+export function batchStoreDeleted(location: string, topic: string, partition: number): TrafficError {
   return new TrafficError(
     'IO_ERROR',
-    `the batch folder ${dir} was deleted while the consumer was writing to it`,
+    `the batches at ${location} were deleted (the folder removed or emptied) while the consumer was writing ` +
+      `them: the origin record of ${topic} partition ${partition} is gone`,
     {
       hint:
-        'consume again to write a new one; `npm start` reads the whole topic again into a new folder, ' +
+        'consume again to write a new one; `npm start` reads the whole topic again, ' +
         "`traffic consume` reads from the group's committed offsets",
-      cause,
     },
   )
 }
 
-/** Deletes the temporary files a writer left behind for a partition (a crash before its rename). */
-export async function removeLeftovers(dir: string, topic: string, partition: number): Promise<number> {
-  const names = await readdir(dir).catch((error: NodeJS.ErrnoException) => {
-    throw error.code === 'ENOENT' ? batchFolderDeleted(dir, error) : error
-  })
-  let removed = 0
-  for (const name of names) {
-    const final = TEMPORARY.exec(name)?.[1]
-    const file = final === undefined ? undefined : parseBatchFileName(final)
-    const origin = name.startsWith(`${originFileName(topic, partition)}.`) && name.endsWith('.tmp')
-    if ((file?.topic === topic && file.partition === partition) || origin) {
-      await rm(path.join(dir, name), { force: true })
-      removed += 1
-    }
-  }
-  return removed
-}
-
 /**
- * Keeps one file per offset. Two members of a group can briefly both write a partition during a rebalance (one of
- * them not knowing yet that it lost it), and they may cut batches at different offsets. Every file holds the
- * right rows for its range, so any choice is correct: a file inside another is deleted, and of two files that
- * cross, the later-starting one is deleted; the offsets it alone held become a gap that the next writer of the
- * partition reads again (see firstGap). Returns the files that remain, in order.
+ * Keeps one object per offset. Two members of a group can briefly both write a partition during a rebalance (one
+ * of them not knowing yet that it lost it), and they may cut batches at different offsets. Every object holds the
+ * right rows for its range, so any choice is correct: an object inside another is deleted, and of two objects
+ * that cross, the later-starting one is deleted; the offsets it alone held become a gap that the next writer of
+ * the partition reads again (see firstGap). Returns the objects that remain, in order.
  */
-export async function pruneOverlaps(dir: string, files: BatchFile[]): Promise<BatchFile[]> {
+export async function pruneOverlaps(store: ObjectStore, files: BatchFile[]): Promise<BatchFile[]> {
   const kept: BatchFile[] = []
   for (const file of files) {
     const cover = kept.at(-1)
     if (cover && cover.partition === file.partition && file.first <= cover.last) {
-      await rm(path.join(dir, file.name), { force: true })
+      await store.delete(file.name)
       continue
     }
     kept.push(file)
@@ -111,13 +104,13 @@ export async function pruneOverlaps(dir: string, files: BatchFile[]): Promise<Ba
 }
 
 export interface Gap {
-  /** The first offset at or after the starting point that no file holds. */
+  /** The first offset at or after the starting point that no object holds. */
   start: bigint
-  /** Where the next file begins, when the gap is followed by one (a gap to fill, not the end of the files). */
+  /** Where the next object begins, when the gap is followed by one (a gap to fill, not the end of the objects). */
   end?: bigint
 }
 
-/** The first gap in a partition's files (sorted, not overlapping) at or after `from`. */
+/** The first gap in a partition's objects (sorted, not overlapping) at or after `from`. */
 export function firstGap(files: BatchFile[], from: bigint): Gap {
   let start = from
   for (const file of files) {
@@ -128,77 +121,86 @@ export function firstGap(files: BatchFile[], from: bigint): Gap {
   return { start }
 }
 
-/** Which topic a partition's files were read from, and the offset they begin at. */
+/** Which topic a partition's objects were read from, and the offset they begin at. */
 export interface PartitionOrigin {
   topicId: string
   first: bigint
 }
 
-function originFileName(topic: string, partition: number): string {
+function originKey(topic: string, partition: number): string {
   return `.${BATCH_PREFIX}${topic}-${partition}.origin.json`
 }
 
+function parseOrigin(body: Buffer): PartitionOrigin {
+  const saved = JSON.parse(body.toString('utf8'))
+  return { topicId: String(saved.topicId), first: BigInt(saved.first) }
+}
+
+/** The topic ID an origin record names; undefined when it is unreadable (and so to be replaced). */
+function topicIdOf(body: Buffer): string | undefined {
+  try {
+    return parseOrigin(body).topicId
+  } catch {
+    return undefined
+  }
+}
+
 export async function readOrigin(
-  dir: string,
+  store: ObjectStore,
   topic: string,
   partition: number,
 ): Promise<PartitionOrigin | undefined> {
+  const stored = await store.get(originKey(topic, partition))
+  if (!stored) return undefined
   try {
-    const saved = JSON.parse(await readFile(path.join(dir, originFileName(topic, partition)), 'utf8'))
-    return { topicId: String(saved.topicId), first: BigInt(saved.first) }
+    return parseOrigin(stored.body)
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-    throw new TrafficError('IO_ERROR', `${originFileName(topic, partition)} in ${dir} is unreadable`, {
-      hint: 'delete it: the batch files of that partition are then taken to come from the current topic',
-      cause: error,
-    })
+    throw new TrafficError(
+      'IO_ERROR',
+      `${originKey(topic, partition)} in ${store.location} is unreadable`,
+      {
+        hint: 'delete it: the batch objects of that partition are then taken to come from the current topic',
+        cause: error,
+      },
+    )
   }
-}
-
-export async function writeOrigin(
-  dir: string,
-  topic: string,
-  partition: number,
-  origin: PartitionOrigin,
-  tag: string,
-): Promise<void> {
-  const json = JSON.stringify({ topicId: origin.topicId, first: String(origin.first) })
-  await writeDurably(dir, originFileName(topic, partition), [Buffer.from(`${json}\n`)], tag)
-}
-
-/** A tag unique to this writer, for its temporary files. */
-export function writerTag(): string {
-  return `${process.pid}${randomBytes(3).toString('hex')}`
 }
 
 /**
- * Writes a file so that it either exists whole or not at all, even across a power cut: write a temporary file,
- * fsync it, rename it into place, fsync the folder (which makes the rename itself durable).
+ * Records the partition's origin. An origin of this topic already there (another member was first) is kept; one
+ * of another topic (stale: its objects were moved away) is replaced with a compare-and-swap.
  */
-export async function writeDurably(dir: string, name: string, content: Buffer[], tag: string): Promise<void> {
-  const temporary = path.join(dir, `${name}.${tag}.tmp`)
-  const file = await open(temporary, 'w')
-  try {
-    const { bytesWritten } = await file.writev(content)
-    const expected = content.reduce((sum, chunk) => sum + chunk.length, 0)
-    if (bytesWritten !== expected) {
-      throw new TrafficError(
-        'IO_ERROR',
-        `short write to ${temporary}: ${bytesWritten} of ${expected} bytes`,
-        {
-          hint: 'is the disk full?',
-        },
-      )
+export async function writeOrigin(
+  store: ObjectStore,
+  topic: string,
+  partition: number,
+  origin: PartitionOrigin,
+): Promise<void> {
+  const key = originKey(topic, partition)
+  const body = `${JSON.stringify({ topicId: origin.topicId, first: String(origin.first) })}\n`
+  for (;;) {
+    const existing = await store.get(key)
+    if (!existing) {
+      if (await store.createIfAbsent(key, body)) return
+    } else if (topicIdOf(existing.body) === origin.topicId) {
+      return
+    } else if (await store.replaceIf(key, body, existing.version)) {
+      return
     }
-    await file.sync()
-  } finally {
-    await file.close()
   }
-  await rename(temporary, path.join(dir, name))
-  const folder = await open(dir, 'r')
-  try {
-    await folder.sync()
-  } finally {
-    await folder.close()
+}
+
+/** The store of the batch objects the config names (TRAFFIC_BATCHES: a folder or an `s3://` prefix). */
+export function batchStore(config: Config): ObjectStore {
+  return openStore('TRAFFIC_BATCHES (--batches)', config.paths.batches, config.storage.s3)
+}
+
+/**
+ * Deletes every batch object and origin record in the store, of every topic — and nothing else, should the
+ * location be shared with other data.
+ */
+export async function deleteAllBatches(store: ObjectStore): Promise<void> {
+  for (const prefix of [BATCH_PREFIX, `.${BATCH_PREFIX}`]) {
+    for (const key of await store.list(prefix)) await store.delete(key)
   }
 }

@@ -1,11 +1,12 @@
-// topic → CSV batch files, exactly once: Kafka input → decode processor → batch-file output (+ dead letters).
+// topic → CSV batch objects, exactly once: Kafka input → decode processor → batch output (+ dead letters).
 //
-// The order that makes it exactly once, per batch: dead letters sent → file written (temporary file, fsync,
-// rename, fsync folder) → offset committed. Restarting anywhere in between replays the batch into the same file
-// name. On every assignment a partition resumes from the first offset its files lack (the committed offset
+// The order that makes it exactly once, per batch: dead letters sent → object created and acknowledged by the
+// store (a folder or a bucket) → offset committed. Restarting anywhere in between replays the batch into the same
+// key. On every assignment a partition resumes from the first offset its files lack (the committed offset
 // only in a folder new to it), so a commit lost in a crash costs nothing, a deleted file is read again, and an
 // open batch is kept only if it still starts there. A member that may have lost a partition (a refused commit,
 // a session that may have expired) stops writing it until the group says which partitions are its own.
+import type { ObjectStore } from '../storage/object-store.ts'
 import type { InputEvent, KafkaRecordIn } from './input-kafka.ts'
 import { KafkaGroupInput } from './input-kafka.ts'
 import type { KafkaClients } from './kafka-clients.ts'
@@ -23,7 +24,8 @@ export interface ConsumeOptions {
   topic: string
   deadLetterTopic: string
   groupId: string
-  dir: string
+  /** Where the batch objects go: a folder or a bucket prefix (see src/storage/open-store.ts). */
+  store: ObjectStore
   batchSize: number
   /** With nothing new for this long, open batches are written; then the run ends unless `follow`. */
   idleTimeoutMs: number
@@ -78,7 +80,7 @@ export async function consumeToBatchFiles(
   await input.connect()
   // The files are checked against the topic's identity, known once connected.
   const output = new BatchFilesOutput({
-    dir: options.dir,
+    store: options.store,
     topic: options.topic,
     topicId: input.topicId,
     batchSize: options.batchSize,
@@ -215,10 +217,7 @@ class BatchWriter {
     await this.#deadLetters.send()
     this.stats.deadLetters = this.#deadLetters.sent
     const written = await this.#output.flush(partition)
-    if (!written) {
-      input.resync()
-      return 'stopped'
-    }
+    if (!written) return 'in-place'
     this.stats.rows += written.rows
     this.stats.files += 1
     this.#options.onBatch?.(written)

@@ -1,26 +1,24 @@
-// Output stage: CSV batch files, exactly once. Each partition has one open batch, a contiguous offset range held
-// in memory; a full batch (or the last partial one) becomes a file atomically, and only then may the caller
-// commit its end. Batches are cut by counting rows from the first offset the partition's files lack, so whoever
-// writes a given range — this member, a restarted one, another member after a rebalance — produces the same file
-// name with the same bytes. A gap between files (a deleted file, or a file pruned as an overlap) is read again,
-// in batches cut where the next file begins. Lifecycle: connect → resume/append/flush per partition → close.
-import { existsSync } from 'node:fs'
-import { mkdir } from 'node:fs/promises'
+// Output stage: CSV batch objects, exactly once, in a folder or a bucket (any ObjectStore). Each partition has one
+// open batch, a contiguous offset range held in memory; a full batch (or the last partial one) becomes one object
+// with a single exclusive create, and only once the store has acknowledged it may the caller commit its end.
+// Batches are cut by counting rows from the first offset the partition's objects lack, so whoever writes a given
+// range — this member, a restarted one, another member after a rebalance — produces the same key with the same
+// bytes: finding the object already there is success. A gap between objects (a deleted object, or one pruned as
+// an overlap) is read again, in batches cut where the next object begins.
+// Lifecycle: connect → resume/append/flush per partition → close.
 import { CSV_HEADER } from '../contract/csv.ts'
 import { TrafficError } from '../errors.ts'
+import type { ObjectStore } from '../storage/object-store.ts'
 import {
   type BatchFile,
   batchFileName,
-  batchFolderDeleted,
+  batchStoreDeleted,
   firstGap,
   type Gap,
   listBatchFiles,
   pruneOverlaps,
   readOrigin,
-  removeLeftovers,
-  writeDurably,
   writeOrigin,
-  writerTag,
 } from './batch-files.ts'
 
 const HEADER = Buffer.from(`${CSV_HEADER}\n`)
@@ -29,8 +27,9 @@ export interface WrittenBatch {
   partition: number
   first: bigint
   last: bigint
-  /** Rows in the file (fewer than the range's offsets when some messages went to dead letters; maybe none). */
+  /** Rows in the object (fewer than the range's offsets when some messages went to dead letters; maybe none). */
   rows: number
+  /** The object's key. */
   file: string
   /** Where reading continues: after `last`, or elsewhere when the files have a gap to fill or end further on. */
   next: bigint
@@ -89,7 +88,7 @@ function emptyBatch(gap: Gap): OpenBatch {
 }
 
 export interface BatchFilesOptions {
-  dir: string
+  store: ObjectStore
   topic: string
   /** The Kafka topic ID: files written from another topic of the same name are refused. */
   topicId: string
@@ -98,7 +97,6 @@ export interface BatchFilesOptions {
 
 export class BatchFilesOutput {
   readonly #options: BatchFilesOptions
-  readonly #tag = writerTag()
   readonly #batches = new Map<number, OpenBatch>()
   /** Per partition, the offset below which the files are complete (or the rest was lost to retention). */
   readonly #floors = new Map<number, bigint>()
@@ -109,12 +107,13 @@ export class BatchFilesOutput {
     this.#options = options
   }
 
+  /** Fails at once, naming the store, when it cannot be read (an unknown bucket, wrong credentials). */
   async connect(): Promise<void> {
-    await mkdir(this.#options.dir, { recursive: true })
+    await listBatchFiles(this.#options.store, this.#options.topic, 0)
   }
 
   /**
-   * Makes a newly assigned partition's files consistent (leftover temporary files deleted, overlaps pruned),
+   * Makes a newly assigned partition's files consistent (overlaps pruned),
    * checks they come from this topic, and opens the partition's batch at the first offset they lack — or, in a
    * folder new to the partition, at the committed offset. An open batch that already starts there is kept (the partition stayed
    * with this member through a rebalance). Offsets the topic no longer holds are skipped and counted.
@@ -137,9 +136,8 @@ export class BatchFilesOutput {
   }
 
   async #files(partition: number): Promise<BatchFile[]> {
-    const { dir, topic } = this.#options
-    await removeLeftovers(dir, topic, partition)
-    return pruneOverlaps(dir, await listBatchFiles(dir, topic, partition))
+    const { store, topic } = this.#options
+    return pruneOverlaps(store, await listBatchFiles(store, topic, partition))
   }
 
   /**
@@ -148,9 +146,10 @@ export class BatchFilesOutput {
    * files read from another topic of the same name.
    */
   async #checkOrigin(partition: number, files: BatchFile[]): Promise<bigint | undefined> {
-    const { dir, topic, topicId } = this.#options
+    const { store, topic, topicId } = this.#options
     const [firstFile] = files
-    const origin = await readOrigin(dir, topic, partition)
+    const origin = await readOrigin(store, topic, partition)
+    if (!origin && this.#originKnown.has(partition)) throw batchStoreDeleted(store.location, topic, partition)
     this.#originKnown.delete(partition)
     if (origin?.topicId === topicId) {
       this.#originKnown.add(partition)
@@ -161,17 +160,18 @@ export class BatchFilesOutput {
     if (origin) {
       throw new TrafficError(
         'INVALID_INPUT',
-        `the batch files of ${topic} partition ${partition} in ${dir} were read from an earlier topic of that ` +
+        `the batch files of ${topic} partition ${partition} in ${store.location} were read from an earlier topic of that ` +
           `name (topic ID ${origin.topicId}); ${topic} is now topic ID ${topicId}: it was deleted and recreated`,
         {
           hint:
-            `move the old urban_traffic_batch_${topic}-* files out of ${dir} (they hold the old topic's rows) ` +
+            `move the old urban_traffic_batch_${topic}-* files out of ${store.location} (they hold the old ` +
+            "topic's rows) " +
             'and consume again, or start from nothing with `npm start -- --fresh`',
         },
       )
     }
     // Files from before origins were recorded are taken to come from the current topic, and pinned to it.
-    await writeOrigin(dir, topic, partition, { topicId, first: firstFile.first }, this.#tag)
+    await writeOrigin(store, topic, partition, { topicId, first: firstFile.first })
     this.#originKnown.add(partition)
     return firstFile.first
   }
@@ -225,29 +225,25 @@ export class BatchFilesOutput {
   }
 
   /**
-   * Turns the open batch into a file — a header-only one when every message of the range went to dead letters,
-   * so that the files still tile the offsets — and opens the next batch at the first offset the files lack.
-   * Resolves undefined when the temporary file vanished: another member took the partition over and cleaned up;
-   * the batch stays open and the caller must re-check its assignment. Fails when the whole folder vanished.
+   * Turns the open batch into an object — a header-only one when every message of the range went to dead letters,
+   * so that the objects still tile the offsets — and opens the next batch at the first offset the objects lack.
+   * An object already at the batch's key was written by another member (or an earlier run) from the same offsets,
+   * with the same bytes. Fails when the partition's origin record vanished: the store was deleted or emptied.
    */
   async flush(partition: number): Promise<WrittenBatch | undefined> {
     const batch = this.#batches.get(partition)
     if (!batch || batch.next === batch.first) return undefined
-    const { dir, topic, topicId } = this.#options
+    const { store, topic, topicId } = this.#options
     const last = batch.next - 1n
     const name = batchFileName(topic, partition, batch.first, last)
-    try {
-      if (!this.#originKnown.has(partition)) {
-        await writeOrigin(dir, topic, partition, { topicId, first: batch.first }, this.#tag)
-        this.#originKnown.add(partition)
-      }
-      await writeDurably(dir, name, [HEADER, batch.text.bytes()], this.#tag)
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
-      if (!existsSync(dir)) throw batchFolderDeleted(dir, error)
-      return undefined
+    if (!this.#originKnown.has(partition)) {
+      await writeOrigin(store, topic, partition, { topicId, first: batch.first })
+      this.#originKnown.add(partition)
+    } else if (!(await readOrigin(store, topic, partition))) {
+      throw batchStoreDeleted(store.location, topic, partition)
     }
-    const files = await pruneOverlaps(dir, await listBatchFiles(dir, topic, partition))
+    await store.createIfAbsent(name, Buffer.concat([HEADER, batch.text.bytes()]))
+    const files = await pruneOverlaps(store, await listBatchFiles(store, topic, partition))
     const gap = firstGap(files, this.#floors.get(partition) ?? batch.first)
     this.#batches.set(partition, emptyBatch(gap))
     return { partition, first: batch.first, last, rows: batch.rows, file: name, next: gap.start }

@@ -2,7 +2,7 @@
 // them, the same files the pipeline counts), checked here before Spark sees them (present, readable, the contract's
 // header), then read by Spark with the explicit schema in FAILFAST mode — each path taken literally, never as a
 // glob — and cached on the server for the many passes training makes.
-import { open, readdir } from 'node:fs/promises'
+import { open } from 'node:fs/promises'
 import path from 'node:path'
 import { BATCH_SCHEMA } from '../contract/batch-schema.ts'
 import { COLUMN_NAMES } from '../contract/columns.ts'
@@ -17,7 +17,9 @@ import {
   type Row,
   type SparkSession,
 } from '../spark/index.ts'
-import { batchFilePattern, listBatchFiles, parseBatchFileName } from '../stream/batch-files.ts'
+import { FolderStore } from '../storage/folder-store.ts'
+import type { ObjectStore } from '../storage/object-store.ts'
+import { batchFilePattern, batchTopics, listBatchFiles } from '../stream/batch-files.ts'
 import type { CachedTable, ServerState } from './server-state.ts'
 
 /** Fewer rows than this cannot give three parts with a meaningful held-out set each. */
@@ -70,9 +72,10 @@ function checkSparkCanRead(dir: string): void {
 /** The batch files of `topic` in `dir`, by partition and offset, each checked; fails clearly when there are none. */
 export async function findBatchFiles(dir: string, topic: string): Promise<string[]> {
   checkSparkCanRead(path.resolve(dir))
+  const store = new FolderStore(path.resolve(dir))
   let files: string[]
   try {
-    files = (await listBatchFiles(dir, topic)).map((file) => path.join(dir, file.name))
+    files = (await listBatchFiles(store, topic)).map((file) => path.join(dir, file.name))
   } catch (error) {
     throw new TrafficError('IO_ERROR', `Cannot list the batch folder ${dir}: ${String(error)}`, {
       cause: error,
@@ -81,7 +84,7 @@ export async function findBatchFiles(dir: string, topic: string): Promise<string
   if (files.length === 0) {
     const pattern = batchFilePattern(topic)
     throw new TrafficError('NOT_ENOUGH_DATA', `No batch files of topic ${topic} (${pattern}) in ${dir}`, {
-      hint: (await otherTopics(dir)) ?? CONSUME_HINT,
+      hint: (await otherTopics(store)) ?? CONSUME_HINT,
     })
   }
   for (const file of files) await checkFile(file)
@@ -89,9 +92,8 @@ export async function findBatchFiles(dir: string, topic: string): Promise<string
 }
 
 /** A hint naming the topics whose batch files the folder does hold, if any. */
-async function otherTopics(dir: string): Promise<string | undefined> {
-  const names = await readdir(dir).catch(() => [])
-  const topics = [...new Set(names.flatMap((name) => parseBatchFileName(name)?.topic ?? []))]
+async function otherTopics(store: ObjectStore): Promise<string | undefined> {
+  const topics = await batchTopics(store).catch(() => [])
   if (topics.length === 0) return undefined
   return `the folder holds batch files of ${topics.join(', ')}: pass --topic (or set KAFKA_TOPIC) to train on them`
 }
