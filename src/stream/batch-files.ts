@@ -155,14 +155,10 @@ export async function readOrigin(
   try {
     return parseOrigin(stored.body)
   } catch (error) {
-    throw new TrafficError(
-      'IO_ERROR',
-      `${originKey(topic, partition)} in ${store.location} is unreadable`,
-      {
-        hint: 'delete it: the batch objects of that partition are then taken to come from the current topic',
-        cause: error,
-      },
-    )
+    throw new TrafficError('IO_ERROR', `${originKey(topic, partition)} in ${store.location} is unreadable`, {
+      hint: 'delete it: the batch objects of that partition are then taken to come from the current topic',
+      cause: error,
+    })
   }
 }
 

@@ -1,6 +1,7 @@
 // `traffic consume` as a user runs it: the files it lists and its summary, and clear refusals.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import { FolderStore } from '../../src/storage/folder-store.ts'
 import { produceCsvToTopic } from '../../src/stream/produce.ts'
 import { traffic } from '../fixtures/cli.ts'
 import { clients, generateCsv, readBatches, scenario } from '../stream/helpers.ts'
@@ -21,7 +22,7 @@ test('writes the batch files, lists them and sums up', async () => {
   }
   assert.match(run.stdout, /wrote 2,500 rows in 3 batch file\(s\) to .* in [\d.]+ s; 0 dead letter\(s\)/)
   assert.deepEqual(
-    (await readBatches(dir, topic)).map((b) => b.lines.length),
+    (await readBatches(new FolderStore(dir), topic)).map((b) => b.lines.length),
     [1000, 1000, 500],
   )
 })

@@ -13,6 +13,7 @@ import { clusterSecurity } from '../../src/engines/cluster-security.ts'
 import { runTool } from '../../src/engines/lifecycle.ts'
 import { connectSpark } from '../../src/engines/spark-connect.ts'
 import { parseSparkRemote } from '../../src/spark/index.ts'
+import { FolderStore } from '../../src/storage/folder-store.ts'
 import { listBatchFiles } from '../../src/stream/batch-files.ts'
 import { kafkaClients } from '../../src/stream/kafka-clients.ts'
 import { produceCsvToTopic } from '../../src/stream/produce.ts'
@@ -132,7 +133,7 @@ test('three consumers in one group, one SIGKILLed and restarted: the batch files
   const replacement = consumer()
   const codes = await Promise.all([...group.slice(1), replacement].map((run) => run.exited))
   assert.deepEqual(codes, [0, 0, 0], group.map((run) => run.errors()).join('\n'))
-  const files = await readBatches(batches, topic)
+  const files = await readBatches(new FolderStore(batches), topic)
   assert.equal(new Set(files.map((file) => file.partition)).size, 6)
   assert.deepEqual(files.flatMap((file) => file.lines).sort(), await csvLines(csv))
 })
@@ -197,7 +198,9 @@ test('Spark Connect over TLS (use_ssl=true) behind a TLS terminator: trusted wit
 async function trainingBatches(): Promise<string> {
   const dir = path.join(work, 'training-batches')
   await mkdir(dir)
-  const files = (await listBatchFiles(batches, topic)).filter((_, index) => index % TRAINING_SHARE === 0)
+  const files = (await listBatchFiles(new FolderStore(batches), topic)).filter(
+    (_, index) => index % TRAINING_SHARE === 0,
+  )
   await Promise.all(files.map((file) => copyFile(path.join(batches, file.name), path.join(dir, file.name))))
   return dir
 }

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict'
 import { after, test } from 'node:test'
 import { DatasetIndex } from '../../src/live/dataset-index.ts'
 import { replay } from '../../src/live/replay.ts'
+import { FolderStore } from '../../src/storage/folder-store.ts'
 import { consumeToBatchFiles } from '../../src/stream/consume.ts'
 import { DEAD_LETTER_HEADERS } from '../../src/stream/output-dead-letters.ts'
 import { SCENARIO_HEADER } from '../../src/stream/scenario-header.ts'
@@ -47,7 +48,7 @@ test('rows a jam made up stay out of the batch files: set aside to the dead lett
     topic,
     deadLetterTopic,
     groupId,
-    dir: `${work}/batches`,
+    store: new FolderStore(`${work}/batches`),
     batchSize: 100_000,
     idleTimeoutMs: 2_000,
     follow: false,
@@ -61,7 +62,9 @@ test('rows a jam made up stay out of the batch files: set aside to the dead lett
   assert.equal(marked.length, jamRows)
   assert.ok(marked.every((message) => message.headers.get(SCENARIO_HEADER) === 'jam:Neuroburg'))
   const real = rowsAsCsvLines(stream.filter((message) => !message.headers.has(SCENARIO_HEADER)))
-  const written = (await readBatches(`${work}/batches`, topic)).flatMap((batch) => batch.lines).sort()
+  const written = (await readBatches(new FolderStore(`${work}/batches`), topic))
+    .flatMap((batch) => batch.lines)
+    .sort()
   assert.equal(written.length, sent.sent - jamRows)
   assert.deepEqual(written, real)
 

@@ -13,7 +13,7 @@ import { loadConfig } from '../../src/config.ts'
 import { checkpointDir, liveDir } from '../../src/live/session.ts'
 import { stateFile } from '../../src/orchestration/state.ts'
 import { resetTopic, topicMessageCount } from '../../src/orchestration/topic.ts'
-import { listBatchFiles } from '../../src/stream/batch-files.ts'
+import { batchStore, listBatchFiles } from '../../src/stream/batch-files.ts'
 import { CONSUME_DEFAULTS } from '../../src/stream/consume.ts'
 import { kafkaClients } from '../../src/stream/kafka-clients.ts'
 import { rejectsFileFor } from '../../src/stream/output-rejects.ts'
@@ -77,7 +77,7 @@ test('traffic up runs every stage, serves the API and the UI, and Ctrl+C stops i
 
   const config = loadConfig({}, env)
   assert.equal(await topicMessageCount(config.kafka), ROWS)
-  const batches = await listBatchFiles(config.paths.batches, topic)
+  const batches = await listBatchFiles(batchStore(config), topic)
   assert.equal(
     batches.reduce((sum, b) => sum + Number(b.last - b.first + 1n), 0),
     ROWS,
@@ -136,13 +136,13 @@ test('a second run skips every data stage that is already done', async () => {
 
 test('a deleted batch file is read again from the topic by the next run', async () => {
   const config = loadConfig({}, env)
-  const [file] = await listBatchFiles(config.paths.batches, topic)
+  const [file] = await listBatchFiles(batchStore(config), topic)
   assert.ok(file, 'the first run wrote batch files')
   await rm(path.join(config.paths.batches, file.name))
   const run = runUp(['--rows', String(ROWS), '--no-serve'], env)
   assert.equal(await run.exited, 0, run.output())
   assert.match(run.output(), new RegExp(`✔ consume: ${ROWS.toLocaleString('en')} rows in 1 batch files`))
-  const batches = await listBatchFiles(config.paths.batches, topic)
+  const batches = await listBatchFiles(batchStore(config), topic)
   assert.deepEqual(
     batches.map((b) => [b.first, b.last]),
     [[0n, BigInt(ROWS - 1)]],
@@ -154,7 +154,7 @@ test('a deleted batch folder is read again from the topic by the next run', asyn
   await rm(config.paths.batches, { recursive: true })
   const run = runUp(['--rows', String(ROWS), '--no-serve'], env)
   assert.equal(await run.exited, 0, run.output())
-  const batches = await listBatchFiles(config.paths.batches, topic)
+  const batches = await listBatchFiles(batchStore(config), topic)
   assert.equal(
     batches.reduce((sum, b) => sum + Number(b.last - b.first + 1n), 0),
     ROWS,

@@ -1,21 +1,23 @@
 import assert from 'node:assert/strict'
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
+import { FolderStore } from '../../src/storage/folder-store.ts'
+import { compareKeys } from '../../src/storage/object-store.ts'
 import {
   batchFileName,
   firstGap,
   listBatchFiles,
   parseBatchFileName,
   pruneOverlaps,
-  removeLeftovers,
-  writeDurably,
 } from '../../src/stream/batch-files.ts'
 
 let dir: string
+let store: FolderStore
 before(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'batch-files-'))
+  store = new FolderStore(dir)
 })
 after(() => rm(dir, { recursive: true, force: true }))
 
@@ -26,7 +28,18 @@ async function touch(...names: string[]): Promise<void> {
 describe('batch file names', () => {
   it('carry topic, partition and offset range, and parse back (topics may hold dashes and dots)', () => {
     const name = batchFileName('urban_traffic_stream', 2, 100000n, 199999n)
-    assert.equal(name, 'urban_traffic_batch_urban_traffic_stream-2-100000-199999.csv')
+    assert.equal(
+      name,
+      'urban_traffic_batch_urban_traffic_stream-2-0000000000000100000-0000000000000199999.csv',
+    )
+    assert.deepEqual(parseBatchFileName(name), {
+      topic: 'urban_traffic_stream',
+      partition: 2,
+      first: 100000n,
+      last: 199999n,
+      name,
+    })
+    // The names written before the offsets were padded still parse.
     assert.deepEqual(parseBatchFileName('urban_traffic_batch_my-topic.v2-0-5-9.csv'), {
       topic: 'my-topic.v2',
       partition: 0,
@@ -36,6 +49,18 @@ describe('batch file names', () => {
     })
   })
 
+  it('sort by key as by offset, as a bucket lists them', () => {
+    const names = [
+      batchFileName('t', 0, 100n, 999n),
+      batchFileName('t', 0, 9n, 99n),
+      batchFileName('t', 0, 1_000n, 1_999n),
+    ]
+    assert.deepEqual(
+      names.sort(compareKeys).map((name) => parseBatchFileName(name)?.first),
+      [9n, 100n, 1_000n],
+    )
+  })
+
   it('ignore other files, including temporary ones', () => {
     assert.equal(parseBatchFileName('urban_traffic_batch_t-0-0-9.csv.123abc.tmp'), undefined)
     assert.equal(parseBatchFileName('notes.csv'), undefined)
@@ -43,31 +68,27 @@ describe('batch file names', () => {
 })
 
 describe('batch folder', () => {
-  it('lists one topic by partition and offset, and a missing folder as empty', async () => {
+  it('lists one topic by partition and offset (old unpadded names among them), and a missing folder as empty', async () => {
     await touch(
       batchFileName('a', 1, 0n, 9n),
       batchFileName('a', 0, 10n, 19n),
-      batchFileName('a', 0, 0n, 9n),
+      'urban_traffic_batch_a-0-0-9.csv',
+      'urban_traffic_batch_a-0-20-109.csv',
+      batchFileName('a-b', 0, 0n, 9n),
       batchFileName('b', 0, 0n, 9n),
     )
-    const files = await listBatchFiles(dir, 'a')
+    const files = await listBatchFiles(store, 'a')
     assert.deepEqual(
       files.map((f) => [f.partition, f.first, f.last]),
       [
         [0, 0n, 9n],
         [0, 10n, 19n],
+        [0, 20n, 109n],
         [1, 0n, 9n],
       ],
     )
-    assert.equal((await listBatchFiles(dir, 'a', 1)).length, 1)
-    assert.deepEqual(await listBatchFiles(path.join(dir, 'missing'), 'a'), [])
-  })
-
-  it('removes the temporary files of one partition only', async () => {
-    await touch(`${batchFileName('c', 0, 0n, 9n)}.111aaa.tmp`, `${batchFileName('c', 1, 0n, 9n)}.222bbb.tmp`)
-    assert.equal(await removeLeftovers(dir, 'c', 0), 1)
-    const left = (await readdir(dir)).filter((n) => n.endsWith('.tmp'))
-    assert.deepEqual(left, [`${batchFileName('c', 1, 0n, 9n)}.222bbb.tmp`])
+    assert.equal((await listBatchFiles(store, 'a', 1)).length, 1)
+    assert.deepEqual(await listBatchFiles(new FolderStore(path.join(dir, 'missing')), 'a'), [])
   })
 
   it('prunes a file whose range lies inside another (a partial batch written by a member that lost the partition)', async () => {
@@ -76,12 +97,12 @@ describe('batch folder', () => {
       batchFileName('d', 0, 0n, 41n),
       batchFileName('d', 0, 100n, 199n),
     )
-    const kept = await pruneOverlaps(dir, await listBatchFiles(dir, 'd'))
+    const kept = await pruneOverlaps(store, await listBatchFiles(store, 'd'))
     assert.deepEqual(
       kept.map((f) => f.name),
       [batchFileName('d', 0, 0n, 99n), batchFileName('d', 0, 100n, 199n)],
     )
-    assert.equal((await listBatchFiles(dir, 'd')).length, 2)
+    assert.equal((await listBatchFiles(store, 'd')).length, 2)
   })
 
   it('of two ranges that cross, deletes the later-starting one: its offsets become a gap to read again', async () => {
@@ -90,7 +111,7 @@ describe('batch folder', () => {
       batchFileName('e', 0, 50n, 149n),
       batchFileName('e', 0, 150n, 199n),
     )
-    const kept = await pruneOverlaps(dir, await listBatchFiles(dir, 'e'))
+    const kept = await pruneOverlaps(store, await listBatchFiles(store, 'e'))
     assert.deepEqual(
       kept.map((f) => [f.first, f.last]),
       [
@@ -114,15 +135,5 @@ describe('batch folder', () => {
     assert.deepEqual(firstGap(files, 17n), { start: 17n, end: 20n })
     assert.deepEqual(firstGap(files, 20n), { start: 30n })
     assert.deepEqual(firstGap([], 7n), { start: 7n })
-  })
-
-  it('writes a file durably: whole content under the final name, no temporary file left', async () => {
-    const name = batchFileName('f', 0, 0n, 1n)
-    await writeDurably(dir, name, [Buffer.from('header\n'), Buffer.from('row\n')], 'tag1')
-    assert.equal(await readFile(path.join(dir, name), 'utf8'), 'header\nrow\n')
-    assert.deepEqual(
-      (await readdir(dir)).filter((n) => n.startsWith('urban_traffic_batch_f')),
-      [name],
-    )
   })
 })

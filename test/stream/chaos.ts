@@ -2,10 +2,10 @@
 // (20 times, restarted each time) and the broker is SIGKILLed and restarted once; in the end the batch files must
 // hold exactly the source rows. It starts the Kafka broker it needs (only Kafka: no Spark) unless one is running,
 // and stops what it started. Not part of `npm test`: it takes minutes.
-import { readdir } from 'node:fs/promises'
 import { formatStatus } from '../../src/cli/engines.ts'
 import { engineStatuses, startEngines, stopEngines } from '../../src/engines/lifecycle.ts'
 import { describeError } from '../../src/errors.ts'
+import { FolderStore } from '../../src/storage/folder-store.ts'
 import { listBatchFiles } from '../../src/stream/batch-files.ts'
 import { produceCsvToTopic } from '../../src/stream/produce.ts'
 import { sleep } from '../fixtures/wait.ts'
@@ -37,6 +37,7 @@ const topic = unique('chaos')
 const groupId = unique('chaos-group')
 const work = await tempDir('chaos')
 const dir = `${work}/batches`
+const store = new FolderStore(dir)
 const target = { topic, dir, groupId }
 const consumerFlags = ['--batch-size', String(BATCH_ROWS), '--idle-timeout', '3']
 
@@ -53,7 +54,7 @@ interface Tally {
 
 /** Offsets the batch files cover so far (from their names). */
 async function offsetsInFiles(): Promise<number> {
-  const files = await listBatchFiles(dir, topic)
+  const files = await listBatchFiles(store, topic)
   return files.reduce((sum, f) => sum + Number(f.last - f.first + 1n), 0)
 }
 
@@ -132,7 +133,7 @@ function multisetDifference(source: string[], written: string[]): { missing: num
 
 async function verify(csv: string, tally: Tally): Promise<string[]> {
   const problems: string[] = []
-  const batches = await readBatches(dir, topic)
+  const batches = await readBatches(store, topic)
   tally.files = batches.length
   tally.rows = batches.reduce((n, b) => n + b.lines.length, 0)
   const next = new Map<number, bigint>()
@@ -145,8 +146,6 @@ async function verify(csv: string, tally: Tally): Promise<string[]> {
   }
   const { missing, extra } = multisetDifference(await csvLines(csv), batches.flatMap((b) => b.lines).sort())
   if (missing || extra) problems.push(`${missing} source row(s) missing from the files, ${extra} extra`)
-  const temporary = (await readdir(dir)).filter((name) => name.endsWith('.tmp'))
-  if (temporary.length) problems.push(`temporary files left: ${temporary.join(', ')}`)
   return problems
 }
 

@@ -27,7 +27,7 @@ it('deleting the batch folder under `traffic consume --follow` stops it, naming 
   assert.notEqual(await run.exited, 0)
   assert.match(
     run.errors(),
-    new RegExp(`the batch folder ${dir} was deleted while the consumer was writing to it`),
+    new RegExp(`the batches at ${dir} were deleted \\(the folder removed or emptied\\) while the consumer`),
   )
   assert.doesNotMatch(run.errors(), /ENOENT/)
 })

@@ -17,7 +17,7 @@ import {
 } from './helpers.ts'
 
 const target = await scenario('stale')
-const { topic, groupId, work, dir } = target
+const { topic, groupId, work, dir, store } = target
 
 async function stop(member: ConsumerProcess): Promise<number | null> {
   member.child.kill('SIGTERM')
@@ -72,7 +72,7 @@ it('a member paused past its session writes nothing for the partition it lost; t
     '2',
   ])
   assert.equal(last.code, 0, last.stderr)
-  const written = await readBatches(dir, topic)
+  const written = await readBatches(store, topic)
   let next = 0n
   for (const batch of written) {
     assert.equal(batch.first, next, `a file starts at ${batch.first}, expected ${next}`)

@@ -1,5 +1,7 @@
-// Shared by the stream integration tests: unique names, generated CSV files, and independent ways to look at what
-// landed (the client library's own consumer for topics, plain file reads for batch folders).
+// Shared by the stream integration tests: unique names, generated CSV files, where the batch objects go (a folder,
+// or a bucket prefix on S3Proxy), and independent ways to look at what landed (the client library's own consumer
+// for topics, the storage seam's plain reads for batch objects).
+import assert from 'node:assert/strict'
 import type { ChildProcess } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
@@ -11,7 +13,10 @@ import { loadConfig } from '../../src/config.ts'
 import { CSV_HEADER, encodeCsvLine } from '../../src/contract/csv.ts'
 import { decodeJsonMessage } from '../../src/contract/json.ts'
 import { writeSyntheticCsv } from '../../src/dataset/write-synthetic.ts'
+import { FolderStore } from '../../src/storage/folder-store.ts'
+import type { ObjectStore } from '../../src/storage/object-store.ts'
 import { listBatchFiles } from '../../src/stream/batch-files.ts'
+import type { ConsumeOptions } from '../../src/stream/consume.ts'
 import { kafkaClients } from '../../src/stream/kafka-clients.ts'
 import { spawnTraffic } from '../fixtures/cli.ts'
 
@@ -26,24 +31,41 @@ export async function tempDir(name: string): Promise<string> {
   return mkdtemp(path.join(tmpdir(), `${name}-`))
 }
 
-export interface Scenario {
+/** Where a scenario's batch objects go. */
+export interface BatchPlace {
+  /** As TRAFFIC_BATCHES / `--out` take it: a folder or `s3://bucket/prefix`. */
+  dir: string
+  store: ObjectStore
+  /** What a `traffic` process needs in its environment to reach the store. */
+  env: NodeJS.ProcessEnv
+}
+
+/** A kind of batch storage: gives each scenario a place of its own. */
+export type BatchStorage = (work: string, name: string) => BatchPlace
+
+/** The default: a `batches` folder inside the scenario's work folder. */
+export const folderStorage: BatchStorage = (work) => {
+  const dir = path.join(work, 'batches')
+  return { dir, store: new FolderStore(dir), env: {} }
+}
+
+export interface Scenario extends BatchPlace {
   topic: string
   groupId: string
-  /** A work folder of the scenario's own; the consumer writes its batch files to `dir` inside it. */
+  /** A work folder of the scenario's own (generated CSV files; the batch folder, when stored in a folder). */
   work: string
-  dir: string
 }
 
 /**
- * A fresh topic (and its dead-letter topic), consumer group and work folder, deleted after the test that asked for
- * them — or after the file, when asked at its top level.
+ * A fresh topic (and its dead-letter topic), consumer group, work folder and batch place, deleted after the test
+ * that asked for them — or after the file, when asked at its top level.
  */
-export async function scenario(name: string): Promise<Scenario> {
+export async function scenario(name: string, storage: BatchStorage = folderStorage): Promise<Scenario> {
   const topic = unique(name)
   const groupId = unique(`${name}-group`)
   const work = await tempDir(name)
   after(() => cleanUp({ topics: [topic, `${topic}.dlq`], groups: [groupId], dirs: [work] }))
-  return { topic, groupId, work, dir: path.join(work, 'batches') }
+  return { topic, groupId, work, ...storage(work, topic) }
 }
 
 export async function generateCsv(dir: string, rows: number, seed: number): Promise<string> {
@@ -65,12 +87,14 @@ export interface BatchContent {
   lines: string[]
 }
 
-/** Every final batch file of a topic with its data lines, after checking each starts with the header. */
-export async function readBatches(dir: string, topic: string): Promise<BatchContent[]> {
-  const files = await listBatchFiles(dir, topic)
+/** Every batch object of a topic with its data lines, after checking each starts with the header. */
+export async function readBatches(store: ObjectStore, topic: string): Promise<BatchContent[]> {
+  const files = await listBatchFiles(store, topic)
   return Promise.all(
     files.map(async (file) => {
-      const [header, ...lines] = (await readFile(path.join(dir, file.name), 'utf8')).split('\n')
+      const object = await store.get(file.name)
+      if (!object) throw new Error(`${file.name} vanished while read`)
+      const [header, ...lines] = object.body.toString('utf8').split('\n')
       if (header !== CSV_HEADER) throw new Error(`${file.name} does not start with the header`)
       return { ...file, lines: lines.filter((line) => line !== '') }
     }),
@@ -217,16 +241,17 @@ export interface ConsumerProcess {
   exited: Promise<number | null>
 }
 
+/** The arguments of `traffic consume` for a scenario. */
+export function consumeArgs(target: { topic: string; dir: string; groupId: string }): string[] {
+  return ['consume', '--topic', target.topic, '--out', target.dir, '--group', target.groupId]
+}
+
 /** Runs `traffic consume` in its own process (one line per batch file on stdout), to kill or pause it. */
 export function startConsumer(
-  target: { topic: string; dir: string; groupId: string },
+  target: { topic: string; dir: string; groupId: string; env?: NodeJS.ProcessEnv },
   flags: string[] = [],
 ): ConsumerProcess {
-  const child = spawnTraffic([
-    'consume',
-    ...['--topic', target.topic, '--out', target.dir, '--group', target.groupId],
-    ...flags,
-  ])
+  const child = spawnTraffic([...consumeArgs(target), ...flags], target.env)
   let written = 0
   let rows = 0
   let consumed = 0
@@ -255,5 +280,39 @@ export function startConsumer(
     consumed: () => consumed,
     errors: () => errors,
     exited,
+  }
+}
+
+/** Options of an in-process consumer run for a scenario: one partition, 100k-row batches, a 2 s idle wait. */
+export function consumeOptions(
+  s: { topic: string; groupId: string; store: ObjectStore },
+  more: Partial<ConsumeOptions> = {},
+): ConsumeOptions {
+  return {
+    topic: s.topic,
+    deadLetterTopic: `${s.topic}.dlq`,
+    groupId: s.groupId,
+    store: s.store,
+    batchSize: 100_000,
+    idleTimeoutMs: 2_000,
+    follow: false,
+    partitions: 1,
+    ...more,
+  }
+}
+
+/** Per partition, the batch objects must tile the offsets 0…end-1: no gap, no overlap. */
+export function assertTiles(batches: BatchContent[], ends: Map<number, bigint>): void {
+  for (const [partition, end] of ends) {
+    let expected = 0n
+    for (const batch of batches.filter((b) => b.partition === partition)) {
+      assert.equal(
+        batch.first,
+        expected,
+        `partition ${partition}: a file starts at ${batch.first}, not ${expected}`,
+      )
+      expected = batch.last + 1n
+    }
+    assert.equal(expected, end, `partition ${partition}: files end at ${expected}, the topic at ${end}`)
   }
 }

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict'
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { CSV_HEADER } from '../../src/contract/csv.ts'
+import { FolderStore } from '../../src/storage/folder-store.ts'
 import { batchFileName, readOrigin } from '../../src/stream/batch-files.ts'
 import { BatchFilesOutput } from '../../src/stream/output-batch-files.ts'
 
@@ -16,21 +17,22 @@ after(() => rm(root, { recursive: true, force: true }))
 async function output(
   name: string,
   options: { batchSize?: number; topicId?: string } = {},
-): Promise<{ out: BatchFilesOutput; dir: string }> {
+): Promise<{ out: BatchFilesOutput; dir: string; store: FolderStore }> {
   const dir = path.join(root, name)
+  const store = new FolderStore(dir)
   const out = new BatchFilesOutput({
-    dir,
+    store,
     topic: 't',
     topicId: options.topicId ?? 'id-1',
     batchSize: options.batchSize ?? 3,
   })
   await out.connect()
-  return { out, dir }
+  return { out, dir, store }
 }
 
 /** The batch files in a folder (the hidden origin files left out). */
 async function batchNames(dir: string): Promise<string[]> {
-  return (await readdir(dir)).filter((name) => !name.startsWith('.'))
+  return (await readdir(dir)).filter((name) => !name.startsWith('.')).sort()
 }
 
 /** Appends rows r<offset> for the offsets first..last, flushing full batches; returns the files written. */
@@ -45,7 +47,7 @@ async function feed(out: BatchFilesOutput, first: bigint, last: bigint): Promise
 
 describe('batch-file output', () => {
   it('cuts full batches by rows, names them by offset range, keeps dead-letter offsets inside the range', async () => {
-    const { out, dir } = await output('cut')
+    const { out, dir, store } = await output('cut')
     assert.deepEqual(await out.resume(0, { earliest: 0n }), { from: 0n, missing: 0n })
     assert.equal(out.append(0, 0n, Buffer.from('r0')), false)
     assert.equal(out.append(0, 1n, undefined), false)
@@ -63,7 +65,7 @@ describe('batch-file output', () => {
       await readFile(path.join(dir, batchFileName('t', 0, 0n, 3n)), 'utf8'),
       `${CSV_HEADER}\nr0\nr2\nr3\n`,
     )
-    assert.deepEqual(await readOrigin(dir, 't', 0), { topicId: 'id-1', first: 0n })
+    assert.deepEqual(await readOrigin(store, 't', 0), { topicId: 'id-1', first: 0n })
     assert.deepEqual(await out.resume(0, { earliest: 0n, committed: 2n }), { from: 4n, missing: 0n })
   })
 
@@ -84,17 +86,15 @@ describe('batch-file output', () => {
     ])
   })
 
-  it('resumes after the last file, deletes leftovers, and keeps an open batch only if it starts there', async () => {
-    const { out, dir } = await output('resume')
-    await writeFile(path.join(dir, batchFileName('t', 0, 0n, 2n)), 'x')
-    await writeFile(path.join(dir, `${batchFileName('t', 0, 3n, 5n)}.999abc.tmp`), 'half')
+  it('resumes after the last file, and keeps an open batch only if it starts there', async () => {
+    const { out, store } = await output('resume')
+    await store.createIfAbsent(batchFileName('t', 0, 0n, 2n), 'x')
     assert.deepEqual(await out.resume(0, { earliest: 0n }), { from: 3n, missing: 0n })
-    assert.deepEqual(await batchNames(dir), [batchFileName('t', 0, 0n, 2n)])
     out.append(0, 3n, Buffer.from('x3'))
     // The partition stayed with this member through a rebalance: carry on after what it holds.
     assert.equal((await out.resume(0, { earliest: 0n })).from, 4n)
     // Someone else wrote further meanwhile: the open batch is dropped and reading starts there.
-    await writeFile(path.join(dir, batchFileName('t', 0, 3n, 5n)), 'x')
+    await store.createIfAbsent(batchFileName('t', 0, 3n, 5n), 'x')
     assert.equal((await out.resume(0, { earliest: 0n })).from, 6n)
     assert.equal(out.hasPending(0), false)
     out.drop(0)
@@ -142,7 +142,7 @@ describe('batch-file output', () => {
   })
 
   it('refuses files read from an earlier topic of the same name, and ignores that topic once its files are gone', async () => {
-    const { out, dir } = await output('recreated')
+    const { out, dir, store } = await output('recreated')
     await out.resume(0, { earliest: 0n })
     await feed(out, 0n, 2n)
     const { out: recreated } = await output('recreated', { topicId: 'id-2' })
@@ -150,6 +150,29 @@ describe('batch-file output', () => {
     await rm(path.join(dir, batchFileName('t', 0, 0n, 2n)))
     assert.deepEqual(await recreated.resume(0, { earliest: 0n }), { from: 0n, missing: 0n })
     await feed(recreated, 0n, 2n)
-    assert.deepEqual(await readOrigin(dir, 't', 0), { topicId: 'id-2', first: 0n })
+    assert.deepEqual(await readOrigin(store, 't', 0), { topicId: 'id-2', first: 0n })
+  })
+
+  it('takes an object already at the batch key as written: another member wrote the same offsets, the same bytes', async () => {
+    const { out, dir, store } = await output('written-by-another')
+    await out.resume(0, { earliest: 0n })
+    const key = batchFileName('t', 0, 0n, 2n)
+    assert.equal(await store.createIfAbsent(key, `${CSV_HEADER}\nr0\nr1\nr2\n`), true)
+    assert.deepEqual(await feed(out, 0n, 2n), [key])
+    assert.equal(out.expects(0, 3n), true)
+    assert.deepEqual(await batchNames(dir), [key])
+  })
+
+  it('stops, naming the folder, when the folder is deleted under it, instead of filling a new one', async () => {
+    const { out, dir } = await output('folder-deleted')
+    await out.resume(0, { earliest: 0n })
+    await feed(out, 0n, 2n)
+    await rm(dir, { recursive: true })
+    out.append(0, 3n, Buffer.from('r3'))
+    await assert.rejects(
+      out.flush(0),
+      new RegExp(`the batches at ${dir} were deleted .*origin record of t partition 0 is gone`),
+    )
+    await assert.rejects(out.resume(0, { earliest: 0n, committed: 3n }), /were deleted/)
   })
 })

@@ -9,6 +9,7 @@ import { codecAvailable, DEFAULTS, loadConfig } from '../../src/config.ts'
 import { encodeJsonMessage } from '../../src/contract/json.ts'
 import { readTrafficCsv } from '../../src/dataset/csv-reader.ts'
 import { runKafkaTool } from '../../src/engines/kafka-tools.ts'
+import { FolderStore } from '../../src/storage/folder-store.ts'
 import { kafkaClients } from '../../src/stream/kafka-clients.ts'
 import { produceCsvToTopic, requestsOf } from '../../src/stream/produce.ts'
 import { traffic } from '../fixtures/cli.ts'
@@ -135,13 +136,13 @@ describe('codecs: what Kafka’s own clients read and what the consumer cannot',
     if (codecAvailable('zstd')) {
       // Node ≥ 22 decodes zstd: the rows arrive like any others.
       assert.equal(run.code, 0, run.stderr)
-      assert.equal((await readBatches(out, s.topic)).flatMap((b) => b.lines).length, 3)
+      assert.equal((await readBatches(new FolderStore(out), s.topic)).flatMap((b) => b.lines).length, 3)
       return
     }
     assert.equal(run.code, 1, run.stdout)
     assert.match(run.stderr, /zstd is not supported/)
     assert.match(run.stderr, /zstd needs Node ≥ 22/)
     assert.doesNotMatch(run.stderr, /\n\s+at /, 'no stack trace')
-    assert.deepEqual(await readBatches(out, s.topic).catch(() => []), [])
+    assert.deepEqual(await readBatches(new FolderStore(out), s.topic).catch(() => []), [])
   })
 })

@@ -7,6 +7,7 @@ import path from 'node:path'
 import { after, test } from 'node:test'
 import { CSV_HEADER } from '../../src/contract/csv.ts'
 import { isTrafficError } from '../../src/errors.ts'
+import { FolderStore } from '../../src/storage/folder-store.ts'
 import { batchFileName, listBatchFiles } from '../../src/stream/batch-files.ts'
 import { findBatchFiles } from '../../src/training/batches.ts'
 
@@ -45,7 +46,7 @@ test('finds the final batch files of its topic, by partition and offset, ignorin
   )
   // The pipeline counts the rows of exactly these files: training and the pipeline agree on what a batch file is.
   assert.deepEqual(
-    (await listBatchFiles(dir, TOPIC)).map((f) => f.name),
+    (await listBatchFiles(new FolderStore(dir), TOPIC)).map((f) => f.name),
     expected,
   )
 })
@@ -74,7 +75,7 @@ test('a folder holding only another topic’s files names that topic', async () 
   })
 })
 
-test('an empty file, a foreign header or an unreadable entry is named in the error', async () => {
+test('an empty file or a foreign header is named in the error', async () => {
   const name = batchFileName(TOPIC, 0, 0n, 0n)
   const empty = folder('zero', { [name]: '' })
   await assert.rejects(findBatchFiles(empty, TOPIC), (error) => {
@@ -88,16 +89,8 @@ test('an empty file, a foreign header or an unreadable entry is named in the err
     assert.ok(isTrafficError(error, 'INVALID_INPUT'))
     assert.match(
       error.message,
-      /urban_traffic_batch_city-0-0-0\.csv is not a traffic batch: expected the header/,
+      /urban_traffic_batch_city-0-0+-0+\.csv is not a traffic batch: expected the header/,
     )
-    return true
-  })
-
-  const unreadable = folder('unreadable', {})
-  mkdirSync(path.join(unreadable, name))
-  await assert.rejects(findBatchFiles(unreadable, TOPIC), (error) => {
-    assert.ok(isTrafficError(error, 'IO_ERROR'))
-    assert.match(error.message, /Cannot read the batch file .*urban_traffic_batch_city-0-0-0\.csv \(EISDIR\)/)
     return true
   })
 })
