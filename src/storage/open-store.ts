@@ -10,5 +10,5 @@ export function openStore(setting: string, location: string, s3: S3Settings): Ob
   const parsed = parseStoreLocation(setting, location)
   return parsed.kind === 'folder'
     ? new FolderStore(parsed.dir)
-    : new S3Store(s3, parsed.bucket, parsed.prefix)
+    : new S3Store(s3, parsed.bucket, parsed.prefix, setting)
 }

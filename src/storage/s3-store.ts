@@ -59,15 +59,27 @@ function endpointOf(settings: S3Settings): string {
     : `AWS S3 in ${settings.region}`
 }
 
-/** A clear error for a failed request: names the bucket, the endpoint and the setting to check, never a secret. */
-export function s3Error(settings: S3Settings, bucket: string, what: string, error: unknown): TrafficError {
+/**
+ * A clear error for a failed request: names the bucket, the endpoint and the setting to check, never a secret.
+ * `locationSetting` is the setting that named the bucket, when there is one.
+ */
+export function s3Error(
+  settings: S3Settings,
+  bucket: string,
+  what: string,
+  error: unknown,
+  locationSetting?: string,
+): TrafficError {
   const failure = error as S3Failure
   const where = `s3://${bucket} at ${endpointOf(settings)}`
   const credentialsHint = settings.credentials
     ? 'check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY'
     : `set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY${settings.profile ? ', or fix the profile AWS_PROFILE' : ' (or AWS_PROFILE)'}`
   const known: Record<string, [string, string]> = {
-    NoSuchBucket: [`the bucket does not exist`, 'create it, or correct the bucket in the s3:// location'],
+    NoSuchBucket: [
+      `the bucket does not exist`,
+      `create it, or correct the bucket in ${locationSetting ?? 'the s3:// location'}`,
+    ],
     InvalidAccessKeyId: ['the access key is not known to the server', credentialsHint],
     SignatureDoesNotMatch: ['the secret key does not match the access key', credentialsHint],
     AccessDenied: ['access denied', credentialsHint],
@@ -111,6 +123,8 @@ export class S3Store implements ObjectStore {
     private readonly bucket: string,
     /** Empty, or ends with `/`. */
     private readonly prefix: string,
+    /** The setting that gave the location, named in errors. */
+    private readonly locationSetting?: string,
   ) {
     this.location = `s3://${bucket}/${prefix}`
     this.client = s3Client(settings)
@@ -120,7 +134,7 @@ export class S3Store implements ObjectStore {
     try {
       return await send()
     } catch (error) {
-      throw s3Error(this.settings, this.bucket, what, error)
+      throw s3Error(this.settings, this.bucket, what, error, this.locationSetting)
     }
   }
 
@@ -139,7 +153,7 @@ export class S3Store implements ObjectStore {
         const status = statusOf(error)
         if (status === 412 || notFound(error)) return false
         if (status !== 409 || attempt === ATTEMPTS) {
-          throw s3Error(this.settings, this.bucket, `writing ${key}`, error)
+          throw s3Error(this.settings, this.bucket, `writing ${key}`, error, this.locationSetting)
         }
       }
     }
@@ -166,7 +180,7 @@ export class S3Store implements ObjectStore {
         // A server may answer a read that overlaps a replacement with one version's checksum and another's
         // bytes (S3Proxy's filesystem backend does); the SDK refuses those bytes, and a new read gets one whole.
         if (!isChecksumMismatch(error) || attempt === ATTEMPTS) {
-          throw s3Error(this.settings, this.bucket, `reading ${key}`, error)
+          throw s3Error(this.settings, this.bucket, `reading ${key}`, error, this.locationSetting)
         }
       }
     }

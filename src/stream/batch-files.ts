@@ -55,6 +55,11 @@ export async function listBatchFiles(
     .sort((a, b) => a.partition - b.partition || compare(a.first, b.first) || compare(b.last, a.last))
 }
 
+/** Reads the store once: fails at once, naming it, when it cannot be read (an unknown bucket, wrong credentials). */
+export async function checkBatchStore(store: ObjectStore): Promise<void> {
+  await store.list(`.${BATCH_PREFIX}`)
+}
+
 /** The topics whose batch objects the store holds. */
 export async function batchTopics(store: ObjectStore): Promise<string[]> {
   const names = await store.list(BATCH_PREFIX)

@@ -7,6 +7,7 @@
 // open batch is kept only if it still starts there. A member that may have lost a partition (a refused commit,
 // a session that may have expired) stops writing it until the group says which partitions are its own.
 import type { ObjectStore } from '../storage/object-store.ts'
+import { checkBatchStore } from './batch-files.ts'
 import type { InputEvent, KafkaRecordIn } from './input-kafka.ts'
 import { KafkaGroupInput } from './input-kafka.ts'
 import type { KafkaClients } from './kafka-clients.ts'
@@ -69,6 +70,8 @@ export async function consumeToBatchFiles(
   options: ConsumeOptions,
 ): Promise<ConsumeStats> {
   const began = performance.now()
+  // A store that cannot be read stops the run before it joins the group.
+  await checkBatchStore(options.store)
   const input = new KafkaGroupInput(clients, { topic: options.topic, groupId: options.groupId })
   const deadLetters = new DeadLetterOutput(clients, {
     sourceTopic: options.topic,
@@ -87,7 +90,6 @@ export async function consumeToBatchFiles(
   })
   const writer = new BatchWriter(input, output, deadLetters, options)
   try {
-    await output.connect()
     await writer.readUntilDone(began)
   } finally {
     await input.close()

@@ -5,7 +5,7 @@
 // range — this member, a restarted one, another member after a rebalance — produces the same key with the same
 // bytes: finding the object already there is success. A gap between objects (a deleted object, or one pruned as
 // an overlap) is read again, in batches cut where the next object begins.
-// Lifecycle: connect → resume/append/flush per partition → close.
+// Lifecycle: resume/append/flush per partition → close.
 import { CSV_HEADER } from '../contract/csv.ts'
 import { TrafficError } from '../errors.ts'
 import type { ObjectStore } from '../storage/object-store.ts'
@@ -105,11 +105,6 @@ export class BatchFilesOutput {
 
   constructor(options: BatchFilesOptions) {
     this.#options = options
-  }
-
-  /** Fails at once, naming the store, when it cannot be read (an unknown bucket, wrong credentials). */
-  async connect(): Promise<void> {
-    await listBatchFiles(this.#options.store, this.#options.topic, 0)
   }
 
   /**

@@ -26,7 +26,6 @@ async function output(
     topicId: options.topicId ?? 'id-1',
     batchSize: options.batchSize ?? 3,
   })
-  await out.connect()
   return { out, dir, store }
 }
 
