@@ -7,10 +7,11 @@
 // Ours run in their own processes, so each has its own peak RSS; producer and consumer alone run three times each
 // and the median counts (this machine is shared: single runs vary a lot). The data set is generated once, cached.
 // Prints a table and writes bench/results/ingest-<date>.json.
-// Options: --rows <n> (1219567), --codecs (also time producer and consumer, three runs each, and weigh the topic
-// on the broker, for each of none, gzip and lz4), --producer-only (steps 1 and 4: the producer's share of
-// ProducerPerformance, without the consumer runs), --keep (leave topics and batch files), --phase (internal: one
-// measured run in this process).
+// Options: --rows <n> (1219567), --stores folder,s3 (where step 2's consumer writes: a folder and/or a bucket on
+// an S3Proxy this run starts — the same consumer code, one figure per store; --store is the same; default folder),
+// --codecs (also time producer and consumer, three runs each, and weigh the topic on the broker, for each of none,
+// gzip and lz4), --producer-only (steps 1 and 4: the producer's share of ProducerPerformance, without the consumer
+// runs), --keep (leave topics and batch files), --phase (internal: one measured run in this process).
 import { spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { createWriteStream, existsSync, mkdirSync, writeFileSync } from 'node:fs'
@@ -31,6 +32,7 @@ import { openStore } from '../src/storage/open-store.ts'
 import { consumeToBatchFiles } from '../src/stream/consume.ts'
 import { kafkaClients } from '../src/stream/kafka-clients.ts'
 import { produceCsvToTopic } from '../src/stream/produce.ts'
+import { startS3Proxy } from '../test/storage/s3proxy-fixture.ts'
 import { producerPerformance } from './kafka-producer-performance.ts'
 
 const REAL_ROWS = 1_219_567
@@ -43,6 +45,8 @@ const { values: args } = parseArgs({
     codecs: { type: 'boolean', default: false },
     'producer-only': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
+    stores: { type: 'string' },
+    store: { type: 'string' },
     phase: { type: 'string' },
     topic: { type: 'string' },
     file: { type: 'string' },
@@ -51,6 +55,20 @@ const { values: args } = parseArgs({
     compression: { type: 'string' },
   },
 })
+
+/** Where the consumer can write its batches in step 2. */
+const STORES = ['folder', 's3'] as const
+type StoreKind = (typeof STORES)[number]
+
+function storesToMeasure(): StoreKind[] {
+  const given = (args.stores ?? args.store ?? 'folder').split(',').map((name) => name.trim())
+  for (const name of given) {
+    if (!(STORES as readonly string[]).includes(name)) {
+      throw new Error(`--stores takes ${STORES.join(', ')} (comma-separated), not "${name}"`)
+    }
+  }
+  return given as StoreKind[]
+}
 
 /** The codecs compared by --codecs: the two every client reads without extras, and the previous default. */
 const COMPARED_CODECS: KafkaCodec[] = ['none', 'gzip', 'lz4']
@@ -114,11 +132,16 @@ async function runPhase(phase: string): Promise<void> {
   process.stdout.write(`RESULT ${JSON.stringify(result)}\n`)
 }
 
-/** Runs one phase in a child process (its own heap, its own peak RSS). */
-function child(phase: string, options: Record<string, string>): Promise<PhaseResult> {
+/** Runs one phase in a child process (its own heap, its own peak RSS); `env` adds to the environment. */
+function child(
+  phase: string,
+  options: Record<string, string>,
+  env: NodeJS.ProcessEnv = {},
+): Promise<PhaseResult> {
   const flags = Object.entries({ phase, ...options }).flatMap(([k, v]) => [`--${k}`, v])
   const proc = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), ...flags], {
     stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ...env },
   })
   let output = ''
   proc.stdout.on('data', (chunk: Buffer) => {
@@ -179,9 +202,13 @@ interface MedianResult extends PhaseResult {
 }
 
 /** Runs a phase REPEATS times; the run with the median time, plus every run's rows/s. */
-async function median(phase: string, options: (i: number) => Record<string, string>): Promise<MedianResult> {
+async function median(
+  phase: string,
+  options: (i: number) => Record<string, string>,
+  env: NodeJS.ProcessEnv = {},
+): Promise<MedianResult> {
   const results: PhaseResult[] = []
-  for (let i = 0; i < REPEATS; i++) results.push(await child(phase, options(i)))
+  for (let i = 0; i < REPEATS; i++) results.push(await child(phase, options(i), env))
   const sorted = [...results].sort((a, b) => a.seconds - b.seconds)
   const middle = sorted[Math.floor(sorted.length / 2)] as PhaseResult
   return {
@@ -242,18 +269,30 @@ async function main(): Promise<void> {
     topics.push(t, `${t}.dlq`)
     return t
   }
+  const stores = storesToMeasure()
+  const s3proxy = stores.includes('s3') ? await startS3Proxy('bench-ingest') : undefined
   const loadBefore = os.loadavg()
   try {
     process.stdout.write(`1/4 producer alone (${REPEATS} runs)…\n`)
     const produce = await median('produce', (i) => ({ topic: topic(`alone-${i}`), file: csv, compression }))
-    let consumer: { consume: MedianResult; endToEnd: EndToEnd } | undefined
+    let consumer: { byStore: Partial<Record<StoreKind, MedianResult>>; endToEnd: EndToEnd } | undefined
     if (!args['producer-only']) {
-      process.stdout.write(`2/4 consumer alone (${REPEATS} runs)…\n`)
-      const consume = await median('consume', (i) => ({
-        topic: `${run}-alone-0`,
-        dir: path.join(work, `alone-${i}`),
-        group: groups.add(`${run}-alone-${i}`),
-      }))
+      const byStore: Partial<Record<StoreKind, MedianResult>> = {}
+      for (const store of stores) {
+        process.stdout.write(`2/4 consumer alone to ${store} (${REPEATS} runs)…\n`)
+        byStore[store] = await median(
+          'consume',
+          (i) => ({
+            topic: `${run}-alone-0`,
+            dir:
+              s3proxy && store === 's3'
+                ? `s3://${s3proxy.bucket}/${run}/alone-${i}`
+                : path.join(work, `alone-${i}`),
+            group: groups.add(`${run}-alone-${store}-${i}`),
+          }),
+          store === 's3' ? s3proxy?.env : {},
+        )
+      }
       process.stdout.write('3/4 end to end (consumer and producer together)…\n')
       const began = Date.now()
       const [e2eConsume, e2eProduce] = await Promise.all([
@@ -270,7 +309,7 @@ async function main(): Promise<void> {
         producerPeakRssMb: e2eProduce.peakRssMb,
         consumerPeakRssMb: e2eConsume.peakRssMb,
       }
-      consumer = { consume, endToEnd }
+      consumer = { byStore, endToEnd }
     }
     process.stdout.write('4/4 Kafka ProducerPerformance (Java client)…\n')
     // Created as ours are: the same partitions (the broker's num.partitions could differ).
@@ -315,7 +354,8 @@ async function main(): Promise<void> {
       partitions: config.kafka.partitions,
       compression,
       producer: produce,
-      consumer: consumer?.consume,
+      consumer: consumer?.byStore.folder,
+      consumerByStore: consumer?.byStore,
       endToEnd: consumer?.endToEnd,
       kafkaProducerPerformance: java,
       codecs,
@@ -342,6 +382,7 @@ async function main(): Promise<void> {
       await admin.close()
       await rm(work, { recursive: true, force: true })
     }
+    await s3proxy?.stop()
     await stopBroker()
   }
 }
@@ -350,7 +391,7 @@ function print(r: {
   rows: number
   machine: { cpus: number; loadAverage1mBefore?: number; loadAverage1mAfter?: number }
   producer: MedianResult
-  consumer: MedianResult | undefined
+  consumerByStore: Partial<Record<StoreKind, MedianResult>> | undefined
   endToEnd: EndToEnd | undefined
   kafkaProducerPerformance: {
     recordsPerSecond: number
@@ -373,15 +414,18 @@ function print(r: {
     r.producer.seconds.toFixed(1),
     `${r.producer.peakRssMb} MB`,
   )
-  if (r.consumer) {
+  const consumers = Object.entries(r.consumerByStore ?? {})
+  for (const [store, consumer] of consumers) {
     out += row(
-      'consumer (topic → batch files)',
-      n(r.consumer.rowsPerSecond),
-      r.consumer.seconds.toFixed(1),
-      `${r.consumer.peakRssMb} MB`,
+      `consumer (topic → batches, ${store === 's3' ? 'S3Proxy' : 'folder'})`,
+      n(consumer.rowsPerSecond),
+      consumer.seconds.toFixed(1),
+      `${consumer.peakRssMb} MB`,
     )
   }
-  const consumerRuns = r.consumer ? `; consumer ${r.consumer.runs.map(n).join(', ')}` : ''
+  const consumerRuns = consumers
+    .map(([store, consumer]) => `; consumer to ${store} ${consumer.runs.map(n).join(', ')}`)
+    .join('')
   out += `${''.padEnd(4)}runs: producer ${r.producer.runs.map(n).join(', ')}${consumerRuns} rows/s\n`
   // On a loaded machine rows/s follow the share of CPU a run gets; its CPU time says what it costs.
   out += `${''.padEnd(4)}producer CPU time (median run): ${r.producer.cpuSeconds.toFixed(1)} s\n`
