@@ -44,6 +44,11 @@ export async function listBatchFiles(dir: string, topic: string, partition?: num
     if (error.code === 'ENOENT') return []
     throw error
   })
+  return batchFilesAmong(names, topic, partition)
+}
+
+/** The final batch files of a topic (optionally one partition) among `names`, by partition then first offset. */
+export function batchFilesAmong(names: string[], topic: string, partition?: number): BatchFile[] {
   return names
     .map(parseBatchFileName)
     .filter((f): f is BatchFile => f !== undefined && f.topic === topic)
