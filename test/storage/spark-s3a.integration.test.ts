@@ -1,0 +1,164 @@
+// Spark on s3a:// with the connector jar set `traffic engines fetch --with s3` fetches (not the SDK bundle): a
+// Spark Connect server of its own, launched as `traffic engines start` launches it when TRAFFIC_BATCHES is an s3://
+// location, against a real S3Proxy. Training reads its batch objects over s3a; Spark writes CSV and a PipelineModel
+// to the bucket and reads them back.
+import assert from 'node:assert/strict'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { type AddressInfo, createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { after, before, test } from 'node:test'
+import { type Config, loadConfig } from '../../src/config.ts'
+import { BATCH_SCHEMA } from '../../src/contract/batch-schema.ts'
+import { CSV_HEADER, encodeCsvLine } from '../../src/contract/csv.ts'
+import { createSyntheticSource } from '../../src/dataset/generator.ts'
+import { fetchEngine } from '../../src/engines/fetch.ts'
+import { startEngine, stopEngine } from '../../src/engines/lifecycle.ts'
+import type { LocalEngine } from '../../src/engines/local-engine.ts'
+import { S3A } from '../../src/engines/manifest.ts'
+import { sparkEngine } from '../../src/engines/spark.ts'
+import { connectSpark } from '../../src/engines/spark-connect.ts'
+import { PIPELINE_MODEL_CLASS } from '../../src/serving/pipeline-model.ts'
+import type { SparkSession } from '../../src/spark/index.ts'
+import { S3Store } from '../../src/storage/s3-store.ts'
+import { batchFileName } from '../../src/stream/batch-files.ts'
+import { findBatchFiles } from '../../src/training/batches.ts'
+import type { ClassificationMetrics, RegressionMetrics } from '../../src/training/evaluate.ts'
+import type { TrainingReport } from '../../src/training/report.ts'
+import { paramsWith, train } from '../../src/training/train.ts'
+import { type RunningS3Proxy, startS3Proxy } from './s3proxy-fixture.ts'
+
+const TOPIC = 'city'
+const ROWS_PER_OBJECT = 5000
+const OBJECTS = 2
+
+let s3proxy: RunningS3Proxy
+let config: Config
+let engine: LocalEngine
+let spark: SparkSession
+let work: string
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.on('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+/** Batch objects written by the Node client, as the consumer writes them. */
+async function writeBatchObjects(store: S3Store): Promise<void> {
+  const next = createSyntheticSource(7)
+  for (let object = 0; object < OBJECTS; object++) {
+    const lines = [CSV_HEADER]
+    for (let i = 0; i < ROWS_PER_OBJECT; i++) lines.push(encodeCsvLine(next()))
+    const first = BigInt(object * ROWS_PER_OBJECT)
+    const key = batchFileName(TOPIC, 0, first, first + BigInt(ROWS_PER_OBJECT - 1))
+    assert.ok(await store.createIfAbsent(key, `${lines.join('\n')}\n`))
+  }
+}
+
+before(async () => {
+  s3proxy = await startS3Proxy()
+  work = await mkdtemp(path.join(tmpdir(), 'spark-s3a-'))
+  const { endpoint, credentials } = s3proxy.settings
+  // A Spark server of its own (its own port and state folder), beside any server the test run started.
+  config = loadConfig(
+    {},
+    {
+      ...process.env,
+      SPARK_CONNECT_PORT: String(await freePort()),
+      TRAFFIC_STATE_DIR: path.join(work, 'state'),
+      TRAFFIC_BATCHES: `s3://${s3proxy.bucket}/batches`,
+      TRAFFIC_MODELS: path.join(work, 'models'),
+      AWS_ENDPOINT_URL_S3: endpoint,
+      AWS_ACCESS_KEY_ID: credentials?.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials?.secretAccessKey,
+    },
+  )
+  await writeBatchObjects(new S3Store(config.storage.s3, s3proxy.bucket, 'batches/'))
+  await fetchEngine(config.engines.cacheDir, S3A)
+  engine = sparkEngine(config)
+  await startEngine(engine)
+  spark = await connectSpark(config)
+})
+
+after(async () => {
+  await spark?.close()
+  if (engine) await stopEngine(engine)
+  await s3proxy?.stop()
+  await rm(work, { recursive: true, force: true })
+})
+
+test('the batch objects are found through the store and named for Spark as s3a:// paths', async () => {
+  const paths = await findBatchFiles(config.paths.batches, TOPIC, config.storage.s3)
+  assert.deepEqual(paths, [
+    `s3a://${s3proxy.bucket}/batches/${batchFileName(TOPIC, 0, 0n, 4999n)}`,
+    `s3a://${s3proxy.bucket}/batches/${batchFileName(TOPIC, 0, 5000n, 9999n)}`,
+  ])
+})
+
+test('Spark writes a CSV folder to s3a:// and reads back the same rows', async () => {
+  const paths = await findBatchFiles(config.paths.batches, TOPIC, config.storage.s3)
+  const batches = spark.readCsv(paths, { schema: [...BATCH_SCHEMA] })
+  const copy = `s3a://${s3proxy.bucket}/csv-copy`
+  await batches.writeCsv(copy)
+  const back = spark.readCsv(copy, { schema: [...BATCH_SCHEMA] })
+  assert.equal(await back.count(), OBJECTS * ROWS_PER_OBJECT)
+  const aggregate = (table: typeof batches) =>
+    table.select('round(sum(`Energy Consumption`), 2) AS energy', 'sum(`Hour Of Day`) AS hours').collect()
+  assert.deepEqual(await aggregate(back), await aggregate(batches))
+  const written = await new S3Store(config.storage.s3, s3proxy.bucket, 'csv-copy/').list()
+  assert.ok(written.includes('_SUCCESS') && written.some((key) => key.endsWith('.csv')), String(written))
+})
+
+let report: TrainingReport
+
+test('training reads the batch objects over s3a: three models with sane held-out metrics', async () => {
+  report = await train({
+    batchesDir: config.paths.batches,
+    topic: TOPIC,
+    modelsDir: config.paths.models,
+    connection: config,
+    params: paramsWith({ numTrees: 10, maxDepth: 5 }),
+    parityRows: 200,
+    log: () => {},
+  })
+  assert.equal(report.batches.rows, OBJECTS * ROWS_PER_OBJECT)
+  const density = report.models.traffic_density_model.metrics as RegressionMetrics
+  const peak = report.models.peak_hour_model.metrics as ClassificationMetrics
+  const energy = report.models.energy_consumption_model.metrics as RegressionMetrics
+  assert.ok(density.r2 > 0.2 && density.rmse > 0, JSON.stringify(density))
+  assert.ok(energy.r2 > 0.8, JSON.stringify(energy))
+  assert.ok(peak.accuracy > 0.8, JSON.stringify(peak))
+})
+
+test('Spark saves a PipelineModel to s3a:// and loads it back predicting the same', async () => {
+  assert.ok(report, 'needs the trained models')
+  const local = path.join(config.paths.models, 'energy_consumption_model')
+  const onS3 = `s3a://${s3proxy.bucket}/models/energy_consumption_model`
+  const loaded = await spark.ml.read(PIPELINE_MODEL_CLASS, local)
+  assert.ok(loaded.ref)
+  await spark.ml.write(loaded.ref, onS3)
+  const keys = await new S3Store(config.storage.s3, s3proxy.bucket, 'models/').list()
+  assert.ok(
+    keys.some((key) => key.startsWith('energy_consumption_model/metadata/')),
+    String(keys),
+  )
+  assert.ok(
+    keys.some((key) => key.startsWith('energy_consumption_model/stages/')),
+    String(keys),
+  )
+  const reloaded = await spark.ml.read(PIPELINE_MODEL_CLASS, onS3)
+  assert.ok(reloaded.ref)
+  const paths = await findBatchFiles(config.paths.batches, TOPIC, config.storage.s3)
+  const input = spark.readCsv(paths, { schema: [...BATCH_SCHEMA] }).limit(500)
+  const predictions = async (ref: NonNullable<typeof loaded.ref>) =>
+    (await spark.ml.transform(ref, input).select('prediction').collect()).map((row) => row.prediction)
+  const before = await predictions(loaded.ref)
+  assert.equal(before.length, 500)
+  assert.deepEqual(await predictions(reloaded.ref), before)
+})
