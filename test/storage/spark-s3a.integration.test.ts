@@ -18,12 +18,14 @@ import type { LocalEngine } from '../../src/engines/local-engine.ts'
 import { S3A } from '../../src/engines/manifest.ts'
 import { sparkEngine } from '../../src/engines/spark.ts'
 import { connectSpark } from '../../src/engines/spark-connect.ts'
-import { PIPELINE_MODEL_CLASS } from '../../src/serving/pipeline-model.ts'
-import type { SparkSession } from '../../src/spark/index.ts'
+import type { DataFrame, ModelRef, OperatorSpec, SparkSession } from '../../src/spark/index.ts'
 import { S3Store } from '../../src/storage/s3-store.ts'
 import { batchFileName } from '../../src/stream/batch-files.ts'
 import { findBatchFiles } from '../../src/training/batches.ts'
 import type { ClassificationMetrics, RegressionMetrics } from '../../src/training/evaluate.ts'
+import { MODEL_SPECS, type ModelSpec } from '../../src/training/model-specs.ts'
+import { applyStages, fitPipeline, planPipeline } from '../../src/training/pipeline.ts'
+import { writePipelineModel } from '../../src/training/pipeline-writer.ts'
 import type { TrainingReport } from '../../src/training/report.ts'
 import { paramsWith, train } from '../../src/training/train.ts'
 import { type RunningS3Proxy, startS3Proxy } from './s3proxy-fixture.ts'
@@ -115,10 +117,8 @@ test('Spark writes a CSV folder to s3a:// and reads back the same rows', async (
   assert.ok(written.includes('_SUCCESS') && written.some((key) => key.endsWith('.csv')), String(written))
 })
 
-let report: TrainingReport
-
 test('training reads the batch objects over s3a: three models with sane held-out metrics', async () => {
-  report = await train({
+  const report: TrainingReport = await train({
     batchesDir: config.paths.batches,
     topic: TOPIC,
     modelsDir: config.paths.models,
@@ -136,29 +136,46 @@ test('training reads the batch objects over s3a: three models with sane held-out
   assert.ok(peak.accuracy > 0.8, JSON.stringify(peak))
 })
 
-test('Spark saves a PipelineModel to s3a:// and loads it back predicting the same', async () => {
-  assert.ok(report, 'needs the trained models')
-  const local = path.join(config.paths.models, 'energy_consumption_model')
-  const onS3 = `s3a://${s3proxy.bucket}/models/energy_consumption_model`
-  const loaded = await spark.ml.read(PIPELINE_MODEL_CLASS, local)
-  assert.ok(loaded.ref)
-  await spark.ml.write(loaded.ref, onS3)
-  const keys = await new S3Store(config.storage.s3, s3proxy.bucket, 'models/').list()
-  assert.ok(
-    keys.some((key) => key.startsWith('energy_consumption_model/metadata/')),
-    String(keys),
-  )
-  assert.ok(
-    keys.some((key) => key.startsWith('energy_consumption_model/stages/')),
-    String(keys),
-  )
-  const reloaded = await spark.ml.read(PIPELINE_MODEL_CLASS, onS3)
-  assert.ok(reloaded.ref)
+test('Spark writes a PipelineModel to s3a:// whose stages, read back from there, predict the same', async () => {
+  const spec = MODEL_SPECS.find((model) => model.name === 'energy_consumption_model') as ModelSpec
   const paths = await findBatchFiles(config.paths.batches, TOPIC, config.storage.s3)
-  const input = spark.readCsv(paths, { schema: [...BATCH_SCHEMA] }).limit(500)
-  const predictions = async (ref: NonNullable<typeof loaded.ref>) =>
-    (await spark.ml.transform(ref, input).select('prediction').collect()).map((row) => row.prediction)
-  const before = await predictions(loaded.ref)
-  assert.equal(before.length, 500)
-  assert.deepEqual(await predictions(reloaded.ref), before)
+  const data = spark.readCsv(paths, { schema: [...BATCH_SCHEMA] })
+  const tree = { algorithm: 'gbt', numTrees: 5, maxDepth: 4, maxBins: 32, stepSize: 0.3 } as const
+  const refs: ModelRef[] = []
+  const stages = await fitPipeline(spark, planPipeline(spec, 'indexed', tree, 1), data, {
+    step: (_label, fit) => fit(),
+    fitted: (ref) => refs.push(ref),
+    warning: () => {},
+  })
+  const dir = `s3a://${s3proxy.bucket}/models/${spec.name}`
+  const { stageFolders } = await writePipelineModel(spark, stages, dir)
+  const keys = await new S3Store(config.storage.s3, s3proxy.bucket, `models/${spec.name}/`).list()
+  assert.ok(keys.includes('metadata/_SUCCESS'), String(keys))
+  for (const folder of stageFolders) assert.ok(keys.includes(`${folder}/metadata/_SUCCESS`), String(keys))
+
+  const readBack: (ModelRef | OperatorSpec)[] = []
+  for (const [index, stage] of stages.entries()) {
+    const stageDir = `${dir}/${stageFolders[index]}`
+    if (stage.transformer) {
+      const read = await spark.ml.read(stage.className, stageDir, 'transformer')
+      readBack.push({
+        className: stage.className,
+        uid: read.uid,
+        params: read.params as OperatorSpec['params'],
+      })
+    } else {
+      const { ref } = await spark.ml.read(stage.className, stageDir, 'model')
+      assert.ok(ref)
+      refs.push(ref)
+      readBack.push(ref)
+    }
+  }
+  const input = data.limit(500)
+  const predictions = async (output: DataFrame) =>
+    (await output.select('prediction').collect()).map((row) => row.prediction)
+  const fitted = await predictions(applyStages(spark, stages, input))
+  assert.equal(fitted.length, 500)
+  const reloaded = readBack.reduce((df, stage) => spark.ml.transform(stage, df), input)
+  assert.deepEqual(await predictions(reloaded), fitted)
+  await spark.ml.delete(...refs)
 })
