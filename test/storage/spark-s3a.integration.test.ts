@@ -4,19 +4,13 @@
 // to the bucket and reads them back.
 import assert from 'node:assert/strict'
 import { mkdtemp, rm } from 'node:fs/promises'
-import { type AddressInfo, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { after, before, test } from 'node:test'
-import { type Config, loadConfig } from '../../src/config.ts'
+import type { Config } from '../../src/config.ts'
 import { BATCH_SCHEMA } from '../../src/contract/batch-schema.ts'
 import { CSV_HEADER, encodeCsvLine } from '../../src/contract/csv.ts'
 import { createSyntheticSource } from '../../src/dataset/generator.ts'
-import { fetchEngine } from '../../src/engines/fetch.ts'
-import { startEngine, stopEngine } from '../../src/engines/lifecycle.ts'
-import type { LocalEngine } from '../../src/engines/local-engine.ts'
-import { S3A } from '../../src/engines/manifest.ts'
-import { sparkEngine } from '../../src/engines/spark.ts'
 import { connectSpark } from '../../src/engines/spark-connect.ts'
 import type { DataFrame, ModelRef, OperatorSpec, SparkSession } from '../../src/spark/index.ts'
 import { S3Store } from '../../src/storage/s3-store.ts'
@@ -29,6 +23,7 @@ import { writePipelineModel } from '../../src/training/pipeline-writer.ts'
 import type { TrainingReport } from '../../src/training/report.ts'
 import { paramsWith, train } from '../../src/training/train.ts'
 import { type RunningS3Proxy, startS3Proxy } from './s3proxy-fixture.ts'
+import { type SparkOnS3, startSparkOnS3Proxy } from './spark-on-s3proxy.ts'
 
 const TOPIC = 'city'
 const ROWS_PER_OBJECT = 5000
@@ -36,20 +31,9 @@ const OBJECTS = 2
 
 let s3proxy: RunningS3Proxy
 let config: Config
-let engine: LocalEngine
+let sparkOnS3: SparkOnS3
 let spark: SparkSession
 let work: string
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.on('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo
-      server.close(() => resolve(port))
-    })
-  })
-}
 
 /** Batch objects written by the Node client, as the consumer writes them. */
 async function writeBatchObjects(store: S3Store): Promise<void> {
@@ -66,31 +50,15 @@ async function writeBatchObjects(store: S3Store): Promise<void> {
 before(async () => {
   s3proxy = await startS3Proxy()
   work = await mkdtemp(path.join(tmpdir(), 'spark-s3a-'))
-  const { endpoint, credentials } = s3proxy.settings
-  // A Spark server of its own (its own port and state folder), beside any server the test run started.
-  config = loadConfig(
-    {},
-    {
-      ...process.env,
-      SPARK_CONNECT_PORT: String(await freePort()),
-      TRAFFIC_STATE_DIR: path.join(work, 'state'),
-      TRAFFIC_BATCHES: `s3://${s3proxy.bucket}/batches`,
-      TRAFFIC_MODELS: path.join(work, 'models'),
-      AWS_ENDPOINT_URL_S3: endpoint,
-      AWS_ACCESS_KEY_ID: credentials?.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: credentials?.secretAccessKey,
-    },
-  )
+  sparkOnS3 = await startSparkOnS3Proxy(s3proxy, work, path.join(work, 'models'))
+  config = sparkOnS3.config
   await writeBatchObjects(new S3Store(config.storage.s3, s3proxy.bucket, 'batches/'))
-  await fetchEngine(config.engines.cacheDir, S3A)
-  engine = sparkEngine(config)
-  await startEngine(engine)
   spark = await connectSpark(config)
 })
 
 after(async () => {
   await spark?.close()
-  if (engine) await stopEngine(engine)
+  await sparkOnS3?.stop()
   await s3proxy?.stop()
   await rm(work, { recursive: true, force: true })
 })
