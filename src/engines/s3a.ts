@@ -1,11 +1,12 @@
 // Spark on object storage: the S3A connector's jars and settings for the Spark JVMs we launch, from the one S3
 // client configuration. Credentials reach the JVMs only by environment (never a `-D` that `ps` shows to every
 // user): the driver's own, and the workers', whose executors inherit it.
+import { existsSync } from 'node:fs'
 import path from 'node:path'
 import type { Config, S3Settings } from '../config.ts'
 import { TrafficError } from '../errors.ts'
 import { isFetched } from './fetch.ts'
-import { type EngineManifest, jarsDir, S3A } from './manifest.ts'
+import { type EngineManifest, jarsDir, S3A, SPARK } from './manifest.ts'
 
 /** True when a location Spark reads or writes is on object storage. */
 export function sparkUsesS3(config: Pick<Config, 'paths'>): boolean {
@@ -60,6 +61,15 @@ export async function s3aClasspath(cacheDir: string): Promise<string> {
       'ENGINE_NOT_RUNNING',
       `an s3:// location is configured, but Spark's S3A connector (hadoop-aws ${S3A.version}) is not fetched`,
       { hint: 'run `traffic engines fetch --with s3`' },
+    )
+  }
+  // hadoop-aws calls into Hadoop's internals: any other Hadoop version than Spark's fails deep inside a job.
+  const sparkHadoop = path.join(jarsDir(cacheDir, SPARK), `hadoop-client-api-${S3A.version}.jar`)
+  if (!existsSync(sparkHadoop)) {
+    throw new TrafficError(
+      'ENGINE_NOT_RUNNING',
+      `Spark's S3A connector is pinned to Hadoop ${S3A.version}, but Spark ${SPARK.version}'s jars hold another Hadoop`,
+      { hint: `set <hadoop.version> in ${S3A.pom} to the hadoop-client-api version among Spark's jars` },
     )
   }
   return path.join(jarsDir(cacheDir, S3A), '*')

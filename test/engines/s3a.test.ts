@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { after, test } from 'node:test'
 import { loadConfig } from '../../src/config.ts'
-import { jarsDir, S3A } from '../../src/engines/manifest.ts'
+import { jarsDir, S3A, SPARK } from '../../src/engines/manifest.ts'
 import { sparkEngine } from '../../src/engines/spark.ts'
 import { sparkMasterEngine, sparkWorkerEngine } from '../../src/engines/spark-standalone.ts'
 import { isTrafficError } from '../../src/errors.ts'
@@ -25,9 +25,14 @@ const S3_ENV = {
   AWS_REGION: 'eu-west-3',
 }
 
-/** An engines cache holding the S3A jar set as `traffic engines fetch` leaves it (marker and all), or not. */
-function cache(name: string, withS3a: boolean): string {
+/**
+ * An engines cache holding Spark's Hadoop jar (of `hadoop`'s version) and the S3A jar set as `traffic engines fetch`
+ * leaves it (marker and all), or not.
+ */
+function cache(name: string, withS3a: boolean, hadoop = S3A.version): string {
   const dir = path.join(root, name)
+  mkdirSync(jarsDir(dir, SPARK), { recursive: true })
+  writeFileSync(path.join(jarsDir(dir, SPARK), `hadoop-client-api-${hadoop}.jar`), '')
   if (withS3a) {
     const jars = jarsDir(dir, S3A)
     mkdirSync(jars, { recursive: true })
@@ -88,6 +93,19 @@ test('an s3:// location without the S3A jars: starting Spark fails naming the fe
       assert.ok(isTrafficError(error, 'ENGINE_NOT_RUNNING'))
       assert.match(error.message, /s3:\/\/ location/)
       assert.equal(error.hint, 'run `traffic engines fetch --with s3`')
+      return true
+    },
+  )
+})
+
+test('a connector of another Hadoop version than Spark’s is refused, naming the pin to change', async () => {
+  const config = loadConfig({ cacheDir: cache('other-hadoop', true, '3.4.1') }, S3_ENV)
+  await assert.rejects(
+    sparkEngine(config).prepare(async () => {}),
+    (error) => {
+      assert.ok(isTrafficError(error, 'ENGINE_NOT_RUNNING'))
+      assert.match(error.message, new RegExp(`pinned to Hadoop ${S3A.version.replaceAll('.', '\\.')}`))
+      assert.match(error.hint ?? '', /engines\/s3a\/pom\.xml/)
       return true
     },
   )
