@@ -43,9 +43,13 @@ async function checkObject(store: ObjectStore, key: string): Promise<void> {
     })
   }
   if (body === undefined) throw new TrafficError('IO_ERROR', `The batch file ${where} vanished`)
-  const line = body.subarray(0, body.indexOf('\n') === -1 ? body.length : body.indexOf('\n')).toString('utf8')
-  if (line.trim() === '') throw new TrafficError('INVALID_INPUT', `The batch file ${where} is empty`)
-  const problem = checkCsvHeader(line.replace(/\r$/, ''))
+  const end = body.indexOf('\n')
+  const line = body
+    .subarray(0, end === -1 ? body.length : end)
+    .toString('utf8')
+    .replace(/\r$/, '')
+  if (line === '') throw new TrafficError('INVALID_INPUT', `The batch file ${where} is empty`)
+  const problem = checkCsvHeader(line)
   if (problem)
     throw new TrafficError('INVALID_INPUT', `The batch file ${where} is not a traffic batch: ${problem}`)
 }
