@@ -1,6 +1,7 @@
 // The seed-style baseline for bench:train: the seed's pipeline (one-hot + scaler + random forests) fitted over
 // Spark Connect on the same batches, split and held-out rows as `traffic train`, one model after the other as the
 // seed's script does; time per stage and the held-out metrics. Nothing is saved.
+import type { Config } from '../src/config.ts'
 import { connectSpark, type SparkConnectConfig } from '../src/engines/spark-connect.ts'
 import type { DataFrame } from '../src/spark/index.ts'
 import type { TreeParams } from '../src/training/algorithms.ts'
@@ -26,7 +27,7 @@ export interface SeedStyleResult {
 }
 
 export async function trainSeedStyle(
-  connection: SparkConnectConfig,
+  connection: SparkConnectConfig & Pick<Config, 'storage'>,
   batchesDir: string,
   topic: string,
   learner: TreeParams,
@@ -34,7 +35,7 @@ export async function trainSeedStyle(
 ): Promise<SeedStyleResult> {
   const progress = new Progress(log)
   const timings: Record<string, number> = {}
-  const files = await findBatchFiles(batchesDir, topic)
+  const files = await findBatchFiles(batchesDir, topic, connection.storage.s3)
   const spark = await connectSpark(connection)
   const state = new ServerState(spark)
   try {

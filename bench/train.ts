@@ -7,12 +7,14 @@
 // Options: --rows <n> (1,219,567: the real file's size), --batches <dir> (train on existing batch files instead
 //          of generated ones), --compare (the default run also fits every FRONTIER learner, back to back on the
 //          same features, and scores it on the held-out rows; prints the frontier table), --models-out <dir> (keep
-//          the default run's models there, e.g. for bench:api).
+//          the default run's models there, e.g. for bench:api), --store s3 (only: the default training from the
+//          folder and from s3:// over s3a in one run, on a Spark server and an S3Proxy of its own; see
+//          train-stores.ts).
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import { loadConfig } from '../src/config.ts'
+import { type Config, loadConfig } from '../src/config.ts'
 import { CSV_HEADER, encodeCsvLine } from '../src/contract/csv.ts'
 import { createSyntheticSource } from '../src/dataset/generator.ts'
 import { batchFileName } from '../src/stream/batch-files.ts'
@@ -25,6 +27,7 @@ import { formatMetrics } from '../src/training/summary.ts'
 import { DEFAULT_PARAMS, DEFAULT_PARITY_ROWS, train } from '../src/training/train.ts'
 import { type SeedStyleResult, trainSeedStyle } from './seed-style-run.ts'
 import { countsBySteps, countsTable, StepTimeline, statusApiOf, totalCounts } from './spark-status.ts'
+import { trainFromBothStores } from './train-stores.ts'
 
 const REAL_FILE_ROWS = 1_219_567
 /** Rows per batch file, as the consumer cuts them. */
@@ -36,6 +39,7 @@ const { values: args } = parseArgs({
     batches: { type: 'string' },
     compare: { type: 'boolean', default: false },
     'models-out': { type: 'string' },
+    store: { type: 'string' },
   },
 })
 
@@ -147,11 +151,32 @@ function frontierTable(report: TrainingReport): string {
   return ['\n| model | learner | held-out | fit s |', '| --- | --- | --- | --- |', ...rows, ''].join('\n')
 }
 
-try {
-  const config = loadConfig()
-  const batches = args.batches
-    ? path.resolve(args.batches)
-    : writeBatches(Number(args.rows), config.kafka.topic)
+function writeResult(name: string, result: { date: string; [field: string]: unknown }): string {
+  const out = path.join('bench', 'results', `${name}-${result.date.slice(0, 10)}.json`)
+  mkdirSync(path.dirname(out), { recursive: true })
+  writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`)
+  return out
+}
+
+async function compareStores(batches: string, topic: string): Promise<void> {
+  const log = (line: string) => process.stdout.write(`${line}\n`)
+  const results = await trainFromBothStores(batches, topic, work, log)
+  const out = writeResult('train-stores', {
+    date: new Date().toISOString(),
+    machine: { cpus: os.cpus().length, loadAverage: os.loadavg() },
+    batches: args.batches ? batches : `generated, ${args.rows} rows, seed 42`,
+    results,
+  })
+  for (const { store, rows, seconds } of results) {
+    process.stdout.write(
+      `${store}: ${rows} rows, total ${seconds.total} s (read and cache ${seconds.readAndCache} s)\n`,
+    )
+  }
+  process.stdout.write(`written to ${out}\n`)
+}
+
+/** The default training and the seed-style pipeline, profiled, on the running local server. */
+async function benchDefault(config: Config, batches: string): Promise<void> {
   process.stdout.write(`\n── default: ${JSON.stringify(DEFAULT_PARAMS)}\n`)
   const candidates: CandidatesOptions | undefined = args.compare ? { mode: 'compare', grids } : undefined
   const api = await statusApiOf(config)
@@ -205,13 +230,21 @@ try {
     batches: args.batches ? batches : `generated, ${args.rows} rows, seed 42`,
     results,
   }
-  const out = path.join('bench', 'results', `train-${result.date.slice(0, 10)}.json`)
-  mkdirSync(path.dirname(out), { recursive: true })
-  writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`)
+  const out = writeResult('train', result)
   process.stdout.write(totalsLine(report))
   process.stdout.write(seedStyleLine(seedStyle.value))
   if (args.compare) process.stdout.write(frontierTable(report))
   process.stdout.write(`written to ${out}\n`)
+}
+
+try {
+  const config = loadConfig()
+  const batches = args.batches
+    ? path.resolve(args.batches)
+    : writeBatches(Number(args.rows), config.kafka.topic)
+  if (args.store === undefined) await benchDefault(config, batches)
+  else if (args.store === 's3') await compareStores(batches, config.kafka.topic)
+  else throw new Error(`--store must be s3 (the folder is always timed beside it), got "${args.store}"`)
 } finally {
   rmSync(work, { recursive: true, force: true })
 }

@@ -18,6 +18,7 @@ import {
   stopEngines,
 } from '../engines/lifecycle.ts'
 import { logTail } from '../engines/process.ts'
+import { s3aEngines } from '../engines/s3a.ts'
 import { TrafficError } from '../errors.ts'
 import { action } from './run.ts'
 import { count } from './whole-numbers.ts'
@@ -63,14 +64,23 @@ export function registerEnginesCommand(program: Command): void {
       'Download the pinned engine jars from Maven Central into the cache (once; later runs are instant)',
     )
     .option('--cache <dir>', 'cache folder for engine jars (env TRAFFIC_ENGINES_CACHE)')
-    .option('--with <extra>', 'also fetch an optional engine: s3 (S3Proxy, the local S3 server, ~98 MB)')
+    .option(
+      '--with <extra>',
+      'also fetch an optional engine: s3 (S3Proxy, the local S3 server, ~98 MB, and Spark’s S3A connector, ~14 MB; the connector alone is fetched whenever TRAFFIC_BATCHES or TRAFFIC_MODELS is s3://)',
+    )
     .action(
       action(async (options: { cache?: string; with?: string }) => {
         const config = loadConfig({ cacheDir: options.cache })
-        const extras = options.with === undefined ? [] : [optionalEngine(options.with)]
+        const extras = [
+          ...(options.with === undefined ? [] : OPTIONAL_ENGINES[optionalEngine(options.with)]),
+          ...s3aEngines(config),
+        ]
         for (const result of await fetchEngines(config.engines.cacheDir, extras)) {
           const how = result.fetched ? 'fetched into' : 'already in'
-          process.stdout.write(`✔ ${result.engine.name} ${result.engine.version} ${how} ${result.dir}\n`)
+          const size = `${result.jars} jars, ${(result.bytes / 1e6).toFixed(1)} MB`
+          process.stdout.write(
+            `✔ ${result.engine.name} ${result.engine.version} (${size}) ${how} ${result.dir}\n`,
+          )
         }
       }),
     )

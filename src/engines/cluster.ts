@@ -11,6 +11,7 @@ import { fetchEngines } from './fetch.ts'
 import { type KafkaTopology, kafkaNodeEngine, kafkaUuid } from './kafka.ts'
 import { type EngineStatus, engineStatus, runTool, startEngine, stopEngine } from './lifecycle.ts'
 import type { LocalEngine } from './local-engine.ts'
+import { s3aEngines } from './s3a.ts'
 import { sparkEngine } from './spark.ts'
 import { masterUrl, sparkMasterEngine, sparkWorkerEngine } from './spark-standalone.ts'
 
@@ -129,7 +130,7 @@ export async function clusterUp(
     await rm(config.cluster.dir, { recursive: true, force: true })
   }
   const state = await clusterStateFor(config.cluster.dir, secure)
-  await fetchEngines(config.engines.cacheDir)
+  await fetchEngines(config.engines.cacheDir, s3aEngines(config))
   const cluster = await layout(config, state, true)
   const spark = async () => {
     const master = await startEngine(cluster.master)

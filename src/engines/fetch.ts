@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { SingleBar } from 'cli-progress'
 import { TrafficError } from '../errors.ts'
@@ -15,7 +15,7 @@ import {
   sparkConnectJarName,
 } from '../spark/index.ts'
 import { withTrafficErrors } from '../spark-errors.ts'
-import { type EngineManifest, jarsDir, KAFKA, S3PROXY, SPARK, sparkProtosDir } from './manifest.ts'
+import { type EngineManifest, jarsDir, KAFKA, S3A, S3PROXY, SPARK, sparkProtosDir } from './manifest.ts'
 import { checkJava, checkMaven } from './prerequisites.ts'
 import { extractPinnedProtos } from './spark-connect.ts'
 
@@ -24,6 +24,15 @@ export interface FetchResult {
   dir: string
   /** False when the cache already held this exact manifest. */
   fetched: boolean
+  jars: number
+  /** Size of its jars on disk. */
+  bytes: number
+}
+
+async function jarsSize(dir: string): Promise<{ jars: number; bytes: number }> {
+  const jars = (await readdir(dir)).filter((name) => name.endsWith('.jar'))
+  const sizes = await Promise.all(jars.map(async (name) => (await stat(path.join(dir, name))).size))
+  return { jars: jars.length, bytes: sizes.reduce((sum, size) => sum + size, 0) }
 }
 
 async function manifestHash(engine: EngineManifest): Promise<string> {
@@ -90,7 +99,7 @@ function runMaven(label: string, args: string[], logFile: string): Promise<void>
 
 export async function fetchEngine(cacheDir: string, engine: EngineManifest): Promise<FetchResult> {
   const dir = jarsDir(cacheDir, engine)
-  if (await isFetched(cacheDir, engine)) return { engine, dir, fetched: false }
+  if (await isFetched(cacheDir, engine)) return { engine, dir, fetched: false, ...(await jarsSize(dir)) }
   const staging = `${dir}.partial`
   await rm(staging, { recursive: true, force: true })
   await mkdir(staging, { recursive: true })
@@ -98,7 +107,7 @@ export async function fetchEngine(cacheDir: string, engine: EngineManifest): Pro
   await writeFile(markerPath(staging), await manifestHash(engine))
   await rm(dir, { recursive: true, force: true })
   await rename(staging, dir)
-  return { engine, dir, fetched: true }
+  return { engine, dir, fetched: true, ...(await jarsSize(dir)) }
 }
 
 /**
@@ -125,17 +134,20 @@ async function sparkConnectJar(cacheDir: string): Promise<string> {
   return alone
 }
 
-/** Engines fetched only when asked for: `s3`, the local S3 server (S3Proxy) of object-storage setups. */
-export const OPTIONAL_ENGINES = { s3: S3PROXY } as const
+/**
+ * Engines fetched only when asked for: `s3`, the local S3 server (S3Proxy) of object-storage setups and Spark's S3A
+ * connector (also fetched by itself whenever an s3:// location is configured).
+ */
+export const OPTIONAL_ENGINES = { s3: [S3PROXY, S3A] } as const
 export type OptionalEngine = keyof typeof OPTIONAL_ENGINES
 
 /** Fetches both engines (and Spark Connect's protos out of the Spark jar), plus `extras`; a no-op when cached. */
 export async function fetchEngines(
   cacheDir: string,
-  extras: readonly OptionalEngine[] = [],
+  extras: readonly EngineManifest[] = [],
 ): Promise<FetchResult[]> {
   await checkJava()
-  const needed = [KAFKA, SPARK, ...extras.map((extra) => OPTIONAL_ENGINES[extra])]
+  const needed = [...new Set([KAFKA, SPARK, ...extras])]
   const missing = []
   for (const engine of needed) if (!(await isFetched(cacheDir, engine))) missing.push(engine)
   if (missing.length) await checkMaven()

@@ -19,6 +19,7 @@ import {
   waitUntilHealthy,
 } from './process.ts'
 import { ownerMark } from './process-identity.ts'
+import { s3aEngines } from './s3a.ts'
 import { sparkEngine } from './spark.ts'
 
 const run = promisify(execFile)
@@ -140,7 +141,7 @@ export async function startEngine(engine: LocalEngine): Promise<EngineStatus> {
 /** Fetches (cached) and starts every local engine, in parallel; resolves when all are healthy. */
 export async function startEngines(config: Config): Promise<EngineStatus[]> {
   const engines = localEngines(config)
-  if (engines.length) await fetchEngines(config.engines.cacheDir)
+  if (engines.length) await fetchEngines(config.engines.cacheDir, s3aEngines(config))
   const started = await Promise.all(engines.map(startEngine))
   return [...started, ...(await checkExternal(config))]
 }

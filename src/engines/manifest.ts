@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-export type EngineName = 'kafka' | 'spark' | 's3proxy'
+export type EngineName = 'kafka' | 'spark' | 's3proxy' | 's3a'
 
 export interface EngineManifest {
   name: EngineName
@@ -28,6 +28,8 @@ function manifest(name: EngineName, property: string): EngineManifest {
 export const KAFKA = manifest('kafka', 'kafka.version')
 export const SPARK = manifest('spark', 'spark.version')
 export const S3PROXY = manifest('s3proxy', 's3proxy.version')
+/** Hadoop's S3A connector and the AWS SDK modules it loads, for Spark's `s3a://` paths; its version is Hadoop's. */
+export const S3A = manifest('s3a', 'hadoop.version')
 
 /** Where an engine's jars live in the cache: `<cacheDir>/<name>-<version>/jars`. */
 export function jarsDir(cacheDir: string, engine: EngineManifest): string {

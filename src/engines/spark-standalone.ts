@@ -6,6 +6,7 @@ import type { Config } from '../config.ts'
 import type { LocalEngine } from './local-engine.ts'
 import { jarsDir, SPARK } from './manifest.ts'
 import { javaBinary } from './prerequisites.ts'
+import { s3aEnv, sparkUsesS3 } from './s3a.ts'
 import { JAVA_MODULE_OPTIONS } from './spark.ts'
 
 const DAEMON_HEAP = '-Xmx512m'
@@ -44,11 +45,22 @@ export async function masterState(host: string, master: StandaloneMaster): Promi
   }
 }
 
-function daemon(config: Config, dir: string, mainClass: string, args: string[]) {
+function daemon(
+  config: Config,
+  dir: string,
+  mainClass: string,
+  args: string[],
+  extraEnv: Record<string, string> = {},
+) {
   const sparkHome = path.dirname(jarsDir(config.engines.cacheDir, SPARK))
   return {
     command: javaBinary(),
-    env: { SPARK_HOME: sparkHome, SPARK_SCALA_VERSION: '2.13', SPARK_LOCAL_IP: config.engines.host },
+    env: {
+      SPARK_HOME: sparkHome,
+      SPARK_SCALA_VERSION: '2.13',
+      SPARK_LOCAL_IP: config.engines.host,
+      ...extraEnv,
+    },
     args: [
       DAEMON_HEAP,
       ...JAVA_MODULE_OPTIONS,
@@ -114,20 +126,27 @@ export function sparkWorkerEngine(
       await mkdir(path.join(dir, 'tmp'), { recursive: true })
       await mkdir(workDir, { recursive: true })
     },
+    // Executors inherit their Worker's environment: how the S3 credentials reach them.
     command: () =>
-      daemon(config, dir, 'org.apache.spark.deploy.worker.Worker', [
-        '--host',
-        host,
-        '--cores',
-        String(worker.cores),
-        '--memory',
-        worker.memory,
-        '--webui-port',
-        String(worker.uiPort),
-        '--work-dir',
-        workDir,
-        masterUrl(host, master),
-      ]),
+      daemon(
+        config,
+        dir,
+        'org.apache.spark.deploy.worker.Worker',
+        [
+          '--host',
+          host,
+          '--cores',
+          String(worker.cores),
+          '--memory',
+          worker.memory,
+          '--webui-port',
+          String(worker.uiPort),
+          '--work-dir',
+          workDir,
+          masterUrl(host, master),
+        ],
+        sparkUsesS3(config) ? s3aEnv(config.storage.s3) : {},
+      ),
     /** Healthy once the master lists it as ALIVE. */
     healthy: async () =>
       (await masterState(host, master))?.workers.some(

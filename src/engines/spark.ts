@@ -6,6 +6,7 @@ import { redactSparkRemote, type SparkSession } from '../spark/index.ts'
 import type { LocalEngine } from './local-engine.ts'
 import { jarsDir, SPARK } from './manifest.ts'
 import { javaBinary } from './prerequisites.ts'
+import { s3aClasspath, s3aEnv, s3aSparkConf, sparkUsesS3 } from './s3a.ts'
 import { connectSpark } from './spark-connect.ts'
 
 const NO_RETRY = { attempts: 1, initialDelayMs: 0, maxDelayMs: 0, multiplier: 1 }
@@ -103,6 +104,9 @@ export function sparkEngine(config: Config, placement?: SparkDriverPlacement): L
     // A laptop has few cores: fewer shuffle partitions than the cluster default of 200.
     'spark.sql.shuffle.partitions': '8',
   }
+  const s3 = sparkUsesS3(config) ? config.storage.s3 : undefined
+  /** The S3A jars' classpath entry, found by `prepare` when an s3:// location is configured. */
+  let s3aJars: string | undefined
 
   return {
     name: 'Spark Connect',
@@ -116,25 +120,38 @@ export function sparkEngine(config: Config, placement?: SparkDriverPlacement): L
     async prepare() {
       await mkdir(path.join(dir, 'tmp'), { recursive: true })
       await writeFile(path.join(dir, 'fair-pools.xml'), FAIR_POOLS)
+      if (s3) s3aJars = await s3aClasspath(config.engines.cacheDir)
     },
 
-    command: () => ({
-      command: javaBinary(),
-      // Spark's web UI binds SPARK_LOCAL_IP, or every interface when it is unset (there is no spark.ui.host).
-      // The token goes by environment, not the command line that `ps` shows to every user.
-      env: {
-        SPARK_LOCAL_IP: host,
-        ...(placement?.token ? { SPARK_CONNECT_AUTHENTICATE_TOKEN: placement.token } : {}),
-      },
-      args: [
-        `-Xmx${config.spark.driverMemory}`,
-        ...JAVA_MODULE_OPTIONS,
-        ...Object.entries(sparkConf).map(([key, value]) => `-D${key}=${value}`),
-        '-cp',
-        path.join(jarsDir(config.engines.cacheDir, SPARK), '*'),
-        MAIN_CLASS,
-      ],
-    }),
+    command: () => {
+      const onS3: Record<string, string> =
+        s3 && s3aJars
+          ? {
+              ...s3aSparkConf(s3),
+              // The Workers build executors' classpaths from Spark's own jars; the connector is added to them.
+              ...(placement ? { 'spark.executor.extraClassPath': s3aJars } : {}),
+            }
+          : {}
+      const sparkJars = path.join(jarsDir(config.engines.cacheDir, SPARK), '*')
+      return {
+        command: javaBinary(),
+        // Spark's web UI binds SPARK_LOCAL_IP, or every interface when it is unset (there is no spark.ui.host).
+        // The token and the S3 credentials go by environment, not the command line that `ps` shows to every user.
+        env: {
+          SPARK_LOCAL_IP: host,
+          ...(placement?.token ? { SPARK_CONNECT_AUTHENTICATE_TOKEN: placement.token } : {}),
+          ...(s3 ? s3aEnv(s3) : {}),
+        },
+        args: [
+          `-Xmx${config.spark.driverMemory}`,
+          ...JAVA_MODULE_OPTIONS,
+          ...Object.entries({ ...sparkConf, ...onS3 }).map(([key, value]) => `-D${key}=${value}`),
+          '-cp',
+          s3aJars ? [sparkJars, s3aJars].join(path.delimiter) : sparkJars,
+          MAIN_CLASS,
+        ],
+      }
+    },
 
     healthy: () => answersQuery(config),
   }

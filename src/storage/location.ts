@@ -41,3 +41,8 @@ export function storeLocation(setting: string, raw: string): string {
 export function sparkPathOf(location: string): string {
   return location.startsWith('s3://') ? `s3a://${location.slice('s3://'.length)}` : location
 }
+
+/** The location of the object at `key` under a store's `location` (a folder path or `s3://bucket/prefix/`). */
+export function objectLocation(location: string, key: string): string {
+  return location.startsWith('s3://') ? `${location.replace(/\/?$/, '/')}${key}` : path.join(location, key)
+}

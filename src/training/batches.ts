@@ -2,13 +2,13 @@
 // them, the same files the pipeline counts), checked here before Spark sees them (present, readable, the contract's
 // header), then read by Spark with the explicit schema in FAILFAST mode — each path taken literally, never as a
 // glob — and cached on the server for the many passes training makes.
-import { open } from 'node:fs/promises'
-import path from 'node:path'
+
+import type { S3Settings } from '../config.ts'
 import { BATCH_SCHEMA } from '../contract/batch-schema.ts'
 import { COLUMN_NAMES } from '../contract/columns.ts'
 import { checkCsvHeader } from '../contract/csv.ts'
 import { readTrafficCsv } from '../dataset/csv-reader.ts'
-import { TrafficError } from '../errors.ts'
+import { describeError, TrafficError } from '../errors.ts'
 import {
   hasGlobCharacters,
   isSparkConnectError,
@@ -17,40 +17,41 @@ import {
   type Row,
   type SparkSession,
 } from '../spark/index.ts'
-import { FolderStore } from '../storage/folder-store.ts'
+import { objectLocation, parseStoreLocation, sparkPathOf } from '../storage/location.ts'
 import type { ObjectStore } from '../storage/object-store.ts'
+import { openStore } from '../storage/open-store.ts'
 import { batchFilePattern, batchTopics, listBatchFiles } from '../stream/batch-files.ts'
 import type { CachedTable, ServerState } from './server-state.ts'
 
 /** Fewer rows than this cannot give three parts with a meaningful held-out set each. */
 export const MIN_ROWS = 100
 
+const BATCHES_SETTING = 'TRAFFIC_BATCHES (--batches)'
+
 const CONSUME_HINT =
   'produce and consume the data set first (`traffic produce`, `traffic consume`) or pass --batches DIR'
 
-async function firstLine(file: string): Promise<string> {
-  const handle = await open(file, 'r')
+/** The header line of a batch object, read through its store. */
+async function checkObject(store: ObjectStore, key: string): Promise<void> {
+  const where = objectLocation(store.location, key)
+  let body: Buffer | undefined
   try {
-    const buffer = Buffer.alloc(4096)
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0)
-    return buffer.subarray(0, bytesRead).toString('utf8').split(/\r?\n/, 1)[0] ?? ''
-  } finally {
-    await handle.close()
-  }
-}
-
-async function checkFile(file: string): Promise<void> {
-  let line: string
-  try {
-    line = await firstLine(file)
+    body = (await store.get(key))?.body
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code ?? String(error)
-    throw new TrafficError('IO_ERROR', `Cannot read the batch file ${file} (${reason})`, { cause: error })
+    throw new TrafficError('IO_ERROR', `Cannot read the batch file ${where} (${describeError(error)})`, {
+      cause: error,
+    })
   }
-  if (line === '') throw new TrafficError('INVALID_INPUT', `The batch file ${file} is empty`)
+  if (body === undefined) throw new TrafficError('IO_ERROR', `The batch file ${where} vanished`)
+  const end = body.indexOf('\n')
+  const line = body
+    .subarray(0, end === -1 ? body.length : end)
+    .toString('utf8')
+    .replace(/\r$/, '')
+  if (line === '') throw new TrafficError('INVALID_INPUT', `The batch file ${where} is empty`)
   const problem = checkCsvHeader(line)
   if (problem)
-    throw new TrafficError('INVALID_INPUT', `The batch file ${file} is not a traffic batch: ${problem}`)
+    throw new TrafficError('INVALID_INPUT', `The batch file ${where} is not a traffic batch: ${problem}`)
 }
 
 /**
@@ -69,26 +70,33 @@ function checkSparkCanRead(dir: string): void {
   )
 }
 
-/** The batch files of `topic` in `dir`, by partition and offset, each checked; fails clearly when there are none. */
-export async function findBatchFiles(dir: string, topic: string): Promise<string[]> {
-  checkSparkCanRead(path.resolve(dir))
-  const store = new FolderStore(path.resolve(dir))
-  let files: string[]
+/**
+ * The batch objects of `topic` at `location` (a folder or `s3://bucket/prefix`), by partition and offset, each
+ * checked, as the paths Spark reads them by (`s3a://` for a bucket); fails clearly when there are none.
+ */
+export async function findBatchFiles(location: string, topic: string, s3: S3Settings): Promise<string[]> {
+  const store = openStore(BATCHES_SETTING, location, s3)
+  if (parseStoreLocation(BATCHES_SETTING, location).kind === 'folder') checkSparkCanRead(location)
+  let keys: string[]
   try {
-    files = (await listBatchFiles(store, topic)).map((file) => path.join(dir, file.name))
+    keys = (await listBatchFiles(store, topic)).map((file) => file.name)
   } catch (error) {
-    throw new TrafficError('IO_ERROR', `Cannot list the batch folder ${dir}: ${String(error)}`, {
+    throw new TrafficError('IO_ERROR', `Cannot list the batch folder ${location}: ${describeError(error)}`, {
       cause: error,
     })
   }
-  if (files.length === 0) {
+  if (keys.length === 0) {
     const pattern = batchFilePattern(topic)
-    throw new TrafficError('NOT_ENOUGH_DATA', `No batch files of topic ${topic} (${pattern}) in ${dir}`, {
-      hint: (await otherTopics(store)) ?? CONSUME_HINT,
-    })
+    throw new TrafficError(
+      'NOT_ENOUGH_DATA',
+      `No batch files of topic ${topic} (${pattern}) in ${location}`,
+      {
+        hint: (await otherTopics(store)) ?? CONSUME_HINT,
+      },
+    )
   }
-  for (const file of files) await checkFile(file)
-  return files
+  for (const key of keys) await checkObject(store, key)
+  return keys.map((key) => sparkPathOf(objectLocation(store.location, key)))
 }
 
 /** A hint naming the topics whose batch files the folder does hold, if any. */
@@ -138,7 +146,8 @@ export async function loadBatches(
       .collect()
   } catch (error) {
     if (!isSparkConnectError(error, 'SERVER_ERROR')) throw error
-    const culprit = await firstInvalidRow(files)
+    // Best effort: only a batch file on this machine's disk can be searched for the first bad row.
+    const culprit = await firstInvalidRow(files).catch(() => undefined)
     throw new TrafficError(
       'INVALID_INPUT',
       `Spark could not read the batch files: ${culprit ?? error.message}`,

@@ -4,6 +4,7 @@
 // end, on failure too.
 import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
+import type { Config } from '../config.ts'
 import { ANALYTICS_FILE, REPORT_FILE } from '../contract/models.ts'
 import { connectSpark, type SparkConnectConfig } from '../engines/spark-connect.ts'
 import { TrafficError } from '../errors.ts'
@@ -27,8 +28,11 @@ export interface TrainOptions {
   topic: string
   /** Replaced as a whole on success; on the Spark server's file system (the same one for a local server). */
   modelsDir: string
-  /** The Spark Connect server to train on (connection.spark.remote) and what connecting to it needs. */
-  connection: SparkConnectConfig
+  /**
+   * The Spark Connect server to train on (connection.spark.remote) and what connecting to it needs, and how to
+   * reach the batches when they are on object storage.
+   */
+  connection: SparkConnectConfig & Pick<Config, 'storage'>
   params: TrainingParams
   parityRows: number
   /**
@@ -172,7 +176,7 @@ export function train(options: TrainOptions): Promise<TrainingReport> {
 }
 
 async function trainLocked(options: TrainOptions, progress: Progress): Promise<TrainingReport> {
-  const files = await findBatchFiles(options.batchesDir, options.topic)
+  const files = await findBatchFiles(options.batchesDir, options.topic, options.connection.storage.s3)
   progress.line(`${files.length} batch file(s) of ${options.topic} in ${options.batchesDir}`)
   const remote = redactSparkRemote(options.connection.spark.remote)
   const spark = await progress.step(`connect to Spark at ${remote}`, () => connectSpark(options.connection))

@@ -3,7 +3,7 @@ import path from 'node:path'
 import { test } from 'node:test'
 import { loadConfig } from '../../src/config.ts'
 import { isTrafficError } from '../../src/errors.ts'
-import { parseStoreLocation } from '../../src/storage/location.ts'
+import { objectLocation, parseStoreLocation, sparkPathOf } from '../../src/storage/location.ts'
 
 test('a location is a folder (made absolute) or s3://bucket/prefix (the prefix ending in /)', () => {
   assert.deepEqual(parseStoreLocation('TRAFFIC_MODELS', 'models'), {
@@ -20,6 +20,15 @@ test('a location is a folder (made absolute) or s3://bucket/prefix (the prefix e
     bucket: 'traffic',
     prefix: '',
   })
+})
+
+test('an object under a location, and that as Spark names it: s3a:// for a bucket, the path for a folder', () => {
+  const key = 'urban_traffic_batch_city-0-0-9.csv'
+  assert.equal(objectLocation('s3://b/batches/', key), `s3://b/batches/${key}`)
+  assert.equal(objectLocation('s3://b/', key), `s3://b/${key}`)
+  assert.equal(sparkPathOf(objectLocation('s3://b/batches/', key)), `s3a://b/batches/${key}`)
+  assert.equal(objectLocation('/data/batches', key), `/data/batches/${key}`)
+  assert.equal(sparkPathOf(objectLocation('/data/batches', key)), `/data/batches/${key}`)
 })
 
 test('a location that is neither names its setting', () => {

@@ -15,6 +15,7 @@ import { ServerState } from '../../src/training/server-state.ts'
 
 const TOPIC = 'paths'
 const ROWS = 150
+const S3 = loadConfig().storage.s3
 let work: string
 let spark: SparkSession
 
@@ -32,7 +33,7 @@ async function batchFolder(name: string, rows = ROWS): Promise<string> {
 
 async function rowsRead(dir: string): Promise<number> {
   const state = new ServerState(spark)
-  const loaded = await loadBatches(spark, state, await findBatchFiles(dir, TOPIC))
+  const loaded = await loadBatches(spark, state, await findBatchFiles(dir, TOPIC, S3))
   await state.uncache(loaded.table)
   return loaded.rows
 }
@@ -59,7 +60,7 @@ test('a folder named with a : is read', async () => {
 
 test('a folder Hadoop cannot express (a : and a glob character) is refused with a message naming it', async () => {
   const dir = await batchFolder('runs[1]:b')
-  await assert.rejects(findBatchFiles(dir, TOPIC), (error: Error) => {
+  await assert.rejects(findBatchFiles(dir, TOPIC, S3), (error: Error) => {
     assert.match(error.message, /Spark cannot read the batch folder .*runs\[1\]:b/)
     return true
   })
