@@ -1,7 +1,6 @@
 // Saves a client-side fitted pipeline as a native Spark PipelineModel, laid out exactly as Scala's
 // PipelineModel.write does (Pipeline.SharedReadWrite.saveImpl): `metadata/` holding one JSON line written by
 // Spark itself, and `stages/<index>_<uid>/` holding each stage as the server's own MLWriter saves it.
-import path from 'node:path'
 import { PIPELINE_MODEL_CLASS, stageFolderName } from '../serving/pipeline-model.ts'
 import { alias, lit, newUid, type SparkSession } from '../spark/index.ts'
 import type { FittedStage } from './pipeline.ts'
@@ -63,11 +62,12 @@ export async function writePipelineModel(
   await spark
     .sql('SELECT 1')
     .select(alias(lit(JSON.stringify(metadata)), 'value'))
-    .writeText(path.join(dir, 'metadata'), { mode: 'error' })
+    .writeText(`${dir}/metadata`, { mode: 'error' })
   const stageFolders: string[] = []
   for (const [index, stage] of stages.entries()) {
-    const folder = path.join('stages', stageFolderName(index, stages.length, stage.uid))
-    const target = path.join(dir, folder)
+    const folder = `stages/${stageFolderName(index, stages.length, stage.uid)}`
+    // Joined by hand: path.join would fold the `//` of an `s3a://` location.
+    const target = `${dir}/${folder}`
     const written = stage.ref ?? stage.transformer
     if (written) await spark.ml.write(written, target)
     stageFolders.push(folder)
