@@ -30,7 +30,7 @@ export function versionsDir(modelsDir: string): string {
   return `${modelsDir}.versions`
 }
 
-/** Sortable by time of publication; the random tail keeps two in the same millisecond apart. */
+/** Sortable by time (trainings take the lock in turn); the random tail keeps two in the same millisecond apart. */
 export function newVersionId(): string {
   return `${new Date().toISOString().replace(/[-:.]/g, '')}-${randomBytes(3).toString('hex')}`
 }
@@ -46,6 +46,11 @@ export async function currentVersion(modelsDir: string): Promise<string | undefi
   } catch {
     return undefined
   }
+}
+
+/** The version a staging folder becomes when published. */
+function versionOf(staging: string): string {
+  return path.basename(staging, PARTIAL)
 }
 
 /** A new, empty folder to write a complete set of models into; published by `publish`, or `discard`ed. */
@@ -93,7 +98,7 @@ export async function publish(
     return await withFileGuard(modelsDir, async () => {
       await adoptPlainFolder(modelsDir)
       if ((await currentVersion(modelsDir)) !== over) return false
-      const version = newVersionId()
+      const version = versionOf(staging)
       await rename(staging, path.join(versionsDir(modelsDir), version))
       await switchLink(modelsDir, version)
       return true
@@ -156,7 +161,7 @@ export function folderModels(modelsDir: string): PublishedModels {
     async stage(): Promise<ModelsStaging> {
       const dir = await createStaging(modelsDir)
       return {
-        id: path.basename(dir),
+        id: versionOf(dir),
         sparkDir: dir,
         async write(name, body) {
           const file = path.join(dir, ...name.split('/'))

@@ -1,0 +1,34 @@
+// The models publishing contract on a real S3 server (S3Proxy): versions under versions/<id>/, the CURRENT
+// pointer switched with a conditional write, readers copying the published version into their own cache.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { after, before } from 'node:test'
+import { modelsSource } from '../../src/api/services/models-source.ts'
+import { bucketModels } from '../../src/training/models-bucket.ts'
+import { type RunningS3Proxy, startS3Proxy } from '../storage/s3proxy-fixture.ts'
+import { publishContract } from './models-publish-contract.ts'
+
+const caches = mkdtempSync(path.join(tmpdir(), 'models-publish-cache-'))
+let s3proxy: RunningS3Proxy
+before(async () => {
+  s3proxy = await startS3Proxy()
+})
+after(async () => {
+  await s3proxy?.stop()
+  rmSync(caches, { recursive: true, force: true })
+})
+let opened = 0
+let readers = 0
+
+publishContract('S3Proxy', {
+  racingSwapsGap:
+    'S3Proxy 4.0.0 (filesystem-nio2) checks If-Match, then writes: two swaps from one ETag both succeed (AWS S3 checks atomically)',
+  open: async () => bucketModels(`s3://${s3proxy.bucket}/models-${++opened}`, s3proxy.settings),
+  reader: (models) =>
+    modelsSource(models.location, {
+      s3: s3proxy.settings,
+      cacheDir: path.join(caches, `${++readers}`),
+      pollMs: 50,
+    }),
+})
