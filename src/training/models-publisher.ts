@@ -15,7 +15,7 @@ export interface ModelsStaging {
   /** The version's folder or `s3a://` prefix as Spark names it (join with `/`). */
   readonly sparkDir: string
   /** Writes `name` (a `/`-separated path inside the version). */
-  write(name: string, body: string): Promise<void>
+  write(name: string, body: Buffer | string): Promise<void>
 }
 
 export interface PublishedModels {

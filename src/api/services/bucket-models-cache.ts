@@ -48,14 +48,10 @@ async function copyVersion(store: ObjectStore, id: string, dir: string): Promise
 }
 
 /**
- * The published version, copied into `cacheDir` unless it is there already. Cached versions other than this one
- * and `keep` (the one being served) are removed.
+ * The published version, copied into `cacheDir` unless it is there already. Other cached versions are removed:
+ * the models in service are held in memory, not read from their folder.
  */
-export async function cachePublishedVersion(
-  store: ObjectStore,
-  cacheDir: string,
-  keep?: string,
-): Promise<CachedVersion> {
+export async function cachePublishedVersion(store: ObjectStore, cacheDir: string): Promise<CachedVersion> {
   await mkdir(cacheDir, { recursive: true })
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
     const published = await readPointer(store)
@@ -64,7 +60,7 @@ export async function cachePublishedVersion(
     if (existsSync(dir) || (await copyVersion(store, published.pointer.version, dir))) {
       for (const name of await readdir(cacheDir)) {
         const entry = path.join(cacheDir, name)
-        if (entry !== dir && entry !== keep && !name.includes('.partial-')) {
+        if (entry !== dir && !name.includes('.partial-')) {
           await rm(entry, { recursive: true, force: true })
         }
       }

@@ -53,7 +53,7 @@ function bucketSource(location: string, options: BucketModelsOptions): ModelsSou
   return {
     location,
     async resolve() {
-      served = await cachePublishedVersion(store, options.cacheDir, served?.dir)
+      served = await cachePublishedVersion(store, options.cacheDir)
       return served.dir
     },
     watch(onChange, onError) {
