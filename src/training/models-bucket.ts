@@ -1,10 +1,13 @@
 // The models on object storage (`s3://bucket/prefix`). Each training writes a new version under
 // `versions/<id>/` (Spark through `s3a://`, Node through the store); publishing lists what the version holds into
 // its manifest (`versions/<id>/_MANIFEST`), then switches the one small pointer object `CURRENT` with a
-// compare-and-swap on its ETag (an exclusive create the first time). A version without a manifest was never
-// published; one whose manifest lists a file that is gone is being removed. The pointer names the version before
-// too, which stays until the next training, for readers still copying it. The training lock is a lease in the
-// same prefix (`.train.lock/`).
+// compare-and-swap on its ETag (an exclusive create the first time). Each publication is numbered, and its
+// publisher first claims its number with an exclusive create (`claims/<n>`): of racers from one pointer exactly
+// one claims the next number and only that one writes the pointer, so two conditional writes of the pointer never
+// race (some servers, S3Proxy's filesystem backend among them, check `If-Match` apart from the write). A version
+// without a manifest was never published; one whose manifest lists a file that is gone is being removed. The
+// pointer names the version before too, which stays until the next training, for readers still copying it. The
+// training lock is a lease in the same prefix (`.train.lock/`).
 import type { S3Settings } from '../config.ts'
 import { TrafficError } from '../errors.ts'
 import { sparkPathOf } from '../storage/location.ts'
@@ -17,11 +20,19 @@ import type { ModelsStaging, PublishedModels } from './models-publisher.ts'
 export const POINTER_KEY = 'CURRENT'
 const VERSIONS = 'versions/'
 const MANIFEST = '_MANIFEST'
+const CLAIMS = 'claims/'
 
 /** What the pointer object holds. */
 export interface ModelsPointer {
   version: string
   previous?: string
+  /** The publication's number (its claim). */
+  seq: number
+}
+
+/** Zero-padded, so a listing is in number order. */
+function claimKey(seq: number): string {
+  return `${CLAIMS}${String(seq).padStart(12, '0')}`
 }
 
 export function versionPrefix(id: string): string {
@@ -39,9 +50,17 @@ function jsonOf(body: Buffer): unknown {
 /** The pointer's content; a clear error names the object when it holds none. */
 function parsePointer(store: ObjectStore, body: Buffer): ModelsPointer {
   const pointer = jsonOf(body) as Partial<ModelsPointer> | undefined
-  if (typeof pointer?.version === 'string' && pointer.version) return pointer as ModelsPointer
+  const seq = pointer?.seq
+  if (
+    typeof pointer?.version === 'string' &&
+    pointer.version &&
+    Number.isInteger(seq) &&
+    (seq as number) > 0
+  ) {
+    return pointer as ModelsPointer
+  }
   throw new TrafficError('STORAGE_ERROR', `${store.location}${POINTER_KEY} does not name a models version`, {
-    hint: 'publish the models again with `traffic train`',
+    hint: 'delete it (the API then serves no models) and run `traffic train` again',
   })
 }
 
@@ -100,17 +119,25 @@ export function bucketModels(location: string, s3: S3Settings): PublishedModels 
       await store.createIfAbsent(prefix + MANIFEST, JSON.stringify({ files }))
       const published = await readPointer(store)
       if (published?.pointer.version !== over) return false
-      const next: ModelsPointer = { version: staging.id, ...(over ? { previous: over } : {}) }
+      const seq = (published?.pointer.seq ?? 0) + 1
+      if (!(await store.createIfAbsent(claimKey(seq), staging.id))) return false
+      const next: ModelsPointer = { version: staging.id, ...(over ? { previous: over } : {}), seq }
       const body = JSON.stringify(next)
-      return published
-        ? store.replaceIf(POINTER_KEY, body, published.version)
-        : store.createIfAbsent(POINTER_KEY, body)
+      const switched = published
+        ? await store.replaceIf(POINTER_KEY, body, published.version)
+        : await store.createIfAbsent(POINTER_KEY, body)
+      // Only a pointer written by another tool meanwhile gets here: the number is free again.
+      if (!switched) await store.delete(claimKey(seq))
+      return switched
     },
     async discard(staging) {
       await deleteVersion(store, staging.id)
     },
     async cleanLeftovers() {
       const pointer = (await readPointer(store))?.pointer
+      // A claim past the pointer's number is a publisher killed between claiming and switching.
+      const claims = await store.list(CLAIMS)
+      for (const key of claims.filter((key) => key !== claimKey(pointer?.seq ?? 0))) await store.delete(key)
       const keep = new Set([pointer?.version, pointer?.previous])
       const stale = [...(await versionIds(store))].filter((id) => !keep.has(id))
       for (const id of stale) await deleteVersion(store, id)
@@ -118,6 +145,7 @@ export function bucketModels(location: string, s3: S3Settings): PublishedModels 
     },
     async remove() {
       await store.delete(POINTER_KEY)
+      for (const key of await store.list(CLAIMS)) await store.delete(key)
       for (const id of await versionIds(store)) await deleteVersion(store, id)
     },
     async readFile(name) {

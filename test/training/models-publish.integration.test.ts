@@ -22,8 +22,6 @@ let opened = 0
 let readers = 0
 
 publishContract('S3Proxy', {
-  racingSwapsGap:
-    'S3Proxy 4.0.0 (filesystem-nio2) checks If-Match, then writes: two swaps from one ETag both succeed (AWS S3 checks atomically)',
   open: async () => bucketModels(`s3://${s3proxy.bucket}/models-${++opened}`, s3proxy.settings),
   reader: (models) =>
     modelsSource(models.location, {
