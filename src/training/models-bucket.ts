@@ -115,7 +115,10 @@ export function bucketModels(location: string, s3: S3Settings): PublishedModels 
     },
     async publish(staging, over) {
       const prefix = versionPrefix(staging.id)
-      const files = (await store.list(prefix)).map((key) => key.slice(prefix.length))
+      // Keys ending in `/` are the empty directory markers Hadoop's S3A may leave: no files to copy.
+      const files = (await store.list(prefix))
+        .map((key) => key.slice(prefix.length))
+        .filter((name) => !name.endsWith('/'))
       await store.createIfAbsent(prefix + MANIFEST, JSON.stringify({ files }))
       const published = await readPointer(store)
       if (published?.pointer.version !== over) return false
