@@ -4,6 +4,7 @@
 import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { S3Store } from '../src/storage/s3-store.ts'
+import { openModels } from '../src/training/models-publisher.ts'
 import type { LineWriter } from '../src/training/progress.ts'
 import type { TrainingReport } from '../src/training/report.ts'
 import { DEFAULT_PARAMS, DEFAULT_PARITY_ROWS, train } from '../src/training/train.ts'
@@ -47,7 +48,7 @@ export async function trainFromBothStores(
         train({
           batchesDir,
           topic,
-          modelsDir: config.paths.models,
+          models: openModels(config.paths.models, config.storage.s3),
           connection: config,
           params: DEFAULT_PARAMS,
           parityRows: DEFAULT_PARITY_ROWS,

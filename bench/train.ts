@@ -21,6 +21,7 @@ import { batchFileName } from '../src/stream/batch-files.ts'
 import { describeTreeParams, type TreeParams } from '../src/training/algorithms.ts'
 import type { CandidatesOptions } from '../src/training/candidates.ts'
 import type { ModelName } from '../src/training/model-specs.ts'
+import { folderModels } from '../src/training/models-folder.ts'
 import type { LineWriter } from '../src/training/progress.ts'
 import type { TrainingReport } from '../src/training/report.ts'
 import { formatMetrics } from '../src/training/summary.ts'
@@ -195,7 +196,7 @@ async function benchDefault(config: Config, batches: string): Promise<void> {
     train({
       batchesDir: batches,
       topic: config.kafka.topic,
-      modelsDir: args['models-out'] ? path.resolve(args['models-out']) : path.join(work, 'models'),
+      models: folderModels(args['models-out'] ? path.resolve(args['models-out']) : path.join(work, 'models')),
       connection: config,
       params: DEFAULT_PARAMS,
       parityRows: DEFAULT_PARITY_ROWS,

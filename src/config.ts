@@ -146,7 +146,8 @@ export interface Config {
   /**
    * `corsOrigins`: browser origins allowed to call the API (the UI's); `logLevel`: pino level of `traffic serve`;
    * `adminToken`: bearer token of the /admin/* routes (off without one); `requestTimeoutMs`: a request's headers
-   * and body must arrive within it, or its connection is closed.
+   * and body must arrive within it, or its connection is closed. With models on object storage, the API copies the
+   * published version into `modelsCacheDir` and asks every `modelsPollMs` whether another one was published.
    */
   api: {
     host: string
@@ -155,6 +156,8 @@ export interface Config {
     logLevel: string
     adminToken: string | undefined
     requestTimeoutMs: number
+    modelsCacheDir: string
+    modelsPollMs: number
   }
   /** The web UI's server; `apiUrl` is where it forwards the browser's /api requests. */
   ui: { host: string; port: number; apiUrl: string }
@@ -202,6 +205,7 @@ export const DEFAULTS = {
   // Kafka 19092-19094, controllers 19192-19194, Spark 19002/19077 and UIs 19040/19080-19082: clear of the defaults.
   clusterPortBase: 19_000,
   apiRequestTimeoutMs: 30_000,
+  modelsPollMs: 2_000,
   uiPort: 8501,
   liveWindowsTopic: 'urban_traffic_windows',
   liveAlertsTopic: 'urban_traffic_alerts',
@@ -419,6 +423,8 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.e
       env.API_REQUEST_TIMEOUT_MS,
       DEFAULTS.apiRequestTimeoutMs,
     ),
+    modelsCacheDir: path.resolve(env.TRAFFIC_MODELS_CACHE ?? path.join(stateDir, 'models-cache')),
+    modelsPollMs: integer('TRAFFIC_MODELS_POLL_MS', env.TRAFFIC_MODELS_POLL_MS, DEFAULTS.modelsPollMs),
   }
 
   return {

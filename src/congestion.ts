@@ -2,11 +2,9 @@
 // Traffic Density (the mean of each Day Of Week × Hour Of Day). Training computes them into analytics.json; the
 // live alerts read them from there, or compute them the same way from the data set for models trained before
 // thresholds existed.
-import { existsSync } from 'node:fs'
-import { readFile } from 'node:fs/promises'
-import path from 'node:path'
 import { ANALYTICS_FILE } from './contract/models.ts'
 import type { SparkSession } from './spark/index.ts'
+import type { PublishedModels } from './training/models-publisher.ts'
 
 /** Which share of a city's hours count as normal: the rest are congested. */
 export const CONGESTION_PERCENTILE = 0.9
@@ -26,13 +24,14 @@ export async function congestionThresholds(
   return Object.fromEntries(rows.map((row) => [String(row.city), Number(row.threshold)]))
 }
 
-/** The thresholds training stored in the models folder's analytics.json; undefined when it holds none. */
+/** The thresholds training stored in the published models' analytics.json; undefined when it holds none. */
 export async function storedCongestionThresholds(
-  modelsDir: string,
+  models: PublishedModels,
 ): Promise<{ byCity: Record<string, number>; file: string } | undefined> {
-  const file = path.join(modelsDir, ANALYTICS_FILE)
-  if (!existsSync(file)) return undefined
-  const analytics = JSON.parse(await readFile(file, 'utf8')) as {
+  const body = await models.readFile(ANALYTICS_FILE)
+  if (!body) return undefined
+  const file = `${models.location.replace(/\/$/, '')}/${ANALYTICS_FILE}`
+  const analytics = JSON.parse(body.toString('utf8')) as {
     congestion_thresholds?: Record<string, number>
   }
   const byCity = analytics.congestion_thresholds

@@ -16,6 +16,7 @@ import { rootRoutes } from './routes/root.ts'
 import { BODY_LIMIT_BYTES } from './schemas.ts'
 import { LiveFeed, type LiveFeedOptions } from './services/live-feed.ts'
 import { ModelRegistry } from './services/model-registry.ts'
+import { type BucketModelsOptions, modelsSource } from './services/models-source.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -26,8 +27,12 @@ declare module 'fastify' {
 }
 
 export interface AppOptions {
-  /** Folder holding traffic_density_model/, peak_hour_model/, energy_consumption_model/ (+ report/analytics JSON). */
+  /**
+   * Folder holding traffic_density_model/, peak_hour_model/, energy_consumption_model/ (+ report/analytics JSON),
+   * or the `s3://` location the models are published in (then `bucketModels` says how to reach it).
+   */
   modelsDir: string
+  bucketModels?: BucketModelsOptions
   /** Browser origins allowed to call the API (the web UI's). */
   corsOrigins: readonly string[]
   /** pino logger options, or false for none. */
@@ -72,7 +77,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   })
   await registerOpenApi(app)
 
-  const models = new ModelRegistry(options.modelsDir, app.log)
+  const models = new ModelRegistry(modelsSource(options.modelsDir, options.bucketModels), app.log)
   app.decorate('models', models)
   app.decorate('metrics', installObservability(app, models))
   installErrorHandlers(app)

@@ -38,6 +38,11 @@ export function liveFeedOptions(config: Config): LiveFeedOptions {
 export async function startApiServer(config: Config, options: ApiServerOptions): Promise<ApiServer> {
   const app = await buildApp({
     modelsDir: config.paths.models,
+    bucketModels: {
+      s3: config.storage.s3,
+      cacheDir: config.api.modelsCacheDir,
+      pollMs: config.api.modelsPollMs,
+    },
     corsOrigins: config.api.corsOrigins,
     logger: { level: config.api.logLevel, ...(options.logFile ? { file: options.logFile } : {}) },
     adminToken: config.api.adminToken,

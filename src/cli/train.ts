@@ -5,6 +5,7 @@ import { loadConfig } from '../config.ts'
 import { TrafficError } from '../errors.ts'
 import { ALGORITHMS, type Algorithm, type TreeParams } from '../training/algorithms.ts'
 import { tuningCandidates } from '../training/candidates.ts'
+import { openModels } from '../training/models-publisher.ts'
 import { ENCODINGS, type Encoding } from '../training/pipeline.ts'
 import { formatTrainingSummary } from '../training/summary.ts'
 import { DEFAULT_PARAMS, DEFAULT_PARITY_ROWS, paramsWith, train } from '../training/train.ts'
@@ -152,7 +153,7 @@ export function registerTrainCommand(program: Command): void {
         const report = await train({
           batchesDir: config.paths.batches,
           topic: config.kafka.topic,
-          modelsDir: config.paths.models,
+          models: openModels(config.paths.models, config.storage.s3),
           connection: config,
           params,
           parityRows: wholeNumber('--parity-rows', flags.parityRows, { min: 1, max: 1_000_000 }),

@@ -1,6 +1,4 @@
 // `traffic up` (`npm start`): the whole pipeline, then the API and the UI, until Ctrl+C.
-import { existsSync } from 'node:fs'
-import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { Command } from 'commander'
 import { type ApiServer, startApiServer } from '../api/server.ts'
@@ -11,6 +9,7 @@ import { type EngineStatus, stopEngines } from '../engines/lifecycle.ts'
 import { describeError } from '../errors.ts'
 import { stageDisplay } from '../orchestration/display.ts'
 import { pipelineEngines, runPipeline, type UpResult } from '../orchestration/up.ts'
+import { openModels } from '../training/models-publisher.ts'
 import type { TrainingReport } from '../training/report.ts'
 import { formatTrainingSummary } from '../training/summary.ts'
 import { paramsWith } from '../training/train.ts'
@@ -36,8 +35,8 @@ interface UpFlags {
 }
 
 async function readReport(config: Config): Promise<TrainingReport | undefined> {
-  const file = path.join(config.paths.models, REPORT_FILE)
-  return existsSync(file) ? (JSON.parse(await readFile(file, 'utf8')) as TrainingReport) : undefined
+  const report = await openModels(config.paths.models, config.storage.s3).readFile(REPORT_FILE)
+  return report && (JSON.parse(report.toString('utf8')) as TrainingReport)
 }
 
 function summary(config: Config, result: UpResult, report: TrainingReport | undefined): string {

@@ -4,6 +4,7 @@ import type { Config } from '../config.ts'
 import { congestionThresholds, storedCongestionThresholds } from '../congestion.ts'
 import { BATCH_SCHEMA } from '../contract/batch-schema.ts'
 import { literalHadoopPath, type SparkSession } from '../spark/index.ts'
+import { openModels } from '../training/models-publisher.ts'
 
 export interface Thresholds {
   byCity: Record<string, number>
@@ -12,7 +13,7 @@ export interface Thresholds {
 }
 
 export async function loadThresholds(config: Config, spark: SparkSession): Promise<Thresholds> {
-  const stored = await storedCongestionThresholds(config.paths.models)
+  const stored = await storedCongestionThresholds(openModels(config.paths.models, config.storage.s3))
   if (stored) return { byCity: stored.byCity, source: stored.file }
   const view = 'traffic_live_dataset'
   await spark

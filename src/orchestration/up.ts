@@ -16,8 +16,7 @@ import { CONSUME_DEFAULTS, consumeToBatchFiles } from '../stream/consume.ts'
 import { type KafkaClients, kafkaClients } from '../stream/kafka-clients.ts'
 import { rejectsFileFor } from '../stream/output-rejects.ts'
 import { produceCsvToTopic } from '../stream/produce.ts'
-import { removeModels } from '../training/models-folder.ts'
-import { withModelsLock } from '../training/models-lock.ts'
+import { openModels, withModelsLock } from '../training/models-publisher.ts'
 import type { TrainingParams, TrainingReport } from '../training/report.ts'
 import { DEFAULT_PARITY_ROWS, train } from '../training/train.ts'
 import { batchCoverage, checkConsumed, rowsInBatchFiles } from './batch-coverage.ts'
@@ -112,9 +111,10 @@ async function startFresh(run: PipelineRun): Promise<void> {
     '--fresh: deleting the topic, the batch files, the live windows and alerts, the models and the pipeline state',
   )
   // Under the training lock: a `traffic train` running meanwhile refuses this run before anything is deleted.
-  await withModelsLock(run.config.paths.models, async () => {
+  const models = openModels(run.config.paths.models, run.config.storage.s3)
+  await withModelsLock(models, async () => {
     await resetStream(run.config)
-    await removeModels(run.config.paths.models)
+    await models.remove()
   })
 }
 
@@ -250,8 +250,8 @@ async function trainStage(run: PipelineRun): Promise<TrainingReport | undefined>
   const { config, options } = run
   const { display } = options
   const batches = await batchCoverage(config)
-  const reportFile = path.join(config.paths.models, REPORT_FILE)
-  if (run.state.trained?.batches === batches.names && existsSync(reportFile)) {
+  const models = openModels(config.paths.models, config.storage.s3)
+  if (run.state.trained?.batches === batches.names && (await models.readFile(REPORT_FILE))) {
     display.skip('train', `models in ${displayPath(config.paths.models)} match the batch files`)
     return undefined
   }
@@ -261,7 +261,7 @@ async function trainStage(run: PipelineRun): Promise<TrainingReport | undefined>
     train({
       batchesDir: config.paths.batches,
       topic: config.kafka.topic,
-      modelsDir: config.paths.models,
+      models,
       connection: config,
       params: options.params,
       parityRows: DEFAULT_PARITY_ROWS,

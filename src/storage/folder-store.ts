@@ -99,6 +99,11 @@ export class FolderStore implements ObjectStore {
     }
   }
 
+  async getIfChanged(key: string, version: string): Promise<StoredObject | 'unchanged' | undefined> {
+    const found = await this.get(key)
+    return found?.version === version ? 'unchanged' : found
+  }
+
   async replaceIf(key: string, body: Buffer | string, version: string): Promise<boolean> {
     const file = this.pathOf(key)
     try {

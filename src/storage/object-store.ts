@@ -16,6 +16,11 @@ export interface ObjectStore {
   /** The object at `key`, or undefined when there is none. */
   get(key: string): Promise<StoredObject | undefined>
   /**
+   * The object at `key` unless its version is still `version` ('unchanged'; on S3 a conditional GET answered
+   * 304 with no body, so polling costs next to nothing), or undefined when there is none.
+   */
+  getIfChanged(key: string, version: string): Promise<StoredObject | 'unchanged' | undefined>
+  /**
    * Compare-and-swap: replaces the object at `key` with `body` only if its version is still `version`; true when
    * this call replaced it. Of concurrent calls with the same `version`, at most one succeeds.
    */

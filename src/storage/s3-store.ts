@@ -167,16 +167,30 @@ export class S3Store implements ObjectStore {
     return this.putIf(key, body, { IfMatch: version })
   }
 
-  async get(key: string): Promise<StoredObject | undefined> {
+  get(key: string): Promise<StoredObject | undefined> {
+    return this.read(key) as Promise<StoredObject | undefined>
+  }
+
+  getIfChanged(key: string, version: string): Promise<StoredObject | 'unchanged' | undefined> {
+    return this.read(key, version)
+  }
+
+  /** A GET, conditional on the ETag differing from `unless` when given (304: 'unchanged'). */
+  private async read(key: string, unless?: string): Promise<StoredObject | 'unchanged' | undefined> {
     for (let attempt = 1; ; attempt++) {
       try {
         const answer = await this.client.send(
-          new GetObjectCommand({ Bucket: this.bucket, Key: this.prefix + key }),
+          new GetObjectCommand({
+            Bucket: this.bucket,
+            Key: this.prefix + key,
+            ...(unless ? { IfNoneMatch: unless } : {}),
+          }),
         )
         const body = Buffer.from((await answer.Body?.transformToByteArray()) ?? [])
         return { body, version: answer.ETag ?? '' }
       } catch (error) {
         if (notFound(error)) return undefined
+        if (unless && statusOf(error) === 304) return 'unchanged'
         // A server may answer a read that overlaps a replacement with one version's checksum and another's
         // bytes (S3Proxy's filesystem backend does); the SDK refuses those bytes, and a new read gets one whole.
         if (!isChecksumMismatch(error) || attempt === ATTEMPTS) {

@@ -2,11 +2,26 @@
 // one complete version in `spark_models_traffic.versions/<id>`; training writes a new version beside it (a real
 // folder, since the Spark server writes the model files there too), then switches the link with one rename(2).
 // A reader that resolves the link sees the old version or the new one, never a mix and never nothing. The previous
-// version is kept until the next training starts, for readers still holding it.
+// version is kept until the next training starts, for readers still holding it. The check of the published
+// version and the switch are one step under a short guard (storage/folder-guard.ts): a compare-and-swap.
 import { randomBytes } from 'node:crypto'
-import { lstat, mkdir, readdir, readlink, rename, rm, rmdir, symlink } from 'node:fs/promises'
+import {
+  lstat,
+  mkdir,
+  readdir,
+  readFile,
+  readlink,
+  rename,
+  rm,
+  rmdir,
+  symlink,
+  writeFile,
+} from 'node:fs/promises'
 import path from 'node:path'
 import { TrafficError } from '../errors.ts'
+import { withFileGuard } from '../storage/folder-guard.ts'
+import { lockModels } from './models-lock.ts'
+import type { ModelsStaging, PublishedModels } from './models-publisher.ts'
 
 const PARTIAL = '.partial'
 
@@ -15,8 +30,8 @@ export function versionsDir(modelsDir: string): string {
   return `${modelsDir}.versions`
 }
 
-/** Sortable by time of publication; the random tail keeps two in the same millisecond apart. */
-function newVersionId(): string {
+/** Sortable by time (trainings take the lock in turn); the random tail keeps two in the same millisecond apart. */
+export function newVersionId(): string {
   return `${new Date().toISOString().replace(/[-:.]/g, '')}-${randomBytes(3).toString('hex')}`
 }
 
@@ -25,12 +40,17 @@ function ioError(what: string, error: unknown): TrafficError {
 }
 
 /** The version the models link points at, or undefined when there is no link. */
-async function currentVersion(modelsDir: string): Promise<string | undefined> {
+export async function currentVersion(modelsDir: string): Promise<string | undefined> {
   try {
     return path.basename(await readlink(modelsDir))
   } catch {
     return undefined
   }
+}
+
+/** The version a staging folder becomes when published. */
+function versionOf(staging: string): string {
+  return path.basename(staging, PARTIAL)
 }
 
 /** A new, empty folder to write a complete set of models into; published by `publish`, or `discard`ed. */
@@ -65,14 +85,26 @@ async function adoptPlainFolder(modelsDir: string): Promise<void> {
   if (stats?.isDirectory()) await rename(modelsDir, path.join(versionsDir(modelsDir), newVersionId()))
 }
 
-/** Makes the complete `staging` folder the current version. */
-export async function publish(staging: string, modelsDir: string): Promise<void> {
+/**
+ * Makes the complete `staging` folder the current version if `over` (a `currentVersion` result) still is; true
+ * when it did. A plain models folder counts as no version, and becomes the previous one.
+ */
+export async function publish(
+  staging: string,
+  modelsDir: string,
+  over: string | undefined,
+): Promise<boolean> {
   try {
-    await adoptPlainFolder(modelsDir)
-    const version = newVersionId()
-    await rename(staging, path.join(versionsDir(modelsDir), version))
-    await switchLink(modelsDir, version)
+    return await withFileGuard(modelsDir, async () => {
+      await adoptPlainFolder(modelsDir)
+      if ((await currentVersion(modelsDir)) !== over) return false
+      const version = versionOf(staging)
+      await rename(staging, path.join(versionsDir(modelsDir), version))
+      await switchLink(modelsDir, version)
+      return true
+    })
   } catch (error) {
+    if (error instanceof TrafficError) throw error
     throw ioError(`Cannot publish the new models in ${modelsDir}`, error)
   }
 }
@@ -118,4 +150,37 @@ export async function removeModels(modelsDir: string): Promise<void> {
   await rmdir(versions).catch((error: NodeJS.ErrnoException) => {
     if (error.code !== 'ENOTEMPTY' && error.code !== 'ENOENT') throw error
   })
+}
+
+/** The models in a folder, published by switching the link (see the top of this file). */
+export function folderModels(modelsDir: string): PublishedModels {
+  return {
+    location: modelsDir,
+    lock: () => lockModels(modelsDir),
+    current: () => currentVersion(modelsDir),
+    async stage(): Promise<ModelsStaging> {
+      const dir = await createStaging(modelsDir)
+      return {
+        id: versionOf(dir),
+        sparkDir: dir,
+        async write(name, body) {
+          const file = path.join(dir, ...name.split('/'))
+          await mkdir(path.dirname(file), { recursive: true })
+          await writeFile(file, body)
+        },
+      }
+    },
+    publish: (staging, over) => publish(staging.sparkDir, modelsDir, over),
+    discard: (staging) => discard(staging.sparkDir),
+    cleanLeftovers: () => cleanLeftovers(modelsDir),
+    remove: () => removeModels(modelsDir),
+    async readFile(name) {
+      try {
+        return await readFile(path.join(modelsDir, ...name.split('/')))
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+        throw ioError(`Cannot read ${name} in ${modelsDir}`, error)
+      }
+    },
+  }
 }

@@ -37,13 +37,3 @@ export async function lockModelsIn(store: ObjectStore, where: string): Promise<M
 export function lockModels(modelsDir: string): Promise<ModelsLock> {
   return lockModelsIn(new FolderStore(versionsDir(modelsDir)), modelsDir)
 }
-
-/** Runs `work` holding the training lock of `modelsDir`. */
-export async function withModelsLock<T>(modelsDir: string, work: () => Promise<T>): Promise<T> {
-  const lock = await lockModels(modelsDir)
-  try {
-    return await work()
-  } finally {
-    await lock.release()
-  }
-}

@@ -2,8 +2,6 @@
 // compare learners on the fitted features first), evaluate on the held-out rows, name the feature importances,
 // record Spark's predictions for the parity test, save the PipelineModel, and release its models from the
 // server's cache.
-import { mkdir, writeFile } from 'node:fs/promises'
-import path from 'node:path'
 import { TrafficError } from '../errors.ts'
 import type { DataFrame, MlVector, ModelRef, SparkSession } from '../spark/index.ts'
 import { describeTreeParams, type TreeParams } from './algorithms.ts'
@@ -17,6 +15,7 @@ import {
 import { evaluateModel } from './evaluate.ts'
 import { type Importances, namedImportances, slotNames } from './importances.ts'
 import { HOLDOUT_FRACTION, type ModelSpec } from './model-specs.ts'
+import type { ModelsStaging } from './models-publisher.ts'
 import { collectParity, PARITY_DIR, toJsonLines } from './parity.ts'
 import {
   applyStages,
@@ -44,7 +43,8 @@ export interface TrainContext {
   parityRows: number
   candidates?: CandidatesOptions
   /** Folder the complete result is written into (swapped in place of the models folder at the end). */
-  stagingDir: string
+  /** The version being written. */
+  staging: ModelsStaging
   /** What the run holds on the server; released by the caller whatever happens. */
   state: ServerState
 }
@@ -129,12 +129,11 @@ export async function trainModel(
     () => collectParity(model, predictions, context.parityRows),
     timings,
   )
-  const parityFile = path.join(PARITY_DIR, `${model.name}.jsonl`)
-  await mkdir(path.join(context.stagingDir, PARITY_DIR), { recursive: true })
-  await writeFile(path.join(context.stagingDir, parityFile), toJsonLines(parity))
+  const parityFile = `${PARITY_DIR}/${model.name}.jsonl`
+  await context.staging.write(parityFile, toJsonLines(parity))
   const written = await progress.step(
     'save PipelineModel',
-    () => writePipelineModel(spark, stages, path.join(context.stagingDir, model.name)),
+    () => writePipelineModel(spark, stages, `${context.staging.sparkDir}/${model.name}`),
     timings,
   )
   await context.state.releaseModels(stages.flatMap((stage) => (stage.ref ? [stage.ref] : [])))

@@ -1,9 +1,7 @@
 // `traffic train`: all batch files → three-way split → three tree-model pipelines fitted over Spark
-// Connect → native PipelineModels, report.json, analytics.json and parity predictions, swapped in place of
-// the models folder only when everything succeeded. Server-side cached data and models are released at the
+// Connect → native PipelineModels, report.json, analytics.json and parity predictions, written as a new version
+// of the models and published only when everything succeeded. Server-side cached data and models are released at the
 // end, on failure too.
-import { writeFile } from 'node:fs/promises'
-import path from 'node:path'
 import type { Config } from '../config.ts'
 import { ANALYTICS_FILE, REPORT_FILE } from '../contract/models.ts'
 import { connectSpark, type SparkConnectConfig } from '../engines/spark-connect.ts'
@@ -15,8 +13,7 @@ import { computeAnalytics } from './analytics.ts'
 import { findBatchFiles, type LoadedBatches, loadBatches } from './batches.ts'
 import type { CandidatesOptions } from './candidates.ts'
 import { HOLDOUT_FRACTION, MODEL_SPECS, type ModelName, SPLIT_SEED, SPLIT_WEIGHTS } from './model-specs.ts'
-import { cleanLeftovers, createStaging, discard, publish } from './models-folder.ts'
-import { withModelsLock } from './models-lock.ts'
+import { type PublishedModels, withModelsLock } from './models-publisher.ts'
 import { type LineWriter, Progress } from './progress.ts'
 import type { ModelReport, TrainingParams, TrainingReport } from './report.ts'
 import { ServerState } from './server-state.ts'
@@ -26,8 +23,11 @@ export interface TrainOptions {
   batchesDir: string
   /** Training reads the batch files of this topic only (a folder may hold several topics' files). */
   topic: string
-  /** Replaced as a whole on success; on the Spark server's file system (the same one for a local server). */
-  modelsDir: string
+  /**
+   * Where a new version is written and published on success: a folder on the Spark server's file system (the
+   * same one for a local server) or object storage.
+   */
+  models: PublishedModels
   /**
    * The Spark Connect server to train on (connection.spark.remote) and what connecting to it needs, and how to
    * reach the batches when they are on object storage.
@@ -71,8 +71,8 @@ export function paramsWith(
   return { ...base, models }
 }
 
-function writeJson(file: string, value: unknown): Promise<void> {
-  return writeFile(file, `${JSON.stringify(value, null, 2)}\n`)
+function jsonText(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`
 }
 
 async function trainAll(
@@ -81,12 +81,12 @@ async function trainAll(
   options: TrainOptions,
   files: number,
 ): Promise<TrainingReport> {
-  const { spark, progress, stagingDir } = context
+  const { spark, progress, staging } = context
   const timings: Record<string, number> = {}
   const parts = batches.table.data.randomSplit([...SPLIT_WEIGHTS], SPLIT_SEED)
   // The analytics and the three models are independent: run at once, over one session, their many small jobs
   // share the cores instead of each waiting for the one before. All are awaited before a failure is passed on,
-  // so none still writes into the staging folder once it is discarded.
+  // so none still writes into the staged version once it is discarded.
   const analytics = progress.step(
     'analytics (Spark SQL)',
     () => computeAnalytics(spark, batches.table.view, batches.rows),
@@ -115,11 +115,11 @@ async function trainAll(
     models,
     timings,
   }
-  await writeJson(path.join(stagingDir, ANALYTICS_FILE), await analytics)
+  await staging.write(ANALYTICS_FILE, jsonText(await analytics))
   return report
 }
 
-/** Everything after connecting: read, analyse, train, write into a staging folder, swap it in. */
+/** Everything after connecting: read, analyse, train, write a new version, publish it. */
 async function trainOnServer(
   spark: SparkSession,
   state: ServerState,
@@ -137,7 +137,9 @@ async function trainOnServer(
     readTimings,
   )
   progress.line(`${batches.rows} rows`)
-  const stagingDir = await createStaging(options.modelsDir)
+  const { models } = options
+  const published = await models.current()
+  const staging = await models.stage()
   try {
     const context: TrainContext = {
       spark,
@@ -145,7 +147,7 @@ async function trainOnServer(
       params: options.params,
       parityRows: options.parityRows,
       ...(options.candidates ? { candidates: options.candidates } : {}),
-      stagingDir,
+      staging,
       state,
     }
     const report = await trainAll(context, batches, options, files.length)
@@ -154,23 +156,32 @@ async function trainOnServer(
       ...report.timings,
       total: Math.round(progress.elapsedSeconds * 1000) / 1000,
     }
-    await writeJson(path.join(stagingDir, REPORT_FILE), report)
+    await staging.write(REPORT_FILE, jsonText(report))
     options.signal?.throwIfAborted()
-    await publish(stagingDir, options.modelsDir)
-    progress.line(`models, ${REPORT_FILE} and ${ANALYTICS_FILE} written to ${options.modelsDir}`)
+    if (!(await models.publish(staging, published))) {
+      throw new TrafficError(
+        'TRAINING_RUNNING',
+        `Other models were published in ${models.location} during this training; this run's are discarded`,
+        {
+          hint: 'two trainings ran at once although only one may: check who else writes there',
+          canRetry: true,
+        },
+      )
+    }
+    progress.line(`models, ${REPORT_FILE} and ${ANALYTICS_FILE} written to ${models.location}`)
     return report
   } catch (error) {
-    await discard(stagingDir)
+    await models.discard(staging)
     throw error
   }
 }
 
 /** Trains while holding the models folder's lock (one run at a time), after removing what killed runs left. */
 export function train(options: TrainOptions): Promise<TrainingReport> {
-  return withModelsLock(options.modelsDir, async () => {
+  return withModelsLock(options.models, async () => {
     const progress = new Progress(options.log)
-    const removed = await cleanLeftovers(options.modelsDir)
-    if (removed.length) progress.line(`removed ${removed.length} old or half-written model folder(s)`)
+    const removed = await options.models.cleanLeftovers()
+    if (removed.length) progress.line(`removed ${removed.length} old or half-written model version(s)`)
     return await withTrafficErrors(() => trainLocked(options, progress))
   })
 }
@@ -197,7 +208,7 @@ async function trainLocked(options: TrainOptions, progress: Progress): Promise<T
     return await trainOnServer(spark, state, files, options, progress)
   } catch (error) {
     if (!options.signal?.aborted) throw error
-    throw new TrafficError('INTERRUPTED', `Training stopped; ${options.modelsDir} is unchanged`, {
+    throw new TrafficError('INTERRUPTED', `Training stopped; ${options.models.location} is unchanged`, {
       cause: error,
     })
   } finally {

@@ -18,6 +18,7 @@ import { batchFileName } from '../../src/stream/batch-files.ts'
 import { findBatchFiles } from '../../src/training/batches.ts'
 import type { ClassificationMetrics, RegressionMetrics } from '../../src/training/evaluate.ts'
 import { MODEL_SPECS, type ModelSpec } from '../../src/training/model-specs.ts'
+import { openModels } from '../../src/training/models-publisher.ts'
 import { applyStages, fitPipeline, planPipeline } from '../../src/training/pipeline.ts'
 import { writePipelineModel } from '../../src/training/pipeline-writer.ts'
 import type { TrainingReport } from '../../src/training/report.ts'
@@ -89,7 +90,7 @@ test('training reads the batch objects over s3a: three models with sane held-out
   const report: TrainingReport = await train({
     batchesDir: config.paths.batches,
     topic: TOPIC,
-    modelsDir: config.paths.models,
+    models: openModels(config.paths.models, config.storage.s3),
     connection: config,
     params: paramsWith({ numTrees: 10, maxDepth: 5 }),
     parityRows: 200,

@@ -21,6 +21,7 @@ import { isTrafficError } from '../../src/errors.ts'
 import {
   cleanLeftovers,
   createStaging,
+  currentVersion,
   discard,
   publish,
   removeModels,
@@ -46,7 +47,7 @@ async function writeSet(dir: string, version: number): Promise<void> {
 async function publishSet(models: string, version: number): Promise<void> {
   const staging = await createStaging(models)
   await writeSet(staging, version)
-  await publish(staging, models)
+  assert.ok(await publish(staging, models, await currentVersion(models)))
 }
 
 test('a publish makes the models path a link to a complete version; the seed paths resolve through it', async () => {

@@ -5,8 +5,9 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { after, test } from 'node:test'
 import { isTrafficError } from '../../src/errors.ts'
-import { createStaging, publish, removeModels } from '../../src/training/models-folder.ts'
-import { lockModels, withModelsLock } from '../../src/training/models-lock.ts'
+import { createStaging, currentVersion, folderModels, publish } from '../../src/training/models-folder.ts'
+import { lockModels } from '../../src/training/models-lock.ts'
+import { withModelsLock } from '../../src/training/models-publisher.ts'
 
 const root = mkdtempSync(path.join(tmpdir(), 'models-lock-'))
 after(() => rmSync(root, { recursive: true, force: true }))
@@ -15,14 +16,14 @@ async function publishReport(models: string, text: string): Promise<void> {
   const staging = await createStaging(models)
   await mkdir(staging, { recursive: true })
   await writeFile(path.join(staging, 'report.json'), text)
-  await publish(staging, models)
+  assert.ok(await publish(staging, models, await currentVersion(models)))
 }
 
 test('removing the models (as --fresh does) keeps the lock its caller holds, so no train slips in meanwhile', async () => {
   const models = path.join(root, 'fresh', 'spark_models_traffic')
   await publishReport(models, '1')
-  await withModelsLock(models, async () => {
-    await removeModels(models)
+  await withModelsLock(folderModels(models), async () => {
+    await folderModels(models).remove()
     assert.equal(existsSync(models), false)
     await assert.rejects(lockModels(models), (error) => isTrafficError(error, 'TRAINING_RUNNING'))
   })
@@ -36,7 +37,7 @@ test('removing the models under the lock is refused while another run holds it, 
   const other = await lockModels(models)
   try {
     await assert.rejects(
-      withModelsLock(models, () => removeModels(models)),
+      withModelsLock(folderModels(models), () => folderModels(models).remove()),
       (error) => isTrafficError(error, 'TRAINING_RUNNING'),
     )
     assert.equal(readFileSync(path.join(models, 'report.json'), 'utf8'), '1')

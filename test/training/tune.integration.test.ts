@@ -12,6 +12,7 @@ import { createSyntheticSource } from '../../src/dataset/generator.ts'
 import { batchFileName } from '../../src/stream/batch-files.ts'
 import type { TreeParams } from '../../src/training/algorithms.ts'
 import { bestCandidate } from '../../src/training/candidates.ts'
+import { folderModels } from '../../src/training/models-folder.ts'
 import type { TrainingReport } from '../../src/training/report.ts'
 import { DEFAULT_PARAMS, train } from '../../src/training/train.ts'
 
@@ -35,7 +36,7 @@ test('--tune scores every candidate on a validation share, records them all and 
   await train({
     batchesDir: batches,
     topic: TOPIC,
-    modelsDir: models,
+    models: folderModels(models),
     connection: loadConfig(),
     params: DEFAULT_PARAMS,
     parityRows: 100,

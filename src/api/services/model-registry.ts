@@ -1,13 +1,13 @@
 // The models in service and the training outputs shown next to them (report.json, analytics.json). A reload builds
 // the complete new state first and then swaps one reference, so a request always sees one consistent state and
 // none fails while models change. Reloads run one at a time.
-import { readFile, realpath } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { FastifyBaseLogger } from 'fastify'
 import { describeError } from '../../errors.ts'
 import type { ModelId } from '../../serving/model-catalog.ts'
 import { loadModelSet, type ModelSet, type ModelSlot } from '../../serving/model-set.ts'
-import { type FolderWatcher, watchFolder } from './folder-watcher.ts'
+import type { ModelsSource, ModelsWatch } from './models-source.ts'
 
 export interface RegistryState {
   models: ModelSet
@@ -18,14 +18,14 @@ export interface RegistryState {
 }
 
 export class ModelRegistry {
-  readonly modelsDir: string
+  readonly #source: ModelsSource
   readonly #log: FastifyBaseLogger
   #state: RegistryState = { models: new Map(), report: null, analytics: null, loadedAt: new Date(0) }
   #queue: Promise<unknown> = Promise.resolve()
-  #watcher: FolderWatcher | undefined
+  #watcher: ModelsWatch | undefined
 
-  constructor(modelsDir: string, log: FastifyBaseLogger) {
-    this.modelsDir = modelsDir
+  constructor(source: ModelsSource, log: FastifyBaseLogger) {
+    this.#source = source
     this.#log = log
   }
 
@@ -49,13 +49,11 @@ export class ModelRegistry {
     return next
   }
 
-  /** Reloads by itself when anything under the models folder changes. */
+  /** Reloads by itself when other models are published (for a folder: anything under it changes). */
   watch(debounceMs: number): void {
-    this.#watcher ??= watchFolder(
-      this.modelsDir,
-      () => {
-        this.reload().catch((error) => this.#log.error({ err: error }, 'model reload failed'))
-      },
+    this.#watcher ??= this.#source.watch(
+      () => this.reload().catch((error) => this.#log.error({ err: error }, 'model reload failed')),
+      (error) => this.#log.warn({ error: describeError(error) }, 'cannot look for new models'),
       debounceMs,
     )
   }
@@ -66,9 +64,7 @@ export class ModelRegistry {
   }
 
   async #load(): Promise<RegistryState> {
-    // Resolved once: the models folder is a link switched to a new version by training, and one load must read a
-    // single version throughout.
-    const dir = await realpath(this.modelsDir).catch(() => this.modelsDir)
+    const dir = await this.#source.resolve()
     const [models, report, analytics] = await Promise.all([
       loadModelSet(dir, this.#state.models),
       this.#readJson(dir, 'report.json'),
@@ -78,7 +74,12 @@ export class ModelRegistry {
       const before = this.#state.models.get(slot.spec.id)?.model
       if (slot.detail)
         this.#log.warn(
-          { model: slot.spec.id, modelsDir: this.modelsDir, error: slot.detail, kept: slot.model !== null },
+          {
+            model: slot.spec.id,
+            models: this.#source.location,
+            error: slot.detail,
+            kept: slot.model !== null,
+          },
           'model not (re)loaded',
         )
       else if (slot.model && slot.model !== before)

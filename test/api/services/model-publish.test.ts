@@ -6,7 +6,7 @@ import path from 'node:path'
 import { test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { SEED_EXAMPLES } from '../../../src/api/seed-examples.ts'
-import { createStaging, publish } from '../../../src/training/models-folder.ts'
+import { createStaging, currentVersion, publish } from '../../../src/training/models-folder.ts'
 import { SPARK_MODELS_DIR } from '../../spark-models.ts'
 import { modelsFolder, startApi } from '../fixtures.ts'
 
@@ -15,7 +15,7 @@ async function publishCopy(models: string, without: string[] = []): Promise<void
   const staging = await createStaging(models)
   cpSync(SPARK_MODELS_DIR, staging, { recursive: true })
   for (const folder of without) rmSync(path.join(staging, folder), { recursive: true })
-  await publish(staging, models)
+  assert.ok(await publish(staging, models, await currentVersion(models)))
 }
 
 test('a new version published by switching the models link is noticed and served', async () => {
