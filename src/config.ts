@@ -133,6 +133,8 @@ export interface PathsConfig {
   /** A folder (resolved to an absolute path) or `s3://bucket/prefix` (see src/storage/location.ts). */
   batches: string
   models: string
+  /** The live queries' checkpoints: a folder or `s3://bucket/prefix`; a topic's are under `<topic>/checkpoints/`. */
+  checkpoints: string
 }
 
 export interface Config {
@@ -484,6 +486,10 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.e
       models: storeLocation(
         'TRAFFIC_MODELS (--models)',
         overrides.models ?? env.TRAFFIC_MODELS ?? DEFAULTS.models,
+      ),
+      checkpoints: storeLocation(
+        'TRAFFIC_CHECKPOINTS',
+        env.TRAFFIC_CHECKPOINTS ?? path.join(stateDir, 'live'),
       ),
     },
     storage: {

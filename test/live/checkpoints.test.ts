@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { after, test } from 'node:test'
+import { loadConfig } from '../../src/config.ts'
+import { isTrafficError } from '../../src/errors.ts'
+import { checkpointsLocation } from '../../src/live/checkpoints.ts'
+import { sparkPathOf } from '../../src/storage/location.ts'
+import { checkpointsSuite } from './checkpoints-suite.ts'
+
+const root = mkdtempSync(path.join(tmpdir(), 'checkpoints-'))
+after(() => rmSync(root, { recursive: true, force: true }))
+let roots = 0
+
+checkpointsSuite('folder', async () =>
+  loadConfig({}, { TRAFFIC_CHECKPOINTS: path.join(root, `root-${++roots}`) }),
+)
+
+test('by default the checkpoints stay where they were: the state dir’s live/<topic>/checkpoints', () => {
+  const config = loadConfig({ topic: 'city', stateDir: root }, {})
+  assert.equal(checkpointsLocation(config), path.join(root, 'live', 'city', 'checkpoints'))
+})
+
+test('on a bucket, Spark is given the s3a:// form of the same place', () => {
+  const config = loadConfig({ topic: 'city' }, { TRAFFIC_CHECKPOINTS: 's3://traffic/live/' })
+  assert.equal(checkpointsLocation(config), 's3://traffic/live/city/checkpoints')
+  assert.equal(sparkPathOf(checkpointsLocation(config)), 's3a://traffic/live/city/checkpoints')
+})
+
+test('a TRAFFIC_CHECKPOINTS that is neither a folder nor s3://bucket/prefix names the setting', () => {
+  assert.throws(
+    () => loadConfig({}, { TRAFFIC_CHECKPOINTS: 'hdfs://namenode/live' }),
+    (error) => isTrafficError(error, 'INVALID_CONFIG') && error.message.startsWith('TRAFFIC_CHECKPOINTS'),
+  )
+})
