@@ -201,7 +201,8 @@ export const DEFAULTS = {
   apiHost: '127.0.0.1',
   enginesHost: '127.0.0.1',
   apiPort: 5000,
-  // Kafka 19092-19094, controllers 19192-19194, Spark 19002/19077 and UIs 19040/19080-19082: clear of the defaults.
+  // Kafka 19092-19094, controllers 19192-19194, Spark 19002/19077, UIs 19040/19080-19082, S3Proxy 19433: clear of
+  // the defaults.
   clusterPortBase: 19_000,
   apiRequestTimeoutMs: 30_000,
   uiPort: 8501,
