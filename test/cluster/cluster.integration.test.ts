@@ -5,7 +5,7 @@
 // mid-training; each is restarted. One cluster serves every test (test/run.ts runs this file after the others).
 import './cluster-env.ts'
 import assert from 'node:assert/strict'
-import { copyFile, mkdir, stat } from 'node:fs/promises'
+import { copyFile, mkdir, readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { after, test } from 'node:test'
 import { loadConfig } from '../../src/config.ts'
@@ -20,6 +20,7 @@ import { kafkaClients } from '../../src/stream/kafka-clients.ts'
 import { produceCsvToTopic } from '../../src/stream/produce.ts'
 import { MODEL_SPECS } from '../../src/training/model-specs.ts'
 import { PARITY_DIR } from '../../src/training/parity.ts'
+import { isLoopback, listeningSockets } from '../engines/listening-sockets.ts'
 import { startTraffic, traffic } from '../fixtures/cli.ts'
 import { sleep, until } from '../fixtures/wait.ts'
 import { assertParity, readSparkOutputs } from '../serving/parity.ts'
@@ -89,6 +90,17 @@ test('S3Proxy runs with the bucket; cluster.env (0600) points the locations at i
   const status = await traffic(['cluster', 'status'])
   assert.equal(status.code, 0, status.stdout + status.stderr)
   const endpoint = storage.s3.endpoint as string
+  const pidFile = path.join(clusterDir, 's3proxy', 's3proxy.pid')
+  const { pid } = JSON.parse(await readFile(pidFile, 'utf8')) as { pid: number }
+  const sockets = listeningSockets(pid)
+  assert.deepEqual(
+    sockets.map((socket) => `${socket.port}`),
+    [new URL(endpoint).port],
+  )
+  assert.ok(
+    sockets.every((socket) => isLoopback(socket.address)),
+    JSON.stringify(sockets),
+  )
   assert.match(status.stdout, new RegExp(`✔ S3Proxy .*running .*${endpoint}`))
   assert.match(status.stdout, new RegExp(`Bucket: s3://${CLUSTER_BUCKET} on S3Proxy at ${endpoint}`))
   for (const printed of [upOutput, status.stdout + status.stderr]) {
