@@ -49,7 +49,6 @@ export function checkpointWatermark(config: Config): Promise<Date | undefined> {
 }
 
 /** Deletes every checkpoint object of the configured topic's queries (the next run starts them afresh). */
-export async function deleteCheckpoints(config: Config): Promise<void> {
-  const store = checkpointsStore(config)
-  for (const key of await store.list()) await store.delete(key)
+export function deleteCheckpoints(config: Config): Promise<void> {
+  return checkpointsStore(config).deleteAll()
 }
