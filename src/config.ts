@@ -133,6 +133,8 @@ export interface PathsConfig {
   /** A folder (resolved to an absolute path) or `s3://bucket/prefix` (see src/storage/location.ts). */
   batches: string
   models: string
+  /** The live queries' checkpoints: a folder or `s3://bucket/prefix`; a topic's are under `<topic>/checkpoints/`. */
+  checkpoints: string
 }
 
 export interface Config {
@@ -202,7 +204,8 @@ export const DEFAULTS = {
   apiHost: '127.0.0.1',
   enginesHost: '127.0.0.1',
   apiPort: 5000,
-  // Kafka 19092-19094, controllers 19192-19194, Spark 19002/19077 and UIs 19040/19080-19082: clear of the defaults.
+  // Kafka 19092-19094, controllers 19192-19194, Spark 19002/19077, UIs 19040/19080-19082, S3Proxy 19433: clear of
+  // the defaults.
   clusterPortBase: 19_000,
   apiRequestTimeoutMs: 30_000,
   modelsPollMs: 2_000,
@@ -490,6 +493,10 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.e
       models: storeLocation(
         'TRAFFIC_MODELS (--models)',
         overrides.models ?? env.TRAFFIC_MODELS ?? DEFAULTS.models,
+      ),
+      checkpoints: storeLocation(
+        'TRAFFIC_CHECKPOINTS',
+        env.TRAFFIC_CHECKPOINTS ?? path.join(stateDir, 'live'),
       ),
     },
     storage: {

@@ -1,10 +1,16 @@
-// `traffic cluster up|down|status`: a local 3-node Kafka cluster and Spark standalone cluster, and the variables
-// that point every other command at them.
+// `traffic cluster up|down|status`: a local 3-node Kafka cluster, Spark standalone cluster and S3 server, and the
+// variables that point every other command at them.
 import { existsSync } from 'node:fs'
 import type { Command } from 'commander'
 import { loadConfig } from '../config.ts'
 import { displayPath } from '../display-path.ts'
-import { type ClusterLayout, clusterDown, clusterStatus, clusterUp } from '../engines/cluster.ts'
+import {
+  CLUSTER_BUCKET,
+  type ClusterLayout,
+  clusterDown,
+  clusterStatus,
+  clusterUp,
+} from '../engines/cluster.ts'
 import type { EngineStatus } from '../engines/lifecycle.ts'
 import { formatStatus } from './engines.ts'
 import { action } from './run.ts'
@@ -18,16 +24,19 @@ function printExports(layout: ClusterLayout): void {
   for (const [name, value] of Object.entries(layout.exports))
     process.stdout.write(`  export ${name}=${value}\n`)
   if (existsSync(layout.envFile)) {
-    process.stdout.write(`or, with the password and token included: source ${displayPath(layout.envFile)}\n`)
+    process.stdout.write(
+      `or, with the secrets (password, token, S3 keys) included: source ${displayPath(layout.envFile)}\n`,
+    )
   }
   process.stdout.write(`Executors: ${layout.driverUi}/api/v1/applications\n`)
+  process.stdout.write(`Bucket: s3://${CLUSTER_BUCKET} on S3Proxy at ${layout.s3proxy.endpoint}\n`)
 }
 
 export function registerClusterCommand(program: Command): void {
   const cluster = program
     .command('cluster')
     .description(
-      'A local 3-node Kafka cluster and Spark standalone cluster (master + 2 workers), to run the pipeline on',
+      'A local 3-node Kafka cluster, Spark standalone cluster (master + 2 workers) and S3 server (S3Proxy), to run the pipeline on',
     )
 
   cluster
@@ -58,12 +67,12 @@ export function registerClusterCommand(program: Command): void {
 
   cluster
     .command('down')
-    .description('Stop the cluster (its data is kept for the next `up`)')
+    .description('Stop the cluster (its data and objects are kept for the next `up`)')
     .action(action(async () => print(await clusterDown(loadConfig()))))
 
   cluster
     .command('status')
-    .description('Show each node, worker and the driver; exit code 1 if one is not healthy')
+    .description('Show each node, worker, the driver and S3Proxy; exit code 1 if one is not healthy')
     .action(
       action(async () => {
         const { layout, statuses } = await clusterStatus(loadConfig())

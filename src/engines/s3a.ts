@@ -10,7 +10,9 @@ import { type EngineManifest, jarsDir, S3A, SPARK } from './manifest.ts'
 
 /** True when a location Spark reads or writes is on object storage. */
 export function sparkUsesS3(config: Pick<Config, 'paths'>): boolean {
-  return [config.paths.batches, config.paths.models].some((location) => location.startsWith('s3://'))
+  return [config.paths.batches, config.paths.models, config.paths.checkpoints].some((location) =>
+    location.startsWith('s3://'),
+  )
 }
 
 /** The connector's jars when Spark needs them: fetched along with the engines then, and only then. */

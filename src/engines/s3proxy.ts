@@ -12,6 +12,8 @@ import { javaBinary } from './prerequisites.ts'
 
 // S3Proxy binds exactly the host of its endpoint; only this machine's clients use it.
 const HOST = '127.0.0.1'
+/** The region its clients sign requests for. */
+export const S3PROXY_REGION = 'us-east-1'
 
 function propertiesFile(dir: string): string {
   return path.join(dir, 's3proxy.properties')
@@ -51,7 +53,7 @@ export async function s3proxyClientSettings(
   return {
     endpoint: endpointOf(port),
     endpointSetting: 'AWS_ENDPOINT_URL_S3',
-    region: 'us-east-1',
+    region: S3PROXY_REGION,
     forcePathStyle: true,
     requestTimeoutMs,
     credentials: await readCredentials(dir),

@@ -5,15 +5,15 @@ import type { Config } from '../config.ts'
 import { describeError, isTrafficError, TrafficError } from '../errors.ts'
 import { topicEndOffsets } from '../orchestration/topic.ts'
 import { withTrafficErrors } from '../spark-errors.ts'
+import { sparkPathOf } from '../storage/location.ts'
 import { kafkaClients } from '../stream/kafka-clients.ts'
 import { ensureLiveTopics, liveTopics } from '../stream/live-topics.ts'
+import { checkpointsLocation, checkpointWatermark } from './checkpoints.ts'
 import { defaultClockStart } from './clock.ts'
 import { DatasetIndex } from './dataset-index.ts'
 import type { LiveQueryStatus } from './queries.ts'
 import { type JamScenario, type ReplayStats, replay } from './replay.ts'
 import {
-  checkpointDir,
-  checkpointWatermark,
   connectLiveSession,
   forgetLiveSession,
   recordLiveSession,
@@ -104,7 +104,7 @@ async function checkStart(config: Config, start: Date | undefined): Promise<void
   throw new TrafficError(
     'INVALID_INPUT',
     `--start ${start.toISOString()} is before the live queries' watermark ${watermark.toISOString()} (kept in ` +
-      `their checkpoints, ${checkpointDir(config)}): Spark would drop those rows as late and show nothing`,
+      `their checkpoints, ${checkpointsLocation(config)}): Spark would drop those rows as late and show nothing`,
     { hint: `start at ${watermark.toISOString()} or later, or add --reset to start the queries afresh` },
   )
 }
@@ -131,7 +131,7 @@ async function replayWithQueries(config: Config, options: LiveRunOptions): Promi
     window: config.live.window,
     watermark: config.live.watermark,
     trigger: config.live.trigger,
-    checkpointDir: checkpointDir(config),
+    checkpointDir: sparkPathOf(checkpointsLocation(config)),
     // A first run reads the live feed only, not the data set `traffic produce` put in the topic.
     startingOffsets: 'latest',
     thresholds: thresholds.byCity,

@@ -2,19 +2,16 @@
 // processes (`traffic live status`, the API) can connect to the same session and see its queries.
 import { randomUUID } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { Config } from '../config.ts'
 import { connectSpark } from '../engines/spark-connect.ts'
 import type { RetryPolicy, SparkSession } from '../spark/index.ts'
+import { deleteCheckpoints } from './checkpoints.ts'
 
-/** The live folder of the stream topic in the state dir: session file, clock and query checkpoints. */
+/** The live folder of the stream topic in the state dir: session file, clock (and, by default, the checkpoints). */
 export function liveDir(config: Config): string {
   return path.join(config.engines.stateDir, 'live', config.kafka.topic)
-}
-
-export function checkpointDir(config: Config): string {
-  return path.join(liveDir(config), 'checkpoints')
 }
 
 function sessionFile(config: Config): string {
@@ -77,32 +74,9 @@ export async function saveClock(config: Config, clock: Date): Promise<void> {
   await writeFile(clockFile(config), `${JSON.stringify({ clock: clock.toISOString() })}\n`)
 }
 
-/**
- * The event-time watermark the live queries resume with: the latest one their checkpoints hold (each micro-batch's
- * offsets file carries `batchWatermarkMs` on its metadata line); undefined without checkpoints. Rows older than
- * it are dropped as late when the queries resume.
- */
-export async function checkpointWatermark(config: Config): Promise<Date | undefined> {
-  let latest: number | undefined
-  const queries = await readdir(checkpointDir(config)).catch(() => [])
-  for (const query of queries) {
-    const offsets = path.join(checkpointDir(config), query, 'offsets')
-    const batches = (await readdir(offsets).catch(() => [])).filter((name) => /^\d+$/.test(name))
-    const last = batches.sort((a, b) => Number(a) - Number(b)).at(-1)
-    if (last === undefined) continue
-    for (const line of (await readFile(path.join(offsets, last), 'utf8')).split('\n')) {
-      const watermark = line.startsWith('{')
-        ? (JSON.parse(line) as { batchWatermarkMs?: unknown }).batchWatermarkMs
-        : undefined
-      if (typeof watermark === 'number' && watermark > (latest ?? 0)) latest = watermark
-    }
-  }
-  return latest === undefined ? undefined : new Date(latest)
-}
-
 /** Forgets the live queries' state: their checkpoints and the saved clock (the next run starts them afresh). */
 export async function resetLiveState(config: Config): Promise<void> {
-  await rm(checkpointDir(config), { recursive: true, force: true })
+  await deleteCheckpoints(config)
   await rm(clockFile(config), { force: true })
 }
 

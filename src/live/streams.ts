@@ -17,7 +17,7 @@ export interface LiveStreamsOptions {
   window: string
   watermark: string
   trigger: string
-  /** Folder of the checkpoints (one sub-folder per query); a restart resumes from them. */
+  /** Where the checkpoints go as Spark names it, a folder or `s3a://…` (one sub-folder per query); a restart resumes from them. */
   checkpointDir: string
   /** Where a query without a checkpoint starts reading: the live feed only (`latest`) or the whole topic. */
   startingOffsets: 'earliest' | 'latest'

@@ -10,7 +10,7 @@ import { writeSyntheticCsv } from '../dataset/write-synthetic.ts'
 import { displayPath } from '../display-path.ts'
 import { type EngineStatus, startEngines } from '../engines/lifecycle.ts'
 import { TrafficError, throwIfInterrupted } from '../errors.ts'
-import { liveDir } from '../live/session.ts'
+import { liveDir, resetLiveState } from '../live/session.ts'
 import { batchStore, deleteAllBatches } from '../stream/batch-files.ts'
 import { CONSUME_DEFAULTS, consumeToBatchFiles } from '../stream/consume.ts'
 import { type KafkaClients, kafkaClients } from '../stream/kafka-clients.ts'
@@ -103,6 +103,7 @@ async function resetStream(config: Config): Promise<void> {
   await resetTopic(config.kafka, CONSUME_DEFAULTS.groupId)
   await deleteTopics(config.kafka, [config.live.windowsTopic, config.live.alertsTopic])
   await deleteAllBatches(batchStore(config))
+  await resetLiveState(config)
   await rm(liveDir(config), { recursive: true, force: true })
 }
 

@@ -10,7 +10,7 @@ import { link, mkdir, open, readdir, readFile, rename, rm, unlink } from 'node:f
 import path from 'node:path'
 import { TrafficError } from '../errors.ts'
 import { withFileGuard } from './folder-guard.ts'
-import { compareKeys, type ObjectStore, type StoredObject } from './object-store.ts'
+import { compareKeys, folderPrefix, type ObjectStore, type StoredObject } from './object-store.ts'
 
 const RESERVED = '~'
 
@@ -142,6 +142,15 @@ export class FolderStore implements ObjectStore {
     }
     await walk(this.dir, '')
     return keys.sort(compareKeys)
+  }
+
+  async deleteAll(prefix = ''): Promise<void> {
+    const dir = folderPrefix(this.location, prefix) ? this.pathOf(prefix.slice(0, -1)) : this.dir
+    try {
+      await rm(dir, { recursive: true, force: true })
+    } catch (error) {
+      throw storageError(this.location, `deleting all under "${prefix}"`, error)
+    }
   }
 
   async delete(key: string): Promise<void> {

@@ -1,6 +1,7 @@
 // The one storage seam: what batches, models, locks and checkpoints need from a place to keep bytes. Two
 // implementations, a local folder (folder-store.ts) and an S3-compatible bucket (s3-store.ts); open-store.ts
 // picks one from a location string. Keys are `/`-separated relative names, as in a bucket.
+import { TrafficError } from '../errors.ts'
 
 export interface StoredObject {
   body: Buffer
@@ -29,6 +30,22 @@ export interface ObjectStore {
   list(prefix?: string): Promise<string[]>
   /** Deletes the object at `key`; no error when there is none. */
   delete(key: string): Promise<void>
+  /**
+   * Deletes every object under `prefix` (empty, or ending in `/`), leaving nothing there: no empty folder, which a
+   * tool expecting a place that is new (Spark's state store) would take for an old one.
+   */
+  deleteAll(prefix?: string): Promise<void>
+}
+
+/** The prefix of a `deleteAll`: a whole "folder" of keys, or everything. */
+export function folderPrefix(location: string, prefix: string): string {
+  if (prefix && !prefix.endsWith('/')) {
+    throw new TrafficError(
+      'STORAGE_ERROR',
+      `deleting all under "${prefix}" in ${location}: the prefix must end with "/"`,
+    )
+  }
+  return prefix
 }
 
 /** Byte order of UTF-8 keys, as S3 lists them. */

@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-s3'
 import type { S3Settings } from '../config.ts'
 import { TrafficError } from '../errors.ts'
-import type { ObjectStore, StoredObject } from './object-store.ts'
+import { folderPrefix, type ObjectStore, type StoredObject } from './object-store.ts'
 
 interface S3Failure {
   name?: string
@@ -219,6 +219,10 @@ export class S3Store implements ObjectStore {
       token = page.IsTruncated ? page.NextContinuationToken : undefined
     } while (token)
     return keys
+  }
+
+  async deleteAll(prefix = ''): Promise<void> {
+    for (const key of await this.list(folderPrefix(this.location, prefix))) await this.delete(key)
   }
 
   async delete(key: string): Promise<void> {

@@ -19,7 +19,9 @@ const watch = watchDescendants(up.child.pid as number)
 const upCode = await up.exited
 /** The command line of every process `traffic cluster up --secure` ran (keytool, the storage formatter, engines). */
 export const commandLinesDuringUp = watch.stop()
-if (upCode !== 0) throw new Error(`traffic cluster up --secure failed:\n${up.output()}`)
+/** Everything `traffic cluster up --secure` printed. */
+export const upOutput = up.output()
+if (upCode !== 0) throw new Error(`traffic cluster up --secure failed:\n${upOutput}`)
 
 export const clusterDir = loadConfig().cluster.dir
 /** Every variable of cluster.env (the client's password included), as the user would `source` it. */
@@ -31,11 +33,18 @@ export const clusterEnv: Record<string, string> = Object.fromEntries(
       return match?.[1] && match[2] !== undefined ? [[match[1], match[2]]] : []
     }),
 )
-Object.assign(process.env, clusterEnv)
+/** The bucket's locations and keys: the chain below still keeps its batches, models and checkpoints in folders. */
+const STORAGE_VARIABLE = /^(TRAFFIC_(BATCHES|MODELS|CHECKPOINTS)|AWS_\w+)$/
+Object.assign(
+  process.env,
+  Object.fromEntries(Object.entries(clusterEnv).filter(([name]) => !STORAGE_VARIABLE.test(name))),
+)
 
 export async function stopCluster(): Promise<void> {
   const down = await traffic(['cluster', 'down'])
-  if (down.code !== 0) throw new Error(`traffic cluster down failed:\n${down.stdout}${down.stderr}`)
+  if (down.code !== 0 || !/S3Proxy .*stopped/.test(down.stdout)) {
+    throw new Error(`traffic cluster down failed:\n${down.stdout}${down.stderr}`)
+  }
   await rm(stateDir, { recursive: true, force: true })
 }
 

@@ -1,24 +1,27 @@
 // The pipeline, unchanged, on the local cluster (`traffic cluster up --secure`): 3 KRaft nodes behind SASL_SSL +
-// SCRAM-SHA-512 with a CA of their own, and a Spark standalone cluster driven by Spark Connect. Faults: a broker is
+// SCRAM-SHA-512 with a CA of their own, a Spark standalone cluster driven by Spark Connect, and S3Proxy with the
+// bucket cluster.env points the storage locations at (the chain here still uses folders). Faults: a broker is
 // SIGKILLed mid-produce, a consumer of a three-member group is SIGKILLed mid-run, a Spark worker is SIGKILLed
 // mid-training; each is restarted. One cluster serves every test (test/run.ts runs this file after the others).
 import './cluster-env.ts'
 import assert from 'node:assert/strict'
-import { copyFile, mkdir } from 'node:fs/promises'
+import { copyFile, mkdir, readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { after, test } from 'node:test'
 import { loadConfig } from '../../src/config.ts'
-import { CLUSTER_PARTITIONS } from '../../src/engines/cluster.ts'
+import { CLUSTER_BUCKET, CLUSTER_PARTITIONS } from '../../src/engines/cluster.ts'
 import { clusterSecurity } from '../../src/engines/cluster-security.ts'
 import { runTool } from '../../src/engines/lifecycle.ts'
 import { connectSpark } from '../../src/engines/spark-connect.ts'
 import { parseSparkRemote } from '../../src/spark/index.ts'
 import { FolderStore } from '../../src/storage/folder-store.ts'
+import { S3Store } from '../../src/storage/s3-store.ts'
 import { listBatchFiles } from '../../src/stream/batch-files.ts'
 import { kafkaClients } from '../../src/stream/kafka-clients.ts'
 import { produceCsvToTopic } from '../../src/stream/produce.ts'
 import { MODEL_SPECS } from '../../src/training/model-specs.ts'
 import { PARITY_DIR } from '../../src/training/parity.ts'
+import { isLoopback, listeningSockets } from '../engines/listening-sockets.ts'
 import { startTraffic, traffic } from '../fixtures/cli.ts'
 import { sleep, until } from '../fixtures/wait.ts'
 import { assertParity, readSparkOutputs } from '../serving/parity.ts'
@@ -37,6 +40,7 @@ import {
   commandLinesDuringUp,
   killClusterProcess,
   stopCluster,
+  upOutput,
 } from './cluster-env.ts'
 import { type Executor, sparkApplication } from './spark-status.ts'
 import { startTlsProxy } from './tls-proxy.ts'
@@ -67,6 +71,43 @@ test('no secret was on the command line of any process `traffic cluster up --sec
     )
   }
   for (const line of lines) for (const secret of secrets) assert.ok(!line.includes(secret), line)
+})
+
+test('S3Proxy runs with the bucket; cluster.env (0600) points the locations at it; its keys are never printed', async () => {
+  const { mode } = await stat(path.join(clusterDir, 'cluster.env'))
+  assert.equal(mode & 0o777, 0o600)
+  assert.equal(clusterEnv.TRAFFIC_BATCHES, `s3://${CLUSTER_BUCKET}/batches`)
+  assert.equal(clusterEnv.TRAFFIC_MODELS, `s3://${CLUSTER_BUCKET}/models`)
+  assert.equal(clusterEnv.TRAFFIC_CHECKPOINTS, `s3://${CLUSTER_BUCKET}/live`)
+  const { storage } = loadConfig({}, clusterEnv)
+  assert.match(storage.s3.endpoint ?? '', /^http:\/\/127\.0\.0\.1:\d+$/)
+  const keys = storage.s3.credentials
+  assert.ok(keys?.accessKeyId && keys.secretAccessKey, 'cluster.env holds the S3 keys')
+  // A write and a listing succeed only in a bucket that exists, with keys the server knows.
+  const bucket = new S3Store(storage.s3, CLUSTER_BUCKET, 'probe/')
+  assert.equal(await bucket.createIfAbsent('object', 'written with the keys of cluster.env'), true)
+  assert.deepEqual(await bucket.list(), ['object'])
+  await bucket.delete('object')
+  // Only S3Proxy's line is this test's: on a loaded machine another engine's health probe may time out.
+  const status = await traffic(['cluster', 'status'])
+  const endpoint = storage.s3.endpoint as string
+  const pidFile = path.join(clusterDir, 's3proxy', 's3proxy.pid')
+  const { pid } = JSON.parse(await readFile(pidFile, 'utf8')) as { pid: number }
+  const sockets = listeningSockets(pid)
+  assert.deepEqual(
+    sockets.map((socket) => `${socket.port}`),
+    [new URL(endpoint).port],
+  )
+  assert.ok(
+    sockets.every((socket) => isLoopback(socket.address)),
+    JSON.stringify(sockets),
+  )
+  assert.match(status.stdout, new RegExp(`✔ S3Proxy .*running .*${endpoint}`))
+  assert.match(status.stdout, new RegExp(`Bucket: s3://${CLUSTER_BUCKET} on S3Proxy at ${endpoint}`))
+  for (const printed of [upOutput, status.stdout + status.stderr]) {
+    assert.ok(!printed.includes(keys.secretAccessKey), 'the secret key was printed')
+    assert.ok(!printed.includes(keys.accessKeyId), 'the access key was printed')
+  }
 })
 
 test('a wrong password and an unknown CA fail at once, naming the setting to fix', async () => {

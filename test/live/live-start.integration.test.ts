@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict'
 import path from 'node:path'
 import { test } from 'node:test'
-import { checkpointWatermark, liveDir } from '../../src/live/session.ts'
+import { checkpointWatermark } from '../../src/live/checkpoints.ts'
+import { liveDir } from '../../src/live/session.ts'
 import { traffic } from '../fixtures/cli.ts'
 import { cleanUp, config, generateCsv, tempDir, unique } from '../stream/helpers.ts'
 

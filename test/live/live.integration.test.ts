@@ -9,9 +9,10 @@ import { loadConfig } from '../../src/config.ts'
 import type { City, TrafficRecord } from '../../src/contract/columns.ts'
 import { engineStatuses, startEngines, stopEngines } from '../../src/engines/lifecycle.ts'
 import { isAlive } from '../../src/engines/process-identity.ts'
+import { checkpointsLocation } from '../../src/live/checkpoints.ts'
 import { encodeLiveMessage } from '../../src/live/message.ts'
 import { liveQueries } from '../../src/live/queries.ts'
-import { checkpointDir, recordLiveSession } from '../../src/live/session.ts'
+import { recordLiveSession } from '../../src/live/session.ts'
 import { LIVE_QUERY_NAMES } from '../../src/live/streams.ts'
 import { LiveSupervisor } from '../../src/live/supervisor.ts'
 import { topicEndOffsets } from '../../src/orchestration/topic.ts'
@@ -143,7 +144,7 @@ test('live windows and alerts equal the aggregates computed independently, acros
     window: '1 hour',
     watermark: '10 minutes',
     trigger: '1 second',
-    checkpointDir: checkpointDir(own),
+    checkpointDir: checkpointsLocation(own),
     startingOffsets: 'earliest',
     thresholds: THRESHOLDS,
   })

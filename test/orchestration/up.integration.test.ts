@@ -10,7 +10,8 @@ import path from 'node:path'
 import { after, before, test } from 'node:test'
 import { SEED_EXAMPLES } from '../../src/api/seed-examples.ts'
 import { loadConfig } from '../../src/config.ts'
-import { checkpointDir, liveDir } from '../../src/live/session.ts'
+import { checkpointsLocation } from '../../src/live/checkpoints.ts'
+import { liveDir } from '../../src/live/session.ts'
 import { stateFile } from '../../src/orchestration/state.ts'
 import { resetTopic, topicMessageCount } from '../../src/orchestration/topic.ts'
 import { batchStore, listBatchFiles } from '../../src/stream/batch-files.ts'
@@ -189,9 +190,9 @@ test('--fresh also deletes the live windows, alerts and query checkpoints, so th
   await kafkaClients(config.kafka).ensureTopic(windows.topic, 1)
   await sendRaw(windows.topic, [{ partition: 0, value: '{"window":"from before the reset"}' }])
   assert.ok((await topicMessageCount(windows)) > 0)
-  assert.ok(existsSync(checkpointDir(config)), 'the first run left live checkpoints')
+  assert.ok(existsSync(checkpointsLocation(config)), 'the first run left live checkpoints')
   const run = runUp(['--rows', String(ROWS), '--fresh', '--no-serve', '--trees', '5', '--depth', '5'], env)
   assert.equal(await run.exited, 0, run.output())
   assert.equal(await topicMessageCount(windows), 0)
-  assert.equal(existsSync(checkpointDir(config)), false)
+  assert.equal(existsSync(checkpointsLocation(config)), false)
 })

@@ -166,6 +166,20 @@ export function storeContract(name: string, subject: ContractSubject): void {
     await store.delete('never/there')
   })
 
+  test(`${name}: deleteAll removes every key under a folder prefix and no other; everything without one`, async () => {
+    const store = await subject.open()
+    for (const key of ['q/offsets/0', 'q/offsets/10', 'q/state/0/0/1.delta', 'qq/kept', 'r/kept']) {
+      await store.createIfAbsent(key, key)
+    }
+    await store.deleteAll('q/')
+    assert.deepEqual(await store.list(), ['qq/kept', 'r/kept'])
+    assert.equal(await store.createIfAbsent('q/offsets/0', 'anew'), true)
+    await store.deleteAll('nothing/')
+    await assert.rejects(store.deleteAll('q'), /must end with "\/"/)
+    await store.deleteAll()
+    assert.deepEqual(await store.list(), [])
+  })
+
   test(`${name}: a store that cannot work fails at once with a clear message and no secret`, async () => {
     const failures = await subject.failures()
     assert.ok(failures.length > 0)
