@@ -101,6 +101,20 @@ export function storeContract(name: string, subject: ContractSubject): void {
     assert.equal(await store.get('missing'), undefined)
   })
 
+  test(`${name}: getIfChanged answers 'unchanged' for the current version, the object once it changed`, async () => {
+    const store = await subject.open()
+    assert.equal(await store.getIfChanged('watched', 'any'), undefined)
+    await store.createIfAbsent('watched', 'v1')
+    const first = await store.get('watched')
+    assert.ok(first)
+    assert.equal(await store.getIfChanged('watched', first.version), 'unchanged')
+    assert.equal(await store.replaceIf('watched', 'v2', first.version), true)
+    const changed = await store.getIfChanged('watched', first.version)
+    assert.ok(changed && changed !== 'unchanged')
+    assert.equal(changed.body.toString(), 'v2')
+    assert.equal(await store.getIfChanged('watched', changed.version), 'unchanged')
+  })
+
   /** `swappers` racing to bump a counter object 120 times while two readers poll it. */
   async function swapThrough(swappers: number) {
     const store = await subject.open()
