@@ -1,11 +1,12 @@
 // The pipeline, unchanged, on the local cluster (`traffic cluster up --secure`): 3 KRaft nodes behind SASL_SSL +
 // SCRAM-SHA-512 with a CA of their own, a Spark standalone cluster driven by Spark Connect, and S3Proxy with the
-// bucket cluster.env points the storage locations at (the chain here still uses folders). Faults: a broker is
-// SIGKILLed mid-produce, a consumer of a three-member group is SIGKILLed mid-run, a Spark worker is SIGKILLed
-// mid-training; each is restarted. One cluster serves every test (test/run.ts runs this file after the others).
+// bucket cluster.env points every storage location at: batches, models and live checkpoints go to S3Proxy, and no
+// folder is shared between the clients, the Spark JVMs and the API. Faults: a broker is SIGKILLed mid-produce, a
+// consumer of a three-member group is SIGKILLed mid-run, a Spark worker is SIGKILLed mid-training; each is
+// restarted. One cluster serves every test (test/run.ts runs this file after the others).
 import './cluster-env.ts'
 import assert from 'node:assert/strict'
-import { copyFile, mkdir, readFile, stat } from 'node:fs/promises'
+import { readdir, readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { after, test } from 'node:test'
 import { loadConfig } from '../../src/config.ts'
@@ -14,12 +15,13 @@ import { clusterSecurity } from '../../src/engines/cluster-security.ts'
 import { runTool } from '../../src/engines/lifecycle.ts'
 import { connectSpark } from '../../src/engines/spark-connect.ts'
 import { parseSparkRemote } from '../../src/spark/index.ts'
-import { FolderStore } from '../../src/storage/folder-store.ts'
+import { openStore } from '../../src/storage/open-store.ts'
 import { S3Store } from '../../src/storage/s3-store.ts'
-import { listBatchFiles } from '../../src/stream/batch-files.ts'
+import { batchFileName, listBatchFiles } from '../../src/stream/batch-files.ts'
 import { kafkaClients } from '../../src/stream/kafka-clients.ts'
 import { produceCsvToTopic } from '../../src/stream/produce.ts'
 import { MODEL_SPECS } from '../../src/training/model-specs.ts'
+import { readPointer } from '../../src/training/models-bucket.ts'
 import { PARITY_DIR } from '../../src/training/parity.ts'
 import { isLoopback, listeningSockets } from '../engines/listening-sockets.ts'
 import { startTraffic, traffic } from '../fixtures/cli.ts'
@@ -51,7 +53,10 @@ const TRAINING_SHARE = 9
 const topic = unique('cluster')
 const groupId = unique('cluster-group')
 const work = await tempDir('cluster')
-const batches = path.join(work, 'batches')
+/** Every location on the cluster's bucket, as cluster.env sets them. */
+const { TRAFFIC_BATCHES: batches = '', TRAFFIC_MODELS: models = '' } = clusterEnv
+const s3 = loadConfig().storage.s3
+const batchStore = openStore('TRAFFIC_BATCHES', batches, s3)
 const csv = await generateCsv(work, ROWS, 12)
 after(stopCluster)
 
@@ -174,16 +179,16 @@ test('three consumers in one group, one SIGKILLed and restarted: the batch files
   const replacement = consumer()
   const codes = await Promise.all([...group.slice(1), replacement].map((run) => run.exited))
   assert.deepEqual(codes, [0, 0, 0], group.map((run) => run.errors()).join('\n'))
-  const files = await readBatches(new FolderStore(batches), topic)
+  const files = await readBatches(batchStore, topic)
   assert.equal(new Set(files.map((file) => file.partition)).size, 6)
   assert.deepEqual(files.flatMap((file) => file.lines).sort(), await csvLines(csv))
 })
 
 test('Spark Connect refuses a session without its token, or with a wrong one, naming SPARK_REMOTE', async () => {
   const remote = (clusterEnv.SPARK_REMOTE ?? '').replace(/\/;.*$/, '')
-  // Side by side, so each with a models folder of its own (one training at a time may write a folder).
-  const train = (sparkRemote: string, models: string) =>
-    traffic(['train', '--batches', batches, '--topic', topic, '--models', path.join(work, models)], {
+  // Side by side, so each with models of its own (one training at a time may write a models location).
+  const train = (sparkRemote: string, name: string) =>
+    traffic(['train', '--batches', batches, '--topic', topic, '--models', `${models}-${name}`], {
       SPARK_REMOTE: sparkRemote,
     })
   const [missing, wrong] = await Promise.all([
@@ -209,7 +214,7 @@ test('Spark Connect over TLS (use_ssl=true) behind a TLS terminator: trusted wit
   try {
     const remote = `sc://127.0.0.1:${proxy.port}/;token=${sparkToken};use_ssl=true`
     const untrusted = traffic(
-      ['train', '--batches', batches, '--topic', topic, '--models', path.join(work, 'untrusted')],
+      ['train', '--batches', batches, '--topic', topic, '--models', `${models}-untrusted`],
       {
         SPARK_REMOTE: remote,
         SPARK_SSL_CA_FILE: '',
@@ -235,19 +240,20 @@ test('Spark Connect over TLS (use_ssl=true) behind a TLS terminator: trusted wit
   }
 })
 
-/** One batch file in TRAINING_SHARE (about 40k rows, from several partitions) in a folder of their own. */
+/** One batch object in TRAINING_SHARE (about 40k rows, from several partitions) under a prefix of their own. */
 async function trainingBatches(): Promise<string> {
-  const dir = path.join(work, 'training-batches')
-  await mkdir(dir)
-  const files = (await listBatchFiles(new FolderStore(batches), topic)).filter(
-    (_, index) => index % TRAINING_SHARE === 0,
-  )
-  await Promise.all(files.map((file) => copyFile(path.join(batches, file.name), path.join(dir, file.name))))
-  return dir
+  const location = `${batches}-training`
+  const share = openStore('TRAFFIC_BATCHES', location, s3)
+  const files = (await listBatchFiles(batchStore, topic)).filter((_, index) => index % TRAINING_SHARE === 0)
+  for (const file of files) {
+    const object = await batchStore.get(file.name)
+    assert.ok(object, file.name)
+    await share.createIfAbsent(batchFileName(topic, file.partition, file.first, file.last), object.body)
+  }
+  return location
 }
 
-test('training survives a worker SIGKILLed mid-job: Spark re-runs its tasks; the models load and equal transform()', async (t) => {
-  const models = path.join(work, 'models')
+test('training on the bucket survives a worker SIGKILLed mid-job; the API serves the published version from its cache, equal to transform()', async (t) => {
   const spark = await sparkApplication()
   const before = new Map((await spark.executors()).map((executor) => [executor.id, executor.totalTasks]))
   const training = startTraffic([
@@ -301,16 +307,6 @@ test('training survives a worker SIGKILLed mid-job: Spark re-runs its tasks; the
   )
   assert.equal(ran.find((executor) => executor.id === 'driver')?.tasks ?? 0, 0)
 
-  for (const spec of MODEL_SPECS) {
-    const parity = await assertParity(
-      path.join(models, spec.name),
-      readSparkOutputs(path.join(models, PARITY_DIR, `${spec.name}.jsonl`)),
-    )
-    t.diagnostic(
-      `${spec.name}: ${parity.rows} rows equal Spark's transform(), max |diff| ${parity.maxAbsDiff}`,
-    )
-  }
-
   const api = startTraffic(['serve', '--models', models, '--port', '0'], { API_LOG_LEVEL: 'warn' })
   try {
     const [, url] = await api.printed(/API on (http:\/\/127\.0\.0\.1:\d+)/)
@@ -320,12 +316,24 @@ test('training survives a worker SIGKILLed mid-job: Spark re-runs its tasks; the
   } finally {
     api.child.kill('SIGTERM')
   }
+  // What the API loaded: the published version, copied from the bucket into its cache.
+  const published = await readPointer(openStore('TRAFFIC_MODELS', models, s3))
+  assert.ok(published, `a version is published at ${models}`)
+  const served = path.join(loadConfig().api.modelsCacheDir, published.pointer.version)
+  for (const spec of MODEL_SPECS) {
+    const parity = await assertParity(
+      path.join(served, spec.name),
+      readSparkOutputs(path.join(served, PARITY_DIR, `${spec.name}.jsonl`)),
+    )
+    t.diagnostic(
+      `${spec.name}: ${parity.rows} rows equal Spark's transform(), max |diff| ${parity.maxAbsDiff}`,
+    )
+  }
 })
 
 test('traffic live on the cluster: Spark’s Kafka source and sink reach the SASL_SSL brokers from the executors', async () => {
   const live = await traffic(['live', '--duration', '30', '--rate', '200', '--clock', '3600'], {
     TRAFFIC_DATASET: csv,
-    TRAFFIC_MODELS: path.join(work, 'models'),
     KAFKA_TOPIC: unique('cluster-live'),
     LIVE_WINDOWS_TOPIC: unique('cluster-live-windows'),
     LIVE_ALERTS_TOPIC: unique('cluster-live-alerts'),
@@ -334,4 +342,34 @@ test('traffic live on the cluster: Spark’s Kafka source and sink reach the SAS
   const read = /Spark read ([\d,]+) rows, 0 malformed/.exec(live.stdout)
   assert.ok(read?.[1] && Number(read[1].replaceAll(',', '')) > 0, live.stdout)
   assert.doesNotMatch(live.stdout + live.stderr, new RegExp(clusterEnv.KAFKA_SASL_PASSWORD ?? '-'))
+})
+
+/** Every file below `dir` (nothing when it does not exist). */
+async function filesBelow(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => [])
+  return entries.filter((entry) => entry.isFile()).map((entry) => path.join(entry.parentPath, entry.name))
+}
+
+/** A batch file, a saved model's or version's file, or a streaming checkpoint's offsets or commits. */
+const DATA_FILE = /urban_traffic_batch_|_model\/(metadata|data|stages)\/|_MANIFEST|\/(offsets|commits)\/\d+$/
+
+test('no batch, model or checkpoint file exists outside S3Proxy’s storage and the API’s model cache', async () => {
+  const stateDir = process.env.TRAFFIC_STATE_DIR as string
+  const s3proxyStorage = path.join(clusterDir, 's3proxy')
+  const cache = loadConfig().api.modelsCacheDir
+  const stored = (await filesBelow(s3proxyStorage)).filter((file) => DATA_FILE.test(file))
+  // Precondition: the chain above ran on the bucket and left its objects in S3Proxy's own storage.
+  for (const kind of [/urban_traffic_batch_/, /_MANIFEST/, /\/offsets\/\d+$/]) {
+    assert.ok(
+      stored.some((file) => kind.test(file)),
+      `S3Proxy's storage holds no ${kind}`,
+    )
+  }
+  const elsewhere = [...(await filesBelow(work)), ...(await filesBelow(stateDir))].filter(
+    (file) =>
+      DATA_FILE.test(file) &&
+      !file.startsWith(`${s3proxyStorage}${path.sep}`) &&
+      !file.startsWith(`${cache}${path.sep}`),
+  )
+  assert.deepEqual(elsewhere, [])
 })
