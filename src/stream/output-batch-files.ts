@@ -108,10 +108,11 @@ export class BatchFilesOutput {
   }
 
   /**
-   * Makes a newly assigned partition's files consistent (overlaps pruned),
-   * checks they come from this topic, and opens the partition's batch at the first offset they lack — or, in a
-   * folder new to the partition, at the committed offset. An open batch that already starts there is kept (the partition stayed
-   * with this member through a rebalance). Offsets the topic no longer holds are skipped and counted.
+   * Makes a newly assigned partition's objects consistent (overlaps pruned), checks they come from this topic, and
+   * opens the partition's batch at the first offset they lack — or, in a store new to the partition, at the
+   * committed offset. An open batch that already starts there is kept (the partition stayed with this member
+   * through a rebalance). Offsets the topic no longer holds are skipped and counted. Fails when the partition's
+   * origin record, seen before, has vanished: the store was deleted or emptied under this run.
    */
   async resume(partition: number, position: PartitionPosition): Promise<Resumption> {
     const files = await this.#files(partition)
@@ -155,13 +156,13 @@ export class BatchFilesOutput {
     if (origin) {
       throw new TrafficError(
         'INVALID_INPUT',
-        `the batch files of ${topic} partition ${partition} in ${store.location} were read from an earlier topic of that ` +
-          `name (topic ID ${origin.topicId}); ${topic} is now topic ID ${topicId}: it was deleted and recreated`,
+        `the batch files of ${topic} partition ${partition} in ${store.location} were read from an earlier ` +
+          `topic of that name (topic ID ${origin.topicId}); ${topic} is now topic ID ${topicId}: it was deleted ` +
+          'and recreated',
         {
           hint:
             `move the old urban_traffic_batch_${topic}-* files out of ${store.location} (they hold the old ` +
-            "topic's rows) " +
-            'and consume again, or start from nothing with `npm start -- --fresh`',
+            "topic's rows) and consume again, or start from nothing with `npm start -- --fresh`",
         },
       )
     }

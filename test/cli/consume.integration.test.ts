@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { FolderStore } from '../../src/storage/folder-store.ts'
+import { batchFileName } from '../../src/stream/batch-files.ts'
 import { produceCsvToTopic } from '../../src/stream/produce.ts'
 import { traffic } from '../fixtures/cli.ts'
 import { clients, generateCsv, readBatches, scenario } from '../stream/helpers.ts'
@@ -17,8 +18,12 @@ test('writes the batch files, lists them and sums up', async () => {
     ...['--topic', topic, '--out', dir, '--group', group, '--batch-size', '1000', '--idle-timeout', '1'],
   ])
   assert.equal(run.code, 0, run.stderr)
-  for (const range of ['0-999', '1000-1999', '2000-2499']) {
-    assert.match(run.stdout, new RegExp(`urban_traffic_batch_${topic}-0-${range}\\.csv \\(\\d+ rows\\)`))
+  for (const [first, last] of [
+    [0n, 999n],
+    [1_000n, 1_999n],
+    [2_000n, 2_499n],
+  ] as const) {
+    assert.ok(run.stdout.includes(`${batchFileName(topic, 0, first, last)} (`), run.stdout)
   }
   assert.match(run.stdout, /wrote 2,500 rows in 3 batch file\(s\) to .* in [\d.]+ s; 0 dead letter\(s\)/)
   assert.deepEqual(
