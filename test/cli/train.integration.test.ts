@@ -171,7 +171,7 @@ test('a file Spark cannot parse (a text where a number belongs) is refused befor
   assertUntouched(models)
 })
 
-test('an unreadable batch file or one with another header is named', async () => {
+test('a batch file with another header is named; a folder named like a batch is none', async () => {
   const foreign = scenario('foreign', { [FILE_0]: 'id,value\n1,2\n' })
   const run = await traffic([
     'train',
@@ -189,6 +189,7 @@ test('an unreadable batch file or one with another header is named', async () =>
   )
   assertUntouched(foreign.models)
 
+  // Batches are objects of a store: a folder is not one, as a bucket has no folders.
   const unreadable = scenario('unreadable', {})
   mkdirSync(path.join(unreadable.batches, FILE_0))
   const second = await traffic([
@@ -201,7 +202,7 @@ test('an unreadable batch file or one with another header is named', async () =>
     unreadable.models,
   ])
   assert.equal(second.code, 1)
-  assert.match(second.stderr, /Cannot read the batch file .*urban_traffic_batch_train-cli-0-0-0\.csv/)
+  assert.match(second.stderr, /No batch files of topic train-cli/)
   assertUntouched(unreadable.models)
 })
 
