@@ -33,12 +33,7 @@ export const clusterEnv: Record<string, string> = Object.fromEntries(
       return match?.[1] && match[2] !== undefined ? [[match[1], match[2]]] : []
     }),
 )
-/** The bucket's locations and keys: the chain below still keeps its batches, models and checkpoints in folders. */
-const STORAGE_VARIABLE = /^(TRAFFIC_(BATCHES|MODELS|CHECKPOINTS)|AWS_\w+)$/
-Object.assign(
-  process.env,
-  Object.fromEntries(Object.entries(clusterEnv).filter(([name]) => !STORAGE_VARIABLE.test(name))),
-)
+Object.assign(process.env, clusterEnv)
 
 export async function stopCluster(): Promise<void> {
   const down = await traffic(['cluster', 'down'])
