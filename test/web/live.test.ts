@@ -82,7 +82,7 @@ before(async () => {
   browser = await launchBrowser()
   // The API follows the stream from its latest offset: it must be reading before the replay starts.
   while (api.live.snapshot().status.kafka !== 'up') await new Promise((resolve) => setTimeout(resolve, 200))
-  run = runLive(live, { start: START, scenario: { city: JAM_CITY }, signal: stop.signal })
+  run = runLive(live, { start: START, scenario: { kind: 'jam', city: JAM_CITY }, signal: stop.signal })
 })
 
 after(async () => {
