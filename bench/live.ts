@@ -82,7 +82,7 @@ async function freshQueries(workDir: string) {
     trigger: config.live.trigger,
     checkpointDir: path.join(workDir, tag),
     startingOffsets: 'earliest',
-    thresholds: {},
+    baseline: [],
   })
   const cleanUp = async () => {
     await supervisor.stop()

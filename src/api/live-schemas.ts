@@ -24,10 +24,16 @@ export const LiveWindow = Type.Object({
 })
 export type LiveWindow = Static<typeof LiveWindow>
 
-/** A window whose mean density went over the city's congestion threshold (`urban_traffic_alerts`). */
+/** A window whose mean density was far above normal for its city, day and hour (`urban_traffic_alerts`). */
 export const LiveAlert = Type.Object({
   ...cityWindow,
-  threshold: Type.Number(),
+  expected: Type.Number({ description: 'Mean density of the training rows of that city, day and hour' }),
+  spread: Type.Number({ description: 'Their standard deviation' }),
+  threshold: Type.Number({ description: 'Where a low alert starts: expected + 1 spread' }),
+  z: Type.Number({ description: 'How many spreads the window’s mean is above the expected level' }),
+  severity: Type.Union([Type.Literal('low'), Type.Literal('high')], {
+    description: 'low from 1 spread above the expected level, high from 3',
+  }),
 })
 export type LiveAlert = Static<typeof LiveAlert>
 

@@ -131,7 +131,7 @@ async function replayWithQueries(config: Config, options: LiveRunOptions): Promi
     checkpointDir: checkpointDir(config),
     // A first run reads the live feed only, not the data set `traffic produce` put in the topic.
     startingOffsets: 'latest',
-    thresholds: thresholds.byCity,
+    baseline: thresholds.cells,
   })
   const resumed = await savedClock(config)
   const now = defaultClockStart()

@@ -158,7 +158,7 @@ test('with `traffic live --scenario jam:Neuroburg` running, the Live page moves,
       .waitFor()
 
     // The jam's window closes (the watermark passes it) and its alert reaches the page, against the city's
-    // threshold from the models' analytics.json.
+    // baseline from the models' analytics.json.
     const alert = await until(
       'the jam alert',
       () => snapshot().alerts.find((a) => a.city === JAM_CITY && a.window_start === JAM_WINDOW),
@@ -167,7 +167,12 @@ test('with `traffic live --scenario jam:Neuroburg` running, the Live page moves,
     const analytics = JSON.parse(
       await readFile(path.join(live.paths.models, ANALYTICS_FILE), 'utf8'),
     ) as Analytics
-    assert.equal(alert.threshold, analytics.congestion_thresholds[JAM_CITY])
+    // Monday 07:00 UTC: the jam's window compared with what is normal for the city then.
+    const normal = analytics.congestion_baseline.find(
+      (cell) => cell.city === JAM_CITY && cell.day === 'Monday' && cell.hour === 7,
+    )
+    assert.equal(alert.expected, normal?.expected)
+    assert.equal(alert.severity, 'high')
     assert.ok(alert.mean_traffic_density > alert.threshold)
     // The jam's rows were read by the API too: counted apart, never scored as drift.
     assert.ok(snapshot().scoring.scenario_rows > 0, 'the jam rows are counted apart')

@@ -96,7 +96,7 @@ test('the live view scores the stream, keeps the latest windows and alerts, coun
     )
     await send(options.topics.windows, ['not json at all'])
     const { mean_speed, peak_share, mean_energy_consumption, ...alertFields } = other
-    const alert = { ...alertFields, threshold: 0.6 }
+    const alert = { ...alertFields, expected: 0.5, spread: 0.1, threshold: 0.6, z: 3, severity: 'high' }
     await send(options.topics.alerts, [JSON.stringify(alert)])
 
     const live = await until('every row and window', async () => {
@@ -170,7 +170,14 @@ test('two API processes with the same configuration each see every row, every ci
     }
     const rows = Array.from({ length: 60 }, (_, i) => ({ ...REAL_ROW, City: CITIES[i % CITIES.length] }))
     const windows = CITIES.map((city) => window(city, '2026-01-05T08:00:00.000Z', 40, 0.4))
-    const jam = { ...window('AquaCity', '2026-01-05T08:00:00.000Z', 40, 0.9), threshold: 0.6 }
+    const jam = {
+      ...window('AquaCity', '2026-01-05T08:00:00.000Z', 40, 0.9),
+      expected: 0.5,
+      spread: 0.1,
+      threshold: 0.6,
+      z: 4,
+      severity: 'high',
+    }
     const { mean_speed, peak_share, mean_energy_consumption, ...alert } = jam
     const keyed = (topic: string, values: { city: string; window_start: string }[]) =>
       values.map((value) => ({
