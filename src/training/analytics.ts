@@ -2,6 +2,7 @@
 // hour, by weather, by vehicle type, peak vs off-peak, row counts, and the distribution of Energy Consumption
 // (where a predicted energy sits among the observed ones).
 import { type CongestionCell, congestionBaseline } from '../congestion.ts'
+import { type FeatureBins, featureBins } from '../drift.ts'
 import { quoteIdentifier, type SparkSession } from '../spark/index.ts'
 
 export interface DensityGroup {
@@ -20,6 +21,8 @@ export interface Analytics {
   energyHistogram: HistogramBin[]
   /** Per city, day and hour, the normal density the live alerts compare with (src/congestion.ts). */
   congestion_baseline: CongestionCell[]
+  /** Per feature, the training rows' bins and shares the live data drift compares with (src/drift.ts). */
+  feature_bins: FeatureBins[]
 }
 
 export interface HistogramBin {
@@ -77,5 +80,6 @@ export async function computeAnalytics(spark: SparkSession, view: string, rows: 
     byPeakHour: (await densityBy(spark, view, { isPeakHour: 'Is Peak Hour' })) as Analytics['byPeakHour'],
     energyHistogram: await energyHistogram(spark, view),
     congestion_baseline: await congestionBaseline(spark, view),
+    feature_bins: await featureBins(spark, view),
   }
 }
