@@ -50,7 +50,7 @@ let run: Promise<LiveSummary> | undefined
 
 before(async () => {
   stateDir = await tempDir('live-ui')
-  // The fixture's models carry analytics.json: congestion thresholds from its training data, which a jam
+  // The fixture's models carry analytics.json: the congestion baseline from its training data, which a jam
   // (densities above the data set's highest) surely exceeds.
   live = loadConfig(
     {
@@ -182,7 +182,7 @@ test('with `traffic live --scenario jam:Neuroburg` running, the Live page moves,
       .locator('tr', { hasText: JAM_CITY })
       .filter({ hasText: alert.mean_traffic_density.toFixed(3) })
     await row.waitFor()
-    assert.ok(((await row.textContent()) ?? '').includes(alert.threshold.toFixed(3)))
+    assert.ok(((await row.textContent()) ?? '').includes(alert.expected.toFixed(3)))
     await screenshot(page, 'live')
 
     // Full of live data (the consumer lag table, the alerts, the scoring), every card holds its content.
