@@ -81,13 +81,18 @@ test('a normal simulated day raises at most a few low alerts per city; the jam r
       limit: (HOURS * 3600 * RATE) / CLOCK,
     })
     assert.ok((sent.jam?.rows ?? 0) > 0)
-    // The alerts of the day's windows are out once the alerts query's watermark has passed the day's end.
+    // A micro-batch reports the watermark it leaves for the next one; the day's windows close — and their alerts
+    // are written — in the next micro-batch run with it: wait for two that report a watermark past the day.
     const dayEnd = new Date(START.getTime() + 24 * 3_600_000)
     await until(
       'the alerts query closing the day',
       async () => {
-        const alertsQuery = (await supervisor.poll()).find((q) => q.name === LIVE_QUERY_NAMES.alerts)
-        return alertsQuery?.watermark && new Date(alertsQuery.watermark) >= dayEnd
+        const recent = await supervisor.recentProgress()
+        const alertsProgress = recent.find((q) => q.name === LIVE_QUERY_NAMES.alerts)?.progress ?? []
+        const past = alertsProgress.filter(
+          (p) => p.eventTime?.watermark && new Date(p.eventTime.watermark) >= dayEnd,
+        )
+        return past.length >= 2
       },
       QUERIES_WAIT,
     )
