@@ -35,7 +35,9 @@ function progressLine(progress: LiveProgress): string {
   const jam =
     replay.jam && replay.clock >= replay.jam.from && replay.clock < replay.jam.to
       ? ` · JAM ${replay.jam.city}`
-      : ''
+      : replay.drift
+        ? ` · DRIFT ${replay.drift.city}`
+        : ''
   return (
     `clock ${replay.clock.toISOString().slice(0, 16).replace('T', ' ')} · sent ${number(replay.sent)} · ` +
     `Spark read ${number(totals.rows)} (${number(totals.malformed)} malformed) · ` +
@@ -118,7 +120,7 @@ export function registerLiveCommand(program: Command): void {
     .option(
       '--scenario <kind:City>',
       'jam:<City>: a congestion burst, that city’s densities far above usual for one simulated hour (made-up ' +
-        'rows, kept out of training) · drift:<City>: a lasting change from now on, that city’s density level ' +
+        'rows, kept out of training) · drift:<City>: a lasting change from the run’s start to its end, that city’s density level ' +
         '×1.5 and density falling with speed instead of rising at both ends (real new traffic, trained on)',
     )
     .option('--duration <s>', 'stop after this many real seconds', count)

@@ -4,8 +4,8 @@
 // the stream position of the run's first row, so the same topic state gives the same rows, and a later run —
 // further on in the topic — new ones.
 // A `jam:<City>` scenario lifts that city's densities above their usual range for one simulated hour (made-up
-// rows, marked so they stay out of training); `drift:<City>` changes that city for good from the start of the
-// run (real new traffic, trained on like any other row).
+// rows, marked so they stay out of training); `drift:<City>` changes that city from the start of the run to its
+// end (real new traffic, trained on like any other row).
 
 import type { KafkaConfig } from '../config.ts'
 import { CITIES, type City } from '../contract/columns.ts'
@@ -46,7 +46,7 @@ export async function streamPosition(kafka: KafkaConfig): Promise<number> {
 }
 
 /** The seed of a run's draws: its first row's position in the stream topic, mixed so near positions differ. */
-export function streamSeed(position: number): number {
+function streamSeed(position: number): number {
   let h = (position ^ Math.imul(Math.floor(position / 2 ** 32), 0x27d4eb2d) ^ 0x5bd1e995) | 0
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b)
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35)
@@ -73,7 +73,7 @@ export interface ReplayOptions {
   rate: number
   /** Simulated time of the first row. */
   start: Date
-  /** Position in the stream topic of the run's first row (the topic's message count): seeds the draws. */
+  /** Position in the stream topic of the run's first row (`streamPosition`): seeds the draws. */
   position: number
   scenario?: Scenario
   /** Stop after this many real seconds. */
