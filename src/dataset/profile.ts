@@ -144,7 +144,7 @@ export const DENSITY = {
 }
 
 /**
- * `traffic live --scenario drift:<City>`: from its onset that city's traffic changes for good — its density level
+ * `traffic live --scenario drift:<City>`: from its onset that city's traffic changes lastingly — its density level
  * is `level` times the usual, and density falls as speed rises (`speedSlope` per speed unit z, see DENSITY.speed)
  * where it usually rises at both ends of the speed range. Models trained before the onset mispredict the city.
  */
