@@ -148,7 +148,7 @@ async function replayWithQueries(config: Config, options: LiveRunOptions): Promi
   const unfinished: string[] = []
   // The feed stops on the user's signal, and also when the queries fail.
   const feedControl = new AbortController()
-  // A Ctrl+C may come while the run is still starting (indexing, Spark): an abort before this line fires no event.
+  // A Ctrl+C may come while the run is still starting (Kafka, Spark): an abort before this line fires no event.
   if (signal.aborted) feedControl.abort()
   else signal.addEventListener('abort', () => feedControl.abort(), { once: true })
   let feed: Promise<ReplayStats> | undefined
