@@ -8,7 +8,7 @@
 // Then the live view's latency (bench/live-latency.ts): `traffic serve` follows a fresh topic that both queries
 // read, rows go in at --latency-rate rows/s, and the time from sending a row to the SSE event showing it (the
 // API's clock; the row counted in a Spark window) is recorded with the API's memory with live scoring on.
-// Options: --rates 5000,10000,20000,30000 (empty: skip) · --seconds 60 · --rows 200000 (synthetic data set size)
+// Options: --rates 5000,10000,20000,30000 (empty: skip) · --seconds 60
 //          · --latency-rate 1000 · --latency-seconds 60 (0: skip)
 import { randomUUID } from 'node:crypto'
 import { mkdirSync, writeFileSync } from 'node:fs'
@@ -18,11 +18,9 @@ import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { Admin } from '@platformatic/kafka'
 import { loadConfig } from '../src/config.ts'
-import { writeSyntheticCsv } from '../src/dataset/write-synthetic.ts'
 import { startEngines } from '../src/engines/lifecycle.ts'
 import { defaultClockStart } from '../src/live/clock.ts'
-import { DatasetIndex } from '../src/live/dataset-index.ts'
-import { replay } from '../src/live/replay.ts'
+import { replay, streamPosition } from '../src/live/replay.ts'
 import { LiveSupervisor } from '../src/live/supervisor.ts'
 import { topicEndOffsets } from '../src/orchestration/topic.ts'
 import { progressRates, type StreamingQueryProgress } from '../src/spark/index.ts'
@@ -33,7 +31,6 @@ const { values: args } = parseArgs({
   options: {
     rates: { type: 'string', default: '5000,10000,20000,30000' },
     seconds: { type: 'string', default: '60' },
-    rows: { type: 'string', default: '200000' },
     'latency-rate': { type: 'string', default: '1000' },
     'latency-seconds': { type: 'string', default: '60' },
   },
@@ -85,7 +82,7 @@ async function freshQueries(workDir: string) {
     trigger: config.live.trigger,
     checkpointDir: path.join(workDir, tag),
     startingOffsets: 'earliest',
-    thresholds: {},
+    baseline: [],
   })
   const cleanUp = async () => {
     await supervisor.stop()
@@ -93,9 +90,10 @@ async function freshQueries(workDir: string) {
     await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => undefined)
     await admin.close()
   }
-  const run = (dataset: DatasetIndex, rate: number, durationSeconds: number, start: Date) =>
-    replay(clients, dataset, {
+  const run = async (rate: number, durationSeconds: number, start: Date) =>
+    replay(clients, {
       topic: topics.source,
+      position: await streamPosition({ ...config.kafka, topic: topics.source }),
       partitions: config.kafka.partitions,
       clock: config.live.clock,
       rate,
@@ -105,24 +103,24 @@ async function freshQueries(workDir: string) {
   const caughtUp = async () =>
     supervisor.caughtUp(await topicEndOffsets({ ...config.kafka, topic: topics.source }))
   /** Starts the queries and sends them 3 s of rows (their first micro-batch loads classes); resolves the clock. */
-  const warmUp = async (dataset: DatasetIndex, rate: number) => {
+  const warmUp = async (rate: number) => {
     await supervisor.start()
-    const warm = await run(dataset, rate, 3, defaultClockStart())
+    const warm = await run(rate, 3, defaultClockStart())
     while (!(await caughtUp())) await sleep(1_000)
     return warm.clock
   }
   return { topics, supervisor, run, warmUp, cleanUp }
 }
 
-async function measure(dataset: DatasetIndex, rate: number, workDir: string) {
+async function measure(rate: number, workDir: string) {
   const { topics, supervisor, run, warmUp, cleanUp } = await freshQueries(workDir)
   try {
-    const clock = await warmUp(dataset, rate)
+    const clock = await warmUp(rate)
     const from = Date.now()
     const before = new Map(
       (await supervisor.recentProgress()).map((q) => [q.name, readOffset(q.progress.at(-1), topics.source)]),
     )
-    const sent = await run(dataset, rate, seconds, clock)
+    const sent = await run(rate, seconds, clock)
     await supervisor.poll()
     const queries = []
     let keptUp = true
@@ -153,12 +151,12 @@ async function measure(dataset: DatasetIndex, rate: number, workDir: string) {
 }
 
 /** Produce → SSE latency through `traffic serve` following a topic that both queries read. */
-async function latency(dataset: DatasetIndex, workDir: string) {
+async function latency(workDir: string) {
   const { topics, warmUp, cleanUp } = await freshQueries(workDir)
   const api = startLiveApi(config.paths.models, topics)
   try {
     const rate = Number(args['latency-rate'])
-    const start = await warmUp(dataset, rate)
+    const start = await warmUp(rate)
     const apiUrl = await api.url
     await followingKafka(apiUrl)
     return await measureLiveLatency({
@@ -180,13 +178,10 @@ async function latency(dataset: DatasetIndex, workDir: string) {
 await startEngines(config)
 const workDir = await mkdtemp(path.join(os.tmpdir(), 'bench-live-'))
 try {
-  const file = path.join(workDir, 'dataset.csv')
-  await writeSyntheticCsv({ rows: Number(args.rows), seed: 42, out: file })
-  const dataset = await DatasetIndex.load(file)
   const results = []
   for (const rate of rates) {
     process.stdout.write(`rate ${rate.toLocaleString('en')} rows/s for ${seconds} s… `)
-    const result = await measure(dataset, rate, workDir)
+    const result = await measure(rate, workDir)
     results.push(result)
     process.stdout.write(
       `${result.keptUp ? 'kept up' : 'FELL BEHIND'}: sent ${result.sentRowsPerSecond.toLocaleString('en')} rows/s; ` +
@@ -201,7 +196,7 @@ try {
     if (!result.keptUp) break
   }
   const highest = Math.max(0, ...results.filter((r) => r.keptUp).map((r) => r.rate))
-  const sse = Number(args['latency-seconds']) > 0 ? await latency(dataset, workDir) : null
+  const sse = Number(args['latency-seconds']) > 0 ? await latency(workDir) : null
   if (sse) {
     const ms = (p: { p50Ms: number | null; p95Ms: number | null }) => `p50 ${p.p50Ms} ms, p95 ${p.p95Ms} ms`
     process.stdout.write(

@@ -24,10 +24,16 @@ export const LiveWindow = Type.Object({
 })
 export type LiveWindow = Static<typeof LiveWindow>
 
-/** A window whose mean density went over the city's congestion threshold (`urban_traffic_alerts`). */
+/** A window whose mean density was far above normal for its city, day and hour (`urban_traffic_alerts`). */
 export const LiveAlert = Type.Object({
   ...cityWindow,
-  threshold: Type.Number(),
+  expected: Type.Number({ description: 'Mean density of the training rows of that city, day and hour' }),
+  spread: Type.Number({ description: 'Their standard deviation' }),
+  threshold: Type.Number({ description: 'Where a low alert starts: expected + 1 spread' }),
+  z: Type.Number({ description: 'How many spreads the window’s mean is above the expected level' }),
+  severity: Type.Union([Type.Literal('low'), Type.Literal('high')], {
+    description: 'low from 1 spread above the expected level, high from 3',
+  }),
 })
 export type LiveAlert = Static<typeof LiveAlert>
 
@@ -114,6 +120,32 @@ export const LiveScoring = Type.Object({
 })
 export type LiveScoring = Static<typeof LiveScoring>
 
+export const FeatureDrift = Type.Object({
+  feature: Type.String(),
+  psi: Type.Number({
+    description: 'Population Stability Index of the live window against the training rows',
+  }),
+  level: Type.Union([Type.Literal('none'), Type.Literal('moderate'), Type.Literal('significant')], {
+    description: 'none below 0.1, moderate from 0.1, significant from 0.25',
+  }),
+})
+export type FeatureDrift = Static<typeof FeatureDrift>
+
+export const DataDrift = Type.Object(
+  {
+    window: Type.Integer({ description: 'Latest real stream rows the live side of the PSI covers' }),
+    rows: Type.Integer({ description: 'Rows in it so far' }),
+    features: Type.Array(FeatureDrift, {
+      description: 'Empty until a row arrives, or when the models carry no training bins (analytics.json)',
+    }),
+  },
+  {
+    description:
+      'Data drift per feature: PSI between the training rows (bins saved with the models) and the latest live rows',
+  },
+)
+export type DataDrift = Static<typeof DataDrift>
+
 const stats = {
   status: LiveStatus,
   clock: Nullable(Time, {
@@ -129,6 +161,7 @@ const stats = {
     list: Type.Array(LiveQuery),
   }),
   scoring: LiveScoring,
+  drift: DataDrift,
 }
 
 /** What changes every second: everything but the windows and alerts, which have events of their own. */

@@ -35,7 +35,9 @@ function progressLine(progress: LiveProgress): string {
   const jam =
     replay.jam && replay.clock >= replay.jam.from && replay.clock < replay.jam.to
       ? ` · JAM ${replay.jam.city}`
-      : ''
+      : replay.drift
+        ? ` · DRIFT ${replay.drift.city}`
+        : ''
   return (
     `clock ${replay.clock.toISOString().slice(0, 16).replace('T', ' ')} · sent ${number(replay.sent)} · ` +
     `Spark read ${number(totals.rows)} (${number(totals.malformed)} malformed) · ` +
@@ -54,6 +56,8 @@ function summary(config: Config, result: LiveSummary, interrupted: boolean): str
       (interrupted || result.caughtUp ? '' : ' — the queries had not read every row yet'),
     `  windows → ${config.live.windowsTopic} · alerts → ${config.live.alertsTopic} (thresholds from ${result.thresholds.source})`,
   ]
+  if (replay.drift)
+    lines.push(`  drift: ${replay.drift.city} changed from ${replay.drift.from.toISOString()} on`)
   if (replay.jam)
     lines.push(
       `  jam: ${replay.jam.city} ${replay.jam.from.toISOString()} → ${replay.jam.to.toISOString()} (${number(replay.jam.rows)} rows)`,
@@ -100,7 +104,7 @@ export function registerLiveCommand(program: Command): void {
   const live = program
     .command('live')
     .description(
-      'Replay the data set as a live city (simulated clock) and analyse it as it flows: Spark Structured ' +
+      'Send a live city (simulated clock; new rows drawn from the data set’s profile) and analyse it as it flows: Spark Structured ' +
         'Streaming windows per city and congestion alerts, until Ctrl+C',
     )
     .option(
@@ -114,8 +118,10 @@ export function registerLiveCommand(program: Command): void {
       count,
     )
     .option(
-      '--scenario <jam:City>',
-      'a congestion burst: that city’s densities far above usual for one simulated hour',
+      '--scenario <kind:City>',
+      'jam:<City>: a congestion burst, that city’s densities far above usual for one simulated hour (made-up ' +
+        'rows, kept out of training) · drift:<City>: a lasting change from the run’s start to its end, that city’s density level ' +
+        '×1.5 and density falling with speed instead of rising at both ends (real new traffic, trained on)',
     )
     .option('--duration <s>', 'stop after this many real seconds', count)
     .option('--limit <rows>', 'stop after sending this many rows', count)

@@ -3,7 +3,9 @@
 // costs a few dozen arithmetic operations and one object.
 import {
   CITIES,
+  type City,
   DAYS_OF_WEEK,
+  type DayOfWeek,
   ECONOMIC_CONDITIONS,
   type Flag,
   type TrafficRecord,
@@ -12,6 +14,7 @@ import {
 } from '../contract/columns.ts'
 import {
   DENSITY,
+  DRIFT,
   ECONOMY_BY_CITY,
   ENERGY,
   isPeakHour,
@@ -124,64 +127,81 @@ function hourDeviations(): number[][] {
 }
 const hourDeviation = hourDeviations()
 
+/** A lasting change in one city (`traffic live --scenario drift:<City>`), see DRIFT in profile.ts. */
+export interface CityDrift {
+  city: City
+}
+
+export interface DrawOptions {
+  /** Draw a row of this Day Of Week and Hour Of Day instead of a random one. */
+  at?: { day: DayOfWeek; hour: number }
+  drift?: CityDrift
+}
+
 /** A source of synthetic records; the same seed gives the same sequence. */
 export function createSyntheticSource(seed: number): () => TrafficRecord {
   const random = new Random(seed)
+  return () => drawRecord(random)
+}
 
-  return () => {
-    const city = random.pick(cityDraw)
-    const vehicle = random.pick(vehicleDraw[city] as Float64Array)
-    const weather = random.below(WEATHERS.length)
-    const economy = random.pick(economyDraw[city] as Float64Array)
-    const day = random.below(DAYS_OF_WEEK.length)
-    const hour = random.below(HOURS)
-    const peak = peakByDayHour[day * HOURS + hour] as Flag
-    const event: Flag = random.chance(RANDOM_EVENT_RATE) ? 1 : 0
+/** One synthetic record drawn from `random`. */
+export function drawRecord(random: Random, options: DrawOptions = {}): TrafficRecord {
+  const { at, drift } = options
+  const city = random.pick(cityDraw)
+  const vehicle = random.pick(vehicleDraw[city] as Float64Array)
+  const weather = random.below(WEATHERS.length)
+  const economy = random.pick(economyDraw[city] as Float64Array)
+  const day = at ? DAYS_OF_WEEK.indexOf(at.day) : random.below(DAYS_OF_WEEK.length)
+  const hour = at ? at.hour : random.below(HOURS)
+  const peak = peakByDayHour[day * HOURS + hour] as Flag
+  const event: Flag = random.chance(RANDOM_EVENT_RATE) ? 1 : 0
 
-    const speed = roundTo4(
-      random.between(SPEED.base.min, SPEED.base.max) *
-        (speedWeather[weather] as number) *
-        (peak ? SPEED.peak : SPEED.offPeak) *
-        (speedVehicle[vehicle] as number) *
-        Math.exp(SPEED.noiseSigma * random.normal() - speedNoiseShift),
-    )
+  const speed = roundTo4(
+    random.between(SPEED.base.min, SPEED.base.max) *
+      (speedWeather[weather] as number) *
+      (peak ? SPEED.peak : SPEED.offPeak) *
+      (speedVehicle[vehicle] as number) *
+      Math.exp(SPEED.noiseSigma * random.normal() - speedNoiseShift),
+  )
 
-    let multiplier: number
-    if (isPlainCity[city]) multiplier = random.chance(ENERGY.plainRaisedShare) ? ENERGY.plainRaised : 1
-    else multiplier = (weatherMultiplier[weather] as number) * (peak ? ENERGY.peakMultiplier : 1)
-    if (random.chance(ENERGY.offRuleShare)) {
-      const { min, max } = ENERGY.offRuleDeviation
-      multiplier *= 1 + (random.chance(0.5) ? 1 : -1) * random.between(min, max)
-    }
-    const energy = roundTo4(speed * (energyFactor[vehicle] as number) * multiplier)
+  let multiplier: number
+  if (isPlainCity[city]) multiplier = random.chance(ENERGY.plainRaisedShare) ? ENERGY.plainRaised : 1
+  else multiplier = (weatherMultiplier[weather] as number) * (peak ? ENERGY.peakMultiplier : 1)
+  if (random.chance(ENERGY.offRuleShare)) {
+    const { min, max } = ENERGY.offRuleDeviation
+    multiplier *= 1 + (random.chance(0.5) ? 1 : -1) * random.between(min, max)
+  }
+  const energy = roundTo4(speed * (energyFactor[vehicle] as number) * multiplier)
 
-    const z = (speed - DENSITY.speed.center) / DENSITY.speed.scale
-    const deviation =
-      ((hourDeviation[city] as number[])[hour] as number) +
-      (weatherDeviation[weather] as number) +
-      ((economyDeviation[city] as number[])[economy] as number) +
-      ((vehicleDeviation[city] as number[])[vehicle] as number) +
-      (peakDeviation[peak] as number) +
-      (eventDeviation[event] as number) +
-      DENSITY.speed.weight * (z * z - 1)
-    const density = roundTo4(
-      (cityDensity[city] as number) *
-        Math.max(DENSITY.floor, 1 + (citySpread[city] as number) * deviation) *
-        Math.exp(DENSITY.noiseSigma * random.normal() - densityNoiseShift),
-    )
+  const z = (speed - DENSITY.speed.center) / DENSITY.speed.scale
+  const drifted = drift !== undefined && CITIES[city] === drift.city
+  const speedEffect = drifted ? DRIFT.speedSlope * z : DENSITY.speed.weight * (z * z - 1)
+  const deviation =
+    ((hourDeviation[city] as number[])[hour] as number) +
+    (weatherDeviation[weather] as number) +
+    ((economyDeviation[city] as number[])[economy] as number) +
+    ((vehicleDeviation[city] as number[])[vehicle] as number) +
+    (peakDeviation[peak] as number) +
+    (eventDeviation[event] as number) +
+    speedEffect
+  const density = roundTo4(
+    (cityDensity[city] as number) *
+      (drifted ? DRIFT.level : 1) *
+      Math.max(DENSITY.floor, 1 + (citySpread[city] as number) * deviation) *
+      Math.exp(DENSITY.noiseSigma * random.normal() - densityNoiseShift),
+  )
 
-    return {
-      City: CITIES[city] as TrafficRecord['City'],
-      'Vehicle Type': VEHICLE_TYPES[vehicle] as TrafficRecord['Vehicle Type'],
-      Weather: WEATHERS[weather] as TrafficRecord['Weather'],
-      'Economic Condition': ECONOMIC_CONDITIONS[economy] as TrafficRecord['Economic Condition'],
-      'Day Of Week': DAYS_OF_WEEK[day] as TrafficRecord['Day Of Week'],
-      'Hour Of Day': hour,
-      Speed: speed,
-      'Is Peak Hour': peak,
-      'Random Event Occurred': event,
-      'Energy Consumption': energy,
-      'Traffic Density': density,
-    }
+  return {
+    City: CITIES[city] as TrafficRecord['City'],
+    'Vehicle Type': VEHICLE_TYPES[vehicle] as TrafficRecord['Vehicle Type'],
+    Weather: WEATHERS[weather] as TrafficRecord['Weather'],
+    'Economic Condition': ECONOMIC_CONDITIONS[economy] as TrafficRecord['Economic Condition'],
+    'Day Of Week': DAYS_OF_WEEK[day] as TrafficRecord['Day Of Week'],
+    'Hour Of Day': hour,
+    Speed: speed,
+    'Is Peak Hour': peak,
+    'Random Event Occurred': event,
+    'Energy Consumption': energy,
+    'Traffic Density': density,
   }
 }

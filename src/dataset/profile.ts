@@ -142,3 +142,10 @@ export const DENSITY = {
   vehicle: Record<VehicleType, number>
   [key: string]: unknown
 }
+
+/**
+ * `traffic live --scenario drift:<City>`: from its onset that city's traffic changes lastingly — its density level
+ * is `level` times the usual, and density falls as speed rises (`speedSlope` per speed unit z, see DENSITY.speed)
+ * where it usually rises at both ends of the speed range. Models trained before the onset mispredict the city.
+ */
+export const DRIFT = { level: 1.5, speedSlope: -0.35 }

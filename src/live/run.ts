@@ -1,5 +1,5 @@
-// `traffic live` end to end: index the data set, start the streaming queries in the live session, replay the
-// city clock into the stream topic while polling the queries, and on the end (Ctrl+C, --duration, --limit)
+// `traffic live` end to end: start the streaming queries in the live session, send the city clock's new rows
+// into the stream topic while polling the queries, and on the end (Ctrl+C, --duration, --limit)
 // let the queries catch up, stop them and release the session. Checkpoints stay: the next run resumes.
 import type { Config } from '../config.ts'
 import { describeError, isTrafficError, TrafficError } from '../errors.ts'
@@ -10,9 +10,8 @@ import { kafkaClients } from '../stream/kafka-clients.ts'
 import { ensureLiveTopics, liveTopics } from '../stream/live-topics.ts'
 import { checkpointsLocation, checkpointWatermark } from './checkpoints.ts'
 import { defaultClockStart } from './clock.ts'
-import { DatasetIndex } from './dataset-index.ts'
 import type { LiveQueryStatus } from './queries.ts'
-import { type JamScenario, type ReplayStats, replay } from './replay.ts'
+import { type ReplayStats, replay, type Scenario, streamPosition } from './replay.ts'
 import {
   connectLiveSession,
   forgetLiveSession,
@@ -29,7 +28,7 @@ export interface LiveRunOptions {
   start?: Date
   /** Start the queries afresh: their checkpoints (windows state, offsets, watermark) and the saved clock go. */
   reset?: boolean
-  scenario?: JamScenario
+  scenario?: Scenario
   durationSeconds?: number
   limit?: number
   signal: AbortSignal
@@ -117,8 +116,6 @@ async function replayWithQueries(config: Config, options: LiveRunOptions): Promi
   const clients = kafkaClients(config.kafka)
   await stoppable(clients.checkReachable())
   await stoppable(ensureLiveTopics(clients, liveTopics(config), config.kafka.partitions))
-  options.onPhase?.(`indexing ${config.paths.dataset} by day and hour`)
-  const dataset = await DatasetIndex.load(config.paths.dataset)
 
   const sessionId = await recordLiveSession(config)
   const spark = await stoppable(connectLiveSession(config, sessionId))
@@ -134,7 +131,7 @@ async function replayWithQueries(config: Config, options: LiveRunOptions): Promi
     checkpointDir: sparkPathOf(checkpointsLocation(config)),
     // A first run reads the live feed only, not the data set `traffic produce` put in the topic.
     startingOffsets: 'latest',
-    thresholds: thresholds.byCity,
+    baseline: thresholds.cells,
   })
   const resumed = await savedClock(config)
   const now = defaultClockStart()
@@ -151,7 +148,7 @@ async function replayWithQueries(config: Config, options: LiveRunOptions): Promi
   const unfinished: string[] = []
   // The feed stops on the user's signal, and also when the queries fail.
   const feedControl = new AbortController()
-  // A Ctrl+C may come while the run is still starting (indexing, Spark): an abort before this line fires no event.
+  // A Ctrl+C may come while the run is still starting (Kafka, Spark): an abort before this line fires no event.
   if (signal.aborted) feedControl.abort()
   else signal.addEventListener('abort', () => feedControl.abort(), { once: true })
   let feed: Promise<ReplayStats> | undefined
@@ -168,8 +165,10 @@ async function replayWithQueries(config: Config, options: LiveRunOptions): Promi
     }
     options.onProgress?.(progress)
     let replayDone = false
-    feed = replay(clients, dataset, {
+    const position = await stoppable(streamPosition(config.kafka))
+    feed = replay(clients, {
       topic: config.kafka.topic,
+      position,
       partitions: config.kafka.partitions,
       clock: config.live.clock,
       rate: config.live.rate,

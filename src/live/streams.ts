@@ -1,8 +1,10 @@
 // The two Structured Streaming queries of `traffic live`, built as Spark Connect plans: both read the stream
 // topic, parse the JSON rows (counting malformed ones), and aggregate tumbling event-time windows per city.
 // `windows` writes every update of a window (update mode); `alerts` writes each finished window whose mean
-// density is over its city's congestion threshold, once, when the watermark closes it (append mode).
+// density is far above what is normal for its city, day and hour (src/congestion.ts), with its severity, once,
+// when the watermark closes it (append mode).
 import type { KafkaConfig } from '../config.ts'
+import { ALERT_Z, type CongestionCell } from '../congestion.ts'
 import { BATCH_SCHEMA } from '../contract/batch-schema.ts'
 import { type DataFrame, type SparkSession, type StreamingQuery, toDDL } from '../spark/index.ts'
 import { EVENT_TIME_KEY } from './message.ts'
@@ -21,8 +23,8 @@ export interface LiveStreamsOptions {
   checkpointDir: string
   /** Where a query without a checkpoint starts reading: the live feed only (`latest`) or the whole topic. */
   startingOffsets: 'earliest' | 'latest'
-  /** Congestion threshold of mean Traffic Density per city. */
-  thresholds: Record<string, number>
+  /** What is normal per city, Day Of Week and Hour Of Day: the alerts compare each window with it. */
+  baseline: CongestionCell[]
 }
 
 export const LIVE_QUERY_NAMES = { windows: 'traffic_live_windows', alerts: 'traffic_live_alerts' } as const
@@ -93,12 +95,27 @@ function windowsQuery(spark: SparkSession, options: LiveStreamsOptions): Promise
     .writeStream(sink(options, options.windowsTopic, LIVE_QUERY_NAMES.windows, 'update'))
 }
 
-/** `CASE city WHEN 'A' THEN 0.61 … END`: the thresholds travel in the plan, no lookup table needed. */
-function thresholdExpression(thresholds: Record<string, number>): string {
-  const cases = Object.entries(thresholds)
-    .filter(([, value]) => Number.isFinite(value))
-    .map(([city, value]) => `WHEN ${sqlString(city)} THEN CAST(${sqlString(String(value))} AS DOUBLE)`)
-  return cases.length ? `CASE city ${cases.join(' ')} END` : 'CAST(NULL AS DOUBLE)'
+const double = (value: number) => `CAST(${sqlString(String(value))} AS DOUBLE)`
+
+/** The key of a window's baseline: its city, and the Day Of Week and hour its start falls in (UTC). */
+const BASELINE_KEY = `concat(city, '|', date_format(window.start, 'EEEE'), '|', CAST(hour(window.start) AS STRING))`
+
+/**
+ * A window's normal `{expected, spread}`, looked up in `map('<City>|<Day>|<hour>', named_struct(…), …)`: the
+ * baseline travels in the plan, no lookup table needed. Cells without a positive spread cannot rate a window and
+ * are left out; with none left, every window's normal is null (no alerts).
+ */
+function normalExpression(cells: CongestionCell[]): string {
+  const entries = cells
+    .filter((cell) => Number.isFinite(cell.expected) && Number.isFinite(cell.spread) && cell.spread > 0)
+    .map(
+      (cell) =>
+        `${sqlString(`${cell.city}|${cell.day}|${cell.hour}`)}, named_struct('expected', ${double(cell.expected)}, ` +
+        `'spread', ${double(cell.spread)})`,
+    )
+  return entries.length
+    ? `element_at(map(${entries.join(', ')}), ${BASELINE_KEY})`
+    : 'CAST(NULL AS STRUCT<expected: DOUBLE, spread: DOUBLE>)'
 }
 
 function alertsQuery(spark: SparkSession, options: LiveStreamsOptions): Promise<StreamingQuery> {
@@ -107,12 +124,15 @@ function alertsQuery(spark: SparkSession, options: LiveStreamsOptions): Promise<
       [`window(event_time, ${sqlString(options.window)})`, 'city'],
       ['count(1) AS rows', 'avg(density) AS mean_traffic_density'],
     )
-    .withColumn('threshold', thresholdExpression(options.thresholds))
-    .filter('mean_traffic_density > threshold')
+    .withColumn('normal', normalExpression(options.baseline))
+    .withColumn('z', '(mean_traffic_density - normal.expected) / normal.spread')
+    .filter(`z >= ${ALERT_Z.low}`)
     .select(
       windowKey(),
       `to_json(named_struct('city', city, 'window_start', ${iso('window.start')}, 'window_end', ${iso('window.end')}, ` +
-        `'rows', rows, 'mean_traffic_density', mean_traffic_density, 'threshold', threshold)) AS value`,
+        `'rows', rows, 'mean_traffic_density', mean_traffic_density, 'expected', normal.expected, ` +
+        `'spread', normal.spread, 'threshold', normal.expected + ${ALERT_Z.low} * normal.spread, 'z', z, ` +
+        `'severity', CASE WHEN z >= ${ALERT_Z.high} THEN 'high' ELSE 'low' END)) AS value`,
     )
     .writeStream(sink(options, options.alertsTopic, LIVE_QUERY_NAMES.alerts, 'append'))
 }

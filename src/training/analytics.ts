@@ -1,7 +1,8 @@
 // The analysis the UI draws, computed with Spark SQL over all batch rows: mean Traffic Density by city and
 // hour, by weather, by vehicle type, peak vs off-peak, row counts, and the distribution of Energy Consumption
 // (where a predicted energy sits among the observed ones).
-import { congestionThresholds } from '../congestion.ts'
+import { type CongestionCell, congestionBaseline } from '../congestion.ts'
+import { type FeatureBins, featureBins } from '../drift.ts'
 import { quoteIdentifier, type SparkSession } from '../spark/index.ts'
 
 export interface DensityGroup {
@@ -18,8 +19,10 @@ export interface Analytics {
   byVehicleType: (DensityGroup & { vehicleType: string })[]
   byPeakHour: (DensityGroup & { isPeakHour: number })[]
   energyHistogram: HistogramBin[]
-  /** Per city, the density a live window's mean must pass to be a congestion alert (src/congestion.ts). */
-  congestion_thresholds: Record<string, number>
+  /** Per city, day and hour, the normal density the live alerts compare with (src/congestion.ts). */
+  congestion_baseline: CongestionCell[]
+  /** Per feature, the training rows' bins and shares the live data drift compares with (src/drift.ts). */
+  feature_bins: FeatureBins[]
 }
 
 export interface HistogramBin {
@@ -76,6 +79,7 @@ export async function computeAnalytics(spark: SparkSession, view: string, rows: 
     })) as Analytics['byVehicleType'],
     byPeakHour: (await densityBy(spark, view, { isPeakHour: 'Is Peak Hour' })) as Analytics['byPeakHour'],
     energyHistogram: await energyHistogram(spark, view),
-    congestion_thresholds: await congestionThresholds(spark, view),
+    congestion_baseline: await congestionBaseline(spark, view),
+    feature_bins: await featureBins(spark, view),
   }
 }

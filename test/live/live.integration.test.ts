@@ -1,11 +1,12 @@
 // The live queries on the real engines: fixed rows with fixed event times go through Kafka and Spark Structured
 // Streaming; the final value of every (city, window) must equal the aggregate computed here from the same rows,
-// alerts must come exactly for the closed windows over threshold, malformed messages are counted and skipped —
+// alerts must come exactly for the closed windows far enough above their normal level, with their severity, malformed messages are counted and skipped —
 // and all of it still holds when the Spark Connect server is SIGKILLed mid-run and started again.
 // The test runs its own Spark Connect server (own port and state dir) so it never kills one others use.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { loadConfig } from '../../src/config.ts'
+import { ALERT_Z } from '../../src/congestion.ts'
 import type { City, TrafficRecord } from '../../src/contract/columns.ts'
 import { engineStatuses, startEngines, stopEngines } from '../../src/engines/lifecycle.ts'
 import { isAlive } from '../../src/engines/process-identity.ts'
@@ -24,7 +25,22 @@ import { cleanUp, clients, config, readTopic, sendRaw, tempDir, unique } from '.
 const HOUR = 3_600_000
 const FIRST_HOUR = Date.parse('2026-01-05T00:00:00.000Z')
 const CITIES: City[] = ['AquaCity', 'Ecoopolis', 'TechHaven']
-const THRESHOLDS = { AquaCity: 0.5, Ecoopolis: 0.55, TechHaven: 0.6 }
+/** The normal level of each city's first four Monday hours, all with a spread of 0.1. */
+const NORMAL = { AquaCity: 0.4, Ecoopolis: 0.5, TechHaven: 0.65 }
+const SPREAD = 0.1
+const BASELINE = CITIES.flatMap((city) =>
+  [0, 1, 2, 3].map((hour) => ({
+    city,
+    day: 'Monday',
+    hour,
+    expected: NORMAL[city as keyof typeof NORMAL],
+    spread: SPREAD,
+    rows: 100,
+  })),
+)
+/** How many spreads a window's mean is above its normal level (the alerts' z, src/congestion.ts). */
+const zOf = (w: { city: string; mean_traffic_density: number }) =>
+  (w.mean_traffic_density - NORMAL[w.city as keyof typeof NORMAL]) / SPREAD
 /** The streaming queries take minutes on a busy machine; each probe asks Kafka and Spark, so once a second. */
 const QUERIES_WAIT = { timeoutMs: 240_000, everyMs: 1_000 }
 const MALFORMED = [
@@ -38,7 +54,7 @@ interface Row {
   time: Date
 }
 
-/** 4 hours × 3 cities, 20–39 rows each, densities that put some windows over their threshold and some under. */
+/** 4 hours × 3 cities, 20–39 rows each, densities that put some windows far above normal and some not. */
 function fixedRows(): Row[] {
   const rows: Row[] = []
   for (let hour = 0; hour < 4; hour++) {
@@ -146,7 +162,7 @@ test('live windows and alerts equal the aggregates computed independently, acros
     trigger: '1 second',
     checkpointDir: checkpointsLocation(own),
     startingOffsets: 'earliest',
-    thresholds: THRESHOLDS,
+    baseline: BASELINE,
   })
   const caughtUp = async () => {
     const ends = await topicEndOffsets({ ...own.kafka, topic: source })
@@ -186,11 +202,11 @@ test('live windows and alerts equal the aggregates computed independently, acros
 
     const expected = expectedWindows([...rows, FLUSH])
     const overThreshold = [...expected].filter(
-      ([, w]) =>
-        w.window_start !== FLUSH.time.toISOString() &&
-        w.mean_traffic_density > THRESHOLDS[w.city as keyof typeof THRESHOLDS],
+      ([, w]) => w.window_start !== FLUSH.time.toISOString() && zOf(w) >= ALERT_Z.low,
     )
     assert.ok(overThreshold.length > 0 && overThreshold.length < expected.size - 1)
+    const severities = new Set(overThreshold.map(([, w]) => (zOf(w) >= ALERT_Z.high ? 'high' : 'low')))
+    assert.equal(severities.size, 2, 'both severities are exercised')
     const alerts = await until(
       'the alerts of the closed windows',
       async () => {
@@ -205,7 +221,10 @@ test('live windows and alerts equal the aggregates computed independently, acros
       const alert = alerts.get(key) as Record<string, number | string>
       assert.equal(alert.rows, window.rows, key)
       assert.ok(Math.abs((alert.mean_traffic_density as number) - window.mean_traffic_density) < 1e-9, key)
-      assert.equal(alert.threshold, THRESHOLDS[window.city as keyof typeof THRESHOLDS])
+      assert.equal(alert.expected, NORMAL[window.city as keyof typeof NORMAL])
+      assert.equal(alert.spread, SPREAD)
+      assert.ok(Math.abs((alert.z as number) - zOf(window)) < 1e-9, key)
+      assert.equal(alert.severity, zOf(window) >= ALERT_Z.high ? 'high' : 'low', key)
     }
 
     const windows = await finalValues(windowsTopic)

@@ -24,8 +24,13 @@ test('the batch consumer writes a live message as the same 11-column line as a p
   assert.equal(live.line.toString().split(',').length, 11)
 })
 
-test('--scenario accepts jam:<City> only', () => {
-  assert.deepEqual(parseScenario('jam:TechHaven'), { city: 'TechHaven' })
-  assert.throws(() => parseScenario('jam:Atlantis'), /--scenario must be jam:<City>, got "jam:Atlantis"/)
-  assert.throws(() => parseScenario('flood:AquaCity'), /--scenario must be jam:<City>/)
+test('--scenario accepts jam:<City> and drift:<City> only', () => {
+  assert.deepEqual(parseScenario('jam:TechHaven'), { kind: 'jam', city: 'TechHaven' })
+  assert.deepEqual(parseScenario('drift:Neuroburg'), { kind: 'drift', city: 'Neuroburg' })
+  assert.throws(
+    () => parseScenario('jam:Atlantis'),
+    /--scenario must be jam:<City> or drift:<City>, got "jam:Atlantis"/,
+  )
+  assert.throws(() => parseScenario('flood:AquaCity'), /--scenario must be jam:<City> or drift:<City>/)
+  assert.throws(() => parseScenario('drift:AquaCity:now'), /--scenario must be jam:<City> or drift:<City>/)
 })

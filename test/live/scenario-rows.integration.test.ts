@@ -3,7 +3,6 @@
 // reason) while every real row of the replay lands in the batch files.
 import assert from 'node:assert/strict'
 import { after, test } from 'node:test'
-import { DatasetIndex } from '../../src/live/dataset-index.ts'
 import { replay } from '../../src/live/replay.ts'
 import { FolderStore } from '../../src/storage/folder-store.ts'
 import { consumeToBatchFiles } from '../../src/stream/consume.ts'
@@ -12,7 +11,6 @@ import { SCENARIO_HEADER } from '../../src/stream/scenario-header.ts'
 import {
   cleanUp,
   clients,
-  generateCsv,
   readBatches,
   readTopic,
   rowsAsCsvLines,
@@ -29,15 +27,15 @@ after(() => cleanUp({ topics: [topic, deadLetterTopic], groups: [groupId], dirs 
 test('rows a jam made up stay out of the batch files: set aside to the dead letters, counted, with the reason', async () => {
   const work = await tempDir('live-scenario')
   dirs.push(work)
-  const dataset = await DatasetIndex.load(await generateCsv(work, 2000, 5))
   // A simulated hour per real second: the jam (07:00–08:00) is the second of three hours.
-  const sent = await replay(clients, dataset, {
+  const sent = await replay(clients, {
     topic,
+    position: 0,
     partitions: 2,
     clock: 3600,
     rate: 500,
     start: new Date('2026-01-05T06:30:00.000Z'),
-    scenario: { city: 'Neuroburg' },
+    scenario: { kind: 'jam', city: 'Neuroburg' },
     limit: 1500,
   })
   const jamRows = sent.jam?.rows ?? 0

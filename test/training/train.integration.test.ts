@@ -112,36 +112,34 @@ test('held-out metrics are those of working models', () => {
   assert.ok(Math.abs(peak.accuracy - (tn + tp) / (tn + fp + fn + tp)) < 1e-12)
 })
 
-/** The 90th percentile as Spark's `percentile` computes it: linear interpolation between the closest ranks. */
-function percentile90(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  const position = 0.9 * (sorted.length - 1)
-  const low = Math.floor(position)
-  const lower = sorted[low] as number
-  return lower + (position - low) * ((sorted[Math.min(low + 1, sorted.length - 1)] as number) - lower)
+/** Mean and sample standard deviation, as Spark's avg and stddev_samp compute them. */
+function meanAndSpread(values: number[]): { mean: number; spread: number } {
+  const mean = values.reduce((sum, x) => sum + x, 0) / values.length
+  const squares = values.reduce((sum, x) => sum + (x - mean) ** 2, 0)
+  return { mean, spread: Math.sqrt(squares / (values.length - 1)) }
 }
 
-test('analytics.json holds each city’s congestion threshold: the 90th percentile of its hourly mean density', () => {
+test('analytics.json holds what is normal per city, day and hour: the mean density and its spread', () => {
   const analytics = JSON.parse(readFileSync(path.join(models, 'analytics.json'), 'utf8')) as Analytics
   const next = createSyntheticSource(FIXTURE_SEED)
-  const hours = new Map<string, { sum: number; rows: number }>()
+  const cells = new Map<string, number[]>()
+  const cities = new Map<string, number[]>()
   for (let i = 0; i < FIXTURE_ROWS; i++) {
     const record = next()
     const key = `${record.City}|${record['Day Of Week']}|${record['Hour Of Day']}`
-    const hour = hours.get(key) ?? { sum: 0, rows: 0 }
-    hour.sum += record['Traffic Density']
-    hour.rows++
-    hours.set(key, hour)
+    cells.set(key, [...(cells.get(key) ?? []), record['Traffic Density']])
+    cities.set(record.City, [...(cities.get(record.City) ?? []), record['Traffic Density']])
   }
-  const means = new Map<string, number[]>()
-  for (const [key, hour] of hours) {
-    const city = key.split('|')[0] as string
-    means.set(city, [...(means.get(city) ?? []), hour.sum / hour.rows])
-  }
-  const thresholds = analytics.congestion_thresholds
-  assert.deepEqual(Object.keys(thresholds).sort(), [...means.keys()].sort())
-  for (const [city, list] of means) {
-    assert.ok(Math.abs((thresholds[city] as number) - percentile90(list)) < 1e-9, city)
+  const baseline = analytics.congestion_baseline
+  assert.equal(baseline.length, cells.size)
+  for (const cell of baseline) {
+    const values = cells.get(`${cell.city}|${cell.day}|${cell.hour}`) ?? []
+    const own = meanAndSpread(values)
+    // Too few rows for an hour's own spread: the city's over all hours stands in.
+    const spread = values.length >= 30 ? own.spread : meanAndSpread(cities.get(cell.city) ?? []).spread
+    assert.equal(cell.rows, values.length)
+    assert.ok(Math.abs(cell.expected - own.mean) < 1e-9, JSON.stringify(cell))
+    assert.ok(Math.abs(cell.spread - spread) < 1e-9, JSON.stringify(cell))
   }
 })
 

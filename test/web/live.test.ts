@@ -50,7 +50,7 @@ let run: Promise<LiveSummary> | undefined
 
 before(async () => {
   stateDir = await tempDir('live-ui')
-  // The fixture's models carry analytics.json: congestion thresholds from its training data, which a jam
+  // The fixture's models carry analytics.json: the congestion baseline from its training data, which a jam
   // (densities above the data set's highest) surely exceeds.
   live = loadConfig(
     {
@@ -82,7 +82,7 @@ before(async () => {
   browser = await launchBrowser()
   // The API follows the stream from its latest offset: it must be reading before the replay starts.
   while (api.live.snapshot().status.kafka !== 'up') await new Promise((resolve) => setTimeout(resolve, 200))
-  run = runLive(live, { start: START, scenario: { city: JAM_CITY }, signal: stop.signal })
+  run = runLive(live, { start: START, scenario: { kind: 'jam', city: JAM_CITY }, signal: stop.signal })
 })
 
 after(async () => {
@@ -158,7 +158,7 @@ test('with `traffic live --scenario jam:Neuroburg` running, the Live page moves,
       .waitFor()
 
     // The jam's window closes (the watermark passes it) and its alert reaches the page, against the city's
-    // threshold from the models' analytics.json.
+    // baseline from the models' analytics.json.
     const alert = await until(
       'the jam alert',
       () => snapshot().alerts.find((a) => a.city === JAM_CITY && a.window_start === JAM_WINDOW),
@@ -167,7 +167,12 @@ test('with `traffic live --scenario jam:Neuroburg` running, the Live page moves,
     const analytics = JSON.parse(
       await readFile(path.join(live.paths.models, ANALYTICS_FILE), 'utf8'),
     ) as Analytics
-    assert.equal(alert.threshold, analytics.congestion_thresholds[JAM_CITY])
+    // Monday 07:00 UTC: the jam's window compared with what is normal for the city then.
+    const normal = analytics.congestion_baseline.find(
+      (cell) => cell.city === JAM_CITY && cell.day === 'Monday' && cell.hour === 7,
+    )
+    assert.equal(alert.expected, normal?.expected)
+    assert.equal(alert.severity, 'high')
     assert.ok(alert.mean_traffic_density > alert.threshold)
     // The jam's rows were read by the API too: counted apart, never scored as drift.
     assert.ok(snapshot().scoring.scenario_rows > 0, 'the jam rows are counted apart')
@@ -177,7 +182,7 @@ test('with `traffic live --scenario jam:Neuroburg` running, the Live page moves,
       .locator('tr', { hasText: JAM_CITY })
       .filter({ hasText: alert.mean_traffic_density.toFixed(3) })
     await row.waitFor()
-    assert.ok(((await row.textContent()) ?? '').includes(alert.threshold.toFixed(3)))
+    assert.ok(((await row.textContent()) ?? '').includes(alert.expected.toFixed(3)))
     await screenshot(page, 'live')
 
     // Full of live data (the consumer lag table, the alerts, the scoring), every card holds its content.

@@ -17,6 +17,7 @@ import type {
   LiveStatus,
   PartitionLag,
 } from '../live-schemas.ts'
+import { LiveDrift, storedFeatureBins } from './live-drift.ts'
 import { LiveKafka } from './live-kafka.ts'
 import { type Decoded, decodeAlert, decodeStreamRow, decodeWindow } from './live-messages.ts'
 import { LiveScorer } from './live-scoring.ts'
@@ -48,6 +49,7 @@ export class LiveFeed {
   readonly #log: FastifyBaseLogger
   readonly #state = new LiveState()
   readonly #scorer = new LiveScorer()
+  readonly #drift = new LiveDrift()
   readonly #listeners = new Set<LiveListener>()
   #status: LiveStatus
   #kafka: LiveKafka | undefined
@@ -86,7 +88,7 @@ export class LiveFeed {
   }
 
   stats(): LiveStats {
-    const { models, report } = this.#registry.state
+    const { models, report, analytics } = this.#registry.state
     return {
       status: this.#status,
       clock: this.#state.clock,
@@ -94,6 +96,7 @@ export class LiveFeed {
       lag: this.#lag,
       queries: this.#queries,
       scoring: this.#scorer.summary(models, report),
+      drift: this.#drift.summary(storedFeatureBins(analytics)),
     }
   }
 
@@ -158,8 +161,13 @@ export class LiveFeed {
       return
     }
     if (row.value.eventTime) this.#state.seeEventTime(row.value.eventTime)
-    if (scenarioOf(message.headers) !== undefined) this.#scorer.madeUp()
-    else this.#scorer.score(row.value.record, this.#registry.state.models)
+    if (scenarioOf(message.headers) !== undefined) {
+      this.#scorer.madeUp()
+      return
+    }
+    const { models, analytics } = this.#registry.state
+    this.#scorer.score(row.value.record, models)
+    this.#drift.add(row.value.record, storedFeatureBins(analytics))
   }
 
   /** A window or alert of the streaming queries: kept and sent to the listeners; a malformed one is skipped. */

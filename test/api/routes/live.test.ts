@@ -3,11 +3,16 @@
 // kept and streamed; lag comes from the API's own read position. Two API processes each see the whole live view.
 // Without Kafka the API still predicts.
 import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
 import { test } from 'node:test'
 import type { LiveEvents, LiveSnapshot, LiveWindow } from '../../../src/api/live-schemas.ts'
+import { storedFeatureBins } from '../../../src/api/services/live-drift.ts'
 import type { LiveFeedOptions } from '../../../src/api/services/live-feed.ts'
 import { CITIES, type TrafficRecord } from '../../../src/contract/columns.ts'
+import { ANALYTICS_FILE } from '../../../src/contract/models.ts'
 import { createSyntheticSource } from '../../../src/dataset/generator.ts'
+import { binOf, populationStabilityIndex } from '../../../src/drift.ts'
 import { kafkaAdmin } from '../../../src/stream/kafka-clients.ts'
 import { REAL_ROW } from '../../fixtures/records.ts'
 import { followEvents } from '../../fixtures/sse.ts'
@@ -96,7 +101,7 @@ test('the live view scores the stream, keeps the latest windows and alerts, coun
     )
     await send(options.topics.windows, ['not json at all'])
     const { mean_speed, peak_share, mean_energy_consumption, ...alertFields } = other
-    const alert = { ...alertFields, threshold: 0.6 }
+    const alert = { ...alertFields, expected: 0.5, spread: 0.1, threshold: 0.6, z: 3, severity: 'high' }
     await send(options.topics.alerts, [JSON.stringify(alert)])
 
     const live = await until('every row and window', async () => {
@@ -129,6 +134,23 @@ test('the live view scores the stream, keeps the latest windows and alerts, coun
     assert.deepEqual(live.windows.recent, [updated, other])
     assert.deepEqual(live.windows.latest, [updated, other])
     assert.deepEqual(live.alerts, [alert])
+
+    // Data drift over the same rows, against the training bins saved with the models (analytics.json).
+    const bins = storedFeatureBins(JSON.parse(readFileSync(path.join(folder.dir, ANALYTICS_FILE), 'utf8')))
+    assert.ok(bins, 'the models carry training bins')
+    const scoredRows = [...Array(warmupRows).fill(REAL_ROW), ...rows] as TrafficRecord[]
+    assert.equal(live.drift.rows, scoredRows.length)
+    assert.deepEqual(
+      live.drift.features.map((f) => [f.feature, f.psi]),
+      bins.map((feature) => {
+        const counts = new Array<number>(feature.shares.length).fill(0)
+        for (const row of scoredRows) {
+          const bin = binOf(feature, row)
+          counts[bin] = (counts[bin] ?? 0) + 1
+        }
+        return [feature.feature, populationStabilityIndex(feature.shares, counts)]
+      }),
+    )
 
     // Lag from Kafka's own offsets: the API's group catches up with the stream's end. Lag is sampled once a tick,
     // so a sample from before the rows above were sent also shows lag 0: wait for one that counts them.
@@ -170,7 +192,14 @@ test('two API processes with the same configuration each see every row, every ci
     }
     const rows = Array.from({ length: 60 }, (_, i) => ({ ...REAL_ROW, City: CITIES[i % CITIES.length] }))
     const windows = CITIES.map((city) => window(city, '2026-01-05T08:00:00.000Z', 40, 0.4))
-    const jam = { ...window('AquaCity', '2026-01-05T08:00:00.000Z', 40, 0.9), threshold: 0.6 }
+    const jam = {
+      ...window('AquaCity', '2026-01-05T08:00:00.000Z', 40, 0.9),
+      expected: 0.5,
+      spread: 0.1,
+      threshold: 0.6,
+      z: 4,
+      severity: 'high',
+    }
     const { mean_speed, peak_share, mean_energy_consumption, ...alert } = jam
     const keyed = (topic: string, values: { city: string; window_start: string }[]) =>
       values.map((value) => ({

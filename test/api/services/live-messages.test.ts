@@ -43,5 +43,9 @@ test('windows and alerts are checked against their contract', () => {
   const noTime = decodeWindow(json({ ...window, window_start: 'soon' }))
   assert.ok(!noTime.ok && /window_start/.test(noTime.reason))
   const missing = decodeAlert(json({ ...window }))
-  assert.ok(!missing.ok && /threshold/.test(missing.reason))
+  assert.ok(!missing.ok && /expected/.test(missing.reason))
+  const alert = { ...window, expected: 0.2, spread: 0.05, threshold: 0.25, z: 2, severity: 'low' }
+  assert.deepEqual(decodeAlert(json(alert)), { ok: true, value: alert })
+  const unknownSeverity = decodeAlert(json({ ...alert, severity: 'medium' }))
+  assert.ok(!unknownSeverity.ok && /severity/.test(unknownSeverity.reason))
 })

@@ -31,7 +31,15 @@ function window(city: string, hour: number, rows: number): LiveWindow {
 
 function alert(city: string, hour: number, density: number): LiveAlert {
   const { mean_speed, peak_share, mean_energy_consumption, ...fields } = window(city, hour, 10)
-  return { ...fields, mean_traffic_density: density, threshold: 0.5 }
+  return {
+    ...fields,
+    mean_traffic_density: density,
+    expected: 0.4,
+    spread: 0.1,
+    threshold: 0.5,
+    z: 1.5,
+    severity: 'low',
+  }
 }
 
 function sample(second: number): ThroughputSample {

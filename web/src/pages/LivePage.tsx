@@ -1,5 +1,6 @@
 // The stream as it flows: density per city over the last windows, throughput and consumer lag, the alerts feed,
-// the served models' error on live records beside their held-out error, the simulated clock. Pausing freezes
+// the served models' error on live records beside their held-out error, the data drift per feature, the simulated
+// clock. Pausing freezes
 // the view while the feed keeps running underneath; resuming jumps to now.
 import { useMemo, useState } from 'react'
 import type { LiveSnapshot, ModelScoring } from '../api/contract.ts'
@@ -138,7 +139,10 @@ function Alerts({ snapshot }: { snapshot: LiveSnapshot }) {
     <div className="card">
       <h2>
         Congestion alerts{' '}
-        <span className="muted">windows whose mean density passed the city’s threshold</span>
+        <span className="muted">
+          windows whose mean density was far above normal for the city, day and hour (low from 1 spread, high
+          from 3)
+        </span>
       </h2>
       {snapshot.alerts.length === 0 ? (
         <p className="muted">No alert yet.</p>
@@ -149,8 +153,10 @@ function Alerts({ snapshot }: { snapshot: LiveSnapshot }) {
               <tr>
                 <th scope="col">Window (simulated)</th>
                 <th scope="col">City</th>
+                <th scope="col">Severity</th>
                 <th scope="col">Mean density</th>
-                <th scope="col">Threshold</th>
+                <th scope="col">Normal</th>
+                <th scope="col">Spreads above</th>
                 <th scope="col">Rows</th>
               </tr>
             </thead>
@@ -159,9 +165,52 @@ function Alerts({ snapshot }: { snapshot: LiveSnapshot }) {
                 <tr key={`${a.city}-${a.window_start}`}>
                   <td>{windowTime(a.window_start)}</td>
                   <th scope="row">{a.city}</th>
+                  <td className={a.severity === 'high' ? 'alert-value' : undefined}>{a.severity}</td>
                   <td className="alert-value">{number(a.mean_traffic_density, 3)}</td>
-                  <td>{number(a.threshold, 3)}</td>
+                  <td>
+                    {number(a.expected, 3)} ± {number(a.spread, 3)}
+                  </td>
+                  <td>{number(a.z, 1)}</td>
                   <td>{number(a.rows, 0)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </div>
+  )
+}
+
+function Drift({ snapshot }: { snapshot: LiveSnapshot }) {
+  const { drift } = snapshot
+  return (
+    <div className="card">
+      <h2>
+        Data drift{' '}
+        <span className="muted">
+          PSI of the last {number(drift.window, 0)} live rows against the training rows (0.1 moderate, 0.25
+          significant)
+        </span>
+      </h2>
+      {drift.features.length === 0 ? (
+        <p className="muted">No live row compared yet (or the models carry no training bins).</p>
+      ) : (
+        <div className="table-scroll">
+          <table className="rows-table" data-testid="live-drift">
+            <thead>
+              <tr>
+                <th scope="col">Feature</th>
+                <th scope="col">PSI</th>
+                <th scope="col">Drift</th>
+              </tr>
+            </thead>
+            <tbody>
+              {drift.features.map((f) => (
+                <tr key={f.feature}>
+                  <th scope="row">{f.feature}</th>
+                  <td>{number(f.psi, 3)}</td>
+                  <td className={f.level === 'significant' ? 'alert-value' : undefined}>{f.level}</td>
                 </tr>
               ))}
             </tbody>
@@ -276,6 +325,7 @@ export function LivePage() {
           <Charts snapshot={shown} />
           <Alerts snapshot={shown} />
           <Scoring snapshot={shown} />
+          <Drift snapshot={shown} />
         </>
       )}
     </section>
