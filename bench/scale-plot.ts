@@ -1,5 +1,6 @@
-// The cost-per-row plot of bench:scale as a standalone SVG: microseconds per row against rows (log scale), one line
-// per stage. A flat line is a stage whose cost grows no faster than the rows.
+// The cost-per-row plot of bench:scale as a standalone SVG: microseconds per row against rows, both on log scales
+// (the stages' costs differ by orders of magnitude), one line per stage. A flat line is a stage whose cost grows no
+// faster than the rows.
 
 export interface PlotSeries {
   label: string
@@ -14,34 +15,32 @@ const COLOURS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd']
 
 const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 
-/** A round step giving about five ticks between 0 and `max`. */
-function tickStep(max: number): number {
-  const raw = max / 5
-  const power = 10 ** Math.floor(Math.log10(raw))
-  return ([1, 2, 5, 10].find((factor) => factor * power >= raw) ?? 10) * power
-}
-
 export function costPerRowSvg(title: string, series: readonly PlotSeries[]): string {
   const all = series.flatMap((line) => line.points)
   const rows = all.map(([x]) => x)
   const [minX, maxX] = [Math.min(...rows), Math.max(...rows)]
-  const step = tickStep(Math.max(...all.map(([, y]) => y), 1))
-  const maxY = step * Math.ceil(Math.max(...all.map(([, y]) => y), 1) / step)
+  const costs = all.map(([, cost]) => Math.max(cost, 1))
+  const [lowY, highY] = [
+    Math.floor(Math.log10(Math.min(...costs))),
+    Math.ceil(Math.log10(Math.max(...costs))) || 1,
+  ]
   const plotWidth = WIDTH - MARGIN.left - MARGIN.right
   const plotHeight = HEIGHT - MARGIN.top - MARGIN.bottom
   const spanX = Math.log(maxX / minX) || 1
   const x = (value: number) =>
     MARGIN.left + (minX === maxX ? plotWidth / 2 : (plotWidth * Math.log(value / minX)) / spanX)
-  const y = (value: number) => MARGIN.top + plotHeight * (1 - value / maxY)
+  const y = (value: number) =>
+    MARGIN.top + plotHeight * (1 - (Math.log10(Math.max(value, 1)) - lowY) / (highY - lowY || 1))
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" font-family="sans-serif" font-size="12">`,
     `<rect width="${WIDTH}" height="${HEIGHT}" fill="white"/>`,
     `<text x="${MARGIN.left}" y="20" font-size="14">${escapeXml(title)}</text>`,
   ]
-  for (let tick = 0; tick <= maxY + step / 2; tick += step) {
+  for (let power = lowY; power <= highY; power++) {
+    const tick = 10 ** power
     parts.push(
       `<line x1="${MARGIN.left}" x2="${MARGIN.left + plotWidth}" y1="${y(tick)}" y2="${y(tick)}" stroke="#ddd"/>`,
-      `<text x="${MARGIN.left - 6}" y="${y(tick) + 4}" text-anchor="end">${Number(tick.toPrecision(6))}</text>`,
+      `<text x="${MARGIN.left - 6}" y="${y(tick) + 4}" text-anchor="end">${tick}</text>`,
     )
   }
   for (const value of [...new Set(rows)]) {
@@ -51,7 +50,7 @@ export function costPerRowSvg(title: string, series: readonly PlotSeries[]): str
   }
   parts.push(
     `<text x="${MARGIN.left + plotWidth / 2}" y="${HEIGHT - 8}" text-anchor="middle">rows (log scale)</text>`,
-    `<text transform="translate(16 ${MARGIN.top + plotHeight / 2}) rotate(-90)" text-anchor="middle">µs per row</text>`,
+    `<text transform="translate(16 ${MARGIN.top + plotHeight / 2}) rotate(-90)" text-anchor="middle">µs per row (log scale)</text>`,
   )
   series.forEach((line, i) => {
     const colour = COLOURS[i % COLOURS.length]

@@ -4,7 +4,8 @@
 // of the Kafka and Spark servers. Each size gets fresh engines (a state folder of its own), so their peaks belong to
 // that size; they listen on the configured ports (KAFKA_PORT, KAFKA_CONTROLLER_PORT, SPARK_CONNECT_PORT), which must
 // be free. Prints a table, writes bench/results/scale-<date>.json and the plot docs/images/scale-cost-per-row.svg.
-// Options: --sizes <millions,…> (0.3,1.2,4.8), --plot <file> (where the SVG goes).
+// Options: --sizes <millions,…> (0.3,1.2,4.8), --plot <file> (where the SVG goes), --from <results json> (only
+// redraw the plot from an earlier run's results).
 import { spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
@@ -18,6 +19,7 @@ const { values: args } = parseArgs({
   options: {
     sizes: { type: 'string', default: '0.3,1.2,4.8' },
     plot: { type: 'string', default: path.join('docs', 'images', 'scale-cost-per-row.svg') },
+    from: { type: 'string' },
   },
 })
 
@@ -139,7 +141,7 @@ async function measureSize(rows: number, work: string): Promise<Record<Stage, St
   }
 }
 
-function table(results: readonly { rows: number; stages: Record<Stage, StageResult> }[]): string {
+function table(results: readonly SizeResult[]): string {
   const lines = results.flatMap(({ rows, stages }) =>
     STAGES.map((stage) => {
       const r = stages[stage]
@@ -153,30 +155,49 @@ function table(results: readonly { rows: number; stages: Record<Stage, StageResu
   ].join('\n')
 }
 
-const sizes = parseSizes(args.sizes)
-const work = mkdtempSync(path.join(os.tmpdir(), 'bench-scale-'))
-try {
-  const results: { rows: number; stages: Record<Stage, StageResult> }[] = []
-  for (const rows of sizes) results.push({ rows, stages: await measureSize(rows, work) })
-  const date = new Date().toISOString()
-  const out = path.join('bench', 'results', `scale-${date.slice(0, 10)}.json`)
-  mkdirSync(path.dirname(out), { recursive: true })
-  const machine = {
-    cpus: os.cpus().length,
-    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-    loadAverage: os.loadavg(),
-  }
-  writeFileSync(out, `${JSON.stringify({ date, machine, results }, null, 2)}\n`)
+interface SizeResult {
+  rows: number
+  stages: Record<Stage, StageResult>
+}
+
+interface ScaleRun {
+  date: string
+  machine: { cpus: number; memoryGiB: number; loadAverage: number[] }
+  results: SizeResult[]
+}
+
+function drawPlot(run: ScaleRun): void {
   const series = STAGES.map((stage) => ({
     label: stage,
-    points: results.map(({ rows, stages }) => [rows, stages[stage].microsecondsPerRow] as const),
+    points: run.results.map(({ rows, stages }) => [rows, stages[stage].microsecondsPerRow] as const),
   }))
+  const load = run.machine.loadAverage[0]?.toFixed(1)
+  const title = `Cost per row, ${run.date.slice(0, 10)}, ${run.machine.cpus} cores, load average ${load}`
   mkdirSync(path.dirname(args.plot), { recursive: true })
-  writeFileSync(
-    args.plot,
-    costPerRowSvg(`Cost per row, ${date.slice(0, 10)} (${machine.cpus} cores)`, series),
-  )
-  process.stdout.write(`\n${table(results)}\n\nwritten to ${out} and ${args.plot}\n`)
-} finally {
-  rmSync(work, { recursive: true, force: true })
+  writeFileSync(args.plot, costPerRowSvg(title, series))
 }
+
+async function measure(): Promise<void> {
+  const sizes = parseSizes(args.sizes)
+  const work = mkdtempSync(path.join(os.tmpdir(), 'bench-scale-'))
+  try {
+    const results: SizeResult[] = []
+    for (const rows of sizes) results.push({ rows, stages: await measureSize(rows, work) })
+    const machine = {
+      cpus: os.cpus().length,
+      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+      loadAverage: os.loadavg(),
+    }
+    const run: ScaleRun = { date: new Date().toISOString(), machine, results }
+    const out = path.join('bench', 'results', `scale-${run.date.slice(0, 10)}.json`)
+    mkdirSync(path.dirname(out), { recursive: true })
+    writeFileSync(out, `${JSON.stringify(run, null, 2)}\n`)
+    drawPlot(run)
+    process.stdout.write(`\n${table(results)}\n\nwritten to ${out} and ${args.plot}\n`)
+  } finally {
+    rmSync(work, { recursive: true, force: true })
+  }
+}
+
+if (args.from) drawPlot(JSON.parse(readFileSync(args.from, 'utf8')) as ScaleRun)
+else await measure()
