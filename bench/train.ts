@@ -1,7 +1,8 @@
 // `npm run bench:train` — training at the real data set's size on this machine: wall time per model and in
 // total, and held-out metrics, for the default learners and (with --compare) the frontier they were chosen from;
-// then the seed-style pipeline (one-hot + scaler + random forests) on the same batches. Each run's jobs, stages,
-// tasks and executor time per step come from Spark's status API (counts the machine's load does not change).
+// then the previous defaults and the seed-style pipeline (one-hot + scaler + random forests) on the same batches.
+// Each run's jobs, stages, tasks and executor time per step come from Spark's status API (counts the machine's
+// load does not change).
 // Needs a running local Spark Connect server (`traffic engines start`) whose web UI this machine reaches.
 // Prints the figures and writes them to bench/results/train-<date>.json.
 // Options: --rows <n> (1,219,567: the real file's size), --batches <dir> (train on existing batch files instead
@@ -23,7 +24,7 @@ import type { CandidatesOptions } from '../src/training/candidates.ts'
 import type { ModelName } from '../src/training/model-specs.ts'
 import { folderModels } from '../src/training/models-folder.ts'
 import type { LineWriter } from '../src/training/progress.ts'
-import type { TrainingReport } from '../src/training/report.ts'
+import type { TrainingParams, TrainingReport } from '../src/training/report.ts'
 import { formatMetrics } from '../src/training/summary.ts'
 import { DEFAULT_PARAMS, DEFAULT_PARITY_ROWS, train } from '../src/training/train.ts'
 import { type SeedStyleResult, trainSeedStyle } from './seed-style-run.ts'
@@ -63,20 +64,41 @@ function writeBatches(rows: number, topic: string): string {
   return dir
 }
 
+/** The defaults before the boosting iterations and step sizes were moved along the frontier. */
+const PREVIOUS_PARAMS: TrainingParams = {
+  ...DEFAULT_PARAMS,
+  models: {
+    traffic_density_model: { algorithm: 'gbt', numTrees: 80, maxDepth: 5, maxBins: 64, stepSize: 0.2 },
+    peak_hour_model: { algorithm: 'randomForest', numTrees: 40, maxDepth: 10, maxBins: 32 },
+    energy_consumption_model: { algorithm: 'gbt', numTrees: 60, maxDepth: 5, maxBins: 64, stepSize: 0.2 },
+  },
+}
 /** What training used before GBT, for all three models: the baseline of every frontier. */
 const FOREST: TreeParams = { algorithm: 'randomForest', numTrees: 40, maxDepth: 10, maxBins: 32 }
-const gbt = (numTrees: number, maxDepth: number, stepSize: number): TreeParams => ({
+const gbt = (numTrees: number, stepSize: number, maxDepth = 5, maxBins = 64): TreeParams => ({
   algorithm: 'gbt',
   numTrees,
   maxDepth,
-  maxBins: 32,
+  maxBins,
   stepSize,
 })
+/** Boosting iterations against step size and depth: each iteration costs about one Spark job per tree level. */
+const BOOSTING_FRONTIER: TreeParams[] = [
+  gbt(80, 0.2),
+  gbt(40, 0.4),
+  gbt(30, 0.5),
+  gbt(20, 0.5, 6),
+  gbt(15, 0.6, 6),
+  gbt(30, 0.5, 5, 32),
+  gbt(60, 0.25),
+  gbt(50, 0.3),
+  gbt(40, 0.3, 6),
+]
 /** The learners compared per model (quality against fit time), besides each model's default. */
 const FRONTIER: Record<ModelName, TreeParams[]> = {
-  traffic_density_model: [FOREST, gbt(60, 5, 0.2)],
-  peak_hour_model: [FOREST, { ...FOREST, numTrees: 20, maxDepth: 6 }],
-  energy_consumption_model: [FOREST, { ...gbt(60, 5, 0.2), maxBins: 64 }],
+  traffic_density_model: BOOSTING_FRONTIER,
+  peak_hour_model: [FOREST, { ...FOREST, numTrees: 20 }, { ...FOREST, numTrees: 10 }, gbt(10, 0.5, 5, 32)],
+  energy_consumption_model: BOOSTING_FRONTIER,
 }
 /** The default is fitted once, as the saved model, and takes its row in the table from there. */
 const grids = Object.fromEntries(
@@ -92,9 +114,9 @@ function sameLearner(a: TreeParams, b: TreeParams): boolean {
 
 const FIT_STEP = /^fit (RandomForest|GBT)/
 
-function summarise(report: TrainingReport) {
+function summarise(name: string, report: TrainingReport) {
   return {
-    name: 'default',
+    name,
     params: report.params,
     rows: report.batches.rows,
     seconds: {
@@ -122,11 +144,11 @@ function summarise(report: TrainingReport) {
   }
 }
 
-function totalsLine(report: TrainingReport): string {
+function totalsLine(name: string, report: TrainingReport): string {
   const models = Object.entries(report.models)
     .map(([name, model]) => `${name} ${model.learner}: ${formatMetrics(model.metrics)}`)
     .join('; ')
-  return `default: total ${report.timings.total} s — ${models}\n`
+  return `${name}: total ${report.timings.total} s — ${models}\n`
 }
 
 function seedStyleLine(result: SeedStyleResult): string {
@@ -205,12 +227,29 @@ async function benchDefault(config: Config, batches: string): Promise<void> {
     }),
   )
   const report = trained.value
+  process.stdout.write(`\n── previous defaults: ${JSON.stringify(PREVIOUS_PARAMS)}\n`)
+  const previous = await profiled((log) =>
+    train({
+      batchesDir: batches,
+      topic: config.kafka.topic,
+      models: folderModels(path.join(work, 'previous-models')),
+      connection: config,
+      params: PREVIOUS_PARAMS,
+      parityRows: DEFAULT_PARITY_ROWS,
+      log,
+    }),
+  )
   process.stdout.write(
     `\n── seed-style: one-hot + scaler + ${describeTreeParams(FOREST)}, one model after the other\n`,
   )
   const seedStyle = await profiled((log) => trainSeedStyle(config, batches, config.kafka.topic, FOREST, log))
   const results = [
-    { ...summarise(report), status: totalCounts(trained.counts), statusBySteps: trained.counts },
+    { ...summarise('default', report), status: totalCounts(trained.counts), statusBySteps: trained.counts },
+    {
+      ...summarise('previous defaults', previous.value),
+      status: totalCounts(previous.counts),
+      statusBySteps: previous.counts,
+    },
     {
       name: 'seed-style',
       learner: describeTreeParams(FOREST),
@@ -232,7 +271,8 @@ async function benchDefault(config: Config, batches: string): Promise<void> {
     results,
   }
   const out = writeResult('train', result)
-  process.stdout.write(totalsLine(report))
+  process.stdout.write(totalsLine('default', report))
+  process.stdout.write(totalsLine('previous defaults', previous.value))
   process.stdout.write(seedStyleLine(seedStyle.value))
   if (args.compare) process.stdout.write(frontierTable(report))
   process.stdout.write(`written to ${out}\n`)
