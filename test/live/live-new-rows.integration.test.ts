@@ -13,7 +13,15 @@ import { consumeToBatchFiles } from '../../src/stream/consume.ts'
 import { produceCsvToTopic } from '../../src/stream/produce.ts'
 import { findBatchFiles } from '../../src/training/batches.ts'
 import { HOLDOUT_FRACTION, SPLIT_SEED, SPLIT_WEIGHTS } from '../../src/training/model-specs.ts'
-import { clients, config, csvLines, generateCsv, readBatches, scenario } from '../stream/helpers.ts'
+import {
+  clients,
+  config,
+  consumeOptions,
+  csvLines,
+  generateCsv,
+  readBatches,
+  scenario,
+} from '../stream/helpers.ts'
 
 const DATASET_ROWS = 3000
 const LIVE_ROWS = 3000
@@ -55,16 +63,7 @@ test('live rows are new: none copies a data-set row, none repeats, and no held-o
   assert.equal(first.sent + second.sent, 2 * LIVE_ROWS)
   assert.equal(second.drift?.city, 'Neuroburg')
 
-  const consumed = await consumeToBatchFiles(clients, {
-    topic: s.topic,
-    deadLetterTopic: `${s.topic}.dlq`,
-    groupId: s.groupId,
-    store: s.store,
-    batchSize: 100_000,
-    idleTimeoutMs: 2_000,
-    follow: false,
-    partitions: 2,
-  })
+  const consumed = await consumeToBatchFiles(clients, consumeOptions(s, { partitions: 2 }))
   // Drift rows are real new traffic: none is set aside.
   assert.equal(consumed.deadLetters, 0)
 

@@ -22,6 +22,7 @@ import {
   readBatches,
   readTopic,
   recreateTopic,
+  type Scenario,
   scenario,
   sendRaw,
   startConsumer,
@@ -29,6 +30,16 @@ import {
 
 const CRASH_ROWS = 300_000
 const KILLS = 4
+
+/** The scenario's batch objects cover exactly `ranges` (first, last offset) and hold exactly the rows of `csv`. */
+async function assertObjects(s: Scenario, ranges: [bigint, bigint][], csv: string): Promise<void> {
+  const batches = await readBatches(s.store, s.topic)
+  assert.deepEqual(
+    batches.map((b) => [b.first, b.last]),
+    ranges,
+  )
+  assert.deepEqual(batches.flatMap((b) => b.lines).sort(), await csvLines(csv))
+}
 
 /** `storage` is called inside each test: a server it needs may start only once the file's hooks have run. */
 export function batchInvariants(name: string, storage: () => BatchStorage): void {
@@ -121,17 +132,16 @@ export function batchInvariants(name: string, storage: () => BatchStorage): void
         1_000,
         'the offsets only the pruned object held, and the deleted ones, are read again',
       )
-      const batches = await readBatches(s.store, s.topic)
-      assert.deepEqual(
-        batches.map((b) => [b.first, b.last]),
+      await assertObjects(
+        s,
         [
           [0n, 999n],
           [1_000n, 1_499n],
           [1_500n, 2_499n],
           [2_500n, 2_999n],
         ],
+        csv,
       )
-      assert.deepEqual(batches.flatMap((b) => b.lines).sort(), await csvLines(csv))
     })
 
     it(`${name}: a range of dead letters only becomes a header-only object, so the objects still tile the offsets`, async () => {
@@ -214,17 +224,16 @@ export function batchInvariants(name: string, storage: () => BatchStorage): void
         consumeOptions(s, { batchSize: 7_000, idleTimeoutMs: 1_000 }),
       )
       assert.equal(again.rows, 10_000, 'exactly the missing range was read again')
-      const batches = await readBatches(s.store, s.topic)
-      assert.deepEqual(
-        batches.map((b) => [b.first, b.last]),
+      await assertObjects(
+        s,
         [
           [0n, 9_999n],
           [10_000n, 16_999n],
           [17_000n, 19_999n],
           [20_000n, 29_999n],
         ],
+        csv,
       )
-      assert.deepEqual(batches.flatMap((b) => b.lines).sort(), await csvLines(csv))
     })
 
     it(`${name}: refuses batch objects of a deleted and recreated topic of the same name, and reads the new topic whole once they are moved away`, async () => {
