@@ -33,6 +33,7 @@ export function costPerRowSvg(title: string, series: readonly PlotSeries[]): str
     MARGIN.top + plotHeight * (1 - (Math.log10(Math.max(value, 1)) - lowY) / (highY - lowY || 1))
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" font-family="sans-serif" font-size="12">`,
+    `<title>${escapeXml(title)}</title>`,
     `<rect width="${WIDTH}" height="${HEIGHT}" fill="white"/>`,
     `<text x="${MARGIN.left}" y="20" font-size="14">${escapeXml(title)}</text>`,
   ]
