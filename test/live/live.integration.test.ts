@@ -1,9 +1,12 @@
 // The live queries on the real engines: fixed rows with fixed event times go through Kafka and Spark Structured
 // Streaming; the final value of every (city, window) must equal the aggregate computed here from the same rows,
 // alerts must come exactly for the closed windows far enough above their normal level, with their severity, malformed messages are counted and skipped —
-// and all of it still holds when the Spark Connect server is SIGKILLed mid-run and started again.
+// and all of it still holds when the Spark Connect server is SIGKILLed mid-run and started again, with the queries'
+// checkpoints in the state dir's folder and on S3 (a real S3Proxy, Spark writing over s3a).
 // The test runs its own Spark Connect server (own port and state dir) so it never kills one others use.
 import assert from 'node:assert/strict'
+import { readdir } from 'node:fs/promises'
+import path from 'node:path'
 import { test } from 'node:test'
 import { loadConfig } from '../../src/config.ts'
 import { ALERT_Z } from '../../src/congestion.ts'
@@ -17,9 +20,14 @@ import { recordLiveSession } from '../../src/live/session.ts'
 import { LIVE_QUERY_NAMES } from '../../src/live/streams.ts'
 import { LiveSupervisor } from '../../src/live/supervisor.ts'
 import { topicEndOffsets } from '../../src/orchestration/topic.ts'
+import { FolderStore } from '../../src/storage/folder-store.ts'
+import { sparkPathOf } from '../../src/storage/location.ts'
+import type { ObjectStore } from '../../src/storage/object-store.ts'
+import { S3Store } from '../../src/storage/s3-store.ts'
 import { freePort } from '../fixtures/ports.ts'
 import { REAL_ROW } from '../fixtures/records.ts'
 import { until } from '../fixtures/wait.ts'
+import { type RunningS3Proxy, startS3Proxy } from '../storage/s3proxy-fixture.ts'
 import { cleanUp, clients, config, readTopic, sendRaw, tempDir, unique } from '../stream/helpers.ts'
 
 const HOUR = 3_600_000
@@ -133,10 +141,54 @@ async function finalValues(topic: string): Promise<Map<string, Record<string, un
   return latest
 }
 
-test('live windows and alerts equal the aggregates computed independently, across a SIGKILL of Spark Connect', async () => {
+/** Where the queries checkpoint (the TRAFFIC_CHECKPOINTS root), and a look at what landed there. */
+interface CheckpointPlace {
+  /** The settings for the test's configuration and its own Spark Connect server: the root and how to reach it. */
+  env: NodeJS.ProcessEnv
+  /** The root as a store of its own, to list what the queries wrote there. */
+  store(stateDir: string): ObjectStore
+  /** Whether the checkpoints are meant to be in a folder of the state dir. */
+  local: boolean
+}
+
+/** The default root: the `live` folder of the state dir. */
+const FOLDER: CheckpointPlace = {
+  env: {},
+  store: (stateDir) => new FolderStore(path.join(stateDir, 'live')),
+  local: true,
+}
+
+/** The `live` prefix of a bucket on a real S3Proxy: Spark writes the checkpoints over s3a. */
+function bucketPlace(s3proxy: RunningS3Proxy): CheckpointPlace {
+  return {
+    env: { ...s3proxy.env, TRAFFIC_CHECKPOINTS: `s3://${s3proxy.bucket}/live` },
+    store: () => new S3Store(s3proxy.settings, s3proxy.bucket, 'live/'),
+    local: false,
+  }
+}
+
+/** The folders named `offsets` under `dir`: what a streaming query's checkpoint holds, wherever it lies. */
+async function offsetsFolders(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true })
+  return entries
+    .filter((entry) => entry.isDirectory() && entry.name === 'offsets')
+    .map((entry) => path.join(entry.parentPath, entry.name))
+}
+
+/**
+ * Fixed rows through the live queries of a Spark Connect server of the test's own, SIGKILLed halfway and started
+ * again with the same configuration; the windows and alerts are compared with the aggregates computed here.
+ */
+async function liveAcrossSigkill(place: CheckpointPlace): Promise<void> {
   const stateDir = await tempDir('traffic-live')
-  const env = { ...process.env, SPARK_CONNECT_PORT: String(await freePort()), SPARK_DRIVER_MEMORY: '1g' }
-  // Kafka is the test run's (external here); Spark Connect is this test's own.
+  const env = {
+    ...process.env,
+    ...place.env,
+    SPARK_CONNECT_PORT: String(await freePort()),
+    SPARK_DRIVER_MEMORY: '1g',
+  }
+  // Kafka is the test run's (external here); Spark Connect is this test's own, launched with the checkpoints'
+  // settings (on a bucket: the S3A jars and fs.s3a settings), before and after the kill.
   const own = loadConfig({ brokers: config.kafka.brokers.join(','), stateDir }, env)
   const source = unique('live-source')
   const windowsTopic = unique('live-windows')
@@ -160,7 +212,7 @@ test('live windows and alerts equal the aggregates computed independently, acros
     window: '1 hour',
     watermark: '10 minutes',
     trigger: '1 second',
-    checkpointDir: checkpointsLocation(own),
+    checkpointDir: sparkPathOf(checkpointsLocation(own)),
     startingOffsets: 'earliest',
     baseline: BASELINE,
   })
@@ -248,10 +300,37 @@ test('live windows and alerts equal the aggregates computed independently, acros
         )
       }
     }
+
+    // The checkpoints are where they were configured: every query's offsets at the root, none anywhere else.
+    const root = place.store(stateDir)
+    const keys = await root.list()
+    for (const query of Object.values(LIVE_QUERY_NAMES)) {
+      const offsets = `${own.kafka.topic}/checkpoints/${query}/offsets/`
+      assert.ok(
+        keys.some((key) => key.startsWith(offsets)),
+        `${offsets} in ${root.location}`,
+      )
+    }
+    const local = await offsetsFolders(stateDir)
+    assert.equal(local.length > 0, place.local, `checkpoint folders in the state dir: ${local.join(', ')}`)
   } finally {
     await supervisor.stop()
     await stopEngines(own)
     await cleanUp({ topics: [source, windowsTopic, alertsTopic], dirs: [stateDir] })
+  }
+}
+
+const ACROSS_SIGKILL =
+  'live windows and alerts equal the aggregates computed independently, across a SIGKILL of Spark Connect'
+
+test(`${ACROSS_SIGKILL}, checkpoints in the state dir's folder`, () => liveAcrossSigkill(FOLDER))
+
+test(`${ACROSS_SIGKILL}, checkpoints on S3 (S3Proxy over s3a)`, async () => {
+  const s3proxy = await startS3Proxy('traffic-live')
+  try {
+    await liveAcrossSigkill(bucketPlace(s3proxy))
+  } finally {
+    await s3proxy.stop()
   }
 })
 
