@@ -41,6 +41,18 @@ async function assertObjects(s: Scenario, ranges: [bigint, bigint][], csv: strin
   assert.deepEqual(batches.flatMap((b) => b.lines).sort(), await csvLines(csv))
 }
 
+/** Produces 3,000 generated rows to the scenario's topic, and consumes the first 1,000 of them into objects. */
+async function consumeFirstThousand(
+  s: Scenario,
+  seed: number,
+): Promise<{ csv: string; rejectsFile: string }> {
+  const csv = await generateCsv(s.work, 3_000, seed)
+  const rejectsFile = `${s.work}/r`
+  await produceCsvToTopic(clients, { file: csv, topic: s.topic, partitions: 1, rejectsFile, limit: 1_000 })
+  await consumeToBatchFiles(clients, consumeOptions(s, { idleTimeoutMs: 1_000 }))
+  return { csv, rejectsFile }
+}
+
 /** `storage` is called inside each test: a server it needs may start only once the file's hooks have run. */
 export function batchInvariants(name: string, storage: () => BatchStorage): void {
   describe(`exactly-once batches on ${name}`, () => {
@@ -238,16 +250,7 @@ export function batchInvariants(name: string, storage: () => BatchStorage): void
 
     it(`${name}: refuses batch objects of a deleted and recreated topic of the same name, and reads the new topic whole once they are moved away`, async () => {
       const s = await scenario('recreated', storage())
-      const csv = await generateCsv(s.work, 3_000, 15)
-      const rejectsFile = `${s.work}/r`
-      await produceCsvToTopic(clients, {
-        file: csv,
-        topic: s.topic,
-        partitions: 1,
-        rejectsFile,
-        limit: 1_000,
-      })
-      await consumeToBatchFiles(clients, consumeOptions(s, { idleTimeoutMs: 1_000 }))
+      const { csv, rejectsFile } = await consumeFirstThousand(s, 15)
       await recreateTopic(s.topic, 1)
       await produceCsvToTopic(clients, { file: csv, topic: s.topic, partitions: 1, rejectsFile })
 
@@ -265,16 +268,7 @@ export function batchInvariants(name: string, storage: () => BatchStorage): void
 
     it(`${name}: reports the offsets retention deleted before they were read, and writes the rest`, async () => {
       const s = await scenario('retention', storage())
-      const csv = await generateCsv(s.work, 3_000, 16)
-      const rejectsFile = `${s.work}/r`
-      await produceCsvToTopic(clients, {
-        file: csv,
-        topic: s.topic,
-        partitions: 1,
-        rejectsFile,
-        limit: 1_000,
-      })
-      await consumeToBatchFiles(clients, consumeOptions(s, { idleTimeoutMs: 1_000 }))
+      const { csv, rejectsFile } = await consumeFirstThousand(s, 16)
       await produceCsvToTopic(clients, { file: csv, topic: s.topic, partitions: 1, rejectsFile })
       await deleteRecordsBefore(s.topic, 0, 1_500n)
 
