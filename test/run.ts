@@ -13,7 +13,13 @@ import { loadConfig } from '../src/config.ts'
 import { engineStatuses, startEngines, stopEngines } from '../src/engines/lifecycle.ts'
 import { describeError } from '../src/errors.ts'
 
-import { engineReason, runsLast, testFiles } from './tiers.ts'
+import { engineReason, runsAlone, runsLast, testFiles } from './tiers.ts'
+
+/**
+ * Test files sharing the engines run two at a time: most of a file's time is spent waiting on the engines or on
+ * processes it started, so a second file fills the gaps; more would only queue on the same two Spark cores.
+ */
+const SHARED_CONCURRENCY = 2
 
 function runNodeTests(files: string[], concurrency: number, env = process.env): Promise<number> {
   return new Promise((resolve) => {
@@ -101,7 +107,11 @@ async function runWithEngines(files: string[]): Promise<number> {
     ensureChromium()
     process.stdout.write('Starting the real engines for the tests…\n')
     for (const status of await startEngines(config)) process.stdout.write(`${formatStatus(status)}\n`)
-    return await runNodeTests(files, 1)
+    const alone = files.filter((file) => runsAlone(file) !== undefined)
+    const shared = files.filter((file) => runsAlone(file) === undefined)
+    const sharedCode = shared.length ? await runNodeTests(shared, SHARED_CONCURRENCY) : 0
+    const aloneCode = alone.length ? await runNodeTests(alone, 1) : 0
+    return sharedCode || aloneCode
   } catch (error) {
     process.stderr.write(`✖ could not prepare what the tests need: ${describeError(error)}\n`)
     return 1

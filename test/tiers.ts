@@ -22,6 +22,28 @@ const ENGINE_MODULES: Record<string, string> = {
  */
 const RUN_LAST = [path.join(TEST_ROOT, 'cluster')]
 
+/**
+ * Files that stall, stop or restart the engines every other test shares (or check what runs beside them): they
+ * run on their own, after the others, which run two files at a time.
+ */
+const RUNS_ALONE: Record<string, string> = {
+  'api/routes/live-stalled-spark.integration.test.ts': 'stalls the shared Spark Connect server (SIGSTOP)',
+  'live/live-stop.integration.test.ts': 'stalls the shared Spark Connect server (SIGSTOP)',
+  'stream/produce.integration.test.ts': 'restarts the shared broker and Spark Connect server',
+  'engines/lifecycle.integration.test.ts': 'starts a second instance of the engines on their ports',
+  'engines/loopback.integration.test.ts': 'reads every socket the engines listen on',
+}
+
+/** The files that run alone, as paths (a renamed file must be renamed here too; a test checks they exist). */
+export function filesRunningAlone(): string[] {
+  return Object.keys(RUNS_ALONE).map((relative) => path.join(TEST_ROOT, relative))
+}
+
+/** Why `file` must run with no other test file beside it, or undefined when it may share the engines. */
+export function runsAlone(file: string): string | undefined {
+  return RUNS_ALONE[path.relative(TEST_ROOT, path.resolve(file))]
+}
+
 export function runsLast(file: string): boolean {
   const full = path.resolve(file)
   return RUN_LAST.some((folder) => full.startsWith(`${folder}${path.sep}`))
