@@ -125,7 +125,6 @@ export interface S3Settings {
 /** Object storage: the S3 client settings, and the port of the local S3 server (S3Proxy) when we run one. */
 export interface StorageConfig {
   s3: S3Settings
-  s3proxyPort: number
 }
 
 export interface PathsConfig {
@@ -219,7 +218,6 @@ export const DEFAULTS = {
   liveTrigger: '1 second',
   liveApiGroup: 'traffic-api-live',
   s3Region: 'us-east-1',
-  s3proxyPort: 19_333,
   s3RequestTimeoutMs: 30_000,
 } as const
 
@@ -501,7 +499,6 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.e
     },
     storage: {
       s3: s3Settings(env),
-      s3proxyPort: integer('S3PROXY_PORT', env.S3PROXY_PORT, DEFAULTS.s3proxyPort),
     },
     live: {
       windowsTopic: topicName('LIVE_WINDOWS_TOPIC', env.LIVE_WINDOWS_TOPIC ?? DEFAULTS.liveWindowsTopic),

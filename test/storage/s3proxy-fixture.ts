@@ -1,5 +1,5 @@
-// A real S3Proxy for one test file: fetched into the engine cache if need be, started on S3PROXY_PORT with its
-// own folder, a bucket created, and stopped (by PID) with its folder removed afterwards. A fault test may
+// A real S3Proxy for one test file: fetched into the engine cache if need be, started on a free port (test files run side by
+// side) with its own folder, a bucket created, and stopped (by PID) with its folder removed afterwards. A fault test may
 // SIGKILL it and start it again on the same port and folder (its objects and credentials survive).
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -10,6 +10,7 @@ import { engineStatus, startEngine, stopEngine } from '../../src/engines/lifecyc
 import { S3PROXY } from '../../src/engines/manifest.ts'
 import { s3proxyClientSettings, s3proxyEngine } from '../../src/engines/s3proxy.ts'
 import { ensureBucket } from '../../src/storage/s3-store.ts'
+import { freePort } from '../fixtures/ports.ts'
 import { until } from '../fixtures/wait.ts'
 
 export interface RunningS3Proxy {
@@ -28,14 +29,11 @@ export async function startS3Proxy(bucket = 'traffic-test'): Promise<RunningS3Pr
   const config = loadConfig()
   await fetchEngine(config.engines.cacheDir, S3PROXY)
   const dir = await mkdtemp(path.join(tmpdir(), 's3proxy-'))
-  const engine = s3proxyEngine(config, dir, config.storage.s3proxyPort)
+  const port = await freePort()
+  const engine = s3proxyEngine(config, dir, port)
   const status = await startEngine(engine)
   process.stderr.write(`S3Proxy ${S3PROXY.version} started in ${status.startSeconds?.toFixed(1)} s\n`)
-  const settings = await s3proxyClientSettings(
-    dir,
-    config.storage.s3proxyPort,
-    config.storage.s3.requestTimeoutMs,
-  )
+  const settings = await s3proxyClientSettings(dir, port, config.storage.s3.requestTimeoutMs)
   await ensureBucket(settings, bucket)
   const credentials = settings.credentials as { accessKeyId: string; secretAccessKey: string }
   return {
