@@ -320,3 +320,14 @@ export function registryOf(models: PublishedModels): ModelRegistry {
 export function openRegistry(config: Config): ModelRegistry {
   return registryOf(openModels(config.paths.models, config.storage.s3))
 }
+
+/** Everything the registry holds, as `GET /models/versions` and `traffic models list --json` show it. */
+export interface RegistryView extends Aliases {
+  versions: VersionRecord[]
+  log: LogEntry[]
+}
+
+export async function registryView(registry: ModelRegistry): Promise<RegistryView> {
+  const [aliases, versions, log] = await Promise.all([registry.aliases(), registry.list(), registry.log()])
+  return { ...aliases, versions, log }
+}
