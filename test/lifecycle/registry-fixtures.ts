@@ -1,7 +1,7 @@
 // Complete model versions with a registry record, written through the publishing seam as training writes them
 // (no Spark: the registry reads only the records and the files' presence).
-import { REPORT_FILE } from '../../src/contract/models.ts'
-import { VERSION_FILE, type VersionRecord } from '../../src/lifecycle/registry.ts'
+import { REPORT_FILE, VERSION_FILE } from '../../src/contract/models.ts'
+import type { VersionRecord } from '../../src/lifecycle/registry.ts'
 import type { PublishedModels } from '../../src/training/models-publisher.ts'
 import { DEFAULT_PARAMS } from '../../src/training/train.ts'
 
