@@ -109,6 +109,16 @@ function parseJson<T>(body: Buffer, what: string): T {
   }
 }
 
+/** report.json of a version from before the registry, unless it is not one `traffic train` wrote. */
+function legacyReport(body: Buffer): TrainingReport | undefined {
+  try {
+    const report = JSON.parse(body.toString('utf8')) as Partial<TrainingReport>
+    return report.batches && report.models && report.trainedAt ? (report as TrainingReport) : undefined
+  } catch {
+    return undefined
+  }
+}
+
 /** The last promotion not rolled back yet: each rollback undoes the newest one still standing. */
 function standingPromotion(log: readonly LogEntry[]): LogEntry | undefined {
   const standing: LogEntry[] = []
@@ -126,10 +136,10 @@ export function registryOf(models: PublishedModels): ModelRegistry {
   async function record(id: string): Promise<VersionRecord | undefined> {
     const own = await models.readVersionFile(id, VERSION_FILE)
     if (own) return parseJson<VersionRecord>(own, `${VERSION_FILE} of ${id} in ${models.location}`)
-    // A version trained before the registry: what its report says.
+    // A version trained before the registry: what its report says, if it has a readable one.
     const report = await models.readVersionFile(id, REPORT_FILE)
-    if (!report) return undefined
-    const trained = parseJson<TrainingReport>(report, `${REPORT_FILE} of ${id} in ${models.location}`)
+    const trained = report && legacyReport(report)
+    if (!trained) return undefined
     const data = { topic: '', batches: trained.batches.files, rows: trained.batches.rows, partitions: [] }
     return versionRecord(id, trained, 'trained before the registry', data)
   }

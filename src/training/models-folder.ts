@@ -47,7 +47,11 @@ let lastIdMs = 0
  */
 export function newVersionId(): string {
   lastIdMs = Math.max(Date.now(), lastIdMs + 1)
-  return `${new Date(lastIdMs).toISOString().replace(/[-:.]/g, '')}-${randomBytes(3).toString('hex')}`
+  return versionIdAt(lastIdMs)
+}
+
+function versionIdAt(ms: number): string {
+  return `${new Date(ms).toISOString().replace(/[-:.]/g, '')}-${randomBytes(3).toString('hex')}`
 }
 
 function ioError(what: string, error: unknown): TrafficError {
@@ -93,11 +97,14 @@ async function switchLink(modelsDir: string, version: string): Promise<void> {
 
 /**
  * A models folder from before versions (or written by another tool, e.g. the seed's PySpark script) becomes the
- * previous version. This one-time move is the only moment the path is briefly absent.
+ * previous version, its id from when it was written so that it sorts before the versions trained since. This
+ * one-time move is the only moment the path is briefly absent.
  */
 async function adoptPlainFolder(modelsDir: string): Promise<void> {
   const stats = await lstat(modelsDir).catch(() => undefined)
-  if (stats?.isDirectory()) await rename(modelsDir, path.join(versionsDir(modelsDir), newVersionId()))
+  if (stats?.isDirectory()) {
+    await rename(modelsDir, path.join(versionsDir(modelsDir), versionIdAt(stats.mtimeMs)))
+  }
 }
 
 /** Makes the fully written `staging` folder the complete version it names (not served yet); once is enough. */
