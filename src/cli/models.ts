@@ -2,7 +2,6 @@
 // version in full, and promoting or rolling back the served version (the API follows within its reload delay).
 import type { Command } from 'commander'
 import { loadConfig } from '../config.ts'
-import { TrafficError } from '../errors.ts'
 import {
   type Aliases,
   type LogEntry,
@@ -13,6 +12,7 @@ import {
 } from '../lifecycle/registry.ts'
 import type { ClassificationMetrics, Metrics } from '../training/evaluate.ts'
 import { MODEL_SPECS } from '../training/model-specs.ts'
+import { unknownVersion } from '../training/models-publisher.ts'
 import { formatMetrics } from '../training/summary.ts'
 import { action } from './run.ts'
 
@@ -141,9 +141,7 @@ export function registerModelsCommand(program: Command): void {
         const registry = registryFor(flags)
         const version = await registry.get(id)
         if (!version) {
-          throw new TrafficError('MODEL_NOT_FOUND', `No models version "${id}" in ${registry.location}`, {
-            hint: 'list the versions with `traffic models list`',
-          })
+          throw unknownVersion(registry.location, id)
         }
         if (flags.json) return json(version)
         process.stdout.write(formatVersion(version, await registry.aliases(), await registry.log()))

@@ -12,7 +12,12 @@ import { TrafficError } from '../errors.ts'
 import { acquireLease } from '../storage/lease-lock.ts'
 import { parseBatchFileName } from '../stream/batch-files.ts'
 import type { ModelName } from '../training/model-specs.ts'
-import { openModels, type PublishedModels, REGISTRY_KEYS } from '../training/models-publisher.ts'
+import {
+  openModels,
+  type PublishedModels,
+  REGISTRY_KEYS,
+  unknownVersion,
+} from '../training/models-publisher.ts'
 import type { TrainingReport } from '../training/report.ts'
 import type { Aliases, Comparison, LogEntry, RegistryView, TrainingData, VersionRecord } from './versions.ts'
 
@@ -183,9 +188,7 @@ export function registryOf(models: PublishedModels): ModelRegistry {
 
   async function completeVersion(id: string): Promise<void> {
     if (!(await models.versions()).includes(id)) {
-      throw new TrafficError('MODEL_NOT_FOUND', `No models version "${id}" in ${models.location}`, {
-        hint: 'list the versions with `traffic models list`',
-      })
+      throw unknownVersion(models.location, id)
     }
   }
 

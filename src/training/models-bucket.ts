@@ -20,6 +20,7 @@ import {
   type PublishedModels,
   REGISTRY_KEYS,
   retainedVersions,
+  unknownVersion,
   withPublish,
 } from './models-publisher.ts'
 
@@ -137,9 +138,7 @@ export function bucketModels(location: string, s3: S3Settings): PublishedModels 
     },
     async serve(id, over) {
       if (!(await manifestOf(store, id))) {
-        throw new TrafficError('MODEL_NOT_FOUND', `No complete models version "${id}" in ${store.location}`, {
-          hint: 'list the versions with `traffic models list`',
-        })
+        throw unknownVersion(location, id)
       }
       const published = await readPointer(store)
       if (published?.pointer.version !== over) return false

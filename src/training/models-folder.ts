@@ -29,6 +29,7 @@ import {
   REGISTRY_NAMES,
   type Retention,
   retainedVersions,
+  unknownVersion,
   withPublish,
 } from './models-publisher.ts'
 
@@ -125,16 +126,6 @@ async function isVersion(modelsDir: string, id: string): Promise<boolean> {
     return false
   }
   return (await lstat(path.join(versionsDir(modelsDir), id)).catch(() => undefined))?.isDirectory() === true
-}
-
-function unknownVersion(modelsDir: string, id: string): TrafficError {
-  return new TrafficError(
-    'MODEL_NOT_FOUND',
-    `No complete models version "${id}" in ${versionsDir(modelsDir)}`,
-    {
-      hint: 'list the versions with `traffic models list`',
-    },
-  )
 }
 
 /**

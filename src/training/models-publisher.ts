@@ -4,6 +4,7 @@
 // served one and completes it (a listed version, not yet served); serving it is one compare-and-swap, so a reader
 // sees one complete version or the one before, never a mix. Any complete version can be served again (rollback).
 import type { S3Settings } from '../config.ts'
+import { TrafficError } from '../errors.ts'
 import { parseStoreLocation } from '../storage/location.ts'
 import type { ObjectStore } from '../storage/object-store.ts'
 import { bucketModels } from './models-bucket.ts'
@@ -79,6 +80,13 @@ export const REGISTRY_KEYS = {
 export const REGISTRY_NAMES: ReadonlySet<string> = new Set(
   Object.values(REGISTRY_KEYS).map((key) => key.split('/')[0] as string),
 )
+
+/** The error for a version `id` that is not a complete version of the models at `location`. */
+export function unknownVersion(location: string, id: string): TrafficError {
+  return new TrafficError('MODEL_NOT_FOUND', `No complete models version "${id}" in ${location}`, {
+    hint: 'list the versions with `traffic models list`',
+  })
+}
 
 /** The seam's `publish`, one definition for both places. */
 export function withPublish(models: Omit<PublishedModels, 'publish'>): PublishedModels {

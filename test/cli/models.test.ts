@@ -62,7 +62,7 @@ test('traffic models: list, show, promote and rollback, with clear errors', asyn
 
   const unknown = await run('show', 'no-such-version')
   assert.equal(unknown.code, 1)
-  assert.match(unknown.stderr, /No models version "no-such-version"/)
+  assert.match(unknown.stderr, /No complete models version "no-such-version"/)
   const unknownPromote = await run('promote', 'no-such-version')
   assert.equal(unknownPromote.code, 1)
   assert.match(unknownPromote.stderr, /no-such-version/)
