@@ -1,7 +1,7 @@
 // `traffic train`: all batch files → three-way split → three tree-model pipelines fitted over Spark
 // Connect → native PipelineModels, report.json, analytics.json, version.json and parity predictions, written as a
-// new version of the models, completed only when everything succeeded, and promoted through the registry. Server-side cached data and models are released at the
-// end, on failure too.
+// new version of the models, completed only when everything succeeded, and promoted through the registry.
+// Server-side cached data and models are released at the end, on failure too.
 import { type Config, DEFAULTS } from '../config.ts'
 import { ANALYTICS_FILE, REPORT_FILE, VERSION_FILE } from '../contract/models.ts'
 import { connectSpark, type SparkConnectConfig } from '../engines/spark-connect.ts'
