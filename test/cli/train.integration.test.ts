@@ -7,7 +7,10 @@ import path from 'node:path'
 import { after, test } from 'node:test'
 import { CSV_HEADER, encodeCsvLine } from '../../src/contract/csv.ts'
 import { createSyntheticSource } from '../../src/dataset/generator.ts'
+import { registryOf } from '../../src/lifecycle/registry.ts'
 import { batchFileName } from '../../src/stream/batch-files.ts'
+import { folderModels } from '../../src/training/models-folder.ts'
+import { REGISTRY_NAMES } from '../../src/training/models-publisher.ts'
 import { spawnTraffic, traffic } from '../fixtures/cli.ts'
 import { freePort } from '../fixtures/ports.ts'
 
@@ -31,10 +34,12 @@ function scenario(name: string, files: Record<string, string>): { batches: strin
   return { batches, models }
 }
 
-/** Versions published beside the models link (the versions folder also holds the training lock, a dot file). */
+/** Versions published beside the models link (the versions folder also holds the locks and the registry's log). */
 function versionsOf(models: string): string[] {
   const versions = `${models}.versions`
-  return existsSync(versions) ? readdirSync(versions).filter((name) => !name.startsWith('.')) : []
+  return existsSync(versions)
+    ? readdirSync(versions).filter((name) => !name.startsWith('.') && !REGISTRY_NAMES.has(name))
+    : []
 }
 
 /** The models folder is exactly the previous one, no version was published and nothing else was left next to it. */
@@ -72,6 +77,27 @@ test('a small run prints progress per stage, a summary, and replaces the previou
   assert.equal(versionsOf(models).length, 2)
   const report = JSON.parse(readFileSync(path.join(models, 'report.json'), 'utf8'))
   assert.equal(report.params.encoding, 'onehot')
+  const registry = registryOf(folderModels(models))
+  const [trained] = await registry.list()
+  assert.ok(trained)
+  assert.equal(trained.reason, 'traffic train')
+  assert.deepEqual(trained.data, {
+    topic: TOPIC,
+    batches: 2,
+    rows: 3000,
+    partitions: [
+      { partition: 0, first: 0, last: 0 },
+      { partition: 1, first: 0, last: 0 },
+    ],
+  })
+  assert.equal(trained.learners.peak_hour_model, report.models.peak_hour_model.learner)
+  assert.deepEqual(trained.metrics.traffic_density_model, report.models.traffic_density_model.metrics)
+  const log = await registry.log()
+  assert.deepEqual(
+    log.map((entry) => [entry.seq, entry.action, entry.to, entry.reason]),
+    [[1, 'promote', trained.id, 'traffic train']],
+  )
+  assert.equal((await registry.aliases()).champion, trained.id)
   for (const name of ['traffic_density_model', 'peak_hour_model', 'energy_consumption_model']) {
     const { algorithm, numTrees, maxDepth } = report.models[name].params
     assert.deepEqual([algorithm, numTrees, maxDepth], ['gbt', 3, 4], name)

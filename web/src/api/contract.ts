@@ -16,11 +16,19 @@ export type {
   FieldError,
   ModelCard,
   ModelsResponse,
+  ModelVersionsResponse,
   PeakHourResponse,
   PredictResponses,
   RootResponse,
   TrafficDensityResponse,
 } from '../../../src/api/schemas.ts'
+export type {
+  Action,
+  Comparison,
+  LogEntry,
+  RegistryView,
+  VersionRecord,
+} from '../../../src/lifecycle/versions.ts'
 export type { Analytics } from '../../../src/training/analytics.ts'
 export type { ClassificationMetrics, RegressionMetrics } from '../../../src/training/evaluate.ts'
 export type { ModelReport, TrainingReport } from '../../../src/training/report.ts'
