@@ -9,6 +9,7 @@ export const API_PATHS = {
   /** An array of records → an array of answers in the same order. */
   predictBatch: (model: ModelId) => `/predict/${model}/batch` as const,
   models: '/models',
+  modelVersions: '/models/versions',
   analytics: '/analytics',
   healthz: '/healthz',
   readyz: '/readyz',

@@ -17,6 +17,7 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
     { method: 'POST', path: API_PATHS.predictBatch(model.id) },
   ]),
   { method: 'GET', path: API_PATHS.models },
+  { method: 'GET', path: API_PATHS.modelVersions },
   { method: 'GET', path: API_PATHS.analytics },
   { method: 'GET', path: API_PATHS.healthz },
   { method: 'GET', path: API_PATHS.readyz },
