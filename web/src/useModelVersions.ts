@@ -16,9 +16,19 @@ export function useModelVersions(): Loaded<ModelVersionsResponse> {
   useEffect(() => {
     let current = true
     let timer: number | undefined
+    let last: string | undefined
     const load = () =>
       api.modelVersions().then(
-        (data) => current && setState({ data, loading: false }),
+        (data) => {
+          // The same answer again keeps the same object: the charts are not redrawn every few seconds.
+          const text = JSON.stringify(data)
+          const same = text === last
+          last = text
+          if (current)
+            setState((previous) =>
+              same ? { ...previous, error: undefined, loading: false } : { data, loading: false },
+            )
+        },
         (error: unknown) =>
           current &&
           setState(({ data }) => ({
