@@ -137,6 +137,11 @@ export interface PathsConfig {
   checkpoints: string
 }
 
+/** The model lifecycle: `keepVersions` complete versions stay besides the champion, challenger and rollback targets. */
+export interface LifecycleConfig {
+  keepVersions: number
+}
+
 export interface Config {
   kafka: KafkaConfig
   spark: SparkConfig
@@ -145,6 +150,7 @@ export interface Config {
   paths: PathsConfig
   storage: StorageConfig
   live: LiveConfig
+  lifecycle: LifecycleConfig
   /**
    * `corsOrigins`: browser origins allowed to call the API (the UI's); `logLevel`: pino level of `traffic serve`;
    * `adminToken`: bearer token of the /admin/* routes (off without one); `requestTimeoutMs`: a request's headers
@@ -221,6 +227,8 @@ export const DEFAULTS = {
   s3Region: 'us-east-1',
   s3proxyPort: 19_333,
   s3RequestTimeoutMs: 30_000,
+  // Recent history to compare and roll back to, without keeping every retraining on disk.
+  keepVersions: 10,
 } as const
 
 type Env = Record<string, string | undefined>
@@ -512,6 +520,9 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.e
       watermark: DEFAULTS.liveWatermark,
       trigger: DEFAULTS.liveTrigger,
       apiGroup: DEFAULTS.liveApiGroup,
+    },
+    lifecycle: {
+      keepVersions: integer('TRAFFIC_MODELS_KEEP', env.TRAFFIC_MODELS_KEEP, DEFAULTS.keepVersions),
     },
     api,
     ui: {
