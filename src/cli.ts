@@ -5,6 +5,7 @@ import { registerConsumeCommand } from './cli/consume.ts'
 import { registerEnginesCommand } from './cli/engines.ts'
 import { registerGenerateCommand } from './cli/generate.ts'
 import { registerLiveCommand } from './cli/live.ts'
+import { registerModelsCommand } from './cli/models.ts'
 import { registerProduceCommand } from './cli/produce.ts'
 import { registerServeCommand } from './cli/serve.ts'
 import { registerTrainCommand } from './cli/train.ts'
@@ -22,6 +23,7 @@ registerGenerateCommand(program)
 registerProduceCommand(program)
 registerConsumeCommand(program)
 registerTrainCommand(program)
+registerModelsCommand(program)
 registerServeCommand(program)
 registerUiCommand(program)
 registerLiveCommand(program)

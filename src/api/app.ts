@@ -3,6 +3,9 @@
 import cors from '@fastify/cors'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import { DEFAULTS } from '../config.ts'
+import { registryOf } from '../lifecycle/registry.ts'
+import { bucketModels } from '../training/models-bucket.ts'
+import { folderModels } from '../training/models-folder.ts'
 import { installErrorHandlers } from './errors.ts'
 import { installJsonBodyParser } from './json-body.ts'
 import { type ApiMetrics, installObservability, RequestLog } from './observability.ts'
@@ -91,7 +94,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(rootRoutes)
   await app.register(predictRoutes)
-  await app.register(modelsRoutes)
+  await app.register(modelsRoutes, {
+    registry: registryOf(
+      options.bucketModels
+        ? bucketModels(options.modelsDir, options.bucketModels.s3)
+        : folderModels(options.modelsDir),
+    ),
+  })
   await app.register(healthRoutes)
   await app.register(adminRoutes, { token: options.adminToken })
   await app.register(liveRoutes)

@@ -150,8 +150,58 @@ export const ModelCard = Type.Object({
   }),
 })
 export const ModelsResponse = Type.Object({
+  version: Nullable(Type.String(), {
+    description:
+      'The id of the model version being served (its version.json), or null for models without one',
+  }),
   models: Type.Array(ModelCard),
   report: Type.Unknown({ description: 'report.json written by `traffic train`, or null' }),
 })
 export type ModelCard = Static<typeof ModelCard>
 export type ModelsResponse = Static<typeof ModelsResponse>
+
+const PerModel = (description: string) =>
+  Type.Record(Type.String(), Type.Unknown(), { description: `Per model folder: ${description}` })
+
+export const ModelVersion = Type.Object({
+  id: Type.String(),
+  trainedAt: Type.String({ format: 'date-time' }),
+  reason: Type.String({
+    description: "Why it was trained: 'traffic train', 'new rows: …', 'schedule', 'drift: …'",
+  }),
+  data: Type.Object({
+    topic: Type.String(),
+    batches: Type.Integer({ description: 'Batch files read' }),
+    rows: Type.Integer(),
+    partitions: Type.Array(
+      Type.Object({ partition: Type.Integer(), first: Type.Integer(), last: Type.Integer() }),
+      { description: 'Offset ranges of the batch files read' },
+    ),
+  }),
+  learners: PerModel('the learner in words'),
+  params: Type.Unknown({ description: 'The training parameters (report.json `params`)' }),
+  metrics: PerModel('held-out metrics of its own training'),
+})
+
+export const PromotionLogEntry = Type.Object({
+  seq: Type.Integer({ minimum: 1 }),
+  at: Type.String({ format: 'date-time' }),
+  action: Type.Union([Type.Literal('promote'), Type.Literal('reject'), Type.Literal('rollback')]),
+  from: Nullable(Type.String(), { description: 'The champion before' }),
+  to: Type.String({ description: "The champion after; for 'reject', the rejected challenger" }),
+  reason: Type.String(),
+  comparison: Type.Optional(
+    Type.Object(
+      { rows: Type.Integer(), models: PerModel('{ champion, challenger, better }') },
+      { description: 'Champion against challenger on the same newest held-out rows' },
+    ),
+  ),
+})
+
+export const ModelVersionsResponse = Type.Object({
+  champion: Nullable(Type.String(), { description: 'The served version' }),
+  challenger: Nullable(Type.String()),
+  versions: Type.Array(ModelVersion, { description: 'Complete versions, newest first' }),
+  log: Type.Array(PromotionLogEntry, { description: 'The promotion log, oldest first' }),
+})
+export type ModelVersionsResponse = Static<typeof ModelVersionsResponse>

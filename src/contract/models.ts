@@ -17,6 +17,8 @@ export const MODELS = [
 /** The training's report and its data-set analytics (the live alerts' thresholds among them), beside the models. */
 export const REPORT_FILE = 'report.json'
 export const ANALYTICS_FILE = 'analytics.json'
+/** The model registry's record of a version (src/lifecycle/versions.ts). */
+export const VERSION_FILE = 'version.json'
 
 export type ModelDefinition = (typeof MODELS)[number]
 

@@ -7,64 +7,24 @@
 import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Config } from '../config.ts'
-import { REPORT_FILE } from '../contract/models.ts'
+import { REPORT_FILE, VERSION_FILE } from '../contract/models.ts'
 import { TrafficError } from '../errors.ts'
 import { acquireLease } from '../storage/lease-lock.ts'
 import { parseBatchFileName } from '../stream/batch-files.ts'
-import type { Metrics } from '../training/evaluate.ts'
 import type { ModelName } from '../training/model-specs.ts'
 import { openModels, type PublishedModels, REGISTRY_KEYS } from '../training/models-publisher.ts'
-import type { TrainingParams, TrainingReport } from '../training/report.ts'
+import type { TrainingReport } from '../training/report.ts'
+import type { Aliases, Comparison, LogEntry, RegistryView, TrainingData, VersionRecord } from './versions.ts'
 
-export const VERSION_FILE = 'version.json'
-
-export interface TrainingData {
-  topic: string
-  batches: number
-  rows: number
-  /** The offset ranges of the batch files read, per partition. */
-  partitions: { partition: number; first: number; last: number }[]
-}
-
-export interface VersionRecord {
-  id: string
-  /** ISO time. */
-  trainedAt: string
-  /** Why it was trained: 'traffic train', 'new rows: 100000', 'schedule', 'drift: …'. */
-  reason: string
-  data: TrainingData
-  /** Each model's learner in words, e.g. 'GBT 80 iterations, depth 6, 32 bins, step 0.2'. */
-  learners: Record<ModelName, string>
-  params: TrainingParams
-  /** Held-out metrics of its own training. */
-  metrics: Record<ModelName, Metrics>
-}
-
-export type Action = 'promote' | 'reject' | 'rollback'
-
-/** Champion against challenger on the same newest held-out rows. */
-export interface Comparison {
-  rows: number
-  models: Record<ModelName, { champion: Metrics; challenger: Metrics; better: boolean }>
-}
-
-export interface LogEntry {
-  seq: number
-  at: string
-  action: Action
-  /** The champion before (null for the first). */
-  from: string | null
-  /** The champion after; for 'reject', the rejected challenger. */
-  to: string
-  reason: string
-  comparison?: Comparison
-}
-
-export interface Aliases {
-  /** The served version. */
-  champion: string | null
-  challenger: string | null
-}
+export type {
+  Action,
+  Aliases,
+  Comparison,
+  LogEntry,
+  RegistryView,
+  TrainingData,
+  VersionRecord,
+} from './versions.ts'
 
 export interface ModelRegistry {
   readonly location: string
@@ -319,4 +279,9 @@ export function registryOf(models: PublishedModels): ModelRegistry {
 /** The registry of the models at `config.paths.models` (a folder or `s3://bucket/prefix`). */
 export function openRegistry(config: Config): ModelRegistry {
   return registryOf(openModels(config.paths.models, config.storage.s3))
+}
+
+export async function registryView(registry: ModelRegistry): Promise<RegistryView> {
+  const [aliases, versions, log] = await Promise.all([registry.aliases(), registry.list(), registry.log()])
+  return { ...aliases, versions, log }
 }

@@ -39,9 +39,15 @@ export function versionsDir(modelsDir: string): string {
   return `${modelsDir}.versions`
 }
 
-/** Sortable by time (trainings take the lock in turn); the random tail keeps two in the same millisecond apart. */
+let lastIdMs = 0
+
+/**
+ * Sortable by time (trainings take the lock in turn): one process's ids increase strictly, even within a
+ * millisecond; the random tail keeps two processes' ids of the same millisecond apart.
+ */
 export function newVersionId(): string {
-  return `${new Date().toISOString().replace(/[-:.]/g, '')}-${randomBytes(3).toString('hex')}`
+  lastIdMs = Math.max(Date.now(), lastIdMs + 1)
+  return `${new Date(lastIdMs).toISOString().replace(/[-:.]/g, '')}-${randomBytes(3).toString('hex')}`
 }
 
 function ioError(what: string, error: unknown): TrafficError {

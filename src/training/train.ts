@@ -3,16 +3,10 @@
 // new version of the models, completed only when everything succeeded, and promoted through the registry. Server-side cached data and models are released at the
 // end, on failure too.
 import { type Config, DEFAULTS } from '../config.ts'
-import { ANALYTICS_FILE, REPORT_FILE } from '../contract/models.ts'
+import { ANALYTICS_FILE, REPORT_FILE, VERSION_FILE } from '../contract/models.ts'
 import { connectSpark, type SparkConnectConfig } from '../engines/spark-connect.ts'
 import { TrafficError } from '../errors.ts'
-import {
-  registryOf,
-  trainingData,
-  VERSION_FILE,
-  type VersionRecord,
-  versionRecord,
-} from '../lifecycle/registry.ts'
+import { registryOf, trainingData, type VersionRecord, versionRecord } from '../lifecycle/registry.ts'
 import { type DataFrame, redactSparkRemote, type SparkSession } from '../spark/index.ts'
 import { withTrafficErrors } from '../spark-errors.ts'
 import type { TreeParams } from './algorithms.ts'

@@ -2,7 +2,7 @@
 // error per sample, and a dashed line at each change of champion (promotion, rollback) since the first sample.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import type { LiveScoring, ModelScoring, VersionLogEntry } from '../../web/src/api/contract.ts'
+import type { LiveScoring, LogEntry, ModelScoring } from '../../web/src/api/contract.ts'
 import { liveErrorChart } from '../../web/src/charts/versions.ts'
 import { keepErrorSample } from '../../web/src/live-errors.ts'
 
@@ -16,7 +16,7 @@ const model = (id: string, live: number | null, heldOut: number | null): ModelSc
 
 const scoring = (models: ModelScoring[]) => ({ models }) as LiveScoring
 
-const entry = (seq: number, at: string, action: VersionLogEntry['action'], to: string): VersionLogEntry => ({
+const entry = (seq: number, at: string, action: LogEntry['action'], to: string): LogEntry => ({
   seq,
   at,
   action,

@@ -2,7 +2,7 @@
 // up without a reload. A failed load keeps the last answer beside the error.
 import { useEffect, useState } from 'react'
 import { ApiError, api } from './api/client.ts'
-import type { ModelVersionsResponse } from './api/contract.ts'
+import type { RegistryView } from './api/contract.ts'
 import type { Loaded } from './useLoad.ts'
 
 const POLL_MS = 5000
@@ -11,8 +11,8 @@ const POLL_MS = 5000
 export const noRegistryEndpoint = (error: Error | undefined) =>
   error instanceof ApiError && error.status === 404
 
-export function useModelVersions(): Loaded<ModelVersionsResponse> {
-  const [state, setState] = useState<Loaded<ModelVersionsResponse>>({ loading: true })
+export function useModelVersions(): Loaded<RegistryView> {
+  const [state, setState] = useState<Loaded<RegistryView>>({ loading: true })
   useEffect(() => {
     let current = true
     let timer: number | undefined

@@ -1,6 +1,6 @@
 // How the UI presents the model registry (GET /models/versions): one headline held-out metric per model, short
 // version ids, and what a promotion log entry says on a chart.
-import type { ClassificationMetrics, Metrics, RegressionMetrics, VersionLogEntry } from './api/contract.ts'
+import type { ClassificationMetrics, LogEntry, Metrics, RegressionMetrics } from './api/contract.ts'
 import { COLORS } from './charts/options.ts'
 import { MODELS, type ModelView } from './models.ts'
 
@@ -28,9 +28,8 @@ export const HEADLINES: Headline[] = MODELS.map((model, i) => ({
 export const shortId = (id: string) => id.split('-').at(-1) ?? id
 
 /** Entries that changed the champion: the ones the Live page marks on its error chart. */
-export const championChanges = (log: readonly VersionLogEntry[]) =>
-  log.filter((entry) => entry.action !== 'reject')
+export const championChanges = (log: readonly LogEntry[]) => log.filter((entry) => entry.action !== 'reject')
 
-export function changeLabel(entry: VersionLogEntry): string {
+export function changeLabel(entry: LogEntry): string {
   return entry.action === 'rollback' ? `rolled back to ${shortId(entry.to)}` : `promoted ${shortId(entry.to)}`
 }

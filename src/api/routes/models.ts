@@ -2,9 +2,10 @@
 import path from 'node:path'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
+import { type ModelRegistry, registryView } from '../../lifecycle/registry.ts'
 import { featuresOf, SERVED_MODELS } from '../../serving/model-catalog.ts'
 import { API_PATHS } from '../endpoints.ts'
-import { ErrorResponse, type ModelCard, ModelsResponse } from '../schemas.ts'
+import { ErrorResponse, type ModelCard, ModelsResponse, ModelVersionsResponse } from '../schemas.ts'
 
 /**
  * report.json as clients may see it: absolute paths of this machine cut to their last part, and the Spark Connect
@@ -20,7 +21,12 @@ function publicReport(value: unknown): unknown {
   return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, publicReport(item)]))
 }
 
-export const modelsRoutes: FastifyPluginAsyncTypebox = async (app) => {
+export interface ModelsRoutesOptions {
+  /** The registry of the served models: their versions and promotion log. */
+  registry: ModelRegistry
+}
+
+export const modelsRoutes: FastifyPluginAsyncTypebox<ModelsRoutesOptions> = async (app, { registry }) => {
   const tags = ['models']
   app.get(
     API_PATHS.models,
@@ -52,8 +58,20 @@ export const modelsRoutes: FastifyPluginAsyncTypebox = async (app) => {
           training: trained[spec.folder] ?? null,
         }
       })
-      return { models: cards, report }
+      return { version: app.models.state.version, models: cards, report }
     },
+  )
+
+  app.get(
+    API_PATHS.modelVersions,
+    {
+      schema: {
+        summary: 'Model versions, champion and challenger, and the promotion log',
+        tags,
+        response: { 200: ModelVersionsResponse },
+      },
+    },
+    () => registryView(registry),
   )
 
   app.get(

@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { FastifyBaseLogger } from 'fastify'
+import { ANALYTICS_FILE, REPORT_FILE, VERSION_FILE } from '../../contract/models.ts'
 import { describeError } from '../../errors.ts'
 import type { ModelId } from '../../serving/model-catalog.ts'
 import { loadModelSet, type ModelSet, type ModelSlot } from '../../serving/model-set.ts'
@@ -14,13 +15,21 @@ export interface RegistryState {
   /** Parsed report.json / analytics.json from the models folder, or null when absent or unreadable. */
   report: unknown
   analytics: unknown
+  /** The id of the loaded version (its version.json), or null when it has none. */
+  version: string | null
   loadedAt: Date
 }
 
 export class ModelRegistry {
   readonly #source: ModelsSource
   readonly #log: FastifyBaseLogger
-  #state: RegistryState = { models: new Map(), report: null, analytics: null, loadedAt: new Date(0) }
+  #state: RegistryState = {
+    models: new Map(),
+    report: null,
+    analytics: null,
+    version: null,
+    loadedAt: new Date(0),
+  }
   #queue: Promise<unknown> = Promise.resolve()
   #watcher: ModelsWatch | undefined
 
@@ -65,10 +74,11 @@ export class ModelRegistry {
 
   async #load(): Promise<RegistryState> {
     const dir = await this.#source.resolve()
-    const [models, report, analytics] = await Promise.all([
+    const [models, report, analytics, version] = await Promise.all([
       loadModelSet(dir, this.#state.models),
-      this.#readJson(dir, 'report.json'),
-      this.#readJson(dir, 'analytics.json'),
+      this.#readJson(dir, REPORT_FILE),
+      this.#readJson(dir, ANALYTICS_FILE),
+      this.#readJson(dir, VERSION_FILE),
     ])
     for (const slot of models.values()) {
       const before = this.#state.models.get(slot.spec.id)?.model
@@ -85,7 +95,14 @@ export class ModelRegistry {
       else if (slot.model && slot.model !== before)
         this.#log.info({ model: slot.spec.id, uid: slot.model.uid }, 'model loaded')
     }
-    this.#state = { models, report, analytics, loadedAt: new Date() }
+    const id = (version as { id?: unknown } | null)?.id
+    this.#state = {
+      models,
+      report,
+      analytics,
+      version: typeof id === 'string' ? id : null,
+      loadedAt: new Date(),
+    }
     return this.#state
   }
 

@@ -24,6 +24,7 @@ test('the OpenAPI document lists every endpoint with its request contract, and /
       '/predict_energy_consumption',
       '/predict/traffic_density/batch',
       '/models',
+      '/models/versions',
       '/analytics',
       '/healthz',
       '/readyz',

@@ -19,26 +19,19 @@ export type {
   FieldError,
   ModelCard,
   ModelsResponse,
+  ModelVersionsResponse,
   PeakHourResponse,
   PredictResponses,
   RootResponse,
   TrafficDensityResponse,
 } from '../../../src/api/schemas.ts'
 export type {
-  Action as VersionAction,
-  LogEntry as VersionLogEntry,
+  Action,
+  Comparison,
+  LogEntry,
+  RegistryView,
   VersionRecord,
-} from '../../../src/lifecycle/registry.ts'
+} from '../../../src/lifecycle/versions.ts'
 export type { Analytics } from '../../../src/training/analytics.ts'
 export type { ClassificationMetrics, Metrics, RegressionMetrics } from '../../../src/training/evaluate.ts'
 export type { ModelReport, TrainingReport } from '../../../src/training/report.ts'
-
-import type { LogEntry, VersionRecord } from '../../../src/lifecycle/registry.ts'
-
-/** GET /models/versions */
-export interface ModelVersionsResponse {
-  champion: string | null
-  challenger: string | null
-  versions: VersionRecord[]
-  log: LogEntry[]
-}

@@ -1,6 +1,6 @@
 // ECharts options of the model lifecycle: each version's held-out scores, and the live error with the promotions
 // and rollbacks marked at their time.
-import type { VersionLogEntry, VersionRecord } from '../api/contract.ts'
+import type { LogEntry, VersionRecord } from '../api/contract.ts'
 import type { ErrorSample } from '../live-errors.ts'
 import { championChanges, changeLabel, HEADLINES, shortId } from '../versions.ts'
 import type { ChartOption } from './echarts.ts'
@@ -50,10 +50,7 @@ export function versionScoresChart(versions: readonly VersionRecord[], champion:
  * Each model's live error over its held-out error along wall-clock time (1: as good as on held-out rows), with a
  * dashed line at every promotion and rollback since the first sample.
  */
-export function liveErrorChart(
-  samples: readonly ErrorSample[],
-  log: readonly VersionLogEntry[],
-): ChartOption {
+export function liveErrorChart(samples: readonly ErrorSample[], log: readonly LogEntry[]): ChartOption {
   const since = samples[0]?.time ?? Number.POSITIVE_INFINITY
   const marks = championChanges(log)
     .map((entry) => ({ at: Date.parse(entry.at), label: changeLabel(entry) }))

@@ -7,9 +7,9 @@ import type {
   FeatureDrift,
   LiveAlert,
   LiveSnapshot,
+  LogEntry,
   ModelScoring,
   PartitionLag,
-  VersionLogEntry,
 } from '../api/contract.ts'
 import { lagChart, liveDensityChart, throughputChart } from '../charts/live.ts'
 import { liveErrorChart } from '../charts/versions.ts'
@@ -228,12 +228,12 @@ const SCORING_COLUMNS: Column<ModelScoring>[] = [
 ]
 
 /** One empty log for every render: the chart's option is not rebuilt for a new empty array. */
-const NO_ENTRIES: VersionLogEntry[] = []
+const NO_ENTRIES: LogEntry[] = []
 
 interface ScoringProps {
   snapshot: LiveView
   /** The promotion log; null when the API has no model registry. */
-  log: readonly VersionLogEntry[] | null
+  log: readonly LogEntry[] | null
 }
 
 function Scoring({ snapshot, log }: ScoringProps) {

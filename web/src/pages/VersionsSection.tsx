@@ -1,7 +1,7 @@
 // The model registry on the Models page: every trained version with its held-out scores (champion and challenger
 // marked), and the promotion log — what was promoted, rejected or rolled back, when, why, with the numbers.
 import { useMemo } from 'react'
-import type { ModelVersionsResponse, VersionLogEntry, VersionRecord } from '../api/contract.ts'
+import type { LogEntry, RegistryView, VersionRecord } from '../api/contract.ts'
 import { versionScoresChart } from '../charts/versions.ts'
 import { ChartCard } from '../components/ChartCard.tsx'
 import { type Column, RowsTable } from '../components/RowsTable.tsx'
@@ -11,13 +11,13 @@ import { HEADLINES, shortId } from '../versions.ts'
 const time = (iso: string) => new Date(iso).toLocaleString('en-GB')
 const score = (value: number | undefined) => (value === undefined ? '–' : value.toFixed(4))
 
-const ACTIONS: Record<VersionLogEntry['action'], string> = {
+const ACTIONS: Record<LogEntry['action'], string> = {
   promote: 'promoted',
   reject: 'rejected',
   rollback: 'rolled back',
 }
 
-function versionColumns({ champion, challenger }: ModelVersionsResponse): Column<VersionRecord>[] {
+function versionColumns({ champion, challenger }: RegistryView): Column<VersionRecord>[] {
   return [
     {
       header: 'Version',
@@ -45,7 +45,7 @@ function versionColumns({ champion, challenger }: ModelVersionsResponse): Column
 }
 
 /** Champion → challenger per model on the same held-out rows, a tick where the challenger did better. */
-function Comparison({ entry }: { entry: VersionLogEntry }) {
+function Comparison({ entry }: { entry: LogEntry }) {
   const { comparison } = entry
   if (!comparison) return <span className="muted">–</span>
   return (
@@ -66,7 +66,7 @@ function Comparison({ entry }: { entry: VersionLogEntry }) {
   )
 }
 
-const LOG_COLUMNS: Column<VersionLogEntry>[] = [
+const LOG_COLUMNS: Column<LogEntry>[] = [
   { header: 'Time', cell: (entry) => time(entry.at) },
   { header: 'Action', cell: (entry) => ACTIONS[entry.action] },
   {
@@ -81,7 +81,7 @@ const LOG_COLUMNS: Column<VersionLogEntry>[] = [
   { header: 'Numbers', cell: (entry) => <Comparison entry={entry} /> },
 ]
 
-function History({ registry }: { registry: ModelVersionsResponse }) {
+function History({ registry }: { registry: RegistryView }) {
   const { versions, champion, log } = registry
   const option = useMemo(() => versionScoresChart(versions, champion), [versions, champion])
   const newestFirst = useMemo(() => [...log].reverse(), [log])
