@@ -61,16 +61,13 @@ export function liveErrorChart(samples: readonly ErrorSample[], log: readonly Lo
     tooltip: { trigger: 'axis', valueFormatter: fixed(2) },
     xAxis: timeAxis,
     yAxis: valueAxis('live ÷ held-out error'),
-    series: HEADLINES.map((headline, i) => ({
-      ...line(
-        headline.model.title,
-        samples.flatMap((sample) => {
-          const ratio = sample.ratios[headline.model.id]
-          return ratio === undefined ? [] : [[sample.time, ratio] as [number, number]]
-        }),
-        headline.color,
-      ),
-      ...(i === 0 ? { markLine: markLines(marks) } : {}),
-    })),
+    // Only the models that have a live error (the classifier has no MAE): no empty entry in the legend.
+    series: HEADLINES.flatMap((headline) => {
+      const points = samples.flatMap((sample) => {
+        const ratio = sample.ratios[headline.model.id]
+        return ratio === undefined ? [] : [[sample.time, ratio] as [number, number]]
+      })
+      return points.length ? [line(headline.model.title, points, headline.color)] : []
+    }).map((series, i) => (i === 0 ? { ...series, markLine: markLines(marks) } : series)),
   }
 }

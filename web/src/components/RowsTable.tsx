@@ -8,7 +8,12 @@ export interface Column<T> {
   cell: (row: T) => ReactNode
   /** A class for the cell, e.g. to flag a value. */
   className?: (row: T) => string | undefined
+  /** Free text (a reason): left-aligned and wrapped, header included, instead of a number's right-aligned line. */
+  text?: boolean
 }
+
+const cellClass = <T,>(column: Column<T>, row: T) =>
+  [column.text ? 'text-cell' : undefined, column.className?.(row)].filter(Boolean).join(' ') || undefined
 
 interface RowsTableProps<T> {
   columns: Column<T>[]
@@ -26,7 +31,7 @@ export function RowsTable<T>({ columns, rows, rowKey, rowClassName, testId }: Ro
         <thead>
           <tr>
             {columns.map((column) => (
-              <th key={column.header} scope="col">
+              <th key={column.header} scope="col" className={column.text ? 'text-cell' : undefined}>
                 {column.header}
               </th>
             ))}
@@ -36,12 +41,12 @@ export function RowsTable<T>({ columns, rows, rowKey, rowClassName, testId }: Ro
           {rows.map((row) => (
             <tr key={rowKey(row)} className={rowClassName?.(row)}>
               {first && (
-                <th scope="row" className={first.className?.(row)}>
+                <th scope="row" className={cellClass(first, row)}>
                   {first.cell(row)}
                 </th>
               )}
               {rest.map((column) => (
-                <td key={column.header} className={column.className?.(row)}>
+                <td key={column.header} className={cellClass(column, row)}>
                   {column.cell(row)}
                 </td>
               ))}

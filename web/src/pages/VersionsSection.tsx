@@ -30,7 +30,7 @@ function versionColumns({ champion, challenger }: RegistryView): Column<VersionR
       ),
     },
     { header: 'Trained at', cell: (version) => time(version.trainedAt) },
-    { header: 'Reason', cell: (version) => version.reason, className: () => 'text-cell' },
+    { header: 'Reason', cell: (version) => version.reason, text: true },
     { header: 'Rows', cell: (version) => version.data.rows.toLocaleString('en') },
     ...HEADLINES.map(
       (headline): Column<VersionRecord> => ({
@@ -77,7 +77,7 @@ const LOG_COLUMNS: Column<LogEntry>[] = [
       </>
     ),
   },
-  { header: 'Reason', cell: (entry) => entry.reason, className: () => 'text-cell' },
+  { header: 'Reason', cell: (entry) => entry.reason, text: true },
   { header: 'Numbers', cell: (entry) => <Comparison entry={entry} /> },
 ]
 
