@@ -24,7 +24,7 @@ import { train } from '../../src/training/train.ts'
 import { DIST_DIR, ensureWebBuild } from '../../src/ui/build.ts'
 import { startUiServer, type UiServer } from '../../src/ui/server.ts'
 import { cleanUp, clients, tempDir, unique } from '../stream/helpers.ts'
-import { type Browser, consoleErrors, launchBrowser, screenshot } from './browser.ts'
+import { type Browser, consoleErrors, launchBrowser, screenshot, whatDoesNotFit } from './browser.ts'
 
 const TOPIC = 'lifecycle-ui'
 const ROWS_PER_BATCH = 1500
@@ -155,6 +155,9 @@ test('the Models page shows every version with its scores, the champion marked, 
     assert.ok(((await log.nth(1).textContent()) ?? '').includes('none →'))
     await page.getByTestId('chart-versions').locator('svg').waitFor()
     await screenshot(page, 'models-versions')
+    // The long ids, reasons and the log fit their cards (or scroll inside them) on a phone too.
+    assert.deepEqual(await whatDoesNotFit(page, 390), [], 'at 390 px')
+    await screenshot(page, 'models-versions-390')
   } finally {
     await page.close()
   }
