@@ -16,6 +16,7 @@ export interface ModelView<M extends ModelId = ModelId> {
   id: M
   /** The model's folder name, also its key in `GET /`'s models_status (`<folder>_loaded`). */
   folder: ServedModel['folder']
+  task: ServedModel['task']
   title: string
   target: ColumnName
   features: ColumnName[]
@@ -54,6 +55,7 @@ function view<M extends ModelId>(model: ServedModel & { id: M }): ModelView<M> {
     ...VIEW[model.id],
     id: model.id,
     folder: model.folder,
+    task: model.task,
     target: model.target,
     features: featuresOf(model),
     endpoint: API_PATHS.predict(model.id),

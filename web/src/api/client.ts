@@ -5,7 +5,7 @@ import { API_PATHS } from '../../../src/api/endpoints.ts'
 import { UI_PATHS, type UiConfig } from '../../../src/ui/config.ts'
 import type { RequestBody } from '../form.ts'
 import type { ModelId, ModelView, Predictions } from '../models.ts'
-import type { ErrorResponse, FieldError, ModelsResponse, RootResponse } from './contract.ts'
+import type { ErrorResponse, FieldError, ModelsResponse, RegistryView, RootResponse } from './contract.ts'
 import type { TrafficAnalytics } from './reports.ts'
 
 export class ApiError extends Error {
@@ -71,5 +71,6 @@ export const api = {
   predictBatch: <M extends ModelId>(model: ModelView<M>, rows: RequestBody[]) =>
     post<Predictions[M][]>(model.batchEndpoint, rows),
   models: () => request<ModelsResponse>(apiUrl(API_PATHS.models)),
+  modelVersions: () => request<RegistryView>(apiUrl(API_PATHS.modelVersions)),
   analytics: () => request<TrafficAnalytics>(apiUrl(API_PATHS.analytics)),
 }

@@ -1,39 +1,11 @@
 // ECharts options of the Live page, as pure functions of what the live feed holds.
 import type { LiveWindow, ThroughputSample } from '../api/contract.ts'
 import type { ChartOption } from './echarts.ts'
+import { grid, line, timeAxis, valueAxis } from './lines.ts'
 import { COLORS } from './options.ts'
 
 /** One colour per city, in the order of the sorted city names. */
 const CITY_COLORS = ['#2563eb', '#d64545', '#2f9e5b', '#e0a526', '#7c3aed', '#0891b2', '#db2777', '#4b5563']
-
-const timeAxis = {
-  type: 'time' as const,
-  axisLabel: { color: COLORS.muted, hideOverlap: true },
-  splitLine: { show: false },
-}
-
-/** Room on the right for half a time label: one can sit at the axis' end, which containLabel misses. */
-const grid = (top: number) => ({ left: 8, right: 32, top, bottom: 8, containLabel: true })
-
-const valueAxis = (name: string) => ({
-  type: 'value' as const,
-  name,
-  nameTextStyle: { color: COLORS.muted, align: 'left' as const },
-  axisLabel: { color: COLORS.muted },
-  splitLine: { lineStyle: { color: COLORS.grid } },
-})
-
-const line = (name: string, data: [number, number][], color: string) => ({
-  type: 'line' as const,
-  name,
-  data,
-  symbol: 'circle',
-  symbolSize: 6,
-  showSymbol: true,
-  animation: false,
-  lineStyle: { width: 2, color },
-  itemStyle: { color },
-})
 
 /** Mean density of each city's last windows, one line per city along simulated time. */
 export function liveDensityChart(windows: LiveWindow[]): ChartOption {

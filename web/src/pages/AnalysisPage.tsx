@@ -3,6 +3,7 @@ import { useMemo } from 'react'
 import type { TrafficAnalytics } from '../api/reports.ts'
 import { barChart, COLORS, heatmapChart } from '../charts/options.ts'
 import { ChartCard } from '../components/ChartCard.tsx'
+import { type Column, RowsTable } from '../components/RowsTable.tsx'
 import type { ApiStatus } from '../status.ts'
 import type { Loaded } from '../useLoad.ts'
 
@@ -14,6 +15,17 @@ interface AnalysisPageProps {
 function peakShare(analytics: TrafficAnalytics): string {
   const peak = analytics.byPeakHour.find((g) => g.isPeakHour === 1)?.rows ?? 0
   return `Peak hours hold ${peak.toLocaleString('en')} rows, ${((100 * peak) / analytics.rows).toFixed(1)} % of all.`
+}
+
+type CityRow = TrafficAnalytics['byCity'][number]
+
+function cityColumns(allRows: number): Column<CityRow>[] {
+  return [
+    { header: 'City', cell: (c) => c.city },
+    { header: 'Rows', cell: (c) => c.rows.toLocaleString('en') },
+    { header: 'Share', cell: (c) => `${((100 * c.rows) / allRows).toFixed(1)} %` },
+    { header: 'Mean traffic density', cell: (c) => c.meanDensity.toFixed(3) },
+  ]
 }
 
 function Charts({ analytics }: { analytics: TrafficAnalytics }) {
@@ -80,28 +92,12 @@ function Charts({ analytics }: { analytics: TrafficAnalytics }) {
       </div>
       <div className="card">
         <h2>Rows per city</h2>
-        <div className="table-scroll">
-          <table className="rows-table" data-testid="rows-per-city">
-            <thead>
-              <tr>
-                <th scope="col">City</th>
-                <th scope="col">Rows</th>
-                <th scope="col">Share</th>
-                <th scope="col">Mean traffic density</th>
-              </tr>
-            </thead>
-            <tbody>
-              {analytics.byCity.map((c) => (
-                <tr key={c.city}>
-                  <th scope="row">{c.city}</th>
-                  <td>{c.rows.toLocaleString('en')}</td>
-                  <td>{((100 * c.rows) / analytics.rows).toFixed(1)} %</td>
-                  <td>{c.meanDensity.toFixed(3)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <RowsTable
+          columns={cityColumns(analytics.rows)}
+          rows={analytics.byCity}
+          rowKey={(c) => c.city}
+          testId="rows-per-city"
+        />
       </div>
     </>
   )

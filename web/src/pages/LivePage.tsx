@@ -3,10 +3,21 @@
 // clock. Pausing freezes
 // the view while the feed keeps running underneath; resuming jumps to now.
 import { useMemo, useState } from 'react'
-import type { LiveSnapshot, ModelScoring } from '../api/contract.ts'
+import type {
+  FeatureDrift,
+  LiveAlert,
+  LiveSnapshot,
+  LogEntry,
+  ModelScoring,
+  PartitionLag,
+} from '../api/contract.ts'
 import { lagChart, liveDensityChart, throughputChart } from '../charts/live.ts'
+import { liveErrorChart } from '../charts/versions.ts'
+import { Chart } from '../components/Chart.tsx'
 import { ChartCard } from '../components/ChartCard.tsx'
-import { useLiveFeed } from '../live.ts'
+import { type Column, RowsTable } from '../components/RowsTable.tsx'
+import { type LiveView, useLiveFeed } from '../live.ts'
+import { noRegistryEndpoint, useModelVersions } from '../useModelVersions.ts'
 
 const number = (value: number, digits: number) =>
   value.toLocaleString('en', { minimumFractionDigits: digits, maximumFractionDigits: digits })
@@ -101,38 +112,40 @@ function Charts({ snapshot }: { snapshot: LiveSnapshot }) {
   )
 }
 
+const LAG_COLUMNS: Column<PartitionLag>[] = [
+  { header: 'Group', cell: (p) => p.group, className: () => 'group-name' },
+  { header: 'Partition', cell: (p) => p.partition },
+  { header: 'Committed', cell: (p) => number(p.committed, 0) },
+  { header: 'End', cell: (p) => number(p.end, 0) },
+  { header: 'Lag', cell: (p) => number(p.lag, 0) },
+]
+
 function LagTable({ snapshot }: { snapshot: LiveSnapshot }) {
   if (snapshot.lag.partitions.length === 0)
     return <p className="muted">No consumer group has committed yet.</p>
   return (
-    <div className="table-scroll">
-      <table className="rows-table" data-testid="live-lag">
-        <thead>
-          <tr>
-            <th scope="col">Group</th>
-            <th scope="col">Partition</th>
-            <th scope="col">Committed</th>
-            <th scope="col">End</th>
-            <th scope="col">Lag</th>
-          </tr>
-        </thead>
-        <tbody>
-          {snapshot.lag.partitions.map((p) => (
-            <tr key={`${p.group}-${p.topic}-${p.partition}`}>
-              <th scope="row" className="group-name">
-                {p.group}
-              </th>
-              <td>{p.partition}</td>
-              <td>{number(p.committed, 0)}</td>
-              <td>{number(p.end, 0)}</td>
-              <td>{number(p.lag, 0)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <RowsTable
+      columns={LAG_COLUMNS}
+      rows={snapshot.lag.partitions}
+      rowKey={(p) => `${p.group}-${p.topic}-${p.partition}`}
+      testId="live-lag"
+    />
   )
 }
+
+const ALERT_COLUMNS: Column<LiveAlert>[] = [
+  { header: 'City', cell: (a) => a.city },
+  { header: 'Window (simulated)', cell: (a) => windowTime(a.window_start) },
+  {
+    header: 'Severity',
+    cell: (a) => a.severity,
+    className: (a) => (a.severity === 'high' ? 'alert-value' : undefined),
+  },
+  { header: 'Mean density', cell: (a) => number(a.mean_traffic_density, 3), className: () => 'alert-value' },
+  { header: 'Normal', cell: (a) => `${number(a.expected, 3)} ± ${number(a.spread, 3)}` },
+  { header: 'Spreads above', cell: (a) => number(a.z, 1) },
+  { header: 'Rows', cell: (a) => number(a.rows, 0) },
+]
 
 function Alerts({ snapshot }: { snapshot: LiveSnapshot }) {
   return (
@@ -147,40 +160,26 @@ function Alerts({ snapshot }: { snapshot: LiveSnapshot }) {
       {snapshot.alerts.length === 0 ? (
         <p className="muted">No alert yet.</p>
       ) : (
-        <div className="table-scroll">
-          <table className="rows-table" data-testid="live-alerts">
-            <thead>
-              <tr>
-                <th scope="col">Window (simulated)</th>
-                <th scope="col">City</th>
-                <th scope="col">Severity</th>
-                <th scope="col">Mean density</th>
-                <th scope="col">Normal</th>
-                <th scope="col">Spreads above</th>
-                <th scope="col">Rows</th>
-              </tr>
-            </thead>
-            <tbody>
-              {snapshot.alerts.map((a) => (
-                <tr key={`${a.city}-${a.window_start}`}>
-                  <td>{windowTime(a.window_start)}</td>
-                  <th scope="row">{a.city}</th>
-                  <td className={a.severity === 'high' ? 'alert-value' : undefined}>{a.severity}</td>
-                  <td className="alert-value">{number(a.mean_traffic_density, 3)}</td>
-                  <td>
-                    {number(a.expected, 3)} ± {number(a.spread, 3)}
-                  </td>
-                  <td>{number(a.z, 1)}</td>
-                  <td>{number(a.rows, 0)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <RowsTable
+          columns={ALERT_COLUMNS}
+          rows={snapshot.alerts}
+          rowKey={(a) => `${a.city}-${a.window_start}`}
+          testId="live-alerts"
+        />
       )}
     </div>
   )
 }
+
+const DRIFT_COLUMNS: Column<FeatureDrift>[] = [
+  { header: 'Feature', cell: (f) => f.feature },
+  { header: 'PSI', cell: (f) => number(f.psi, 3) },
+  {
+    header: 'Drift',
+    cell: (f) => f.level,
+    className: (f) => (f.level === 'significant' ? 'alert-value' : undefined),
+  },
+]
 
 function Drift({ snapshot }: { snapshot: LiveSnapshot }) {
   const { drift } = snapshot
@@ -196,47 +195,53 @@ function Drift({ snapshot }: { snapshot: LiveSnapshot }) {
       {drift.features.length === 0 ? (
         <p className="muted">No live row compared yet (or the models carry no training bins).</p>
       ) : (
-        <div className="table-scroll">
-          <table className="rows-table" data-testid="live-drift">
-            <thead>
-              <tr>
-                <th scope="col">Feature</th>
-                <th scope="col">PSI</th>
-                <th scope="col">Drift</th>
-              </tr>
-            </thead>
-            <tbody>
-              {drift.features.map((f) => (
-                <tr key={f.feature}>
-                  <th scope="row">{f.feature}</th>
-                  <td>{number(f.psi, 3)}</td>
-                  <td className={f.level === 'significant' ? 'alert-value' : undefined}>{f.level}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <RowsTable
+          columns={DRIFT_COLUMNS}
+          rows={drift.features}
+          rowKey={(f) => f.feature}
+          testId="live-drift"
+        />
       )}
     </div>
   )
 }
 
-function errorCells(error: { mae: number; rmse: number } | null, digits: number) {
-  return error ? (
-    <>
-      <td>{number(error.mae, digits)}</td>
-      <td>{number(error.rmse, digits)}</td>
-    </>
-  ) : (
-    <td colSpan={2} className="muted">
-      –
-    </td>
-  )
+/** An error of a model, '–' until there is one. */
+const errorColumn = (
+  header: string,
+  error: (m: ModelScoring) => { mae: number; rmse: number } | null,
+  of: 'mae' | 'rmse',
+): Column<ModelScoring> => ({
+  header,
+  cell: (model) => {
+    const value = error(model)
+    return value ? number(value[of], model.id === 'traffic_density' ? 4 : 2) : '–'
+  },
+})
+
+const SCORING_COLUMNS: Column<ModelScoring>[] = [
+  { header: 'Model', cell: (m) => m.target },
+  errorColumn('Live MAE', (m) => m.live, 'mae'),
+  errorColumn('Live RMSE', (m) => m.live, 'rmse'),
+  errorColumn('Held-out MAE', (m) => m.held_out, 'mae'),
+  errorColumn('Held-out RMSE', (m) => m.held_out, 'rmse'),
+]
+
+/** One empty log for every render: the chart's option is not rebuilt for a new empty array. */
+const NO_ENTRIES: LogEntry[] = []
+
+interface ScoringProps {
+  snapshot: LiveView
+  /** The promotion log; null when the API has no model registry. */
+  log: readonly LogEntry[] | null
 }
 
-function Scoring({ snapshot }: { snapshot: LiveSnapshot }) {
+function Scoring({ snapshot, log }: ScoringProps) {
   const { scoring } = snapshot
-  const digits = (model: ModelScoring) => (model.id === 'traffic_density' ? 4 : 2)
+  const errorOption = useMemo(
+    () => liveErrorChart(snapshot.errors, log ?? NO_ENTRIES),
+    [snapshot.errors, log],
+  )
   // Both queries read the same rows: the larger count is the one over more batches.
   const queries = snapshot.queries.list
   const sparkMalformed = queries.length ? Math.max(...queries.map((q) => q.recentMalformedRows)) : null
@@ -248,28 +253,17 @@ function Scoring({ snapshot }: { snapshot: LiveSnapshot }) {
           the last {number(scoring.window, 0)} records per model, beside the held-out error
         </span>
       </h2>
-      <div className="table-scroll">
-        <table className="rows-table" data-testid="live-scoring">
-          <thead>
-            <tr>
-              <th scope="col">Model</th>
-              <th scope="col">Live MAE</th>
-              <th scope="col">Live RMSE</th>
-              <th scope="col">Held-out MAE</th>
-              <th scope="col">Held-out RMSE</th>
-            </tr>
-          </thead>
-          <tbody>
-            {scoring.models.map((model) => (
-              <tr key={model.id}>
-                <th scope="row">{model.target}</th>
-                {errorCells(model.live, digits(model))}
-                {errorCells(model.held_out, digits(model))}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <Chart
+        option={errorOption}
+        height={260}
+        label="Each model's live error over its held-out error along time, promotions and rollbacks marked"
+        testId="chart-live-error"
+      />
+      <p className="muted small">
+        Live MAE over held-out MAE: 1 is as good as on held-out rows. Dashed lines: the champion promoted or
+        rolled back{log ? '' : ' (this API has no model registry: none to mark)'}.
+      </p>
+      <RowsTable columns={SCORING_COLUMNS} rows={scoring.models} rowKey={(m) => m.id} testId="live-scoring" />
       <p className="muted" data-testid="live-malformed">
         {number(scoring.scored, 0)} records scored
         {scoring.skipped > 0 ? `, ${number(scoring.skipped, 0)} left unscored above the rate cap` : ''}
@@ -288,7 +282,8 @@ function Scoring({ snapshot }: { snapshot: LiveSnapshot }) {
 
 export function LivePage() {
   const feed = useLiveFeed()
-  const [frozen, setFrozen] = useState<LiveSnapshot | null>(null)
+  const versions = useModelVersions()
+  const [frozen, setFrozen] = useState<LiveView | null>(null)
   const current = feed.state === 'live' ? feed.snapshot : null
   const shown = frozen ?? current
 
@@ -324,7 +319,10 @@ export function LivePage() {
           <StatusLine snapshot={shown} />
           <Charts snapshot={shown} />
           <Alerts snapshot={shown} />
-          <Scoring snapshot={shown} />
+          <Scoring
+            snapshot={shown}
+            log={noRegistryEndpoint(versions.error) ? null : (versions.data?.log ?? NO_ENTRIES)}
+          />
           <Drift snapshot={shown} />
         </>
       )}

@@ -1,4 +1,5 @@
-// Models: one card per model — how well it does on held-out rows, what it looks at, what it was trained on.
+// Models: the registry's versions and promotion log, then one card per served model — how well it does on
+// held-out rows, what it looks at, what it was trained on.
 import { useMemo } from 'react'
 import type { ClassificationMetrics, ModelReport, RegressionMetrics } from '../api/contract.ts'
 import type { ModelSummary } from '../api/reports.ts'
@@ -6,6 +7,7 @@ import { barChart } from '../charts/options.ts'
 import { Chart } from '../components/Chart.tsx'
 import type { ApiStatus } from '../status.ts'
 import { useModelSummaries } from '../useModelSummaries.ts'
+import { VersionsSection } from './VersionsSection.tsx'
 
 const isClassification = (metrics: ModelReport['metrics']): metrics is ClassificationMetrics =>
   'confusionMatrix' in metrics
@@ -202,6 +204,8 @@ export function ModelsPage({ status }: { status: ApiStatus }) {
           Could not load the model cards: {models.error.message}
         </p>
       )}
+      <VersionsSection />
+      <h2 className="section-title">The served models</h2>
       <div className="grid-cards">
         {models.data?.map((summary) => (
           <ModelCardView key={summary.view.id} summary={summary} />
