@@ -271,6 +271,10 @@ async function benchDefault(config: Config, batches: string): Promise<void> {
     results,
   }
   const out = writeResult('train', result)
+  const load = result.machine.loadAverage.map((value) => value.toFixed(1)).join(' ')
+  process.stdout.write(
+    `machine: ${result.machine.cpus} CPUs, load average ${load} (1, 5, 15 min) at the end\n`,
+  )
   process.stdout.write(totalsLine('default', report))
   process.stdout.write(totalsLine('previous defaults', previous.value))
   process.stdout.write(seedStyleLine(seedStyle.value))

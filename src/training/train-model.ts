@@ -30,6 +30,7 @@ import { writePipelineModel } from './pipeline-writer.ts'
 import type { Progress } from './progress.ts'
 import type { CandidatesReport, ModelReport, TrainingParams } from './report.ts'
 import type { ServerState } from './server-state.ts'
+import { allSettledOrThrow } from './settled.ts'
 import { formatMetrics } from './summary.ts'
 
 /** The server's ML cache limit; trees stop growing at 40% of it (Spark ≥ 4.1). A session setting. */
@@ -79,14 +80,14 @@ export async function trainModel(
   const [trainSplit, testSplit] = part.randomSplit([1 - HOLDOUT_FRACTION, HOLDOUT_FRACTION], params.seed)
   const [train, test] = await progress.step(
     'split and cache',
-    async () => [
-      await context.state.cache(trainSplit as DataFrame, 'train'),
-      await context.state.cache(testSplit as DataFrame, 'held_out'),
-    ],
+    () =>
+      allSettledOrThrow([
+        context.state.cache(trainSplit as DataFrame, 'train'),
+        context.state.cache(testSplit as DataFrame, 'held_out'),
+      ] as const),
     timings,
   )
-  const trainRows = await train.data.count()
-  const testRows = await test.data.count()
+  const [trainRows, testRows] = await allSettledOrThrow([train.data.count(), test.data.count()] as const)
   if (trainRows === 0 || testRows === 0) {
     throw new TrafficError(
       'NOT_ENOUGH_DATA',
@@ -118,24 +119,27 @@ export async function trainModel(
   const [learner] = await fitPipeline(spark, predictor, applyStages(spark, features, train.data), hooks)
   const stages = [...features, learner as FittedStage]
   const predictions = applyStages(spark, stages, test.data)
-  const metrics = await progress.step('evaluate', () => evaluateModel(spark, model, predictions), timings)
-  const importances = await progress.step(
-    'feature importances',
-    () => importancesOf(context, model, stages, test.data),
-    timings,
-  )
-  const parity = await progress.step(
-    'record parity predictions',
-    () => collectParity(model, predictions, context.parityRows),
-    timings,
-  )
+  // The held-out scores, the importances, the parity rows and the saved model are independent: side by side, their
+  // small jobs share the cores instead of each waiting for the one before.
   const parityFile = `${PARITY_DIR}/${model.name}.jsonl`
-  await context.staging.write(parityFile, toJsonLines(parity))
-  const written = await progress.step(
-    'save PipelineModel',
-    () => writePipelineModel(spark, stages, `${context.staging.sparkDir}/${model.name}`),
-    timings,
-  )
+  const [metrics, importances, parity, written] = await allSettledOrThrow([
+    progress.step('evaluate', () => evaluateModel(spark, model, predictions), timings),
+    progress.step('feature importances', () => importancesOf(context, model, stages, test.data), timings),
+    progress.step(
+      'record parity predictions',
+      async () => {
+        const rows = await collectParity(model, predictions, context.parityRows)
+        await context.staging.write(parityFile, toJsonLines(rows))
+        return rows
+      },
+      timings,
+    ),
+    progress.step(
+      'save PipelineModel',
+      () => writePipelineModel(spark, stages, `${context.staging.sparkDir}/${model.name}`),
+      timings,
+    ),
+  ] as const)
   await context.state.releaseModels(stages.flatMap((stage) => (stage.ref ? [stage.ref] : [])))
   await context.state.uncache(train)
   await context.state.uncache(test)

@@ -18,6 +18,7 @@ import { type PublishedModels, withModelsLock } from './models-publisher.ts'
 import { type LineWriter, Progress } from './progress.ts'
 import type { ModelReport, TrainingParams, TrainingReport } from './report.ts'
 import { ServerState } from './server-state.ts'
+import { allSettledOrThrow } from './settled.ts'
 import { type TrainContext, trainModel } from './train-model.ts'
 
 export interface TrainOptions {
@@ -120,12 +121,11 @@ async function trainAll(
       timings,
     ),
   )
-  const outcomes = await Promise.allSettled([analytics, ...trained])
-  const failed = outcomes.find((outcome) => outcome.status === 'rejected')
-  if (failed) throw failed.reason
-  const models = Object.fromEntries(
-    await Promise.all(trained.map(async (report, i) => [MODEL_SPECS[i]?.name, await report])),
-  ) as Record<ModelName, ModelReport>
+  const [analyticsResult, ...reports] = await allSettledOrThrow([analytics, ...trained] as const)
+  const models = Object.fromEntries(reports.map((report, i) => [MODEL_SPECS[i]?.name, report])) as Record<
+    ModelName,
+    ModelReport
+  >
   const report: TrainingReport = {
     trainedAt: new Date().toISOString(),
     sparkVersion: spark.version,
@@ -136,7 +136,7 @@ async function trainAll(
     models,
     timings,
   }
-  await staging.write(ANALYTICS_FILE, jsonText(await analytics))
+  await staging.write(ANALYTICS_FILE, jsonText(analyticsResult))
   return report
 }
 
