@@ -10,19 +10,22 @@ import { type DataFrame, redactSparkRemote, type SparkSession } from '../spark/i
 import { withTrafficErrors } from '../spark-errors.ts'
 import type { TreeParams } from './algorithms.ts'
 import { computeAnalytics } from './analytics.ts'
-import { findBatchFiles, type LoadedBatches, loadBatches } from './batches.ts'
+import { findBatches, type LoadedBatches, loadBatches } from './batches.ts'
 import type { CandidatesOptions } from './candidates.ts'
 import { HOLDOUT_FRACTION, MODEL_SPECS, type ModelName, SPLIT_SEED, SPLIT_WEIGHTS } from './model-specs.ts'
 import { type PublishedModels, withModelsLock } from './models-publisher.ts'
 import { type LineWriter, Progress } from './progress.ts'
 import type { ModelReport, TrainingParams, TrainingReport } from './report.ts'
 import { ServerState } from './server-state.ts'
+import { modelParts } from './split.ts'
 import { type TrainContext, trainModel } from './train-model.ts'
 
 export interface TrainOptions {
   batchesDir: string
   /** Training reads the batch files of this topic only (a folder may hold several topics' files). */
   topic: string
+  /** Only the newest batch files holding this many rows (continuous training's window); all files without it. */
+  windowRows?: number
   /**
    * Where a new version is written and published on success: a folder on the Spark server's file system (the
    * same one for a local server) or object storage.
@@ -90,7 +93,7 @@ async function trainAll(
 ): Promise<TrainingReport> {
   const { spark, progress, staging } = context
   const timings: Record<string, number> = {}
-  const parts = batches.table.data.randomSplit([...SPLIT_WEIGHTS], SPLIT_SEED)
+  const parts = modelParts(batches.table.data)
   // The analytics and the three models are independent: run at once, over one session, their many small jobs
   // share the cores instead of each waiting for the one before. All are awaited before a failure is passed on,
   // so none still writes into the staged version once it is discarded.
@@ -194,8 +197,14 @@ export function train(options: TrainOptions): Promise<TrainingReport> {
 }
 
 async function trainLocked(options: TrainOptions, progress: Progress): Promise<TrainingReport> {
-  const files = await findBatchFiles(options.batchesDir, options.topic, options.connection.storage.s3)
-  progress.line(`${files.length} batch file(s) of ${options.topic} in ${options.batchesDir}`)
+  const { paths: files } = await findBatches(
+    options.batchesDir,
+    options.topic,
+    options.connection.storage.s3,
+    options.windowRows,
+  )
+  const window = options.windowRows === undefined ? '' : ` (the newest ${options.windowRows} rows or more)`
+  progress.line(`${files.length} batch file(s) of ${options.topic} in ${options.batchesDir}${window}`)
   const remote = redactSparkRemote(options.connection.spark.remote)
   const spark = await progress.step(`connect to Spark at ${remote}`, () => connectSpark(options.connection))
   const state = new ServerState(spark)
