@@ -303,7 +303,8 @@ function lifecycleConfig(env: Env): LifecycleConfig {
       1,
     ),
     driftPsi: decimal('TRAFFIC_DRIFT_PSI', env.TRAFFIC_DRIFT_PSI, DEFAULTS.driftPsi),
-    driftMinRows: integer('TRAFFIC_DRIFT_MIN_ROWS', env.TRAFFIC_DRIFT_MIN_ROWS, DEFAULTS.driftMinRows),
+    // Spark reads no fewer than 100 batch rows (training's minimum, src/training/batches.ts).
+    driftMinRows: integer('TRAFFIC_DRIFT_MIN_ROWS', env.TRAFFIC_DRIFT_MIN_ROWS, DEFAULTS.driftMinRows, 100),
     promoteRelative: decimal(
       'TRAFFIC_PROMOTE_RELATIVE',
       env.TRAFFIC_PROMOTE_RELATIVE,
