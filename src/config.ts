@@ -163,6 +163,8 @@ export interface LifecycleConfig {
   promoteAbsolute: number
   /** How often the follower looks for new batch files, in ms. */
   pollMs: number
+  /** Complete versions kept besides the champion, challenger and rollback targets. */
+  keepVersions: number
 }
 
 export interface Config {
@@ -268,6 +270,8 @@ export const DEFAULTS = {
   promoteRelative: 0.05,
   // New batch files arrive every few seconds at the live rate; checking more often only lists the store again.
   followPollMs: 10_000,
+  // Recent history to compare and roll back to, without keeping every retraining on disk.
+  keepVersions: 10,
 } as const
 
 type Env = Record<string, string | undefined>
@@ -316,6 +320,7 @@ function lifecycleConfig(env: Env): LifecycleConfig {
       DEFAULTS.promoteAbsolute,
     ),
     pollMs: integer('TRAFFIC_FOLLOW_POLL_MS', env.TRAFFIC_FOLLOW_POLL_MS, DEFAULTS.followPollMs),
+    keepVersions: integer('TRAFFIC_MODELS_KEEP', env.TRAFFIC_MODELS_KEEP, DEFAULTS.keepVersions),
   }
 }
 

@@ -155,6 +155,7 @@ export function registerTrainCommand(program: Command): void {
           topic: config.kafka.topic,
           models: openModels(config.paths.models, config.storage.s3),
           connection: config,
+          keepVersions: config.lifecycle.keepVersions,
           params,
           parityRows: wholeNumber('--parity-rows', flags.parityRows, { min: 1, max: 1_000_000 }),
           sparkConf: sparkConf(flags.sparkConf),

@@ -264,6 +264,7 @@ async function trainStage(run: PipelineRun): Promise<TrainingReport | undefined>
       topic: config.kafka.topic,
       models,
       connection: config,
+      keepVersions: config.lifecycle.keepVersions,
       params: options.params,
       parityRows: DEFAULT_PARITY_ROWS,
       log: (line) => {

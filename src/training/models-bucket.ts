@@ -1,13 +1,13 @@
 // The models on object storage (`s3://bucket/prefix`). Each training writes a new version under
-// `versions/<id>/` (Spark through `s3a://`, Node through the store); publishing lists what the version holds into
-// its manifest (`versions/<id>/_MANIFEST`), then switches the one small pointer object `CURRENT` with a
-// compare-and-swap on its ETag (an exclusive create the first time). Each publication is numbered, and its
-// publisher first claims its number with an exclusive create (`claims/<n>`): of racers from one pointer exactly
+// `versions/<id>/` (Spark through `s3a://`, Node through the store); completing it lists what the version holds
+// into its manifest (`versions/<id>/_MANIFEST`); serving a complete version switches the one small pointer object
+// `CURRENT` with a compare-and-swap on its ETag (an exclusive create the first time). Each switch is numbered, and
+// its writer first claims its number with an exclusive create (`claims/<n>`): of racers from one pointer exactly
 // one claims the next number and only that one writes the pointer, so two conditional writes of the pointer never
 // race (some servers, S3Proxy's filesystem backend among them, check `If-Match` apart from the write). A version
-// without a manifest was never published; one whose manifest lists a file that is gone is being removed. The
-// pointer names the version before too, which stays until the next training, for readers still copying it. The
-// training lock is a lease in the same prefix (`.train.lock/`).
+// without a manifest is not complete; one whose manifest lists a file that is gone is being removed. Versions
+// served before stay as long as the clean-up retains them, for readers still copying them and for a rollback. The
+// training lock is a lease in the same prefix (`.train.lock/`), the registry's log and aliases beside it.
 import type { S3Settings } from '../config.ts'
 import { TrafficError } from '../errors.ts'
 import { sparkPathOf } from '../storage/location.ts'
@@ -15,7 +15,13 @@ import type { ObjectStore } from '../storage/object-store.ts'
 import { openStore } from '../storage/open-store.ts'
 import { newVersionId } from './models-folder.ts'
 import { lockModelsIn } from './models-lock.ts'
-import type { ModelsStaging, PublishedModels } from './models-publisher.ts'
+import {
+  type ModelsStaging,
+  type PublishedModels,
+  REGISTRY_KEYS,
+  retainedVersions,
+  withPublish,
+} from './models-publisher.ts'
 
 export const POINTER_KEY = 'CURRENT'
 const VERSIONS = 'versions/'
@@ -81,10 +87,17 @@ export async function manifestOf(store: ObjectStore, id: string): Promise<string
   return manifest && (JSON.parse(manifest.body.toString('utf8')) as { files: string[] }).files
 }
 
-/** The version ids found under `versions/`, published or not. */
+/** The version ids found under `versions/`, complete or not. */
 async function versionIds(store: ObjectStore): Promise<Set<string>> {
   const keys = await store.list(VERSIONS)
   return new Set(keys.map((key) => key.slice(VERSIONS.length).split('/')[0] as string))
+}
+
+/** The complete versions (those with a manifest), oldest first. */
+async function completeVersions(store: ObjectStore): Promise<string[]> {
+  return (await store.list(VERSIONS))
+    .filter((key) => key.endsWith(`/${MANIFEST}`))
+    .map((key) => key.slice(VERSIONS.length, -MANIFEST.length - 1))
 }
 
 async function deleteVersion(store: ObjectStore, id: string): Promise<void> {
@@ -96,8 +109,9 @@ async function deleteVersion(store: ObjectStore, id: string): Promise<void> {
 /** The models at `location` (`s3://bucket/prefix`), reached with `s3`. */
 export function bucketModels(location: string, s3: S3Settings): PublishedModels {
   const store = openStore('TRAFFIC_MODELS', location, s3)
-  return {
+  return withPublish({
     location,
+    registryStore: store,
     lock: () => lockModelsIn(store, location),
     current: async () => (await readPointer(store))?.pointer.version,
     async stage(): Promise<ModelsStaging> {
@@ -113,18 +127,25 @@ export function bucketModels(location: string, s3: S3Settings): PublishedModels 
         },
       }
     },
-    async publish(staging, over) {
+    async complete(staging) {
       const prefix = versionPrefix(staging.id)
       // Keys ending in `/` are the empty directory markers Hadoop's S3A may leave: no files to copy.
       const files = (await store.list(prefix))
         .map((key) => key.slice(prefix.length))
         .filter((name) => !name.endsWith('/'))
       await store.createIfAbsent(prefix + MANIFEST, JSON.stringify({ files }))
+    },
+    async serve(id, over) {
+      if (!(await manifestOf(store, id))) {
+        throw new TrafficError('MODEL_NOT_FOUND', `No complete models version "${id}" in ${store.location}`, {
+          hint: 'list the versions with `traffic models list`',
+        })
+      }
       const published = await readPointer(store)
       if (published?.pointer.version !== over) return false
       const seq = (published?.pointer.seq ?? 0) + 1
-      if (!(await store.createIfAbsent(claimKey(seq), staging.id))) return false
-      const next: ModelsPointer = { version: staging.id, ...(over ? { previous: over } : {}), seq }
+      if (!(await store.createIfAbsent(claimKey(seq), id))) return false
+      const next: ModelsPointer = { version: id, ...(over ? { previous: over } : {}), seq }
       const body = JSON.stringify(next)
       const switched = published
         ? await store.replaceIf(POINTER_KEY, body, published.version)
@@ -136,13 +157,18 @@ export function bucketModels(location: string, s3: S3Settings): PublishedModels 
     async discard(staging) {
       await deleteVersion(store, staging.id)
     },
-    async cleanLeftovers() {
+    versions: () => completeVersions(store),
+    async readVersionFile(id, name) {
+      if (!(await manifestOf(store, id))) return undefined
+      return (await store.get(versionPrefix(id) + name))?.body
+    },
+    async cleanLeftovers(retain) {
       const pointer = (await readPointer(store))?.pointer
-      // A claim past the pointer's number is a publisher killed between claiming and switching.
+      // A claim past the pointer's number is a writer killed between claiming and switching.
       const claims = await store.list(CLAIMS)
       for (const key of claims.filter((key) => key !== claimKey(pointer?.seq ?? 0))) await store.delete(key)
-      const keep = new Set([pointer?.version, pointer?.previous])
-      const stale = [...(await versionIds(store))].filter((id) => !keep.has(id))
+      const kept = retainedVersions(await completeVersions(store), pointer?.version, retain)
+      const stale = [...(await versionIds(store))].filter((id) => !kept.has(id))
       for (const id of stale) await deleteVersion(store, id)
       return stale.map((id) => `${store.location}${versionPrefix(id)}`)
     },
@@ -150,10 +176,12 @@ export function bucketModels(location: string, s3: S3Settings): PublishedModels 
       await store.delete(POINTER_KEY)
       for (const key of await store.list(CLAIMS)) await store.delete(key)
       for (const id of await versionIds(store)) await deleteVersion(store, id)
+      await store.deleteAll(REGISTRY_KEYS.log)
+      await store.delete(REGISTRY_KEYS.challenger)
     },
     async readFile(name) {
       const pointer = (await readPointer(store))?.pointer
       return pointer && (await store.get(versionPrefix(pointer.version) + name))?.body
     },
-  }
+  })
 }

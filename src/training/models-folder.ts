@@ -1,9 +1,10 @@
 // The models folder is published as a whole, never edited in place. `spark_models_traffic` is a symbolic link to
 // one complete version in `spark_models_traffic.versions/<id>`; training writes a new version beside it (a real
-// folder, since the Spark server writes the model files there too), then switches the link with one rename(2).
-// A reader that resolves the link sees the old version or the new one, never a mix and never nothing. The previous
-// version is kept until the next training starts, for readers still holding it. The check of the published
-// version and the switch are one step under a short guard (storage/folder-guard.ts): a compare-and-swap.
+// folder, since the Spark server writes the model files there too) as `<id>.partial`, completes it by renaming it
+// to `<id>`, and serving it switches the link with one rename(2). A reader that resolves the link sees the old
+// version or the new one, never a mix and never nothing. Versions served before are kept by the clean-up (the
+// registry names them), for readers still holding them and for a rollback. The check of the served version and
+// the switch are one step under a short guard (storage/folder-guard.ts): a compare-and-swap.
 import { randomBytes } from 'node:crypto'
 import {
   lstat,
@@ -20,8 +21,16 @@ import {
 import path from 'node:path'
 import { TrafficError } from '../errors.ts'
 import { withFileGuard } from '../storage/folder-guard.ts'
+import { FolderStore } from '../storage/folder-store.ts'
 import { lockModels } from './models-lock.ts'
-import type { ModelsStaging, PublishedModels } from './models-publisher.ts'
+import {
+  type ModelsStaging,
+  type PublishedModels,
+  REGISTRY_NAMES,
+  type Retention,
+  retainedVersions,
+  withPublish,
+} from './models-publisher.ts'
 
 const PARTIAL = '.partial'
 
@@ -85,28 +94,76 @@ async function adoptPlainFolder(modelsDir: string): Promise<void> {
   if (stats?.isDirectory()) await rename(modelsDir, path.join(versionsDir(modelsDir), newVersionId()))
 }
 
+/** Makes the fully written `staging` folder the complete version it names (not served yet); once is enough. */
+export async function completeStaging(staging: string): Promise<void> {
+  const version = path.join(path.dirname(staging), versionOf(staging))
+  try {
+    await rename(staging, version)
+  } catch (error) {
+    const done = (await lstat(version).catch(() => undefined))?.isDirectory()
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || !done) {
+      throw ioError(`Cannot complete the new models version ${staging}`, error)
+    }
+  }
+}
+
+async function isVersion(modelsDir: string, id: string): Promise<boolean> {
+  if (!id || id.startsWith('.') || id.includes('/') || REGISTRY_NAMES.has(id) || id.endsWith(PARTIAL)) {
+    return false
+  }
+  return (await lstat(path.join(versionsDir(modelsDir), id)).catch(() => undefined))?.isDirectory() === true
+}
+
+function unknownVersion(modelsDir: string, id: string): TrafficError {
+  return new TrafficError(
+    'MODEL_NOT_FOUND',
+    `No complete models version "${id}" in ${versionsDir(modelsDir)}`,
+    {
+      hint: 'list the versions with `traffic models list`',
+    },
+  )
+}
+
 /**
- * Makes the complete `staging` folder the current version if `over` (a `currentVersion` result) still is; true
- * when it did. A plain models folder counts as no version, and becomes the previous one.
+ * Serves the complete version `id` if `over` (a `currentVersion` result) still is the served one; true when it
+ * did. A plain models folder counts as no version, and becomes a complete one.
  */
-export async function publish(
-  staging: string,
+export async function serveVersion(
   modelsDir: string,
+  id: string,
   over: string | undefined,
 ): Promise<boolean> {
   try {
     return await withFileGuard(modelsDir, async () => {
       await adoptPlainFolder(modelsDir)
+      if (!(await isVersion(modelsDir, id))) throw unknownVersion(modelsDir, id)
       if ((await currentVersion(modelsDir)) !== over) return false
-      const version = versionOf(staging)
-      await rename(staging, path.join(versionsDir(modelsDir), version))
-      await switchLink(modelsDir, version)
+      await switchLink(modelsDir, id)
       return true
     })
   } catch (error) {
     if (error instanceof TrafficError) throw error
-    throw ioError(`Cannot publish the new models in ${modelsDir}`, error)
+    throw ioError(`Cannot serve the models version ${id} in ${modelsDir}`, error)
   }
+}
+
+/** Completes `staging` and serves it if `over` still is the served version; true when it did. */
+export async function publish(
+  staging: string,
+  modelsDir: string,
+  over: string | undefined,
+): Promise<boolean> {
+  await completeStaging(staging)
+  return serveVersion(modelsDir, versionOf(staging), over)
+}
+
+/** The complete versions, oldest first (ids sort by time). */
+export async function listVersions(modelsDir: string): Promise<string[]> {
+  const names = await readdir(versionsDir(modelsDir)).catch(() => [] as string[])
+  const complete = await Promise.all(
+    names.map(async (name) => ((await isVersion(modelsDir, name)) ? name : '')),
+  )
+  return complete.filter(Boolean).sort()
 }
 
 export async function discard(staging: string): Promise<void> {
@@ -114,19 +171,18 @@ export async function discard(staging: string): Promise<void> {
 }
 
 /**
- * Removes what runs before this one left behind: half-written versions (a train killed before publishing),
- * versions older than the current and the previous one, link files never renamed into place, and the staging
- * folders of older releases (`.<name>.new-*`). Only call it while holding the training lock.
+ * Removes what runs before this one left behind: half-written versions (a train killed before completing),
+ * complete versions neither served nor retained, link files never renamed into place, and the staging folders of
+ * older releases (`.<name>.new-*`). Only call it while holding the training lock.
  */
-export async function cleanLeftovers(modelsDir: string): Promise<string[]> {
+export async function cleanLeftovers(modelsDir: string, retain: Retention): Promise<string[]> {
   const current = await currentVersion(modelsDir)
   const versions = versionsDir(modelsDir)
-  const names = (await readdir(versions).catch(() => [] as string[])).filter((name) => !name.startsWith('.'))
-  const complete = names.filter((name) => !name.endsWith(PARTIAL) && name !== current).sort()
-  const previous = complete.at(-1)
-  const stale = names
-    .filter((name) => name !== current && name !== previous)
-    .map((name) => path.join(versions, name))
+  const kept = retainedVersions(await listVersions(modelsDir), current, retain)
+  const names = (await readdir(versions).catch(() => [] as string[])).filter(
+    (name) => !name.startsWith('.') && !REGISTRY_NAMES.has(name),
+  )
+  const stale = names.filter((name) => !kept.has(name)).map((name) => path.join(versions, name))
   const parent = path.dirname(modelsDir)
   const base = path.basename(modelsDir)
   const strays = (await readdir(parent).catch(() => [] as string[]))
@@ -152,10 +208,20 @@ export async function removeModels(modelsDir: string): Promise<void> {
   })
 }
 
+async function readOptional(file: string, what: string): Promise<Buffer | undefined> {
+  try {
+    return await readFile(file)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw ioError(`Cannot read ${what}`, error)
+  }
+}
+
 /** The models in a folder, published by switching the link (see the top of this file). */
 export function folderModels(modelsDir: string): PublishedModels {
-  return {
+  return withPublish({
     location: modelsDir,
+    registryStore: new FolderStore(versionsDir(modelsDir)),
     lock: () => lockModels(modelsDir),
     current: () => currentVersion(modelsDir),
     async stage(): Promise<ModelsStaging> {
@@ -170,17 +236,19 @@ export function folderModels(modelsDir: string): PublishedModels {
         },
       }
     },
-    publish: (staging, over) => publish(staging.sparkDir, modelsDir, over),
+    complete: (staging) => completeStaging(staging.sparkDir),
+    serve: (id, over) => serveVersion(modelsDir, id, over),
     discard: (staging) => discard(staging.sparkDir),
-    cleanLeftovers: () => cleanLeftovers(modelsDir),
-    remove: () => removeModels(modelsDir),
-    async readFile(name) {
-      try {
-        return await readFile(path.join(modelsDir, ...name.split('/')))
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-        throw ioError(`Cannot read ${name} in ${modelsDir}`, error)
-      }
+    versions: () => listVersions(modelsDir),
+    async readVersionFile(id, name) {
+      if (!(await isVersion(modelsDir, id))) return undefined
+      return readOptional(
+        path.join(versionsDir(modelsDir), id, ...name.split('/')),
+        `${name} of ${id} in ${modelsDir}`,
+      )
     },
-  }
+    cleanLeftovers: (retain) => cleanLeftovers(modelsDir, retain),
+    remove: () => removeModels(modelsDir),
+    readFile: (name) => readOptional(path.join(modelsDir, ...name.split('/')), `${name} in ${modelsDir}`),
+  })
 }

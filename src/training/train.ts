@@ -1,11 +1,18 @@
 // `traffic train`: all batch files → three-way split → three tree-model pipelines fitted over Spark
-// Connect → native PipelineModels, report.json, analytics.json and parity predictions, written as a new version
-// of the models and published only when everything succeeded. Server-side cached data and models are released at the
+// Connect → native PipelineModels, report.json, analytics.json, version.json and parity predictions, written as a
+// new version of the models, completed only when everything succeeded, and promoted through the registry. Server-side cached data and models are released at the
 // end, on failure too.
-import type { Config } from '../config.ts'
+import { type Config, DEFAULTS } from '../config.ts'
 import { ANALYTICS_FILE, REPORT_FILE } from '../contract/models.ts'
 import { connectSpark, type SparkConnectConfig } from '../engines/spark-connect.ts'
 import { TrafficError } from '../errors.ts'
+import {
+  registryOf,
+  trainingData,
+  VERSION_FILE,
+  type VersionRecord,
+  versionRecord,
+} from '../lifecycle/registry.ts'
 import { type DataFrame, redactSparkRemote, type SparkSession } from '../spark/index.ts'
 import { withTrafficErrors } from '../spark-errors.ts'
 import type { TreeParams } from './algorithms.ts'
@@ -48,7 +55,20 @@ export interface TrainOptions {
   log: LineWriter
   /** Aborting stops the run: nothing is written, the server's cached data and models are released. */
   signal?: AbortSignal
+  /** Why this version is trained, in its version.json (default 'traffic train'). */
+  reason?: string
+  /** Serve the new version (promote it, logged with `reason`); else it is only completed (default true). */
+  promote?: boolean
+  /** Complete versions kept by the clean-up at the start besides those the registry names (TRAFFIC_MODELS_KEEP). */
+  keepVersions?: number
 }
+
+/** The training report, and the version it became. */
+export interface TrainedVersion extends TrainingReport {
+  version: VersionRecord
+}
+
+const DEFAULT_REASON = 'traffic train'
 
 /**
  * Each model's learner, chosen from the measured frontier of quality against training time (README). A GBT costs
@@ -129,14 +149,14 @@ async function trainAll(
   return report
 }
 
-/** Everything after connecting: read, analyse, train, write a new version, publish it. */
+/** Everything after connecting: read, analyse, train, write and complete a new version, promote it. */
 async function trainOnServer(
   spark: SparkSession,
   state: ServerState,
   files: string[],
   options: TrainOptions,
   progress: Progress,
-): Promise<TrainingReport> {
+): Promise<TrainedVersion> {
   if (options.sparkConf && Object.keys(options.sparkConf).length) {
     for (const warning of await spark.setConf(options.sparkConf)) progress.warn(`Spark: ${warning}`)
   }
@@ -148,8 +168,10 @@ async function trainOnServer(
   )
   progress.line(`${batches.rows} rows`)
   const { models } = options
-  const published = await models.current()
+  const reason = options.reason ?? DEFAULT_REASON
   const staging = await models.stage()
+  let version: VersionRecord
+  let report: TrainingReport
   try {
     const context: TrainContext = {
       spark,
@@ -160,43 +182,42 @@ async function trainOnServer(
       staging,
       state,
     }
-    const report = await trainAll(context, batches, options, files.length)
+    report = await trainAll(context, batches, options, files.length)
     report.timings = {
       ...readTimings,
       ...report.timings,
       total: Math.round(progress.elapsedSeconds * 1000) / 1000,
     }
     await staging.write(REPORT_FILE, jsonText(report))
+    version = versionRecord(staging.id, report, reason, trainingData(options.topic, files, batches.rows))
+    await staging.write(VERSION_FILE, jsonText(version))
     options.signal?.throwIfAborted()
-    if (!(await models.publish(staging, published))) {
-      throw new TrafficError(
-        'TRAINING_RUNNING',
-        `Other models were published in ${models.location} during this training; this run's are discarded`,
-        {
-          hint: 'two trainings ran at once although only one may: check who else writes there',
-          canRetry: true,
-        },
-      )
-    }
-    progress.line(`models, ${REPORT_FILE} and ${ANALYTICS_FILE} written to ${models.location}`)
-    return report
+    await models.complete(staging)
   } catch (error) {
     await models.discard(staging)
     throw error
   }
+  // A complete version stays listed even if promoting it fails: it can be promoted by hand.
+  if (options.promote ?? true) await registryOf(models).promote(staging.id, reason)
+  progress.line(
+    `models, ${REPORT_FILE}, ${ANALYTICS_FILE} and ${VERSION_FILE} written to ${models.location} as version ${staging.id}`,
+  )
+  return { ...report, version }
 }
 
 /** Trains while holding the models folder's lock (one run at a time), after removing what killed runs left. */
-export function train(options: TrainOptions): Promise<TrainingReport> {
+export function train(options: TrainOptions): Promise<TrainedVersion> {
   return withModelsLock(options.models, async () => {
     const progress = new Progress(options.log)
-    const removed = await options.models.cleanLeftovers()
+    const removed = await registryOf(options.models).cleanLeftovers(
+      options.keepVersions ?? DEFAULTS.keepVersions,
+    )
     if (removed.length) progress.line(`removed ${removed.length} old or half-written model version(s)`)
     return await withTrafficErrors(() => trainLocked(options, progress))
   })
 }
 
-async function trainLocked(options: TrainOptions, progress: Progress): Promise<TrainingReport> {
+async function trainLocked(options: TrainOptions, progress: Progress): Promise<TrainedVersion> {
   const { paths: files } = await findBatches(
     options.batchesDir,
     options.topic,

@@ -172,10 +172,10 @@ test("a SIGKILLed train's lock and half-written version are cleaned at the next 
 
   const lock = await lockModels(models)
   try {
-    const removed = await cleanLeftovers(models)
+    const removed = await cleanLeftovers(models, { newest: 2, keep: new Set() })
     assert.ok(removed.includes(holder.staging))
     assert.equal(existsSync(holder.staging), false)
-    // The current and the previous version stay (a reader may still hold the previous one); older ones go.
+    // The current and the newest retained versions stay (a reader may still hold the previous one); older ones go.
     const kept = readdirSync(versionsDir(models)).filter((name) => !name.startsWith('.'))
     const contents = kept.map((v) => readFileSync(path.join(versionsDir(models), v, 'report.json'), 'utf8'))
     assert.deepEqual(contents.sort(), ['3', '4'])

@@ -105,20 +105,42 @@ export function publishContract(name: string, subject: PublishSubject): void {
     }
   })
 
-  test(`${name}: cleaning up keeps the published version and the one before, and removes the rest`, async () => {
+  test(`${name}: a completed version is listed but not served until served; any complete version can be served again`, async () => {
+    const models = await subject.open()
+    const first = await publishSet(models, '1')
+    const staging = await stageSet(models, '2')
+    assert.deepEqual(await models.versions(), [first], 'a staging is not a version yet')
+    await models.complete(staging)
+    assert.deepEqual(await models.versions(), [first, staging.id])
+    assert.equal(await models.current(), first)
+    assert.equal((await models.readFile('report.json'))?.toString(), '1')
+    assert.equal((await models.readVersionFile(staging.id, 'report.json'))?.toString(), '2')
+    assert.equal(await models.serve(staging.id, undefined), false, 'served over a stale version')
+    assert.equal(await models.serve(staging.id, first), true)
+    assert.deepEqual(await readSet(subject.reader(models)), { stamp: '2' })
+    assert.equal(await models.serve(first, staging.id), true, 'the one before, again')
+    assert.deepEqual(await readSet(subject.reader(models)), { stamp: '1' })
+    await assert.rejects(models.serve('no-such-version', first), (error: Error) => {
+      assert.match(error.message, /no-such-version/)
+      return true
+    })
+    assert.equal(await models.current(), first)
+  })
+
+  test(`${name}: cleaning up keeps the published version and the newest retained ones, and removes the rest`, async () => {
     const models = await subject.open()
     await publishSet(models, '1')
     const previous = await publishSet(models, '2')
     const abandoned = await stageSet(models, 'half-written')
     const current = await publishSet(models, '3')
-    const removed = await models.cleanLeftovers()
+    const removed = await models.cleanLeftovers({ newest: 2, keep: new Set() })
     assert.equal(removed.length, 2, `removed ${removed}`)
     assert.ok(removed.some((entry) => entry.includes(abandoned.id)))
     assert.ok(!removed.some((entry) => entry.includes(previous) || entry.includes(current)))
     assert.equal(await models.current(), current)
     const reader = subject.reader(models)
     assert.deepEqual(await readSet(reader), { stamp: '3' })
-    assert.deepEqual(await models.cleanLeftovers(), [])
+    assert.deepEqual(await models.cleanLeftovers({ newest: 2, keep: new Set() }), [])
     await models.remove()
     assert.equal(await models.current(), undefined)
     assert.equal(await models.readFile('report.json'), undefined)
