@@ -8,14 +8,8 @@ import type { ClassificationMetrics, Metrics, RegressionMetrics } from '../train
 import { MODEL_SPECS, type ModelName } from '../training/model-specs.ts'
 import type { ServerState } from '../training/server-state.ts'
 import { heldOutRows } from '../training/split.ts'
+import type { Comparison } from './registry.ts'
 import { evaluateVersion, type SavedVersion } from './saved-version.ts'
-
-/** Champion and challenger on the same rows, per model (the shape of the registry log's `comparison`). */
-export interface Comparison {
-  /** Held-out rows scored, all models together. */
-  rows: number
-  models: Record<ModelName, { champion: Metrics; challenger: Metrics; better: boolean }>
-}
 
 export type Margins = Pick<LifecycleConfig, 'promoteRelative' | 'promoteAbsolute'>
 

@@ -2,18 +2,42 @@
 // stages and their folders as its report.json names them; Pipeline is not a server-side operator over Spark
 // Connect), applied to rows and scored with the evaluators training used, so a version trained earlier and one
 // trained now are measured alike on the same rows.
+import { storedFeatureBins } from '../api/services/live-drift.ts'
+import { ANALYTICS_FILE, REPORT_FILE } from '../contract/models.ts'
+import type { FeatureBins } from '../drift.ts'
 import { TrafficError } from '../errors.ts'
 import { VECTOR_ASSEMBLER_CLASS } from '../serving/stages/vector-assembler.ts'
 import type { DataFrame, ModelRef, OperatorSpec, SparkSession } from '../spark/index.ts'
 import { evaluateModel, type Metrics } from '../training/evaluate.ts'
 import { MODEL_SPECS, type ModelName, type ModelSpec } from '../training/model-specs.ts'
+import type { PublishedModels } from '../training/models-publisher.ts'
 import type { TrainingReport } from '../training/report.ts'
 import type { ServerState } from '../training/server-state.ts'
 
 export interface SavedVersion {
+  id: string
   /** The version's folder or `s3a://` prefix as Spark names it. */
   sparkDir: string
   report: TrainingReport
+  /** The bins of its training rows' features (analytics.json), which data drift compares with. */
+  bins: FeatureBins[]
+}
+
+async function jsonFile(models: PublishedModels, id: string, name: string): Promise<unknown> {
+  const body = await models.readVersionFile(id, name)
+  if (!body) {
+    throw new TrafficError('MODEL_NOT_FOUND', `Version ${id} in ${models.location} has no ${name}`, {
+      hint: 'train again: continuous training compares with versions trained by `traffic train`',
+    })
+  }
+  return JSON.parse(body.toString('utf8'))
+}
+
+/** Version `id` of `models`, as far as reading it back into Spark needs. */
+export async function readSavedVersion(models: PublishedModels, id: string): Promise<SavedVersion> {
+  const report = (await jsonFile(models, id, REPORT_FILE)) as TrainingReport
+  const bins = storedFeatureBins(await jsonFile(models, id, ANALYTICS_FILE)) ?? []
+  return { id, sparkDir: models.sparkDirOf(id), report, bins }
 }
 
 /** The model's fitted stages, read by the server (models stay in its ML cache, held by `state`). */

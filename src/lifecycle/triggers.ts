@@ -5,7 +5,7 @@
 // error it is compared with (so the ratio compares like with like), the same bins as training's (src/drift.ts),
 // and the same reading of the files on a folder or on object storage.
 import type { LifecycleConfig } from '../config.ts'
-import { binCounts, type FeatureBins, populationStabilityIndex } from '../drift.ts'
+import { binCounts, populationStabilityIndex } from '../drift.ts'
 import type { SparkSession } from '../spark/index.ts'
 import type { BatchFile } from '../stream/batch-files.ts'
 import { loadBatches } from '../training/batches.ts'
@@ -105,7 +105,7 @@ export function describeDrift(measure: DriftMeasure): string {
 export async function measureDrift(
   spark: SparkSession,
   state: ServerState,
-  champion: SavedVersion & { bins: FeatureBins[] },
+  champion: SavedVersion,
   newPaths: string[],
 ): Promise<DriftMeasure> {
   const recent = await loadBatches(spark, state, newPaths)

@@ -31,8 +31,8 @@ export interface TrainOptions {
   batchesDir: string
   /** Training reads the batch files of this topic only (a folder may hold several topics' files). */
   topic: string
-  /** Only the newest batch files holding this many rows (continuous training's window); all files without it. */
-  windowRows?: number
+  /** The batch files to read (Spark paths), e.g. continuous training's window; all of the topic's without it. */
+  files?: string[]
   /**
    * Where a new version is written and published on success: a folder on the Spark server's file system (the
    * same one for a local server) or object storage.
@@ -218,14 +218,10 @@ export function train(options: TrainOptions): Promise<TrainedVersion> {
 }
 
 async function trainLocked(options: TrainOptions, progress: Progress): Promise<TrainedVersion> {
-  const { paths: files } = await findBatches(
-    options.batchesDir,
-    options.topic,
-    options.connection.storage.s3,
-    options.windowRows,
-  )
-  const window = options.windowRows === undefined ? '' : ` (the newest ${options.windowRows} rows or more)`
-  progress.line(`${files.length} batch file(s) of ${options.topic} in ${options.batchesDir}${window}`)
+  const files =
+    options.files ??
+    (await findBatches(options.batchesDir, options.topic, options.connection.storage.s3)).paths
+  progress.line(`${files.length} batch file(s) of ${options.topic} in ${options.batchesDir}`)
   const remote = redactSparkRemote(options.connection.spark.remote)
   const spark = await progress.step(`connect to Spark at ${remote}`, () => connectSpark(options.connection))
   const state = new ServerState(spark)

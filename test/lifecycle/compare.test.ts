@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { beats, type Comparison, decide, type Margins } from '../../src/lifecycle/compare.ts'
+import { beats, decide, type Margins } from '../../src/lifecycle/compare.ts'
+import type { Comparison } from '../../src/lifecycle/registry.ts'
 import type { ClassificationMetrics, Metrics } from '../../src/training/evaluate.ts'
 
 const MARGINS: Margins = { promoteAbsolute: 0.001, promoteRelative: 0.05 }
