@@ -253,7 +253,7 @@ export const DEFAULTS = {
   s3proxyPort: 19_333,
   s3RequestTimeoutMs: 30_000,
   // About a quarter of the data set: the README's learners score within 0.001 R² of the full data on 300 k rows,
-  // at a quarter of the training time, so the window follows change without losing quality.
+  // so the window follows change without losing quality.
   windowRows: 300_000,
   // One default batch file (`traffic consume --batch-size`): a new file is the unit in which new data arrives.
   minNewRows: 100_000,
