@@ -44,6 +44,28 @@ function binExpression(column: string, edges: number[]): string {
   return `CASE ${cases} ELSE ${edges.length} END`
 }
 
+/** A feature's bins without their shares: what counting rows into them needs. */
+export type Binning =
+  | { feature: string; kind: 'measure'; edges: number[] }
+  | { feature: string; kind: 'category'; values: readonly (string | number)[] }
+
+/** How many rows of `view` fall in each bin (a category's rows outside its values are not counted). */
+export async function binCounts(spark: SparkSession, view: string, bins: Binning): Promise<number[]> {
+  const column = quoteIdentifier(bins.feature)
+  const key = bins.kind === 'measure' ? binExpression(column, bins.edges) : column
+  const rows = await spark.sql(`SELECT ${key} AS bin, count(*) AS rows FROM ${view} GROUP BY 1`).collect()
+  const index = (bin: unknown) =>
+    bins.kind === 'measure' ? Number(bin) : bins.values.findIndex((value) => String(value) === String(bin))
+  const counts = new Array<number>(bins.kind === 'measure' ? bins.edges.length + 1 : bins.values.length).fill(
+    0,
+  )
+  for (const row of rows) {
+    const i = index(row.bin)
+    if (i >= 0) counts[i] = Number(row.rows)
+  }
+  return counts
+}
+
 async function measureBins(spark: SparkSession, view: string, feature: string): Promise<FeatureBins> {
   const column = quoteIdentifier(feature)
   const [row] = await spark
@@ -52,11 +74,7 @@ async function measureBins(spark: SparkSession, view: string, feature: string): 
     )
     .collect()
   const edges = [...new Set(((row?.q as number[] | null) ?? []).map(Number))].sort((a, b) => a - b)
-  const counts = new Array<number>(edges.length + 1).fill(0)
-  const rows = await spark
-    .sql(`SELECT ${binExpression(column, edges)} AS bin, count(*) AS rows FROM ${view} GROUP BY 1`)
-    .collect()
-  for (const bin of rows) counts[Number(bin.bin)] = Number(bin.rows)
+  const counts = await binCounts(spark, view, { feature, kind: 'measure', edges })
   return { feature, kind: 'measure', edges, shares: shares(counts) }
 }
 
@@ -66,11 +84,8 @@ async function categoryBins(
   feature: keyof typeof CATEGORIES,
 ): Promise<FeatureBins> {
   const values = [...CATEGORIES[feature]]
-  const rows = await spark
-    .sql(`SELECT ${quoteIdentifier(feature)} AS value, count(*) AS rows FROM ${view} GROUP BY 1`)
-    .collect()
-  const counted = new Map(rows.map((row) => [String(row.value), Number(row.rows)]))
-  return { feature, kind: 'category', values, shares: shares(values.map((v) => counted.get(String(v)) ?? 0)) }
+  const counts = await binCounts(spark, view, { feature, kind: 'category', values })
+  return { feature, kind: 'category', values, shares: shares(counts) }
 }
 
 /** The bins of every drift feature over the rows in `view`, with the training share of each. */

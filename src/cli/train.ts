@@ -3,6 +3,7 @@
 import type { Command } from 'commander'
 import { loadConfig } from '../config.ts'
 import { TrafficError } from '../errors.ts'
+import { follow } from '../lifecycle/follow.ts'
 import { ALGORITHMS, type Algorithm, type TreeParams } from '../training/algorithms.ts'
 import { tuningCandidates } from '../training/candidates.ts'
 import { openModels } from '../training/models-publisher.ts'
@@ -24,6 +25,7 @@ interface TrainFlags {
   stepSize?: string
   subsampling?: string
   tune?: boolean
+  follow?: boolean
   seed: string
   encoding: string
   parityRows: string
@@ -118,6 +120,11 @@ export function registerTrainCommand(program: Command): void {
       'try a small grid around each learner (depth, trees, bins, step size, subsampling, the other algorithm) ' +
         'on a validation share of the training rows and keep the best; every candidate is in report.json',
     )
+    .option(
+      '--follow',
+      'keep running: train a challenger on the newest TRAFFIC_WINDOW_ROWS rows when enough new rows arrive, on ' +
+        'schedule or on drift, and promote it only when it beats the champion on the same held-out rows (README)',
+    )
     .option('--seed <n>', 'seed of the held-out split and of the learners', String(DEFAULT_PARAMS.seed))
     .option(
       '--encoding <how>',
@@ -150,6 +157,13 @@ export function registerTrainCommand(program: Command): void {
           encoding: encoding(flags.encoding),
           seed: wholeNumber('--seed', flags.seed, TRAINING_SEED),
         }
+        const parityRows = wholeNumber('--parity-rows', flags.parityRows, { min: 1, max: 1_000_000 })
+        const log = (line: string) => process.stdout.write(`${line}\n`)
+        if (flags.follow) {
+          if (flags.tune) throw new TrafficError('INVALID_INPUT', '--tune cannot be used with --follow')
+          await follow({ config, params, parityRows, sparkConf: sparkConf(flags.sparkConf), log, signal })
+          return
+        }
         const report = await train({
           batchesDir: config.paths.batches,
           topic: config.kafka.topic,
@@ -157,10 +171,10 @@ export function registerTrainCommand(program: Command): void {
           connection: config,
           keepVersions: config.lifecycle.keepVersions,
           params,
-          parityRows: wholeNumber('--parity-rows', flags.parityRows, { min: 1, max: 1_000_000 }),
+          parityRows,
           sparkConf: sparkConf(flags.sparkConf),
           ...(flags.tune ? { candidates: tuningCandidates(params) } : {}),
-          log: (line) => process.stdout.write(`${line}\n`),
+          log,
           signal,
         })
         process.stdout.write(formatTrainingSummary(report))

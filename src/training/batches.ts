@@ -20,8 +20,9 @@ import {
 import { objectLocation, parseStoreLocation, sparkPathOf } from '../storage/location.ts'
 import type { ObjectStore } from '../storage/object-store.ts'
 import { openStore } from '../storage/open-store.ts'
-import { batchFilePattern, batchTopics, listBatchFiles } from '../stream/batch-files.ts'
+import { type BatchFile, batchFilePattern, batchTopics, listBatchFiles } from '../stream/batch-files.ts'
 import type { CachedTable, ServerState } from './server-state.ts'
+import { newestFiles } from './window.ts'
 
 /** Fewer rows than this cannot give three parts with a meaningful held-out set each. */
 export const MIN_ROWS = 100
@@ -70,22 +71,35 @@ function checkSparkCanRead(dir: string): void {
   )
 }
 
+export interface FoundBatches {
+  /** The batch objects read, by partition and offset. */
+  files: BatchFile[]
+  /** The same, as the paths Spark reads them by (`s3a://` for a bucket). */
+  paths: string[]
+}
+
 /**
- * The batch objects of `topic` at `location` (a folder or `s3://bucket/prefix`), by partition and offset, each
- * checked, as the paths Spark reads them by (`s3a://` for a bucket); fails clearly when there are none.
+ * The batch objects of `topic` at `location` (a folder or `s3://bucket/prefix`), by partition and offset — with
+ * `windowRows`, only the newest ones holding that many rows (training/window.ts) — each checked; fails clearly
+ * when there are none.
  */
-export async function findBatchFiles(location: string, topic: string, s3: S3Settings): Promise<string[]> {
+export async function findBatches(
+  location: string,
+  topic: string,
+  s3: S3Settings,
+  windowRows?: number,
+): Promise<FoundBatches> {
   const store = openStore(BATCHES_SETTING, location, s3)
   if (parseStoreLocation(BATCHES_SETTING, location).kind === 'folder') checkSparkCanRead(location)
-  let keys: string[]
+  let files: BatchFile[]
   try {
-    keys = (await listBatchFiles(store, topic)).map((file) => file.name)
+    files = await listBatchFiles(store, topic)
   } catch (error) {
     throw new TrafficError('IO_ERROR', `Cannot list the batch folder ${location}: ${describeError(error)}`, {
       cause: error,
     })
   }
-  if (keys.length === 0) {
+  if (files.length === 0) {
     const pattern = batchFilePattern(topic)
     throw new TrafficError(
       'NOT_ENOUGH_DATA',
@@ -95,8 +109,14 @@ export async function findBatchFiles(location: string, topic: string, s3: S3Sett
       },
     )
   }
-  for (const key of keys) await checkObject(store, key)
-  return keys.map((key) => sparkPathOf(objectLocation(store.location, key)))
+  if (windowRows !== undefined) files = newestFiles(files, windowRows)
+  for (const file of files) await checkObject(store, file.name)
+  return { files, paths: files.map((file) => sparkPathOf(objectLocation(store.location, file.name))) }
+}
+
+/** All batch objects of `topic` at `location`, as the paths Spark reads them by. */
+export async function findBatchFiles(location: string, topic: string, s3: S3Settings): Promise<string[]> {
+  return (await findBatches(location, topic, s3)).paths
 }
 
 /** A hint naming the topics whose batch files the folder does hold, if any. */

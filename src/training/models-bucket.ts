@@ -110,6 +110,7 @@ async function deleteVersion(store: ObjectStore, id: string): Promise<void> {
 /** The models at `location` (`s3://bucket/prefix`), reached with `s3`. */
 export function bucketModels(location: string, s3: S3Settings): PublishedModels {
   const store = openStore('TRAFFIC_MODELS', location, s3)
+  const sparkDirOf = (id: string) => sparkPathOf(`${store.location}${versionPrefix(id)}`.replace(/\/$/, ''))
   return withPublish({
     location,
     registryStore: store,
@@ -120,7 +121,7 @@ export function bucketModels(location: string, s3: S3Settings): PublishedModels 
       const prefix = versionPrefix(id)
       return {
         id,
-        sparkDir: sparkPathOf(`${store.location}${prefix}`.replace(/\/$/, '')),
+        sparkDir: sparkDirOf(id),
         async write(name, body) {
           if (!(await store.createIfAbsent(prefix + name, body))) {
             throw new TrafficError('STORAGE_ERROR', `${store.location}${prefix}${name} exists already`)
@@ -157,6 +158,7 @@ export function bucketModels(location: string, s3: S3Settings): PublishedModels 
       await deleteVersion(store, staging.id)
     },
     versions: () => completeVersions(store),
+    sparkDirOf,
     async readVersionFile(id, name) {
       if (!(await manifestOf(store, id))) return undefined
       return (await store.get(versionPrefix(id) + name))?.body

@@ -244,6 +244,7 @@ export function folderModels(modelsDir: string): PublishedModels {
     serve: (id, over) => serveVersion(modelsDir, id, over),
     discard: (staging) => discard(staging.sparkDir),
     versions: () => listVersions(modelsDir),
+    sparkDirOf: (id) => path.join(versionsDir(modelsDir), id),
     async readVersionFile(id, name) {
       if (!(await isVersion(modelsDir, id))) return undefined
       return readOptional(

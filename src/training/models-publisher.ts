@@ -38,6 +38,8 @@ export interface PublishedModels {
   discard(staging: ModelsStaging): Promise<void>
   /** The ids of the complete versions, oldest first. */
   versions(): Promise<string[]>
+  /** The folder or `s3a://` prefix of version `id` as Spark names it (to read its models back into Spark). */
+  sparkDirOf(id: string): string
   /** A file of version `id`, or undefined when there is none. */
   readVersionFile(id: string, name: string): Promise<Buffer | undefined>
   /**

@@ -14,7 +14,7 @@ import {
 } from './candidates.ts'
 import { evaluateModel } from './evaluate.ts'
 import { type Importances, namedImportances, slotNames } from './importances.ts'
-import { HOLDOUT_FRACTION, type ModelSpec } from './model-specs.ts'
+import type { ModelSpec } from './model-specs.ts'
 import type { ModelsStaging } from './models-publisher.ts'
 import { collectParity, PARITY_DIR, toJsonLines } from './parity.ts'
 import {
@@ -31,6 +31,7 @@ import type { Progress } from './progress.ts'
 import type { CandidatesReport, ModelReport, TrainingParams } from './report.ts'
 import type { ServerState } from './server-state.ts'
 import { allSettledOrThrow } from './settled.ts'
+import { holdOut } from './split.ts'
 import { formatMetrics } from './summary.ts'
 
 /** The server's ML cache limit; trees stop growing at 40% of it (Spark ≥ 4.1). A session setting. */
@@ -77,13 +78,13 @@ export async function trainModel(
   const timings: Record<string, number> = {}
   const warnings: string[] = []
 
-  const [trainSplit, testSplit] = part.randomSplit([1 - HOLDOUT_FRACTION, HOLDOUT_FRACTION], params.seed)
+  const { train: trainSplit, heldOut: testSplit } = holdOut(part, params.seed)
   const [train, test] = await progress.step(
     'split and cache',
     () =>
       allSettledOrThrow([
-        context.state.cache(trainSplit as DataFrame, 'train'),
-        context.state.cache(testSplit as DataFrame, 'held_out'),
+        context.state.cache(trainSplit, 'train'),
+        context.state.cache(testSplit, 'held_out'),
       ] as const),
     timings,
   )

@@ -11,7 +11,7 @@ import { type DataFrame, redactSparkRemote, type SparkSession } from '../spark/i
 import { withTrafficErrors } from '../spark-errors.ts'
 import type { TreeParams } from './algorithms.ts'
 import { computeAnalytics } from './analytics.ts'
-import { findBatchFiles, type LoadedBatches, loadBatches } from './batches.ts'
+import { findBatches, type LoadedBatches, loadBatches } from './batches.ts'
 import type { CandidatesOptions } from './candidates.ts'
 import { HOLDOUT_FRACTION, MODEL_SPECS, type ModelName, SPLIT_SEED, SPLIT_WEIGHTS } from './model-specs.ts'
 import { type PublishedModels, withModelsLock } from './models-publisher.ts'
@@ -19,12 +19,15 @@ import { type LineWriter, Progress } from './progress.ts'
 import type { ModelReport, TrainingParams, TrainingReport } from './report.ts'
 import { ServerState } from './server-state.ts'
 import { allSettledOrThrow } from './settled.ts'
+import { modelParts } from './split.ts'
 import { type TrainContext, trainModel } from './train-model.ts'
 
 export interface TrainOptions {
   batchesDir: string
   /** Training reads the batch files of this topic only (a folder may hold several topics' files). */
   topic: string
+  /** The batch files to read (Spark paths), e.g. continuous training's window; all of the topic's without it. */
+  files?: string[]
   /**
    * Where a new version is written and published on success: a folder on the Spark server's file system (the
    * same one for a local server) or object storage.
@@ -105,7 +108,7 @@ async function trainAll(
 ): Promise<TrainingReport> {
   const { spark, progress, staging } = context
   const timings: Record<string, number> = {}
-  const parts = batches.table.data.randomSplit([...SPLIT_WEIGHTS], SPLIT_SEED)
+  const parts = modelParts(batches.table.data)
   // The analytics and the three models are independent: run at once, over one session, their many small jobs
   // share the cores instead of each waiting for the one before. All are awaited before a failure is passed on,
   // so none still writes into the staged version once it is discarded.
@@ -209,7 +212,9 @@ export function train(options: TrainOptions): Promise<TrainedVersion> {
 }
 
 async function trainLocked(options: TrainOptions, progress: Progress): Promise<TrainedVersion> {
-  const files = await findBatchFiles(options.batchesDir, options.topic, options.connection.storage.s3)
+  const files =
+    options.files ??
+    (await findBatches(options.batchesDir, options.topic, options.connection.storage.s3)).paths
   progress.line(`${files.length} batch file(s) of ${options.topic} in ${options.batchesDir}`)
   const remote = redactSparkRemote(options.connection.spark.remote)
   const spark = await progress.step(`connect to Spark at ${remote}`, () => connectSpark(options.connection))
