@@ -66,7 +66,7 @@ function metadataOf(dir: string): { json: Record<string, unknown>; keys: string[
 const layout = (files: string[]) =>
   files.map((file) => file.replace(/[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}/, 'ID'))
 
-test('training writes the three model folders, report.json, analytics.json and parity predictions', () => {
+test('training writes the three model folders, report.json, analytics.json, version.json and parity predictions', () => {
   assert.deepEqual(readdirSync(models).sort(), [
     'analytics.json',
     'energy_consumption_model',
@@ -74,6 +74,7 @@ test('training writes the three model folders, report.json, analytics.json and p
     'peak_hour_model',
     'report.json',
     'traffic_density_model',
+    'version.json',
   ])
   assert.equal(report.sparkVersion, SPARK.version)
   assert.equal(report.batches.rows, FIXTURE_ROWS)
