@@ -35,9 +35,9 @@ const BATCH_ROWS = 1000
 const START = new Date('2026-01-05T06:00:00.000Z')
 /**
  * The drift trigger for this test: one city of six drifts, so the error over all rows rises by less than the
- * default's half again, yet clearly more than the few percent between held-out splits.
+ * default's half again; a fifth more error tells a champion trained before the drift from one trained after it.
  */
-const DRIFT_ERROR_RATIO = 1.15
+const DRIFT_ERROR_RATIO = 1.2
 
 /** Small learners: the loop is under test, not the models' quality. */
 const PARAMS: TrainingParams = {
@@ -184,7 +184,7 @@ test('a worse challenger is rejected with its numbers; drift triggers a challeng
   assert.equal(comparison.models.traffic_density_model.better, true)
   assert.equal(decide(comparison, base.lifecycle).promote, true, drifted.entry.reason)
   assert.equal(drifted.entry.action, 'promote', drifted.entry.reason)
-  t.diagnostic(`${drifted.trigger}; promoted: ${drifted.entry.reason}`)
+  t.diagnostic(`promoted: ${drifted.entry.reason}`)
   for (const model of MODEL_SPECS) {
     const { champion: old, challenger: now } = comparison.models[model.name]
     assert.ok(
