@@ -5,7 +5,7 @@
 // Prints the figures and writes them to bench/results/api-<date>.json.
 // Options: --models <dir> (default: the configured models folder), --duration <s> (10), --connections <n> (32),
 //          --batch-rows <n> (1000).
-import { execFileSync, spawn } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -18,6 +18,7 @@ import { createSyntheticSource } from '../src/dataset/generator.ts'
 import { compileEvaluator } from '../src/serving/evaluator.ts'
 import { inputColumnsOf, SERVED_MODELS, type ServedModel } from '../src/serving/model-catalog.ts'
 import { readPipelineModel } from '../src/serving/pipeline-model.ts'
+import { startServe } from './serve-process.ts'
 
 const { values: args } = parseArgs({
   options: {
@@ -57,37 +58,6 @@ async function evaluatorSpeed(spec: ServedModel) {
     nodes: evaluator.nodes,
     rowsPerSecond: Math.round(rows / seconds),
   }
-}
-
-/** Starts `traffic serve` on a free port in its own process; resolves with its URL. */
-function startServer() {
-  const child = spawn(
-    process.execPath,
-    [
-      path.resolve('bin/traffic.js'),
-      'serve',
-      '--port',
-      '0',
-      '--models',
-      modelsDir,
-      '--no-watch',
-      '--no-live',
-    ],
-    { env: { ...process.env, API_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'inherit'] },
-  )
-  const url = new Promise<string>((resolve, reject) => {
-    let output = ''
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString()
-      const match = /API on (http:\/\/[^ ]+) /.exec(output)
-      if (match && output.includes('→ /predict_energy_consumption')) {
-        if (output.includes('not loaded')) reject(new Error(`some models are not loaded:\n${output}`))
-        else resolve(match[1] as string)
-      }
-    })
-    child.once('exit', (code) => reject(new Error(`traffic serve exited (${code}):\n${output}`)))
-  })
-  return { child, url }
 }
 
 function cannon(options: autocannon.Options): Promise<autocannon.Result> {
@@ -179,7 +149,7 @@ for (const spec of SERVED_MODELS) {
   )
 }
 
-const server = startServer()
+const server = startServe(modelsDir, ['--no-watch'])
 const single = []
 const batch = []
 try {

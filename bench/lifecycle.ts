@@ -5,7 +5,6 @@
 // how long each swap took to reach the API. Writes the figures to bench/results/lifecycle-<date>.json.
 // Options: --models <dir> (trained models to copy as versions; default the configured models folder), --rate <req/s>
 // (200), --baseline <s> (10), --interval <s> between swaps (3), --settle <ms> (1000), --connections <n> (8).
-import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
@@ -19,6 +18,7 @@ import { REPORT_FILE, VERSION_FILE } from '../src/contract/models.ts'
 import { registryOf, trainingData, versionRecord } from '../src/lifecycle/registry.ts'
 import { folderModels } from '../src/training/models-folder.ts'
 import type { TrainingReport } from '../src/training/report.ts'
+import { startServe } from './serve-process.ts'
 
 const { values: args } = parseArgs({
   options: {
@@ -63,28 +63,6 @@ async function versionsFrom(modelsDir: string, count: number): Promise<string[]>
   return ids
 }
 
-/** `traffic serve` on a free port, watching the models folder; resolves with its URL once all models load. */
-function startServer(modelsDir: string) {
-  const child = spawn(
-    process.execPath,
-    [path.resolve('bin/traffic.js'), 'serve', '--port', '0', '--models', modelsDir, '--no-live'],
-    { env: { ...process.env, API_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'inherit'] },
-  )
-  const url = new Promise<string>((resolve, reject) => {
-    let output = ''
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString()
-      const match = /API on (http:\/\/[^ ]+) /.exec(output)
-      if (match && output.includes('→ /predict_energy_consumption')) {
-        if (output.includes('not loaded')) reject(new Error(`some models are not loaded:\n${output}`))
-        else resolve(match[1] as string)
-      }
-    })
-    child.once('exit', (code) => reject(new Error(`traffic serve exited (${code}):\n${output}`)))
-  })
-  return { child, url }
-}
-
 async function servedVersion(url: string): Promise<string | null> {
   return ((await (await fetch(`${url}/models`)).json()) as { version: string | null }).version
 }
@@ -124,7 +102,7 @@ const modelsDir = path.join(work, 'spark_models_traffic')
 const ids = await versionsFrom(modelsDir, PROMOTIONS + 1)
 const registry = registryOf(folderModels(modelsDir))
 await registry.promote(ids[0] as string, 'bench start')
-const server = startServer(modelsDir)
+const server = startServe(modelsDir)
 const samples: Sample[] = []
 let errors = 0
 const swaps: { action: string; to: string; startedAt: number; servedMs: number }[] = []
