@@ -51,6 +51,11 @@ export const ThroughputSample = Type.Object({
   produce_rows_per_s: Type.Number({ description: 'Growth of the stream topic’s end offsets' }),
   consume_rows_per_s: Type.Number({ description: 'Rows this API read from the stream' }),
   lag: Type.Integer({ description: 'Total lag of all consumer groups on the stream topic' }),
+  error_ratios: Type.Record(Type.String(), Type.Number(), {
+    description:
+      'Each scored model’s live MAE over its held-out MAE at this time (1: as good as on held-out rows), by model ' +
+      'id; models without either are left out',
+  }),
 })
 export type ThroughputSample = Static<typeof ThroughputSample>
 

@@ -1,10 +1,10 @@
-// The Live page's error chart as a pure function of what the page kept: each model's live error over its held-out
-// error per sample, and a dashed line at each change of champion (promotion, rollback) since the first sample.
+// The Live page's error chart as a pure function of the API's throughput history: each model's live error over its
+// held-out error per sample, and a dashed line at each change of champion (promotion, rollback) since the first sample.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import type { LiveScoring, LogEntry, ModelScoring } from '../../web/src/api/contract.ts'
+import { errorRatios } from '../../src/api/services/live-scoring.ts'
+import type { LiveScoring, LogEntry, ModelScoring, ThroughputSample } from '../../web/src/api/contract.ts'
 import { liveErrorChart } from '../../web/src/charts/versions.ts'
-import { keepErrorSample } from '../../web/src/live-errors.ts'
 
 const model = (id: string, live: number | null, heldOut: number | null): ModelScoring => ({
   id,
@@ -16,6 +16,14 @@ const model = (id: string, live: number | null, heldOut: number | null): ModelSc
 
 const scoring = (models: ModelScoring[]) => ({ models }) as LiveScoring
 
+const sample = (time: string, error_ratios: Record<string, number>): ThroughputSample => ({
+  time,
+  produce_rows_per_s: 0,
+  consume_rows_per_s: 0,
+  lag: 0,
+  error_ratios,
+})
+
 const entry = (seq: number, at: string, action: LogEntry['action'], to: string): LogEntry => ({
   seq,
   at,
@@ -26,25 +34,20 @@ const entry = (seq: number, at: string, action: LogEntry['action'], to: string):
 })
 
 test('a sample holds live MAE over held-out MAE per model, leaving out models without either', () => {
-  const [sample] = keepErrorSample(
-    [],
-    '2026-01-05T07:00:00.000Z',
+  const ratios = errorRatios(
     scoring([
       model('traffic_density', 0.06, 0.03),
       model('is_peak_hour', null, 0.2),
       model('energy_consumption', 4, 0),
     ]),
   )
-  assert.deepEqual(sample, { time: Date.parse('2026-01-05T07:00:00.000Z'), ratios: { traffic_density: 2 } })
+  assert.deepEqual(ratios, { traffic_density: 2 })
 })
 
 test('promotions and rollbacks since the first sample are marked, labelled with the short id; rejections are not', () => {
   const samples = [
-    {
-      time: Date.parse('2026-01-05T07:00:00.000Z'),
-      ratios: { traffic_density: 1.1, energy_consumption: 0.9 },
-    },
-    { time: Date.parse('2026-01-05T07:00:10.000Z'), ratios: { traffic_density: 2.4, energy_consumption: 1 } },
+    sample('2026-01-05T07:00:00.000Z', { traffic_density: 1.1, energy_consumption: 0.9 }),
+    sample('2026-01-05T07:00:10.000Z', { traffic_density: 2.4, energy_consumption: 1 }),
   ]
   const log = [
     entry(1, '2026-01-05T06:59:00.000Z', 'promote', '20260105T065900000Z-aaaaaa'),
@@ -60,8 +63,8 @@ test('promotions and rollbacks since the first sample are marked, labelled with 
     'no line for the model without a live error',
   )
   assert.deepEqual(series[0]?.data, [
-    [samples[0]?.time, 1.1],
-    [samples[1]?.time, 2.4],
+    [Date.parse('2026-01-05T07:00:00.000Z'), 1.1],
+    [Date.parse('2026-01-05T07:00:10.000Z'), 2.4],
   ])
   assert.deepEqual(series[0]?.markLine?.data, [
     { xAxis: Date.parse('2026-01-05T07:00:05.000Z'), label: { formatter: 'promoted cccccc' } },

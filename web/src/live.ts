@@ -6,45 +6,34 @@ import { API_PATHS } from '../../src/api/endpoints.ts'
 import { keepAlert, keepSample, keepWindow } from '../../src/api/services/live-retention.ts'
 import { apiUrl } from './api/client.ts'
 import type { LiveAlert, LiveEvents, LiveSnapshot, LiveWindow } from './api/contract.ts'
-import { type ErrorSample, keepErrorSample } from './live-errors.ts'
 
 const RECONNECT_MS = 3000
-
-/** A snapshot as the page keeps it: with the models' live error history, taken with each throughput sample. */
-export type LiveView = LiveSnapshot & { errors: ErrorSample[] }
 
 export type LiveFeed =
   | { state: 'connecting' }
   | { state: 'down'; since: Date }
-  | { state: 'live'; snapshot: LiveView; receivedAt: Date }
+  | { state: 'live'; snapshot: LiveSnapshot; receivedAt: Date }
 
 /** The API's retention rules (live-retention.ts), so the page shows what a fresh snapshot would. */
-function addWindow(snapshot: LiveView, window: LiveWindow): LiveView {
+function addWindow(snapshot: LiveSnapshot, window: LiveWindow): LiveSnapshot {
   return { ...snapshot, windows: keepWindow(snapshot.windows, window) }
 }
 
-function addAlert(snapshot: LiveView, alert: LiveAlert): LiveView {
+function addAlert(snapshot: LiveSnapshot, alert: LiveAlert): LiveSnapshot {
   return { ...snapshot, alerts: keepAlert(snapshot.alerts, alert) }
 }
 
-/** A stats event carries the new throughput sample only (its history is empty): the page keeps the history. */
-function addStats(snapshot: LiveView, stats: LiveEvents['stats']): LiveView {
+/**
+ * A stats event carries the new throughput sample only (its history is empty): the page adds it to the history
+ * the snapshot came with (each sample holds the models' error ratios too).
+ */
+function addStats(snapshot: LiveSnapshot, stats: LiveEvents['stats']): LiveSnapshot {
   const { latest } = stats.throughput
-  const throughput = latest ? keepSample(snapshot.throughput, latest) : snapshot.throughput
   return {
     ...snapshot,
     ...stats,
-    throughput,
-    errors:
-      latest && throughput !== snapshot.throughput
-        ? keepErrorSample(snapshot.errors, latest.time, stats.scoring)
-        : snapshot.errors,
+    throughput: latest ? keepSample(snapshot.throughput, latest) : snapshot.throughput,
   }
-}
-
-function startView(snapshot: LiveSnapshot): LiveView {
-  const { latest } = snapshot.throughput
-  return { ...snapshot, errors: latest ? keepErrorSample([], latest.time, snapshot.scoring) : [] }
 }
 
 export function useLiveFeed(): LiveFeed {
@@ -53,7 +42,7 @@ export function useLiveFeed(): LiveFeed {
   useEffect(() => {
     let source: EventSource | undefined
     let retry: number | undefined
-    const update = (change: (snapshot: LiveView) => LiveView) =>
+    const update = (change: (snapshot: LiveSnapshot) => LiveSnapshot) =>
       setFeed((current) =>
         current.state === 'live'
           ? { ...current, snapshot: change(current.snapshot), receivedAt: new Date() }
@@ -64,9 +53,7 @@ export function useLiveFeed(): LiveFeed {
 
     const connect = () => {
       source = new EventSource(apiUrl(API_PATHS.liveEvents))
-      on('snapshot', (snapshot) =>
-        setFeed({ state: 'live', snapshot: startView(snapshot), receivedAt: new Date() }),
-      )
+      on('snapshot', (snapshot) => setFeed({ state: 'live', snapshot, receivedAt: new Date() }))
       on('window', (window) => update((snapshot) => addWindow(snapshot, window)))
       on('alert', (alert) => update((snapshot) => addAlert(snapshot, alert)))
       on('stats', (stats) => update((snapshot) => addStats(snapshot, stats)))

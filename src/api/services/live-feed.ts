@@ -12,6 +12,7 @@ import { scenarioOf } from '../../stream/scenario-header.ts'
 import type {
   LiveEvents,
   LiveQuery,
+  LiveScoring,
   LiveSnapshot,
   LiveStats,
   LiveStatus,
@@ -20,7 +21,7 @@ import type {
 import { LiveDrift, storedFeatureBins } from './live-drift.ts'
 import { LiveKafka } from './live-kafka.ts'
 import { type Decoded, decodeAlert, decodeStreamRow, decodeWindow } from './live-messages.ts'
-import { LiveScorer } from './live-scoring.ts'
+import { errorRatios, LiveScorer } from './live-scoring.ts'
 import { LiveState } from './live-state.ts'
 import type { ModelRegistry } from './model-registry.ts'
 
@@ -88,16 +89,21 @@ export class LiveFeed {
   }
 
   stats(): LiveStats {
-    const { models, report, analytics } = this.#registry.state
+    const { analytics } = this.#registry.state
     return {
       status: this.#status,
       clock: this.#state.clock,
       throughput: this.#state.throughput,
       lag: this.#lag,
       queries: this.#queries,
-      scoring: this.#scorer.summary(models, report),
+      scoring: this.#scoring(),
       drift: this.#drift.summary(storedFeatureBins(analytics)),
     }
+  }
+
+  #scoring(): LiveScoring {
+    const { models, report } = this.#registry.state
+    return this.#scorer.summary(models, report)
   }
 
   snapshot(): LiveSnapshot {
@@ -217,6 +223,8 @@ export class LiveFeed {
         produce_rows_per_s: Math.max(0, (produced - last.produced) / seconds),
         consume_rows_per_s: (this.#consumed - last.consumed) / seconds,
         lag: partitions.reduce((sum, partition) => sum + partition.lag, 0),
+        // Kept with the sample, so the error's history is the API's, not only what a page saw since it opened.
+        error_ratios: errorRatios(this.#scoring()),
       })
     } catch (error) {
       this.#status = { kafka: 'unreachable', message: `Kafka unreachable: ${describeError(error)}` }

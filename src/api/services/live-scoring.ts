@@ -156,6 +156,17 @@ export class LiveScorer {
   }
 }
 
+/** Each model's live MAE over its held-out MAE (the drift signal), leaving out models without either. */
+export function errorRatios(scoring: LiveScoring): Record<string, number> {
+  return Object.fromEntries(
+    scoring.models.flatMap((model) =>
+      model.live && model.held_out && model.held_out.mae > 0
+        ? [[model.id, model.live.mae / model.held_out.mae]]
+        : [],
+    ),
+  )
+}
+
 /** `models.<folder>.metrics.{mae,rmse}` of report.json, when it holds numbers there. */
 function heldOutError(report: unknown, folder: string): HeldOut | null {
   const metrics = (report as { models?: Record<string, { metrics?: Partial<HeldOut> }> } | null)?.models?.[

@@ -163,6 +163,15 @@ test('the live view scores the stream, keeps the latest windows and alerts, coun
     const throughput = (await snapshot(api)).throughput
     assert.ok(throughput.history.length > 0 && throughput.latest !== null)
     assert.ok(throughput.history.some((sample) => sample.produce_rows_per_s > 0))
+    // The error's history is the API's: a sample taken once every row was scored holds the live error ratio.
+    const ratio = (scoring?.live?.mae ?? Number.NaN) / (scoring?.held_out?.mae ?? Number.NaN)
+    await until(
+      'a throughput sample holding the live error ratio',
+      async () =>
+        (await snapshot(api)).throughput.history.some(
+          (sample) => Math.abs((sample.error_ratios.traffic_density ?? Number.NaN) - ratio) < 1e-9,
+        ) || undefined,
+    )
 
     // The same updates, as they happened, on the event stream.
     const seen = (name: keyof LiveEvents) => sse.events.filter((e) => e.event === name).map((e) => e.data)

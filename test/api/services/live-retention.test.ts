@@ -48,6 +48,7 @@ function sample(second: number): ThroughputSample {
     produce_rows_per_s: second,
     consume_rows_per_s: second,
     lag: 0,
+    error_ratios: {},
   }
 }
 

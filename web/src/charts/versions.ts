@@ -1,7 +1,6 @@
 // ECharts options of the model lifecycle: each version's held-out scores, and the live error with the promotions
 // and rollbacks marked at their time.
-import type { LogEntry, VersionRecord } from '../api/contract.ts'
-import type { ErrorSample } from '../live-errors.ts'
+import type { LogEntry, ThroughputSample, VersionRecord } from '../api/contract.ts'
 import { championChanges, changeLabel, HEADLINES, shortId } from '../versions.ts'
 import type { ChartOption } from './echarts.ts'
 import { grid, line, timeAxis, valueAxis } from './lines.ts'
@@ -50,8 +49,8 @@ export function versionScoresChart(versions: readonly VersionRecord[], champion:
  * Each model's live error over its held-out error along wall-clock time (1: as good as on held-out rows), with a
  * dashed line at every promotion and rollback since the first sample.
  */
-export function liveErrorChart(samples: readonly ErrorSample[], log: readonly LogEntry[]): ChartOption {
-  const since = samples[0]?.time ?? Number.POSITIVE_INFINITY
+export function liveErrorChart(samples: readonly ThroughputSample[], log: readonly LogEntry[]): ChartOption {
+  const since = samples[0] ? Date.parse(samples[0].time) : Number.POSITIVE_INFINITY
   const marks = championChanges(log)
     .map((entry) => ({ at: Date.parse(entry.at), label: changeLabel(entry) }))
     .filter((mark) => mark.at >= since)
@@ -64,8 +63,8 @@ export function liveErrorChart(samples: readonly ErrorSample[], log: readonly Lo
     // Only the models that have a live error (the classifier has no MAE): no empty entry in the legend.
     series: HEADLINES.flatMap((headline) => {
       const points = samples.flatMap((sample) => {
-        const ratio = sample.ratios[headline.model.id]
-        return ratio === undefined ? [] : [[sample.time, ratio] as [number, number]]
+        const ratio = sample.error_ratios[headline.model.id]
+        return ratio === undefined ? [] : [[Date.parse(sample.time), ratio] as [number, number]]
       })
       return points.length ? [line(headline.model.title, points, headline.color)] : []
     }).map((series, i) => (i === 0 ? { ...series, markLine: markLines(marks) } : series)),

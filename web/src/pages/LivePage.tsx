@@ -16,7 +16,7 @@ import { liveErrorChart } from '../charts/versions.ts'
 import { Chart } from '../components/Chart.tsx'
 import { ChartCard } from '../components/ChartCard.tsx'
 import { type Column, RowsTable } from '../components/RowsTable.tsx'
-import { type LiveView, useLiveFeed } from '../live.ts'
+import { useLiveFeed } from '../live.ts'
 import { noRegistryEndpoint, useModelVersions } from '../useModelVersions.ts'
 
 const number = (value: number, digits: number) =>
@@ -231,7 +231,7 @@ const SCORING_COLUMNS: Column<ModelScoring>[] = [
 const NO_ENTRIES: LogEntry[] = []
 
 interface ScoringProps {
-  snapshot: LiveView
+  snapshot: LiveSnapshot
   /** The promotion log; null when the API has no model registry. */
   log: readonly LogEntry[] | null
 }
@@ -239,8 +239,8 @@ interface ScoringProps {
 function Scoring({ snapshot, log }: ScoringProps) {
   const { scoring } = snapshot
   const errorOption = useMemo(
-    () => liveErrorChart(snapshot.errors, log ?? NO_ENTRIES),
-    [snapshot.errors, log],
+    () => liveErrorChart(snapshot.throughput.history, log ?? NO_ENTRIES),
+    [snapshot.throughput.history, log],
   )
   // Both queries read the same rows: the larger count is the one over more batches.
   const queries = snapshot.queries.list
@@ -283,7 +283,7 @@ function Scoring({ snapshot, log }: ScoringProps) {
 export function LivePage() {
   const feed = useLiveFeed()
   const versions = useModelVersions()
-  const [frozen, setFrozen] = useState<LiveView | null>(null)
+  const [frozen, setFrozen] = useState<LiveSnapshot | null>(null)
   const current = feed.state === 'live' ? feed.snapshot : null
   const shown = frozen ?? current
 
