@@ -8,6 +8,13 @@ import os from 'node:os'
 import path from 'node:path'
 import { loadConfig } from '../src/config.ts'
 import { engineStatuses, startEngines, stopEngines } from '../src/engines/lifecycle.ts'
+import { benchArgs } from './args.ts'
+
+benchArgs(
+  'npm run bench --',
+  'The whole suite on the full-size data set: ingest, training, evaluator, API, live; each part has its own --help.',
+  {},
+)
 
 const RESULTS = path.resolve('bench', 'results')
 const day = new Date().toISOString().slice(0, 10)

@@ -2,14 +2,11 @@
 //   1. the bare native evaluator (rows/s per model, no HTTP);
 //   2. `traffic serve` in its own process, loaded with autocannon over loopback: req/s and p50/p99 latency of the
 //      three single-prediction endpoints, and rows/s of the batch endpoint (also per CPU second of the server).
-// Prints the figures and writes them to bench/results/api-<date>.json.
-// Options: --models <dir> (default: the configured models folder), --duration <s> (10), --connections <n> (32),
-//          --batch-rows <n> (1000).
+// Prints the figures and writes them to bench/results/api-<date>.json. Flags: `npm run bench:api -- --help`.
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
 import { SEED_EXAMPLES } from '../src/api/seed-examples.ts'
 import { loadConfig } from '../src/config.ts'
@@ -18,20 +15,23 @@ import { createSyntheticSource } from '../src/dataset/generator.ts'
 import { compileEvaluator } from '../src/serving/evaluator.ts'
 import { inputColumnsOf, SERVED_MODELS, type ServedModel } from '../src/serving/model-catalog.ts'
 import { readPipelineModel } from '../src/serving/pipeline-model.ts'
+import { benchArgs, positiveNumber } from './args.ts'
 import { startServe } from './serve-process.ts'
 
-const { values: args } = parseArgs({
-  options: {
-    models: { type: 'string' },
-    duration: { type: 'string', default: '10' },
-    connections: { type: 'string', default: '32' },
-    'batch-rows': { type: 'string', default: '1000' },
+const args = benchArgs(
+  'npm run bench:api --',
+  'Serving speed: the native evaluator alone, then `traffic serve` under autocannon.',
+  {
+    models: { type: 'string', description: 'models folder (default: the configured one)' },
+    duration: { type: 'string', default: '10', description: 'seconds of load per endpoint' },
+    connections: { type: 'string', default: '32', description: 'concurrent connections' },
+    'batch-rows': { type: 'string', default: '1000', description: 'rows per request to the batch endpoint' },
   },
-})
+)
 const modelsDir = path.resolve(args.models ?? loadConfig().paths.models)
-const duration = Number(args.duration)
-const connections = Number(args.connections)
-const batchRows = Number(args['batch-rows'])
+const duration = positiveNumber('duration', args.duration)
+const connections = positiveNumber('connections', args.connections)
+const batchRows = positiveNumber('batch-rows', args['batch-rows'])
 
 const generate = createSyntheticSource(42)
 const records: TrafficRecord[] = Array.from({ length: 10_000 }, generate)

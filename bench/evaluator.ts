@@ -11,7 +11,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { parseArgs } from 'node:util'
 import { loadConfig } from '../src/config.ts'
 import type { TrafficRecord } from '../src/contract/columns.ts'
 import { createSyntheticSource } from '../src/dataset/generator.ts'
@@ -22,17 +21,20 @@ import { inputColumnsOf, SERVED_MODELS, type ServedModel } from '../src/serving/
 import { pickScorer } from '../src/serving/pick-scorer.ts'
 import { buildPipeline, readPipelineData } from '../src/serving/pipeline-model.ts'
 import { type TreeModelParams, treeEnsembleOf } from '../src/serving/stages/tree-models.ts'
+import { benchArgs, positiveNumber } from './args.ts'
 
-const { values: args } = parseArgs({
-  options: {
-    models: { type: 'string' },
-    rows: { type: 'string', default: '1000000' },
-    repeat: { type: 'string', default: '3' },
+const args = benchArgs(
+  'npm run bench:evaluator --',
+  'The native tree evaluator on one core: the forests alone, then records → predictions.',
+  {
+    models: { type: 'string', description: 'models folder (default: the configured one)' },
+    rows: { type: 'string', default: '1000000', description: 'rows scored per run' },
+    repeat: { type: 'string', default: '3', description: 'runs per figure (the median counts)' },
   },
-})
+)
 const modelsDir = path.resolve(args.models ?? loadConfig().paths.models)
-const rowsPerRun = Number(args.rows)
-const repeat = Number(args.repeat)
+const rowsPerRun = positiveNumber('rows', args.rows)
+const repeat = positiveNumber('repeat', args.repeat)
 
 /** Distinct records, so the trees take varied paths (the matrix is scored over and over until rowsPerRun). */
 const DISTINCT_ROWS = 100_000

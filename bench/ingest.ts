@@ -7,11 +7,7 @@
 // Ours run in their own processes, so each has its own peak RSS; producer and consumer alone run three times each
 // and the median counts (this machine is shared: single runs vary a lot). The data set is generated once, cached.
 // Prints a table and writes bench/results/ingest-<date>.json.
-// Options: --rows <n> (1219567), --stores folder,s3 (where step 2's consumer writes: a folder and/or a bucket on
-// an S3Proxy this run starts — the same consumer code, one figure per store; --store is the same; default folder),
-// --codecs (also time producer and consumer, three runs each, and weigh the topic on the broker, for each of none,
-// gzip and lz4), --producer-only (steps 1 and 4: the producer's share of ProducerPerformance, without the consumer
-// runs), --keep (leave topics and batch files), --phase (internal: one measured run in this process).
+// Flags: `npm run bench:ingest -- --help`.
 import { spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { createWriteStream, existsSync, mkdirSync, writeFileSync } from 'node:fs'
@@ -20,7 +16,6 @@ import os from 'node:os'
 import path from 'node:path'
 import { finished } from 'node:stream/promises'
 import { fileURLToPath } from 'node:url'
-import { parseArgs } from 'node:util'
 import { Admin } from '@platformatic/kafka'
 import { type KafkaCodec, loadConfig } from '../src/config.ts'
 import { encodeJsonMessage } from '../src/contract/json.ts'
@@ -33,28 +28,43 @@ import { consumeToBatchFiles } from '../src/stream/consume.ts'
 import { kafkaClients } from '../src/stream/kafka-clients.ts'
 import { produceCsvToTopic } from '../src/stream/produce.ts'
 import { startS3Proxy } from '../test/storage/s3proxy-fixture.ts'
+import { benchArgs, positiveNumber } from './args.ts'
 import { producerPerformance } from './kafka-producer-performance.ts'
 
 const REAL_ROWS = 1_219_567
 const SEED = 42
 const PAYLOAD_LINES = 100_000
 
-const { values: args } = parseArgs({
-  options: {
-    rows: { type: 'string', default: String(REAL_ROWS) },
-    codecs: { type: 'boolean', default: false },
-    'producer-only': { type: 'boolean', default: false },
-    keep: { type: 'boolean', default: false },
-    stores: { type: 'string' },
-    store: { type: 'string' },
-    phase: { type: 'string' },
-    topic: { type: 'string' },
-    file: { type: 'string' },
-    dir: { type: 'string' },
-    group: { type: 'string' },
-    compression: { type: 'string' },
+const args = benchArgs(
+  'npm run bench:ingest --',
+  'Streaming ingest speed: producer, consumer, end to end, and Kafka’s own producer.',
+  {
+    rows: { type: 'string', default: String(REAL_ROWS), description: 'rows of the generated data set' },
+    codecs: {
+      type: 'boolean',
+      default: false,
+      description: 'also time producer and consumer and weigh the topic for none, gzip and lz4',
+    },
+    'producer-only': {
+      type: 'boolean',
+      default: false,
+      description: 'only the producer and Kafka’s ProducerPerformance, no consumer runs',
+    },
+    keep: { type: 'boolean', default: false, description: 'leave the topics and batch files' },
+    stores: {
+      type: 'string',
+      description:
+        'where the consumer writes: folder, s3 (an S3Proxy this run starts) or both, comma-separated (default: folder)',
+    },
+    store: { type: 'string', description: 'the same as --stores' },
+    compression: { type: 'string', description: 'the producer’s codec (default: KAFKA_COMPRESSION)' },
+    phase: { type: 'string', description: 'internal: one measured run in this process' },
+    topic: { type: 'string', description: 'internal: the topic of a --phase run' },
+    file: { type: 'string', description: 'internal: the CSV of a --phase run' },
+    dir: { type: 'string', description: 'internal: the batch store of a --phase run' },
+    group: { type: 'string', description: 'internal: the consumer group of a --phase run' },
   },
-})
+)
 
 /** Where the consumer can write its batches in step 2. */
 const STORES = ['folder', 's3'] as const
@@ -250,7 +260,7 @@ interface CodecFigures {
 }
 
 async function main(): Promise<void> {
-  const rows = Number(args.rows)
+  const rows = positiveNumber('rows', args.rows)
   const stopBroker = await ensureBroker()
   const compression = config.kafka.compression
   const { csv, payload } = await cachedDataSet(rows)

@@ -14,12 +14,12 @@ import { spawn } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { parseArgs } from 'node:util'
 import type { LiveEvents } from '../src/api/live-schemas.ts'
 import { loadConfig } from '../src/config.ts'
 import { createSyntheticSource } from '../src/dataset/generator.ts'
 import { type KafkaClients, kafkaClients } from '../src/stream/kafka-clients.ts'
 import { followEvents } from '../test/fixtures/sse.ts'
+import { benchArgs, positiveNumber } from './args.ts'
 
 const HOUR_MS = 3_600_000
 const BATCH_MS = 100
@@ -174,15 +174,17 @@ export async function followingKafka(apiUrl: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const { values: args } = parseArgs({
-    options: {
-      models: { type: 'string' },
-      seconds: { type: 'string', default: '30' },
-      rate: { type: 'string', default: '1000' },
-      start: { type: 'string' },
-      api: { type: 'string' },
+  const args = benchArgs(
+    'npx tsx bench/live-latency.ts',
+    'The live view’s latency and memory, the part of bench:live that runs alone.',
+    {
+      models: { type: 'string', description: 'models folder (default: the configured one)' },
+      seconds: { type: 'string', default: '30', description: 'seconds of sending' },
+      rate: { type: 'string', default: '1000', description: 'rows/s sent' },
+      start: { type: 'string', description: 'simulated start time, ISO 8601 (default: this hour)' },
+      api: { type: 'string', description: 'URL of a running API to measure instead of starting one' },
     },
-  })
+  )
   const config = loadConfig({ models: args.models })
   const topic = args.api ? config.kafka.topic : `bench-live-latency-${Date.now()}`
   const server = args.api ? undefined : startLiveApi(config.paths.models, { source: topic })
@@ -193,8 +195,8 @@ async function main(): Promise<void> {
       apiUrl,
       clients: kafkaClients(config.kafka),
       topic,
-      rate: Number(args.rate),
-      seconds: Number(args.seconds),
+      rate: positiveNumber('rate', args.rate),
+      seconds: positiveNumber('seconds', args.seconds),
       clock: 360,
       start: new Date(args.start ?? Math.floor(Date.now() / HOUR_MS) * HOUR_MS),
     })

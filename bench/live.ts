@@ -8,14 +8,12 @@
 // Then the live view's latency (bench/live-latency.ts): `traffic serve` follows a fresh topic that both queries
 // read, rows go in at --latency-rate rows/s, and the time from sending a row to the SSE event showing it (the
 // API's clock; the row counted in a Spark window) is recorded with the API's memory with live scoring on.
-// Options: --rates 5000,10000,20000,30000 (empty: skip) · --seconds 60
-//          · --latency-rate 1000 · --latency-seconds 60 (0: skip)
+// Flags: `npm run bench:live -- --help`.
 import { randomUUID } from 'node:crypto'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { parseArgs } from 'node:util'
 import { Admin } from '@platformatic/kafka'
 import { loadConfig } from '../src/config.ts'
 import { startEngines } from '../src/engines/lifecycle.ts'
@@ -25,21 +23,28 @@ import { LiveSupervisor } from '../src/live/supervisor.ts'
 import { topicEndOffsets } from '../src/orchestration/topic.ts'
 import { progressRates, type StreamingQueryProgress } from '../src/spark/index.ts'
 import { kafkaClients } from '../src/stream/kafka-clients.ts'
+import { benchArgs, positiveNumber } from './args.ts'
 import { followingKafka, measureLiveLatency, startLiveApi } from './live-latency.ts'
 
-const { values: args } = parseArgs({
-  options: {
-    rates: { type: 'string', default: '5000,10000,20000,30000' },
-    seconds: { type: 'string', default: '60' },
-    'latency-rate': { type: 'string', default: '1000' },
-    'latency-seconds': { type: 'string', default: '60' },
+const args = benchArgs(
+  'npm run bench:live --',
+  'How fast the live streaming queries go, then the live view’s latency.',
+  {
+    rates: {
+      type: 'string',
+      default: '5000,10000,20000,30000',
+      description: 'replay rates to try, rows/s, comma-separated (empty: skip)',
+    },
+    seconds: { type: 'string', default: '60', description: 'seconds per rate' },
+    'latency-rate': { type: 'string', default: '1000', description: 'rows/s of the latency run' },
+    'latency-seconds': { type: 'string', default: '60', description: 'seconds of the latency run (0: skip)' },
   },
-})
+)
 const rates = args.rates
   .split(',')
-  .map(Number)
-  .filter((rate) => rate > 0)
-const seconds = Number(args.seconds)
+  .filter((rate) => rate.trim() !== '')
+  .map((rate) => positiveNumber('rates', rate))
+const seconds = positiveNumber('seconds', args.seconds)
 const config = loadConfig()
 const clients = kafkaClients(config.kafka)
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -155,7 +160,7 @@ async function latency(workDir: string) {
   const { topics, warmUp, cleanUp } = await freshQueries(workDir)
   const api = startLiveApi(config.paths.models, topics)
   try {
-    const rate = Number(args['latency-rate'])
+    const rate = positiveNumber('latency-rate', args['latency-rate'])
     const start = await warmUp(rate)
     const apiUrl = await api.url
     await followingKafka(apiUrl)
@@ -164,7 +169,7 @@ async function latency(workDir: string) {
       clients,
       topic: topics.source,
       rate,
-      seconds: Number(args['latency-seconds']),
+      seconds: positiveNumber('latency-seconds', args['latency-seconds']),
       clock: config.live.clock,
       // Past the warm-up's rows: the queries' watermark would drop earlier ones as late.
       start: new Date(start.getTime() + 3_600_000),
@@ -196,7 +201,8 @@ try {
     if (!result.keptUp) break
   }
   const highest = Math.max(0, ...results.filter((r) => r.keptUp).map((r) => r.rate))
-  const sse = Number(args['latency-seconds']) > 0 ? await latency(workDir) : null
+  const sse =
+    positiveNumber('latency-seconds', args['latency-seconds'], true) > 0 ? await latency(workDir) : null
   if (sse) {
     const ms = (p: { p50Ms: number | null; p95Ms: number | null }) => `p50 ${p.p50Ms} ms, p95 ${p.p95Ms} ms`
     process.stdout.write(
