@@ -15,7 +15,8 @@ function usage(command: string, about: string, flags: Record<string, BenchFlag>)
     const fallback = flag.default === undefined || flag.default === false ? '' : ` (default: ${flag.default})`
     return `  ${left.padEnd(26)} ${flag.description}${fallback}`
   })
-  return `Usage: ${command} [options]\n\n${about}\n\nOptions:\n${lines.join('\n')}\n  ${'--help'.padEnd(26)} show this help\n`
+  lines.push(`  ${'--help'.padEnd(26)} show this help`)
+  return `Usage: ${command} [options]\n\n${about}\n\nOptions:\n${lines.join('\n')}\n`
 }
 
 /** The parsed flags: a flag with a default always has a value. */
