@@ -99,7 +99,11 @@ async function runUnitTests(files: string[]): Promise<number> {
   }
 }
 
-async function runWithEngines(files: string[]): Promise<number> {
+/**
+ * Starts the single-node engines, runs the files that share them two at a time, then those that run alone —
+ * beside `besideAlone` when given (it starts as the files running alone do).
+ */
+async function runWithEngines(files: string[], besideAlone?: () => Promise<number>): Promise<number> {
   const config = loadConfig()
   const before = await engineStatuses(config)
   const wereRunning = new Set(before.filter((s) => s.pid !== undefined).map((s) => s.name))
@@ -110,8 +114,11 @@ async function runWithEngines(files: string[]): Promise<number> {
     const alone = files.filter((file) => runsAlone(file) !== undefined)
     const shared = files.filter((file) => runsAlone(file) === undefined)
     const sharedCode = shared.length ? await runNodeTests(shared, SHARED_CONCURRENCY) : 0
-    const aloneCode = alone.length ? await runNodeTests(alone, 1) : 0
-    return sharedCode || aloneCode
+    const [aloneCode, besideCode] = await Promise.all([
+      alone.length ? runNodeTests(alone, 1) : 0,
+      besideAlone?.() ?? 0,
+    ])
+    return sharedCode || aloneCode || besideCode
   } catch (error) {
     process.stderr.write(`✖ could not prepare what the tests need: ${describeError(error)}\n`)
     return 1
@@ -122,13 +129,16 @@ async function runWithEngines(files: string[]): Promise<number> {
   }
 }
 
-/** The single-node tiers, then the cluster's, which starts its own engines after this run's are stopped. */
+/**
+ * The single-node tiers, and the cluster's (its own engines, on ports of their own) beside the files that run
+ * alone: those mostly wait on stalled or restarting engines, which leaves the cores to the cluster's start.
+ */
 async function runAllTests(files: string[]): Promise<number> {
   const last = files.filter(runsLast)
   const first = files.filter((file) => !runsLast(file))
-  const firstCode = first.length ? await runWithEngines(first) : 0
-  const lastCode = last.length ? await runNodeTests(last, 1) : 0
-  return firstCode || lastCode
+  const cluster = last.length ? () => runNodeTests(last, 1) : undefined
+  if (!first.length) return (await cluster?.()) ?? 0
+  return runWithEngines(first, cluster)
 }
 
 const unit = process.argv.includes('--unit')
