@@ -32,7 +32,8 @@ test("Spark's web UI and status API answer on loopback, read-only (no kill links
   let environment: { sparkProperties?: string[][] } | undefined
   for (const port of candidates) {
     const applications = await fetch(`http://127.0.0.1:${port}/api/v1/applications`, {
-      signal: AbortSignal.timeout(10_000),
+      // The UI's first request loads its servlets: slow on a loaded machine, but still an answer.
+      signal: AbortSignal.timeout(60_000),
     }).catch(() => undefined)
     if (!applications?.ok) continue
     const [app] = (await applications.json()) as { id: string }[]
