@@ -103,6 +103,10 @@ export function sparkEngine(config: Config, placement?: SparkDriverPlacement): L
     'spark.scheduler.allocation.file': path.join(dir, 'fair-pools.xml'),
     // A laptop has few cores: fewer shuffle partitions than the cluster default of 200.
     'spark.sql.shuffle.partitions': '8',
+    // Gradient boosting keeps each iteration's predictions as an RDD derived from the one before; without a
+    // checkpoint folder its checkpointInterval does nothing, so every job of iteration n serializes (and every task
+    // deserializes) the lineage of all n iterations and their trees: time per job grows with the iterations.
+    'spark.checkpoint.dir': path.join(dir, 'checkpoints'),
   }
   const s3 = sparkUsesS3(config) ? config.storage.s3 : undefined
   /** The S3A jars' classpath entry, found by `prepare` when an s3:// location is configured. */
