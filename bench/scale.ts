@@ -4,24 +4,33 @@
 // of the Kafka and Spark servers. Each size gets fresh engines (a state folder of its own), so their peaks belong to
 // that size; they listen on the configured ports (KAFKA_PORT, KAFKA_CONTROLLER_PORT, SPARK_CONNECT_PORT), which must
 // be free. Prints a table, writes bench/results/scale-<date>.json and the plot docs/images/scale-cost-per-row.svg.
-// Options: --sizes <millions,…> (0.3,1.2,4.8), --plot <file> (where the SVG goes), --from <results json> (only
-// redraw the plot from an earlier run's results).
+// Flags: `npm run bench:scale -- --help`.
 import { spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { parseArgs } from 'node:util'
 import { loadConfig } from '../src/config.ts'
 import { startEngines, stopEngines } from '../src/engines/lifecycle.ts'
+import { benchArgs } from './args.ts'
 import { costPerRowSvg } from './scale-plot.ts'
 
-const { values: args } = parseArgs({
-  options: {
-    sizes: { type: 'string', default: '0.3,1.2,4.8' },
-    plot: { type: 'string', default: path.join('docs', 'images', 'scale-cost-per-row.svg') },
-    from: { type: 'string' },
+const args = benchArgs(
+  'npm run bench:scale --',
+  'Produce, consume and train at growing sizes: cost per row and peak memory.',
+  {
+    sizes: {
+      type: 'string',
+      default: '0.3,1.2,4.8',
+      description: 'data set sizes in millions of rows, comma-separated',
+    },
+    plot: {
+      type: 'string',
+      default: path.join('docs', 'images', 'scale-cost-per-row.svg'),
+      description: 'where the cost-per-row SVG goes',
+    },
+    from: { type: 'string', description: "only redraw the plot from an earlier run's results file" },
   },
-})
+)
 
 const STAGES = ['produce', 'consume', 'train'] as const
 type Stage = (typeof STAGES)[number]

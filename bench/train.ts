@@ -5,16 +5,10 @@
 // load does not change).
 // Needs a running local Spark Connect server (`traffic engines start`) whose web UI this machine reaches.
 // Prints the figures and writes them to bench/results/train-<date>.json.
-// Options: --rows <n> (1,219,567: the real file's size), --batches <dir> (train on existing batch files instead
-//          of generated ones), --compare (the default run also fits every FRONTIER learner, back to back on the
-//          same features, and scores it on the held-out rows; prints the frontier table), --models-out <dir> (keep
-//          the default run's models there, e.g. for bench:api), --store s3 (only: the default training from the
-//          folder and from s3:// over s3a in one run, on a Spark server and an S3Proxy of its own; see
-//          train-stores.ts).
+// Flags: `npm run bench:train -- --help`.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { parseArgs } from 'node:util'
 import { type Config, loadConfig } from '../src/config.ts'
 import { CSV_HEADER, encodeCsvLine } from '../src/contract/csv.ts'
 import { createSyntheticSource } from '../src/dataset/generator.ts'
@@ -27,6 +21,7 @@ import type { LineWriter } from '../src/training/progress.ts'
 import type { TrainingParams, TrainingReport } from '../src/training/report.ts'
 import { formatMetrics } from '../src/training/summary.ts'
 import { DEFAULT_PARAMS, DEFAULT_PARITY_ROWS, train } from '../src/training/train.ts'
+import { benchArgs, positiveNumber } from './args.ts'
 import { type SeedStyleResult, trainSeedStyle } from './seed-style-run.ts'
 import { countsBySteps, countsTable, StepTimeline, statusApiOf, totalCounts } from './spark-status.ts'
 import { trainFromBothStores } from './train-stores.ts'
@@ -35,15 +30,28 @@ const REAL_FILE_ROWS = 1_219_567
 /** Rows per batch file, as the consumer cuts them. */
 const BATCH_ROWS = 100_000
 
-const { values: args } = parseArgs({
-  options: {
-    rows: { type: 'string', default: String(REAL_FILE_ROWS) },
-    batches: { type: 'string' },
-    compare: { type: 'boolean', default: false },
-    'models-out': { type: 'string' },
-    store: { type: 'string' },
+const args = benchArgs(
+  'npm run bench:train --',
+  'Training time per model and held-out metrics: the defaults, the previous defaults and the seed-style pipeline.',
+  {
+    rows: { type: 'string', default: String(REAL_FILE_ROWS), description: 'rows of the generated batches' },
+    batches: { type: 'string', description: 'train on these existing batch files instead of generated ones' },
+    compare: {
+      type: 'boolean',
+      default: false,
+      description: 'also fit every frontier learner on the same features and print the frontier table',
+    },
+    'models-out': {
+      type: 'string',
+      description: "keep the default run's models in this folder (e.g. for bench:api)",
+    },
+    store: {
+      type: 'string',
+      description:
+        'only s3: the default training from the folder and from s3:// over s3a, on engines of its own',
+    },
   },
-})
+)
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'bench-train-'))
 
@@ -286,7 +294,7 @@ try {
   const config = loadConfig()
   const batches = args.batches
     ? path.resolve(args.batches)
-    : writeBatches(Number(args.rows), config.kafka.topic)
+    : writeBatches(positiveNumber('rows', args.rows), config.kafka.topic)
   if (args.store === undefined) await benchDefault(config, batches)
   else if (args.store === 's3') await compareStores(batches, config.kafka.topic)
   else throw new Error(`--store must be s3 (the folder is always timed beside it), got "${args.store}"`)
