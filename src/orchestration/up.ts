@@ -225,7 +225,7 @@ async function consumeStage(run: PipelineRun, clients: KafkaClients, dataset: st
       deadLetterTopic: config.kafka.deadLetterTopic,
       groupId: CONSUME_DEFAULTS.groupId,
       store: batchStore(config),
-      batchSize: CONSUME_DEFAULTS.batchSize,
+      batchSize: config.consume.batchRows,
       // Everything is in the topic already: the run ends once it has read up to the end offsets (or, should a
       // partition never reach them, after a short quiet spell).
       idleTimeoutMs: 5_000,
