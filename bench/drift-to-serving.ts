@@ -4,9 +4,10 @@
 // then the live feed with a drift scenario. Measures the time from the drift's first row to the API's `GET
 // /models` naming the promoted version, and each phase of the round that promoted it: rows sent until its
 // trigger, training (to the fitted models), saving and the champion/challenger comparison, the swap to serving.
+
+import { randomUUID } from 'node:crypto'
 import { once } from 'node:events'
-import { mkdtemp, rm } from 'node:fs/promises'
-import os from 'node:os'
+import { rm } from 'node:fs/promises'
 import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Config } from '../src/config.ts'
@@ -27,7 +28,7 @@ import type { TrainingParams } from '../src/training/report.ts'
 import { startServe } from './serve-process.ts'
 
 export interface DriftToServingOptions {
-  /** Settings of the run, with the topic and folders this scenario replaces by fresh ones. */
+  /** Settings of the run; the scenario uses a fresh topic, and folders in `work`. */
   config: Config
   /** Normal rows the champion is trained on. */
   rows: number
@@ -35,6 +36,8 @@ export interface DriftToServingOptions {
   params: TrainingParams
   /** Give up (and report no promotion) after this long from the drift's onset. */
   timeoutMs: number
+  /** An empty folder for the data set, batch files and models (the caller removes it). */
+  work: string
 }
 
 /** A decision of the trainer, timed from the drift's onset. */
@@ -55,7 +58,13 @@ export interface DriftToServingResult {
   promoted?: {
     version: string
     driftToServingS: number
-    phases: { untilTriggerS: number; rowsUntilTrigger: number; trainingS: number; saveAndCompareS: number; swapS: number }
+    phases: {
+      untilTriggerS: number
+      rowsUntilTrigger: number
+      trainingS: number
+      saveAndCompareS: number
+      swapS: number
+    }
   }
 }
 
@@ -67,8 +76,8 @@ async function servedVersion(url: string): Promise<string | null> {
 
 export async function driftToServing(options: DriftToServingOptions): Promise<DriftToServingResult> {
   const { config, city, params } = options
-  const work = await mkdtemp(path.join(os.tmpdir(), 'bench-drift-'))
-  const topic = `bench-drift-${path.basename(work).slice('bench-drift-'.length)}`
+  const { work } = options
+  const topic = `bench-drift-${randomUUID().slice(0, 8)}`
   const run: Config = {
     ...config,
     kafka: { ...config.kafka, topic, deadLetterTopic: `${topic}.dlq` },
@@ -188,6 +197,5 @@ export async function driftToServing(options: DriftToServingOptions): Promise<Dr
     await resetTopic(run.kafka, CONSUME_DEFAULTS.groupId)
     await rm(stateFile(run.engines.stateDir, topic), { force: true })
     await rm(rejectsFileFor(path.join(run.engines.stateDir, 'rejects', topic)), { force: true })
-    await rm(work, { recursive: true, force: true })
   }
 }
