@@ -241,3 +241,13 @@ test('in live mode the live rows become batch files, and the trainer decides on 
   )
   assert.equal((await registry.aliases()).champion, entry.action === 'promote' ? entry.to : champion)
 })
+
+test('the next run leaves the live batch files to the continuous trainer: no training, the champion stays', async () => {
+  const config = loadConfig({}, env)
+  const registry = registryOf(openModels(config.paths.models, config.storage.s3))
+  const champion = (await registry.aliases()).champion
+  const run = runUp(['--rows', String(ROWS), '--no-serve'], env)
+  assert.equal(await run.exited, 0, run.output())
+  assert.match(run.output(), /✔ train: skipped.*\(\d+ newer one\(s\) are the continuous trainer's/)
+  assert.equal((await registry.aliases()).champion, champion)
+})
