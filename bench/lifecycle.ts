@@ -1,27 +1,53 @@
-// `npm run bench:lifecycle` — zero-downtime promotion: `traffic serve` (its own process, the real API, watching its
-// models folder) under a steady rate of POST predictions while the registry promotes 5 versions and rolls one back.
-// Reports non-2xx answers and errors, and p99 latency of the requests started during a swap (from the promotion
-// until the API serves the new version, plus a settle time) against those of a quiet stretch before the swaps; and
-// how long each swap took to reach the API. Writes the figures to bench/results/lifecycle-<date>.json.
-// Options: --models <dir> (trained models to copy as versions; default the configured models folder), --rate <req/s>
-// (200), --baseline <s> (10), --interval <s> between swaps (3), --settle <ms> (1000), --connections <n> (8).
-import { once } from 'node:events'
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs'
+// `npm run bench:lifecycle` — the model lifecycle on this machine, two scenarios:
+// - drift: the time from a drift's onset in the live feed to the API serving the promoted challenger, with each
+//   phase (bench/drift-to-serving.ts);
+// - swaps: zero-downtime promotion, latency and failures under load during 5 promotions and a rollback
+//   (bench/zero-downtime-swaps.ts).
+// Writes the figures to bench/results/lifecycle-<date>.json. `--help` lists the options.
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { parseArgs } from 'node:util'
-import autocannon from 'autocannon'
-import { SEED_EXAMPLES } from '../src/api/seed-examples.ts'
 import { loadConfig } from '../src/config.ts'
-import { REPORT_FILE, VERSION_FILE } from '../src/contract/models.ts'
-import { registryOf, trainingData, versionRecord } from '../src/lifecycle/registry.ts'
-import { folderModels } from '../src/training/models-folder.ts'
-import type { TrainingReport } from '../src/training/report.ts'
-import { startServe } from './serve-process.ts'
+import { CITIES, type City } from '../src/contract/columns.ts'
+import { startEngines, stopEngines } from '../src/engines/lifecycle.ts'
+import { DEFAULT_PARAMS } from '../src/training/train.ts'
+import { driftToServing } from './drift-to-serving.ts'
+import { zeroDowntimeSwaps } from './zero-downtime-swaps.ts'
+
+const HELP = `npm run bench:lifecycle -- [options]
+
+  --scenarios <list>     drift,swaps (default both, drift first)
+
+drift → serving (real engines: started here unless running; a fresh topic and folders):
+  --city <City>          the drifting city (default Neuroburg; ${CITIES.join(', ')})
+  --rows <n>             normal rows the champion is trained on (default 30000)
+  --batch-rows <n>       rows per batch file of the following consumer (default 10000: 20 s of the feed)
+  --retrain-rows <n>     new batch rows that trigger a challenger (default 30000)
+  --window-rows <n>      rows the challenger trains on, newest first (default 30000: the drifted rows)
+  --clock <n>            simulated seconds per real second of the feed (default 36000, so a window spans every
+                         hour of the day: at the default 360 it would hold a few hours); the rate is LIVE_RATE's
+  --timeout <s>          give up waiting for a promotion after this long from the onset (default 900)
+  The other lifecycle settings come from the environment (TRAFFIC_DRIFT_*, TRAFFIC_PROMOTE_*, …, see README).
+
+zero-downtime swaps:
+  --models <dir>         trained models to copy as versions (default: the drift scenario's, else TRAFFIC_MODELS)
+  --rate <req/s>         steady load (default 200)       --connections <n>  (default 8)
+  --baseline <s>         quiet stretch before the swaps (default 10)
+  --interval <s>         between swaps (default 3)       --settle <ms>      after a swap is served (default 1000)
+`
 
 const { values: args } = parseArgs({
   options: {
+    help: { type: 'boolean' },
+    scenarios: { type: 'string', default: 'drift,swaps' },
+    city: { type: 'string', default: 'Neuroburg' },
+    rows: { type: 'string', default: '30000' },
+    'batch-rows': { type: 'string', default: '10000' },
+    'retrain-rows': { type: 'string', default: '30000' },
+    'window-rows': { type: 'string', default: '30000' },
+    clock: { type: 'string', default: '36000' },
+    timeout: { type: 'string', default: '900' },
     models: { type: 'string' },
     rate: { type: 'string', default: '200' },
     baseline: { type: 'string', default: '10' },
@@ -30,175 +56,97 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '8' },
   },
 })
-const source = realpathSync(path.resolve(args.models ?? loadConfig().paths.models))
-const rate = Number(args.rate)
-const baselineMs = Number(args.baseline) * 1000
-const intervalMs = Number(args.interval) * 1000
-const settleMs = Number(args.settle)
-const connections = Number(args.connections)
-const PROMOTIONS = 5
-
-const MODEL_FOLDERS = ['traffic_density_model', 'peak_hour_model', 'energy_consumption_model']
-
-/** The source models copied in as `count` complete versions of a new models folder, each with its record. */
-async function versionsFrom(modelsDir: string, count: number): Promise<string[]> {
-  const models = folderModels(modelsDir)
-  const report = JSON.parse(readFileSync(path.join(source, REPORT_FILE), 'utf8')) as TrainingReport
-  const ids: string[] = []
-  for (let i = 0; i < count; i++) {
-    const staging = await models.stage()
-    for (const name of [...MODEL_FOLDERS, REPORT_FILE]) {
-      cpSync(path.join(source, name), path.join(staging.sparkDir, name), { recursive: true })
-    }
-    const record = versionRecord(
-      staging.id,
-      report,
-      `bench copy ${i}`,
-      trainingData('bench', [], report.batches.rows),
-    )
-    await staging.write(VERSION_FILE, JSON.stringify(record))
-    await models.complete(staging)
-    ids.push(staging.id)
-  }
-  return ids
+if (args.help) {
+  process.stdout.write(HELP)
+  process.exit(0)
 }
 
-async function servedVersion(url: string): Promise<string | null> {
-  return ((await (await fetch(`${url}/models`)).json()) as { version: string | null }).version
+function positive(flag: string, raw: string): number {
+  const value = Number(raw)
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`--${flag} must be a whole number ≥ 1, got "${raw}"`)
+  return value
 }
 
-/** Until the API serves `id`; the time that took. */
-async function untilServed(url: string, id: string, since: number): Promise<number> {
-  while ((await servedVersion(url)) !== id) await sleep(20)
-  return performance.now() - since
-}
-
-interface Sample {
-  startedAt: number
-  ms: number
-  ok: boolean
-}
-
-function p99(samples: Sample[]): number {
-  const sorted = samples.map((sample) => sample.ms).sort((a, b) => a - b)
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] ?? Number.NaN
-}
-
-function summary(samples: Sample[]) {
-  return {
-    requests: samples.length,
-    non2xx: samples.filter((sample) => !sample.ok).length,
-    p50Ms: Number(
-      (samples.map((s) => s.ms).sort((a, b) => a - b)[Math.floor(samples.length / 2)] ?? Number.NaN).toFixed(
-        2,
-      ),
-    ),
-    p99Ms: Number(p99(samples).toFixed(2)),
+const scenarios = args.scenarios.split(',')
+for (const scenario of scenarios) {
+  if (scenario !== 'drift' && scenario !== 'swaps') {
+    throw new Error(`--scenarios lists drift and/or swaps, got "${scenario}"`)
   }
 }
+if (!CITIES.includes(args.city as City)) throw new Error(`--city must be one of ${CITIES.join(', ')}`)
 
+const loadAverage = () => os.loadavg().map((n) => Number(n.toFixed(2)))
+const results: Record<string, unknown> = {
+  benchmark: 'lifecycle',
+  date: new Date().toISOString(),
+  machine: {
+    cpus: os.cpus().length,
+    cpu: os.cpus()[0]?.model,
+    node: process.version,
+    loadAverageAtStart: loadAverage(),
+  },
+}
 const work = mkdtempSync(path.join(os.tmpdir(), 'bench-lifecycle-'))
-const modelsDir = path.join(work, 'spark_models_traffic')
-const ids = await versionsFrom(modelsDir, PROMOTIONS + 1)
-const registry = registryOf(folderModels(modelsDir))
-await registry.promote(ids[0] as string, 'bench start')
-const server = startServe(modelsDir)
-const samples: Sample[] = []
-let errors = 0
-const swaps: { action: string; to: string; startedAt: number; servedMs: number }[] = []
-const machine = {
-  cpus: os.cpus().length,
-  cpu: os.cpus()[0]?.model,
-  node: process.version,
-  loadAverageAtStart: os.loadavg().map((n) => Number(n.toFixed(2))),
-}
 try {
-  const url = await server.url
-  process.stdout.write(
-    `API ${url}, models copied from ${source}; ${rate} req/s on ${connections} connections\n`,
-  )
-  const load = autocannon(
-    {
-      url: `${url}/predict_traffic_density`,
-      connections,
-      overallRate: rate,
-      duration: 3600,
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(SEED_EXAMPLES.traffic_density),
-    },
-    (error) => {
-      if (error) errors++
-    },
-  )
-  load.on('response', (_client, statusCode, _bytes, responseTime) => {
-    samples.push({
-      startedAt: performance.now() - responseTime,
-      ms: responseTime,
-      ok: statusCode >= 200 && statusCode < 300,
+  let trained: string | undefined
+  if (scenarios.includes('drift')) {
+    const base = loadConfig({ liveClock: positive('clock', args.clock) })
+    const config = {
+      ...base,
+      consume: { batchRows: positive('batch-rows', args['batch-rows']) },
+      lifecycle: {
+        ...base.lifecycle,
+        minNewRows: positive('retrain-rows', args['retrain-rows']),
+        windowRows: positive('window-rows', args['window-rows']),
+      },
+    }
+    const engines = await startEngines(config)
+    try {
+      const drift = await driftToServing({
+        config,
+        rows: positive('rows', args.rows),
+        city: args.city as City,
+        params: DEFAULT_PARAMS,
+        timeoutMs: positive('timeout', args.timeout) * 1000,
+        work,
+      })
+      results.driftToServing = drift
+      trained = path.join(work, 'models')
+      const { promoted } = drift
+      process.stdout.write(
+        promoted
+          ? `\ndrift → serving: ${promoted.driftToServingS} s (${promoted.version}); until the trigger ` +
+              `${promoted.phases.untilTriggerS} s (${promoted.phases.rowsUntilTrigger.toLocaleString('en')} rows ` +
+              `sent), training ${promoted.phases.trainingS} s, saving + comparison ` +
+              `${promoted.phases.saveAndCompareS} s, swap ${promoted.phases.swapS} s\n`
+          : `\ndrift → serving: no challenger promoted within ${args.timeout} s (${drift.rounds.length} round(s))\n`,
+      )
+    } finally {
+      const started = engines.filter((e) => e.action === 'started').map((e) => e.name)
+      const keep = new Set(engines.map((e) => e.name).filter((name) => !started.includes(name)))
+      if (started.length) await stopEngines(config, keep)
+    }
+  }
+  if (scenarios.includes('swaps')) {
+    const source = path.resolve(args.models ?? trained ?? loadConfig().paths.models)
+    if (!existsSync(source)) {
+      throw new Error(`--models: no trained models at ${source} (train some, or run --scenarios drift first)`)
+    }
+    results.zeroDowntime = await zeroDowntimeSwaps({
+      source: realpathSync(source),
+      rate: positive('rate', args.rate),
+      connections: positive('connections', args.connections),
+      baselineMs: Number(args.baseline) * 1000,
+      intervalMs: Number(args.interval) * 1000,
+      settleMs: Number(args.settle),
     })
-  })
-  load.on('reqError', () => {
-    errors++
-  })
-  const loadStarted = performance.now()
-  // The first seconds warm the server's JIT; the quiet stretch follows.
-  await sleep(2000)
-  const baselineFrom = performance.now()
-  await sleep(baselineMs)
-  const baselineTo = performance.now()
-  for (let i = 1; i <= PROMOTIONS + 1; i++) {
-    const startedAt = performance.now()
-    const entry =
-      i <= PROMOTIONS
-        ? await registry.promote(ids[i] as string, `bench promotion ${i}`)
-        : await registry.rollback('bench rollback')
-    const servedMs = await untilServed(url, entry.to, startedAt)
-    swaps.push({ action: entry.action, to: entry.to, startedAt, servedMs: Math.round(servedMs) })
-    process.stdout.write(`${entry.action.padEnd(8)} → ${entry.to} served after ${Math.round(servedMs)} ms\n`)
-    await sleep(Math.max(intervalMs, servedMs + settleMs) - (performance.now() - startedAt))
   }
-  load.stop()
-  const during = samples.filter((sample) =>
-    swaps.some(
-      (swap) =>
-        sample.startedAt >= swap.startedAt && sample.startedAt <= swap.startedAt + swap.servedMs + settleMs,
-    ),
-  )
-  const quiet = samples.filter((sample) => sample.startedAt >= baselineFrom && sample.startedAt < baselineTo)
-  const all = samples.filter((sample) => sample.startedAt >= loadStarted)
-  const results = {
-    benchmark: 'lifecycle',
-    date: new Date().toISOString(),
-    machine: { ...machine, loadAverageAtEnd: os.loadavg().map((n) => Number(n.toFixed(2))) },
-    source,
-    settings: {
-      rate,
-      connections,
-      baselineSeconds: baselineMs / 1000,
-      intervalSeconds: intervalMs / 1000,
-      settleMs,
-    },
-    targets: { non2xx: 0, p99DuringOverWithout: 2 },
-    swaps: swaps.map(({ action, to, servedMs }) => ({ action, to, servedMs })),
-    withoutSwaps: summary(quiet),
-    duringSwaps: summary(during),
-    whole: { ...summary(all), errors },
-    p99DuringOverWithout: Number((p99(during) / p99(quiet)).toFixed(2)),
-  }
-  process.stdout.write(
-    `\nwithout swaps: ${results.withoutSwaps.requests} requests, p99 ${results.withoutSwaps.p99Ms} ms\n` +
-      `during swaps:  ${results.duringSwaps.requests} requests, p99 ${results.duringSwaps.p99Ms} ms (${results.p99DuringOverWithout}× without)\n` +
-      `non-2xx ${results.whole.non2xx}, errors ${errors} of ${results.whole.requests} requests\n`,
-  )
-  const file = path.join('bench', 'results', `lifecycle-${results.date.slice(0, 10)}.json`)
+  ;(results.machine as Record<string, unknown>).loadAverageAtEnd = loadAverage()
+  const file = path.join('bench', 'results', `lifecycle-${String(results.date).slice(0, 10)}.json`)
   mkdirSync(path.dirname(file), { recursive: true })
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`)
   process.stdout.write(`Written to ${file}\n`)
 } finally {
-  if (server.child.exitCode === null) {
-    server.child.kill('SIGTERM')
-    await once(server.child, 'exit')
-  }
   rmSync(work, { recursive: true, force: true })
 }

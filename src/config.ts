@@ -166,6 +166,12 @@ export interface LifecycleConfig {
   keepVersions: number
 }
 
+/** The batch writer of `traffic up`: its consume stage, and the consumer that follows the live stream. */
+export interface ConsumeConfig {
+  /** Rows per batch file: the unit in which new rows reach the continuous trainer. */
+  batchRows: number
+}
+
 export interface Config {
   kafka: KafkaConfig
   spark: SparkConfig
@@ -175,6 +181,7 @@ export interface Config {
   storage: StorageConfig
   live: LiveConfig
   lifecycle: LifecycleConfig
+  consume: ConsumeConfig
   /**
    * `corsOrigins`: browser origins allowed to call the API (the UI's); `logLevel`: pino level of `traffic serve`;
    * `adminToken`: bearer token of the /admin/* routes (off without one); `requestTimeoutMs`: a request's headers
@@ -270,6 +277,8 @@ export const DEFAULTS = {
   followPollMs: 10_000,
   // Recent history to compare and roll back to, without keeping every retraining on disk.
   keepVersions: 10,
+  // As `traffic consume --batch-size`: one file per 200 s of the live feed at its default rate.
+  batchRows: 100_000,
 } as const
 
 type Env = Record<string, string | undefined>
@@ -601,6 +610,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.e
       apiGroup: DEFAULTS.liveApiGroup,
     },
     lifecycle: lifecycleConfig(env),
+    consume: { batchRows: integer('TRAFFIC_BATCH_ROWS', env.TRAFFIC_BATCH_ROWS, DEFAULTS.batchRows) },
     api,
     ui: {
       host: overrides.uiHost ?? env.UI_HOST ?? DEFAULTS.apiHost,

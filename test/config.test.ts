@@ -219,3 +219,12 @@ test('loading the configuration loads none of the Spark client’s dependencies'
     assert.deepEqual(loaded, [], heavy)
   }
 })
+
+test("traffic up's batch writer: 100 000 rows per file, TRAFFIC_BATCH_ROWS, a bad value named", () => {
+  assert.equal(loadConfig({}, {}).consume.batchRows, 100_000)
+  assert.equal(loadConfig({}, { TRAFFIC_BATCH_ROWS: '1000' }).consume.batchRows, 1000)
+  assert.throws(
+    () => loadConfig({}, { TRAFFIC_BATCH_ROWS: '0' }),
+    (e) => isTrafficError(e, 'INVALID_CONFIG') && /TRAFFIC_BATCH_ROWS/.test(e.message),
+  )
+})

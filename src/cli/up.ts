@@ -7,7 +7,9 @@ import { REPORT_FILE } from '../contract/models.ts'
 import { displayPath } from '../display-path.ts'
 import { type EngineStatus, stopEngines } from '../engines/lifecycle.ts'
 import { describeError } from '../errors.ts'
+import { parseScenario } from '../live/replay.ts'
 import { stageDisplay } from '../orchestration/display.ts'
+import { learnLive } from '../orchestration/live-learning.ts'
 import { pipelineEngines, runPipeline, type UpResult } from '../orchestration/up.ts'
 import { openModels } from '../training/models-publisher.ts'
 import type { TrainingReport } from '../training/report.ts'
@@ -28,6 +30,8 @@ interface UpFlags {
   fresh?: boolean
   serve: boolean
   live: boolean
+  retrain: boolean
+  scenario?: string
   keepEngines?: boolean
   trees?: number
   depth?: number
@@ -37,6 +41,11 @@ interface UpFlags {
 async function readReport(config: Config): Promise<TrainingReport | undefined> {
   const report = await openModels(config.paths.models, config.storage.s3).readFile(REPORT_FILE)
   return report && (JSON.parse(report.toString('utf8')) as TrainingReport)
+}
+
+/** A whole line on stderr, clearing the live progress line a terminal shows there (it is redrawn after). */
+function sayOverProgress(line: string): void {
+  process.stderr.write(`${process.stderr.isTTY ? '\r\x1b[K' : ''}${line}\n`)
 }
 
 function summary(config: Config, result: UpResult, report: TrainingReport | undefined): string {
@@ -70,6 +79,15 @@ export function registerUpCommand(program: Command): void {
     .option('--fresh', 'redo every stage: delete the topic, batch files, models (and a generated data set)')
     .option('--no-serve', 'stop after training instead of serving the API and the UI')
     .option('--no-live', 'serve without the live replay and streaming analytics (`traffic live`)')
+    .option(
+      '--no-retrain',
+      'in live mode, do not follow the stream into batch files nor train challengers on them (`traffic consume ' +
+        '--follow` and `traffic train --follow`); the models stay as trained',
+    )
+    .option(
+      '--scenario <kind:City>',
+      'the live feed’s scenario, as `traffic live --scenario`: jam:<City> or drift:<City>',
+    )
     .option('--keep-engines', 'leave the engines this run started running when it ends')
     .option(
       '--trees <n>',
@@ -85,6 +103,9 @@ export function registerUpCommand(program: Command): void {
     .action(
       action(async (flags: UpFlags) => {
         const config = loadConfig({ partitions: flags.partitions })
+        // A mistyped scenario fails now, not after the whole pipeline ran.
+        if (flags.scenario !== undefined) parseScenario(flags.scenario)
+        const params = paramsWith({ numTrees: flags.trees, maxDepth: flags.depth })
         const controller = new AbortController()
         const stopRequested = untilSignal().then(() => controller.abort())
         const display = stageDisplay()
@@ -92,6 +113,7 @@ export function registerUpCommand(program: Command): void {
         let result: UpResult | undefined
         let api: ApiServer | undefined
         let ui: UiServer | undefined
+        let learning: Promise<void> | undefined
         try {
           const began = performance.now()
           engines = await pipelineEngines(config)
@@ -102,7 +124,7 @@ export function registerUpCommand(program: Command): void {
             rowsGiven: flags.rows !== undefined,
             seed: flags.seed,
             fresh: flags.fresh === true,
-            params: paramsWith({ numTrees: flags.trees, maxDepth: flags.depth }),
+            params,
             display,
             signal: controller.signal,
           })
@@ -120,16 +142,23 @@ export function registerUpCommand(program: Command): void {
           process.stdout.write(
             `\n✔ API    ${api.url}  (docs ${api.url}/docs; log ${displayPath(path.join(config.engines.stateDir, 'api.log'))})\n✔ Web UI ${ui.url}\nReady. Ctrl+C stops everything.\n`,
           )
+          // Live rows become batch files and better models while the stream is analysed, until Ctrl+C.
+          if (flags.live && flags.retrain) {
+            learning = learnLive(config, { params, signal: controller.signal, say: sayOverProgress })
+          }
           // The stream analysed as it flows, until Ctrl+C; if it fails, the API and the UI keep serving.
           if (flags.live) {
-            await liveCommand(config, {}, controller.signal).catch((error: unknown) => {
-              // Ctrl+C while the replay is still starting is the user's stop, not a failure.
-              if (controller.signal.aborted)
-                process.stdout.write('■ live stopped (Ctrl+C) before the replay began\n')
-              else process.stderr.write(`✖ live: ${describeError(error)}\n`)
-            })
+            await liveCommand(config, { scenario: flags.scenario }, controller.signal).catch(
+              (error: unknown) => {
+                // Ctrl+C while the replay is still starting is the user's stop, not a failure.
+                if (controller.signal.aborted)
+                  process.stdout.write('■ live stopped (Ctrl+C) before the replay began\n')
+                else process.stderr.write(`✖ live: ${describeError(error)}\n`)
+              },
+            )
           }
           await stopRequested
+          await learning
         } finally {
           display.stop()
           await ui?.close()

@@ -225,7 +225,7 @@ async function consumeStage(run: PipelineRun, clients: KafkaClients, dataset: st
       deadLetterTopic: config.kafka.deadLetterTopic,
       groupId: CONSUME_DEFAULTS.groupId,
       store: batchStore(config),
-      batchSize: CONSUME_DEFAULTS.batchSize,
+      batchSize: config.consume.batchRows,
       // Everything is in the topic already: the run ends once it has read up to the end offsets (or, should a
       // partition never reach them, after a short quiet spell).
       idleTimeoutMs: 5_000,
@@ -246,14 +246,33 @@ async function consumeStage(run: PipelineRun, clients: KafkaClients, dataset: st
   display.end('consume', `${rows.toLocaleString('en')} rows in ${after.files} batch files${deadLetters}`)
 }
 
-/** 4. Train, unless the models were trained on exactly these batch files. */
+/**
+ * Batch files written after the ones this stage trained on (by live mode's consumer), or undefined when one it
+ * trained on is gone (the stream was read again): then it trains again.
+ */
+function newerBatchFiles(trained: string | undefined, names: string): number | undefined {
+  if (trained === undefined) return undefined
+  const present = new Set(names.split(','))
+  const before = trained.split(',')
+  return before.every((name) => present.has(name)) ? present.size - before.length : undefined
+}
+
+/**
+ * 4. Train, unless the models were trained on these batch files. Files added since are the continuous trainer's
+ * (live mode): training on all of them again would replace its champion without a comparison.
+ */
 async function trainStage(run: PipelineRun): Promise<TrainingReport | undefined> {
   const { config, options } = run
   const { display } = options
   const batches = await batchCoverage(config)
   const models = openModels(config.paths.models, config.storage.s3)
-  if (run.state.trained?.batches === batches.names && (await models.readFile(REPORT_FILE))) {
-    display.skip('train', `models in ${displayPath(config.paths.models)} match the batch files`)
+  const newer = newerBatchFiles(run.state.trained?.batches, batches.names)
+  if (newer !== undefined && (await models.readFile(REPORT_FILE))) {
+    display.skip(
+      'train',
+      `models in ${displayPath(config.paths.models)} match the batch files` +
+        (newer ? ` (${newer} newer one(s) are the continuous trainer's, in live mode)` : ''),
+    )
     return undefined
   }
   display.begin('train', 3, 'models')

@@ -1,5 +1,6 @@
 // `traffic up` end to end on the real engines: every stage's output, the API's three predictions, the UI page,
-// then Ctrl+C stops everything it started; a second run skips every data stage.
+// then Ctrl+C stops everything it started; a second run skips every data stage; in live mode, the live rows
+// become batch files and a challenger trained on them is promoted or rejected.
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { existsSync } from 'node:fs'
@@ -10,6 +11,7 @@ import path from 'node:path'
 import { after, before, test } from 'node:test'
 import { SEED_EXAMPLES } from '../../src/api/seed-examples.ts'
 import { loadConfig } from '../../src/config.ts'
+import { registryOf } from '../../src/lifecycle/registry.ts'
 import { checkpointsLocation } from '../../src/live/checkpoints.ts'
 import { liveDir } from '../../src/live/session.ts'
 import { stateFile } from '../../src/orchestration/state.ts'
@@ -18,6 +20,7 @@ import { batchStore, listBatchFiles } from '../../src/stream/batch-files.ts'
 import { CONSUME_DEFAULTS } from '../../src/stream/consume.ts'
 import { kafkaClients } from '../../src/stream/kafka-clients.ts'
 import { rejectsFileFor } from '../../src/stream/output-rejects.ts'
+import { openModels } from '../../src/training/models-publisher.ts'
 import { startTraffic } from '../fixtures/cli.ts'
 import { freePort } from '../fixtures/ports.ts'
 import { deleteRecordsBefore, sendRaw } from '../stream/helpers.ts'
@@ -195,4 +198,56 @@ test('--fresh also deletes the live windows, alerts and query checkpoints, so th
   assert.equal(await run.exited, 0, run.output())
   assert.equal(await topicMessageCount(windows), 0)
   assert.equal(existsSync(checkpointsLocation(config)), false)
+})
+
+test('in live mode the live rows become batch files, and the trainer decides on a challenger trained on them', async (t) => {
+  const config = loadConfig({}, env)
+  const registry = registryOf(openModels(config.paths.models, config.storage.s3))
+  const champion = (await registry.aliases()).champion
+  assert.ok(champion, 'the earlier runs left a champion')
+  const run = runUp(['--rows', String(ROWS), '--trees', '5', '--depth', '5'], {
+    ...env,
+    // A batch file every two seconds of the live feed at its default rate, and the first one is enough new rows
+    // for a challenger.
+    TRAFFIC_BATCH_ROWS: '1000',
+    TRAFFIC_RETRAIN_ROWS: '1000',
+    TRAFFIC_FOLLOW_POLL_MS: '500',
+  })
+  t.after(() => {
+    if (run.child.exitCode === null && run.child.signalCode === null) run.child.kill('SIGKILL')
+  })
+  await run.printed(/\[batches\] \S+: 1,000 new rows/)
+  const [decision] = await run.printed(/\[retrain\] \S+ (promoted over|rejected)[^\n]*/)
+  run.child.kill('SIGINT')
+  assert.equal(await run.exited, 0, run.output())
+  t.diagnostic(String(decision))
+
+  // The live rows, after the data set's offsets, are in new batch files.
+  const files = await listBatchFiles(batchStore(config), topic)
+  assert.ok(
+    files.some((file) => file.first >= BigInt(ROWS)),
+    files.map((f) => f.name).join(),
+  )
+  // The trainer's decision is in the log, about a challenger trained on them.
+  const entry = (await registry.log()).at(-1)
+  assert.ok(entry && entry.action !== 'rollback', JSON.stringify(entry))
+  assert.equal(entry.from, champion)
+  const challenger = await registry.get(entry.to)
+  assert.ok(challenger, `version ${entry.to} is listed`)
+  assert.match(challenger.reason, /^new rows: \d+/)
+  assert.ok(
+    challenger.data.partitions.some((range) => range.last >= ROWS),
+    JSON.stringify(challenger.data.partitions),
+  )
+  assert.equal((await registry.aliases()).champion, entry.action === 'promote' ? entry.to : champion)
+})
+
+test('the next run leaves the live batch files to the continuous trainer: no training, the champion stays', async () => {
+  const config = loadConfig({}, env)
+  const registry = registryOf(openModels(config.paths.models, config.storage.s3))
+  const champion = (await registry.aliases()).champion
+  const run = runUp(['--rows', String(ROWS), '--no-serve'], env)
+  assert.equal(await run.exited, 0, run.output())
+  assert.match(run.output(), /✔ train: skipped.*\(\d+ newer one\(s\) are the continuous trainer's/)
+  assert.equal((await registry.aliases()).champion, champion)
 })
