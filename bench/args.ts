@@ -67,3 +67,13 @@ export function positiveNumber(flag: string, value: string | undefined, zero = f
   }
   return number
 }
+
+/** `value` as a whole number ≥ 1, or exit naming the flag. */
+export function wholeNumber(flag: string, value: string | undefined): number {
+  const number = positiveNumber(flag, value)
+  if (!Number.isInteger(number)) {
+    process.stderr.write(`--${flag} must be a whole number ≥ 1 (got "${value}")\n`)
+    process.exit(2)
+  }
+  return number
+}

@@ -7,66 +7,60 @@
 import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { parseArgs } from 'node:util'
 import { loadConfig } from '../src/config.ts'
 import { CITIES, type City } from '../src/contract/columns.ts'
 import { startEngines, stopEngines } from '../src/engines/lifecycle.ts'
 import { DEFAULT_PARAMS } from '../src/training/train.ts'
+import { benchArgs, positiveNumber, wholeNumber } from './args.ts'
 import { driftToServing } from './drift-to-serving.ts'
 import { zeroDowntimeSwaps } from './zero-downtime-swaps.ts'
 
-const HELP = `npm run bench:lifecycle -- [options]
-
-  --scenarios <list>     drift,swaps (default both, drift first)
-
-drift → serving (real engines: started here unless running; a fresh topic and folders):
-  --city <City>          the drifting city (default Neuroburg; ${CITIES.join(', ')})
-  --rows <n>             normal rows the champion is trained on (default 30000)
-  --batch-rows <n>       rows per batch file of the following consumer (default 10000: 20 s of the feed)
-  --retrain-rows <n>     new batch rows that trigger a challenger (default 30000)
-  --window-rows <n>      rows the challenger trains on, newest first (default 30000: the drifted rows)
-  --clock <n>            simulated seconds per real second of the feed (default 36000, so a window spans every
-                         hour of the day: at the default 360 it would hold a few hours); the rate is LIVE_RATE's
-  --timeout <s>          give up waiting for a promotion after this long from the onset (default 900)
-  The other lifecycle settings come from the environment (TRAFFIC_DRIFT_*, TRAFFIC_PROMOTE_*, …, see README).
-
-zero-downtime swaps:
-  --models <dir>         trained models to copy as versions (default: the drift scenario's, else TRAFFIC_MODELS)
-  --rate <req/s>         steady load (default 200)       --connections <n>  (default 8)
-  --baseline <s>         quiet stretch before the swaps (default 10)
-  --interval <s>         between swaps (default 3)       --settle <ms>      after a swap is served (default 1000)
-`
-
-const { values: args } = parseArgs({
-  options: {
-    help: { type: 'boolean' },
-    scenarios: { type: 'string', default: 'drift,swaps' },
-    city: { type: 'string', default: 'Neuroburg' },
-    rows: { type: 'string', default: '30000' },
-    'batch-rows': { type: 'string', default: '10000' },
-    'retrain-rows': { type: 'string', default: '30000' },
-    'window-rows': { type: 'string', default: '30000' },
-    clock: { type: 'string', default: '36000' },
-    timeout: { type: 'string', default: '900' },
-    models: { type: 'string' },
-    rate: { type: 'string', default: '200' },
-    baseline: { type: 'string', default: '10' },
-    interval: { type: 'string', default: '3' },
-    settle: { type: 'string', default: '1000' },
-    connections: { type: 'string', default: '8' },
+const args = benchArgs(
+  'npm run bench:lifecycle --',
+  'The model lifecycle: drift onset → promoted model served, and zero-downtime swaps. The other lifecycle ' +
+    'settings come from the environment (TRAFFIC_DRIFT_*, TRAFFIC_PROMOTE_*, …, see README).',
+  {
+    scenarios: { type: 'string', default: 'drift,swaps', description: 'drift and/or swaps, comma-separated' },
+    city: { type: 'string', default: 'Neuroburg', description: `the drifting city (${CITIES.join(', ')})` },
+    rows: { type: 'string', default: '30000', description: 'drift: normal rows the champion is trained on' },
+    'batch-rows': {
+      type: 'string',
+      default: '10000',
+      description: 'drift: rows per batch file of the following consumer (10000: 20 s of the feed)',
+    },
+    'retrain-rows': {
+      type: 'string',
+      default: '30000',
+      description: 'drift: new batch rows that trigger a challenger',
+    },
+    'window-rows': {
+      type: 'string',
+      default: '30000',
+      description: 'drift: rows the challenger trains on, newest first (30000: the drifted rows)',
+    },
+    clock: {
+      type: 'string',
+      default: '36000',
+      description:
+        'drift: simulated seconds per real second of the feed, so a window spans every hour of the day (the rate is LIVE_RATE’s)',
+    },
+    timeout: {
+      type: 'string',
+      default: '900',
+      description: 'drift: seconds from the onset to give up on a promotion',
+    },
+    models: {
+      type: 'string',
+      description:
+        "swaps: trained models to copy as versions (default: the drift scenario's, else TRAFFIC_MODELS)",
+    },
+    rate: { type: 'string', default: '200', description: 'swaps: steady load, requests/s' },
+    connections: { type: 'string', default: '8', description: 'swaps: connections of the load' },
+    baseline: { type: 'string', default: '10', description: 'swaps: seconds of load before the swaps' },
+    interval: { type: 'string', default: '3', description: 'swaps: seconds between swaps' },
+    settle: { type: 'string', default: '1000', description: 'swaps: ms after a swap is served' },
   },
-})
-if (args.help) {
-  process.stdout.write(HELP)
-  process.exit(0)
-}
-
-function positive(flag: string, raw: string): number {
-  const value = Number(raw)
-  if (!Number.isInteger(value) || value < 1)
-    throw new Error(`--${flag} must be a whole number ≥ 1, got "${raw}"`)
-  return value
-}
+)
 
 const scenarios = args.scenarios.split(',')
 for (const scenario of scenarios) {
@@ -91,24 +85,24 @@ const work = mkdtempSync(path.join(os.tmpdir(), 'bench-lifecycle-'))
 try {
   let trained: string | undefined
   if (scenarios.includes('drift')) {
-    const base = loadConfig({ liveClock: positive('clock', args.clock) })
+    const base = loadConfig({ liveClock: wholeNumber('clock', args.clock) })
     const config = {
       ...base,
-      consume: { batchRows: positive('batch-rows', args['batch-rows']) },
+      consume: { batchRows: wholeNumber('batch-rows', args['batch-rows']) },
       lifecycle: {
         ...base.lifecycle,
-        minNewRows: positive('retrain-rows', args['retrain-rows']),
-        windowRows: positive('window-rows', args['window-rows']),
+        minNewRows: wholeNumber('retrain-rows', args['retrain-rows']),
+        windowRows: wholeNumber('window-rows', args['window-rows']),
       },
     }
     const engines = await startEngines(config)
     try {
       const drift = await driftToServing({
         config,
-        rows: positive('rows', args.rows),
+        rows: wholeNumber('rows', args.rows),
         city: args.city as City,
         params: DEFAULT_PARAMS,
-        timeoutMs: positive('timeout', args.timeout) * 1000,
+        timeoutMs: wholeNumber('timeout', args.timeout) * 1000,
         work,
       })
       results.driftToServing = drift
@@ -135,11 +129,11 @@ try {
     }
     results.zeroDowntime = await zeroDowntimeSwaps({
       source: realpathSync(source),
-      rate: positive('rate', args.rate),
-      connections: positive('connections', args.connections),
-      baselineMs: Number(args.baseline) * 1000,
-      intervalMs: Number(args.interval) * 1000,
-      settleMs: Number(args.settle),
+      rate: wholeNumber('rate', args.rate),
+      connections: wholeNumber('connections', args.connections),
+      baselineMs: positiveNumber('baseline', args.baseline, true) * 1000,
+      intervalMs: positiveNumber('interval', args.interval, true) * 1000,
+      settleMs: positiveNumber('settle', args.settle, true),
     })
   }
   ;(results.machine as Record<string, unknown>).loadAverageAtEnd = loadAverage()
