@@ -151,7 +151,10 @@ export interface LifecycleConfig {
   driftErrorRatio: number
   /** Trigger: the largest PSI of a feature between the champion's training rows and the newer rows, at least this. */
   driftPsi: number
-  /** Fewer new rows than this are too few to measure drift on (the error and the shares are noise). */
+  /**
+   * Fewer new rows than this are too few to measure drift on (the error and the shares are noise), and fewer new
+   * held-out rows of a model too few to compare champion and challenger on.
+   */
   driftMinRows: number
   /**
    * Promotion margins, applied to each model's score (R² or area under ROC): the challenger is better when its

@@ -1,7 +1,8 @@
 // `traffic train --follow`: continuous training. Waits for a trigger (new rows, the schedule, drift; triggers.ts),
 // trains a challenger on the newest window of batch files, scores champion and challenger on the challenger's
-// held-out rows of that window (compare.ts), promotes it when it is better by the margins or logs its rejection
-// with the numbers, and waits again. Stopping (Ctrl+C) ends it between steps, or interrupts a training, which
+// held-out rows of that window from files newer than the champion's data (compare.ts), promotes it when it is
+// better by the margins or logs its rejection with the numbers (or with too few such rows to tell), and waits
+// again. Stopping (Ctrl+C) ends it between steps, or interrupts a training, which
 // leaves the models as they were.
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Config } from '../config.ts'
@@ -15,7 +16,7 @@ import type { LineWriter } from '../training/progress.ts'
 import type { TrainingParams } from '../training/report.ts'
 import { ServerState } from '../training/server-state.ts'
 import { train } from '../training/train.ts'
-import { compareOnWindow, decide } from './compare.ts'
+import { compareOnNewRows, decide } from './compare.ts'
 import { type LogEntry, type ModelRegistry, registryOf, type VersionRecord } from './registry.ts'
 import { readSavedVersion } from './saved-version.ts'
 import { countTrigger, describeDrift, driftTrigger, filesAfter, measureDrift, rowsOf } from './triggers.ts'
@@ -136,14 +137,24 @@ async function round(
     return { trigger, challenger: trained.version, entry }
   }
   await registry.setChallenger(id)
-  const comparison = await withSpark(options, async (spark, state) =>
-    compareOnWindow(spark, state, {
-      windowPaths: window.paths,
+  const championData = (await registry.get(champion))?.data.partitions ?? []
+  const compared = await withSpark(options, async (spark, state) =>
+    compareOnNewRows(spark, state, {
+      window,
       champion: await readSavedVersion(models, champion),
+      championData,
       challenger: await readSavedVersion(models, id),
       margins: config.lifecycle,
+      // The fewest rows the loop measures an error on: fewer, and the difference between two versions is noise.
+      minRows: config.lifecycle.driftMinRows,
     }),
   )
+  if ('tooFew' in compared) {
+    const entry = await registry.reject(id, `${trigger}; ${compared.tooFew}`, undefined)
+    log(`${id} rejected, ${champion} stays: ${compared.tooFew}`)
+    return { trigger, challenger: trained.version, entry }
+  }
+  const { comparison } = compared
   const decision = decide(comparison, config.lifecycle)
   const entry = decision.promote
     ? await registry.promote(id, `${trigger}; ${decision.reason}`, comparison)
