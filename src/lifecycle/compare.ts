@@ -12,7 +12,7 @@ import type { ServerState } from '../training/server-state.ts'
 import { heldOutRows } from '../training/split.ts'
 import type { Comparison } from './registry.ts'
 import { evaluateVersion, type SavedVersion } from './saved-version.ts'
-import { filesAfter, rowsOf, type TrainedRange } from './triggers.ts'
+import { filesAfter, pathsOf, rowsOf, type TrainedRange } from './triggers.ts'
 
 export type Margins = Pick<LifecycleConfig, 'promoteRelative' | 'promoteAbsolute'>
 
@@ -61,11 +61,8 @@ export function newFilesOf(
   window: FoundBatches,
   trained: readonly TrainedRange[],
 ): { paths: string[]; rows: number } {
-  const fresh = new Set(filesAfter(window.files, trained))
-  return {
-    paths: window.paths.filter((_, i) => fresh.has(window.files[i] as FoundBatches['files'][number])),
-    rows: rowsOf([...fresh]),
-  }
+  const fresh = filesAfter(window.files, trained)
+  return { paths: pathsOf(window, fresh), rows: rowsOf(fresh) }
 }
 
 /** Why the held-out rows are too few to compare on (each model's, against `minRows`); undefined when enough. */

@@ -19,7 +19,18 @@ import { train } from '../training/train.ts'
 import { compareOnNewRows, decide } from './compare.ts'
 import { type LogEntry, type ModelRegistry, registryOf, type VersionRecord } from './registry.ts'
 import { readSavedVersion } from './saved-version.ts'
-import { countTrigger, describeDrift, driftTrigger, filesAfter, measureDrift, rowsOf } from './triggers.ts'
+import {
+  type CityReference,
+  cityReference,
+  countTrigger,
+  describeDrift,
+  driftTrigger,
+  filesAfter,
+  filesWithin,
+  measureDrift,
+  pathsOf,
+  rowsOf,
+} from './triggers.ts'
 
 export interface FollowOptions {
   config: Config
@@ -67,6 +78,7 @@ async function nextTrigger(
   options: FollowOptions,
   models: PublishedModels,
   registry: ModelRegistry,
+  references: Map<string, CityReference>,
 ): Promise<string | undefined> {
   const { config, signal, log } = options
   const store = batchStore(config)
@@ -85,11 +97,20 @@ async function nextTrigger(
     if (newRows >= config.lifecycle.driftMinRows && key !== measured) {
       measured = key
       const all = await findBatches(config.paths.batches, config.kafka.topic, config.storage.s3)
-      const freshPaths = all.paths.filter((_, i) => fresh.some((file) => file.name === all.files[i]?.name))
       const version = await readSavedVersion(models, champion)
-      const drift = await withSpark(options, (spark, state) =>
-        measureDrift(spark, state, version, freshPaths),
+      const trained = pathsOf(
+        all,
+        filesWithin(all.files, (await registry.get(champion))?.data.partitions ?? []),
       )
+      const minRows = config.lifecycle.driftMinRows
+      const drift = await withSpark(options, async (spark, state) => {
+        // Once per champion: its rows do not change.
+        const reference =
+          references.get(champion) ??
+          (trained.length > 0 ? await cityReference(spark, state, version, trained, minRows) : {})
+        references.set(champion, reference)
+        return measureDrift(spark, state, version, pathsOf(all, fresh), { reference, minRows })
+      })
       log(`champion ${champion} on ${describeDrift(drift)}`)
       const drifted = driftTrigger(drift, config.lifecycle)
       if (drifted) return drifted
@@ -171,9 +192,10 @@ export async function follow(options: FollowOptions): Promise<Round[]> {
   const models = openModels(options.config.paths.models, options.config.storage.s3)
   const registry = registryOf(models)
   const rounds: Round[] = []
+  const references = new Map<string, CityReference>()
   options.log(`following the batch files of ${options.config.kafka.topic} in ${options.config.paths.batches}`)
   while (!options.signal.aborted && rounds.length < (options.rounds ?? Number.POSITIVE_INFINITY)) {
-    const trigger = await nextTrigger(options, models, registry)
+    const trigger = await nextTrigger(options, models, registry, references)
     if (trigger === undefined) break
     try {
       rounds.push(await round(options, models, registry, trigger))
