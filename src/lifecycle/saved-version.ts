@@ -2,9 +2,8 @@
 // stages and their folders as its report.json names them; Pipeline is not a server-side operator over Spark
 // Connect), applied to rows and scored with the evaluators training used, so a version trained earlier and one
 // trained now are measured alike on the same rows.
-import { storedFeatureBins } from '../api/services/live-drift.ts'
 import { ANALYTICS_FILE, REPORT_FILE } from '../contract/models.ts'
-import type { FeatureBins } from '../drift.ts'
+import { type FeatureBins, storedFeatureBins } from '../drift.ts'
 import { TrafficError } from '../errors.ts'
 import { VECTOR_ASSEMBLER_CLASS } from '../serving/stages/vector-assembler.ts'
 import type { DataFrame, ModelRef, OperatorSpec, SparkSession } from '../spark/index.ts'
