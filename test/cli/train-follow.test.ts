@@ -50,7 +50,8 @@ const REFUSED: { args: string[]; env?: NodeJS.ProcessEnv; error: RegExp }[] = [
   },
   {
     args: [],
-    error: /TRAFFIC_DRIFT_MIN_ROWS must be an integer ≥ 100/,
+    env: { TRAFFIC_DRIFT_MIN_ROWS: '10' },
+    error: /TRAFFIC_DRIFT_MIN_ROWS must be an integer ≥ 100, got "10"/,
   },
   {
     args: [],
