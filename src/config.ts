@@ -151,7 +151,10 @@ export interface LifecycleConfig {
   driftErrorRatio: number
   /** Trigger: the largest PSI of a feature between the champion's training rows and the newer rows, at least this. */
   driftPsi: number
-  /** Fewer new rows than this are too few to measure drift on (the error and the shares are noise). */
+  /**
+   * Fewer new rows than this are too few to measure drift on (the error and the shares are noise), and fewer new
+   * held-out rows of a model too few to compare champion and challenger on.
+   */
   driftMinRows: number
   /**
    * Promotion margins, applied to each model's score (R² or area under ROC): the challenger is better when its
@@ -292,12 +295,13 @@ function integer(name: string, raw: string | number | undefined, fallback: numbe
   return value
 }
 
-/** A number from `min` on (a ratio, a share); the setting's name in the error. */
-function decimal(name: string, raw: string | undefined, fallback: number, min = 0): number {
+/** A number from `min` on, up to `max` when given (a ratio, a share); the setting's name in the error. */
+function decimal(name: string, raw: string | undefined, fallback: number, min = 0, max?: number): number {
   if (raw === undefined || raw === '') return fallback
   const value = Number(raw)
-  if (raw.trim() === '' || !Number.isFinite(value) || value < min) {
-    throw new TrafficError('INVALID_CONFIG', `${name} must be a number ≥ ${min}, got "${raw}"`)
+  if (raw.trim() === '' || !Number.isFinite(value) || value < min || value > (max ?? value)) {
+    const range = max === undefined ? `≥ ${min}` : `from ${min} to ${max}`
+    throw new TrafficError('INVALID_CONFIG', `${name} must be a number ${range}, got "${raw}"`)
   }
   return value
 }
@@ -316,10 +320,13 @@ function lifecycleConfig(env: Env): LifecycleConfig {
     driftPsi: decimal('TRAFFIC_DRIFT_PSI', env.TRAFFIC_DRIFT_PSI, DEFAULTS.driftPsi),
     // Spark reads no fewer than 100 batch rows (training's minimum, src/training/batches.ts).
     driftMinRows: integer('TRAFFIC_DRIFT_MIN_ROWS', env.TRAFFIC_DRIFT_MIN_ROWS, DEFAULTS.driftMinRows, 100),
+    // A share of the champion's error: above all of it, no challenger could ever be better.
     promoteRelative: decimal(
       'TRAFFIC_PROMOTE_RELATIVE',
       env.TRAFFIC_PROMOTE_RELATIVE,
       DEFAULTS.promoteRelative,
+      0,
+      1,
     ),
     promoteAbsolute: decimal(
       'TRAFFIC_PROMOTE_ABSOLUTE',

@@ -88,6 +88,12 @@ async function categoryBins(
   return { feature, kind: 'category', values, shares: shares(counts) }
 }
 
+/** The stored bins of analytics.json, when it holds any. */
+export function storedFeatureBins(analytics: unknown): FeatureBins[] | undefined {
+  const bins = (analytics as { feature_bins?: unknown } | null)?.feature_bins
+  return Array.isArray(bins) && bins.length > 0 ? (bins as FeatureBins[]) : undefined
+}
+
 /** The bins of every drift feature over the rows in `view`, with the training share of each. */
 export async function featureBins(spark: SparkSession, view: string): Promise<FeatureBins[]> {
   return [

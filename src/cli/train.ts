@@ -122,8 +122,10 @@ export function registerTrainCommand(program: Command): void {
     )
     .option(
       '--follow',
-      'keep running: train a challenger on the newest TRAFFIC_WINDOW_ROWS rows when enough new rows arrive, on ' +
-        'schedule or on drift, and promote it only when it beats the champion on the same held-out rows (README)',
+      'keep running: train a challenger on the newest TRAFFIC_WINDOW_ROWS rows when TRAFFIC_RETRAIN_ROWS new rows ' +
+        'arrive, every TRAFFIC_RETRAIN_EVERY_MS or on drift (TRAFFIC_DRIFT_ERROR_RATIO, TRAFFIC_DRIFT_PSI), and ' +
+        'promote it only when it beats the champion by TRAFFIC_PROMOTE_ABSOLUTE and TRAFFIC_PROMOTE_RELATIVE on ' +
+        'the same held-out rows newer than its data (README); Ctrl+C stops it',
     )
     .option('--seed <n>', 'seed of the held-out split and of the learners', String(DEFAULT_PARAMS.seed))
     .option(

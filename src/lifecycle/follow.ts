@@ -1,7 +1,8 @@
 // `traffic train --follow`: continuous training. Waits for a trigger (new rows, the schedule, drift; triggers.ts),
 // trains a challenger on the newest window of batch files, scores champion and challenger on the challenger's
-// held-out rows of that window (compare.ts), promotes it when it is better by the margins or logs its rejection
-// with the numbers, and waits again. Stopping (Ctrl+C) ends it between steps, or interrupts a training, which
+// held-out rows of that window from files newer than the champion's data (compare.ts), promotes it when it is
+// better by the margins or logs its rejection with the numbers (or with too few such rows to tell), and waits
+// again. Stopping (Ctrl+C) ends it between steps, or interrupts a training, which
 // leaves the models as they were.
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Config } from '../config.ts'
@@ -15,10 +16,21 @@ import type { LineWriter } from '../training/progress.ts'
 import type { TrainingParams } from '../training/report.ts'
 import { ServerState } from '../training/server-state.ts'
 import { train } from '../training/train.ts'
-import { compareOnWindow, decide } from './compare.ts'
+import { compareOnNewRows, decide } from './compare.ts'
 import { type LogEntry, type ModelRegistry, registryOf, type VersionRecord } from './registry.ts'
 import { readSavedVersion } from './saved-version.ts'
-import { countTrigger, describeDrift, driftTrigger, filesAfter, measureDrift, rowsOf } from './triggers.ts'
+import {
+  type CityReference,
+  cityReference,
+  countTrigger,
+  describeDrift,
+  driftTrigger,
+  filesAfter,
+  filesWithin,
+  measureDrift,
+  pathsOf,
+  rowsOf,
+} from './triggers.ts'
 
 export interface FollowOptions {
   config: Config
@@ -66,6 +78,7 @@ async function nextTrigger(
   options: FollowOptions,
   models: PublishedModels,
   registry: ModelRegistry,
+  references: Map<string, CityReference>,
 ): Promise<string | undefined> {
   const { config, signal, log } = options
   const store = batchStore(config)
@@ -84,11 +97,20 @@ async function nextTrigger(
     if (newRows >= config.lifecycle.driftMinRows && key !== measured) {
       measured = key
       const all = await findBatches(config.paths.batches, config.kafka.topic, config.storage.s3)
-      const freshPaths = all.paths.filter((_, i) => fresh.some((file) => file.name === all.files[i]?.name))
       const version = await readSavedVersion(models, champion)
-      const drift = await withSpark(options, (spark, state) =>
-        measureDrift(spark, state, version, freshPaths),
+      const trained = pathsOf(
+        all,
+        filesWithin(all.files, (await registry.get(champion))?.data.partitions ?? []),
       )
+      const minRows = config.lifecycle.driftMinRows
+      const drift = await withSpark(options, async (spark, state) => {
+        // Once per champion: its rows do not change.
+        const reference =
+          references.get(champion) ??
+          (trained.length > 0 ? await cityReference(spark, state, version, trained, minRows) : {})
+        references.set(champion, reference)
+        return measureDrift(spark, state, version, pathsOf(all, fresh), { reference, minRows })
+      })
       log(`champion ${champion} on ${describeDrift(drift)}`)
       const drifted = driftTrigger(drift, config.lifecycle)
       if (drifted) return drifted
@@ -136,14 +158,24 @@ async function round(
     return { trigger, challenger: trained.version, entry }
   }
   await registry.setChallenger(id)
-  const comparison = await withSpark(options, async (spark, state) =>
-    compareOnWindow(spark, state, {
-      windowPaths: window.paths,
+  const championData = (await registry.get(champion))?.data.partitions ?? []
+  const compared = await withSpark(options, async (spark, state) =>
+    compareOnNewRows(spark, state, {
+      window,
       champion: await readSavedVersion(models, champion),
+      championData,
       challenger: await readSavedVersion(models, id),
       margins: config.lifecycle,
+      // The fewest rows the loop measures an error on: fewer, and the difference between two versions is noise.
+      minRows: config.lifecycle.driftMinRows,
     }),
   )
+  if ('tooFew' in compared) {
+    const entry = await registry.reject(id, `${trigger}; ${compared.tooFew}`, undefined)
+    log(`${id} rejected, ${champion} stays: ${compared.tooFew}`)
+    return { trigger, challenger: trained.version, entry }
+  }
+  const { comparison } = compared
   const decision = decide(comparison, config.lifecycle)
   const entry = decision.promote
     ? await registry.promote(id, `${trigger}; ${decision.reason}`, comparison)
@@ -160,9 +192,10 @@ export async function follow(options: FollowOptions): Promise<Round[]> {
   const models = openModels(options.config.paths.models, options.config.storage.s3)
   const registry = registryOf(models)
   const rounds: Round[] = []
+  const references = new Map<string, CityReference>()
   options.log(`following the batch files of ${options.config.kafka.topic} in ${options.config.paths.batches}`)
   while (!options.signal.aborted && rounds.length < (options.rounds ?? Number.POSITIVE_INFINITY)) {
-    const trigger = await nextTrigger(options, models, registry)
+    const trigger = await nextTrigger(options, models, registry, references)
     if (trigger === undefined) break
     try {
       rounds.push(await round(options, models, registry, trigger))

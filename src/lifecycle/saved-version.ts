@@ -2,9 +2,8 @@
 // stages and their folders as its report.json names them; Pipeline is not a server-side operator over Spark
 // Connect), applied to rows and scored with the evaluators training used, so a version trained earlier and one
 // trained now are measured alike on the same rows.
-import { storedFeatureBins } from '../api/services/live-drift.ts'
 import { ANALYTICS_FILE, REPORT_FILE } from '../contract/models.ts'
-import type { FeatureBins } from '../drift.ts'
+import { type FeatureBins, storedFeatureBins } from '../drift.ts'
 import { TrafficError } from '../errors.ts'
 import { VECTOR_ASSEMBLER_CLASS } from '../serving/stages/vector-assembler.ts'
 import type { DataFrame, ModelRef, OperatorSpec, SparkSession } from '../spark/index.ts'
@@ -71,15 +70,28 @@ export async function evaluateVersion(
   version: SavedVersion,
   rowsOf: (model: ModelSpec) => DataFrame,
 ): Promise<Record<ModelName, Metrics>> {
-  const scored: [ModelName, Metrics][] = []
+  const scored = await evaluateVersionOn(spark, state, version, (model) => ({ rows: rowsOf(model) }))
+  return scored.rows as Record<ModelName, Metrics>
+}
+
+/**
+ * Each model of `version` scored on each of its sets of rows (`setsOf(model)`, by name; every model has the same
+ * names), its stages read once for all of them.
+ */
+export async function evaluateVersionOn(
+  spark: SparkSession,
+  state: ServerState,
+  version: SavedVersion,
+  setsOf: (model: ModelSpec) => Record<string, DataFrame>,
+): Promise<Record<string, Record<ModelName, Metrics>>> {
+  const scored: Record<string, Record<string, Metrics>> = {}
   for (const model of MODEL_SPECS) {
     const stages = await loadStages(spark, state, version, model)
-    const predictions = stages.reduce<DataFrame>(
-      (rows, stage) => spark.ml.transform(stage, rows),
-      rowsOf(model),
-    )
-    scored.push([model.name, await evaluateModel(spark, model, predictions)])
+    for (const [set, rows] of Object.entries(setsOf(model))) {
+      const predictions = stages.reduce<DataFrame>((input, stage) => spark.ml.transform(stage, input), rows)
+      scored[set] = { ...scored[set], [model.name]: await evaluateModel(spark, model, predictions) }
+    }
     await state.releaseModels(stages.filter((stage): stage is ModelRef => 'id' in stage))
   }
-  return Object.fromEntries(scored) as Record<ModelName, Metrics>
+  return scored as Record<string, Record<ModelName, Metrics>>
 }

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { beats, decide, type Margins } from '../../src/lifecycle/compare.ts'
+import { beats, decide, type Margins, newFilesOf, tooFewRows } from '../../src/lifecycle/compare.ts'
 import type { Comparison } from '../../src/lifecycle/registry.ts'
+import { type BatchFile, batchFileName } from '../../src/stream/batch-files.ts'
 import type { ClassificationMetrics, Metrics } from '../../src/training/evaluate.ts'
 
 const MARGINS: Margins = { promoteAbsolute: 0.001, promoteRelative: 0.05 }
@@ -92,4 +93,35 @@ test('rejected when better on no model by the margins', () => {
   )
   assert.equal(decision.promote, false)
   assert.match(decision.reason, /^better on no model by the margins/)
+})
+
+function file(partition: number, first: number, last: number): BatchFile {
+  const [f, l] = [BigInt(first), BigInt(last)]
+  return { topic: 't', partition, first: f, last: l, name: batchFileName('t', partition, f, l) }
+}
+
+test("compared on the window's files newer than every offset the champion was trained on", () => {
+  const files = [file(0, 0, 99), file(0, 100, 199), file(0, 200, 299), file(1, 0, 49), file(1, 50, 149)]
+  const window = { files, paths: files.map((f) => `s3a://bucket/batches/${f.name}`) }
+  // Trained on 0:0–199 and 1:0–49: the newer files are 0:200 and 1:50, whatever the window's older files hold.
+  const fresh = newFilesOf(window, [
+    { partition: 0, first: 0, last: 199 },
+    { partition: 1, first: 0, last: 49 },
+  ])
+  assert.deepEqual(fresh.paths, [window.paths[2], window.paths[4]])
+  assert.equal(fresh.rows, 100 + 100)
+  // A champion trained on the newest file of a partition has seen all of that partition's files in the window.
+  assert.deepEqual(newFilesOf(window, [{ partition: 0, first: 200, last: 299 }]).paths, window.paths.slice(3))
+  // One that never saw this topic's offsets (an older registry): every file is new to it.
+  assert.deepEqual(newFilesOf(window, []).paths, window.paths)
+})
+
+test('too few new held-out rows when any model has fewer than the minimum, with the counts', () => {
+  const counts = { traffic_density_model: 1200, peak_hour_model: 999, energy_consumption_model: 1000 }
+  assert.equal(
+    tooFewRows(counts, 1000),
+    'too few new held-out rows: peak_hour_model 999 (at least 1000 per model, from batch files newer than ' +
+      "the champion's data)",
+  )
+  assert.equal(tooFewRows(counts, 999), undefined)
 })

@@ -7,6 +7,7 @@ import {
   driftTrigger,
   errorRatio,
   filesAfter,
+  filesWithin,
   modelError,
   rowsOf,
   type Thresholds,
@@ -66,6 +67,7 @@ function measure(ratios: [number, number, number], psi: number): DriftMeasure {
       peak_hour_model: { recent: peak * 0.01, heldOut: 0.01, ratio: peak },
       energy_consumption_model: { recent: energy, heldOut: 1, ratio: energy },
     },
+    cities: [],
     psi: { feature: 'Traffic Density', value: psi },
   }
 }
@@ -127,5 +129,39 @@ test('the lifecycle settings: defaults, environment, and a clear error naming th
   assert.throws(
     () => loadConfig({}, { TRAFFIC_DRIFT_MIN_ROWS: '10' }),
     /TRAFFIC_DRIFT_MIN_ROWS must be an integer ≥ 100/,
+  )
+})
+
+test("a city's error ratio fires the trigger when it reaches the threshold, naming the city", () => {
+  const calm = measure([1.1, 1, 1.3], 0.05)
+  const city = (ratio: number) => ({
+    city: 'Neuroburg',
+    model: 'energy_consumption_model' as const,
+    rows: 170,
+    recent: ratio * 2,
+    heldOut: 2,
+    ratio,
+  })
+  assert.equal(driftTrigger({ ...calm, cities: [city(1.49)] }, THRESHOLDS), undefined)
+  assert.equal(
+    driftTrigger({ ...calm, cities: [city(1.2), city(2.05)] }, THRESHOLDS),
+    'drift: energy_consumption_model error 2.05× held-out in Neuroburg (4.100 on 170 new rows of Neuroburg, 2.000 held out)',
+  )
+  // A model's ratio over all rows above every city's still names no city.
+  assert.match(
+    driftTrigger({ ...measure([1.9, 1, 1], 0), cities: [city(1.6)] }, THRESHOLDS) as string,
+    /^drift: traffic_density_model error 1\.90× held-out \(/,
+  )
+})
+
+test("a version's files are those inside its offset ranges", () => {
+  const files = [file(0, 0, 99), file(0, 100, 199), file(0, 200, 299), file(1, 0, 49), file(1, 50, 99)]
+  const trained = [
+    { partition: 0, first: 100, last: 299 },
+    { partition: 1, first: 50, last: 99 },
+  ]
+  assert.deepEqual(
+    filesWithin(files, trained).map((f) => `${f.partition}:${f.first}`),
+    ['0:100', '0:200', '1:50'],
   )
 })

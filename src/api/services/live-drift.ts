@@ -7,12 +7,6 @@ import type { DataDrift } from '../live-schemas.ts'
 
 export const DRIFT_WINDOW = 5000
 
-/** The stored bins of analytics.json, when it holds any. */
-export function storedFeatureBins(analytics: unknown): FeatureBins[] | undefined {
-  const bins = (analytics as { feature_bins?: unknown } | null)?.feature_bins
-  return Array.isArray(bins) && bins.length > 0 ? (bins as FeatureBins[]) : undefined
-}
-
 export class LiveDrift {
   readonly #window: number
   #bins: FeatureBins[] | undefined

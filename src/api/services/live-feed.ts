@@ -5,6 +5,7 @@
 import type { Message } from '@platformatic/kafka'
 import type { FastifyBaseLogger } from 'fastify'
 import type { KafkaConfig } from '../../config.ts'
+import { storedFeatureBins } from '../../drift.ts'
 import { describeError } from '../../errors.ts'
 import { kafkaClients } from '../../stream/kafka-clients.ts'
 import type { LiveTopics } from '../../stream/live-topics.ts'
@@ -18,7 +19,7 @@ import type {
   LiveStatus,
   PartitionLag,
 } from '../live-schemas.ts'
-import { LiveDrift, storedFeatureBins } from './live-drift.ts'
+import { LiveDrift } from './live-drift.ts'
 import { LiveKafka } from './live-kafka.ts'
 import { type Decoded, decodeAlert, decodeStreamRow, decodeWindow } from './live-messages.ts'
 import { errorRatios, LiveScorer } from './live-scoring.ts'
