@@ -38,6 +38,8 @@ export interface WrittenBatch {
 /** Where a newly assigned partition's reading starts, and the offsets lost to retention before it. */
 export interface Resumption {
   from: bigint
+  /** The first offset the objects lack (or, before it, the topic no longer holds): what the group may commit. */
+  stored: bigint
   /** Offsets the files lack that the topic no longer holds (deleted by retention before they were read). */
   missing: bigint
 }
@@ -126,9 +128,9 @@ export class BatchFilesOutput {
     }
     this.#floors.set(partition, gap.start)
     const current = this.#batches.get(partition)
-    if (current?.first === gap.start) return { from: current.next, missing }
+    if (current?.first === gap.start) return { from: current.next, stored: gap.start, missing }
     this.#batches.set(partition, emptyBatch(gap))
-    return { from: gap.start, missing }
+    return { from: gap.start, stored: gap.start, missing }
   }
 
   async #files(partition: number): Promise<BatchFile[]> {
