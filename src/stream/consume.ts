@@ -41,6 +41,7 @@ export interface ConsumeOptions {
   partitions: number
   signal?: AbortSignal
   onProgress?: (stats: ConsumeStats) => void
+  /** Each batch object this run created. */
   onBatch?: (batch: WrittenBatch) => void
   /** Something the user must know that does not stop the run (e.g. offsets deleted by retention). */
   onWarning?: (message: string) => void
@@ -49,7 +50,7 @@ export interface ConsumeOptions {
 export interface ConsumeStats {
   /** Messages read and placed in an open batch (or sent to dead letters). */
   consumed: number
-  /** Rows written to batch files. */
+  /** Rows written to batch files (by this run: not those of a batch another member wrote first). */
   rows: number
   files: number
   deadLetters: number
@@ -224,9 +225,12 @@ class BatchWriter {
     this.stats.deadLetters = this.#deadLetters.sent
     const written = await this.#output.flush(partition)
     if (!written) return 'in-place'
-    this.stats.rows += written.rows
-    this.stats.files += 1
-    this.#options.onBatch?.(written)
+    // A batch another member wrote first is counted by that member only.
+    if (written.created) {
+      this.stats.rows += written.rows
+      this.stats.files += 1
+      this.#options.onBatch?.(written)
+    }
     // Refused: the file just written holds the right rows for its range; whoever writes the partition next prunes
     // any overlap with it, reads again what that leaves out, and commits past it.
     if (!(await this.#commit(partition, written.next))) return 'stopped'

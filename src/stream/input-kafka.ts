@@ -57,6 +57,9 @@ interface Membership {
   partitions: number[]
 }
 
+/** What the coordinator answers a commit sent under a generation the group has left (or is leaving). */
+const REJOIN_ERRORS = ['REBALANCE_IN_PROGRESS', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID']
+
 const PARTITION_MAX_BYTES = 1024 * 1024
 const MAX_BYTES = 4 * PARTITION_MAX_BYTES
 
@@ -216,8 +219,13 @@ export class KafkaGroupInput {
         },
       ])
       return true
-    } catch {
+    } catch (error) {
+      // Refused because the group is forming a generation this member has not joined yet: nothing more is written
+      // until it has (its client rejoins on its next heartbeat), since the partition may be another member's now.
       // Files are the source of truth: the partition's next owner resumes from them and commits past them.
+      if (this.#joined === member && REJOIN_ERRORS.some((id) => findKafkaError(error as Error, id))) {
+        this.#rebalancing = true
+      }
       return false
     }
   }

@@ -31,6 +31,8 @@ export interface WrittenBatch {
   rows: number
   /** The object's key. */
   file: string
+  /** False when the object was there already: another member (or an earlier run) wrote the same range first. */
+  created: boolean
   /** Where reading continues: after `last`, or elsewhere when the files have a gap to fill or end further on. */
   next: bigint
 }
@@ -240,11 +242,11 @@ export class BatchFilesOutput {
     } else if (!(await readOrigin(store, topic, partition))) {
       throw batchStoreDeleted(store.location, topic, partition)
     }
-    await store.createIfAbsent(name, Buffer.concat([HEADER, batch.text.bytes()]))
+    const created = await store.createIfAbsent(name, Buffer.concat([HEADER, batch.text.bytes()]))
     const files = await pruneOverlaps(store, await listBatchFiles(store, topic, partition))
     const gap = firstGap(files, this.#floors.get(partition) ?? batch.first)
     this.#batches.set(partition, emptyBatch(gap))
-    return { partition, first: batch.first, last, rows: batch.rows, file: name, next: gap.start }
+    return { partition, first: batch.first, last, rows: batch.rows, file: name, created, next: gap.start }
   }
 
   async close(): Promise<void> {

@@ -58,6 +58,7 @@ describe('batch-file output', () => {
       last: 3n,
       rows: 3,
       file: batchFileName('t', 0, 0n, 3n),
+      created: true,
       next: 4n,
     })
     assert.equal(
@@ -87,6 +88,25 @@ describe('batch-file output', () => {
       batchFileName('t', 0, 10n, 10n),
       batchFileName('t', 0, 11n, 11n),
     ])
+  })
+
+  it('says when the object of a batch was there already: another member wrote the same range first', async () => {
+    const { out: first } = await output('same-range')
+    const { out: second } = await output('same-range')
+    for (const out of [first, second]) {
+      await out.resume(0, { earliest: 0n })
+      for (const offset of [0n, 1n, 2n]) out.append(0, offset, Buffer.from(`r${offset}`))
+    }
+    assert.equal((await first.flush(0))?.created, true)
+    assert.deepEqual(await second.flush(0), {
+      partition: 0,
+      first: 0n,
+      last: 2n,
+      rows: 3,
+      file: batchFileName('t', 0, 0n, 2n),
+      created: false,
+      next: 3n,
+    })
   })
 
   it('resumes after the last file, and keeps an open batch only if it starts there', async () => {
