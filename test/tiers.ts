@@ -32,10 +32,6 @@ const RUNS_ALONE: Record<string, string> = {
   'stream/produce.integration.test.ts': 'restarts the shared broker and Spark Connect server',
   'engines/lifecycle.integration.test.ts': 'starts a second instance of the engines on their ports',
   'engines/loopback.integration.test.ts': 'reads every socket the engines listen on',
-  // A group's last commit after a rebalance was seen lagging its written batches once with a second file beside it
-  // (the batches stayed exact); until that race is understood, the rebalance invariants run with nothing beside them.
-  'stream/batch-invariants-folder.integration.test.ts': 'times a consumer group rebalance',
-  'stream/batch-invariants-s3.integration.test.ts': 'times a consumer group rebalance',
 }
 
 /** The files that run alone, as paths (a renamed file must be renamed here too; a test checks they exist). */

@@ -41,6 +41,7 @@ export interface ConsumeOptions {
   partitions: number
   signal?: AbortSignal
   onProgress?: (stats: ConsumeStats) => void
+  /** Each batch object this run created. */
   onBatch?: (batch: WrittenBatch) => void
   /** Something the user must know that does not stop the run (e.g. offsets deleted by retention). */
   onWarning?: (message: string) => void
@@ -49,7 +50,7 @@ export interface ConsumeOptions {
 export interface ConsumeStats {
   /** Messages read and placed in an open batch (or sent to dead letters). */
   consumed: number
-  /** Rows written to batch files. */
+  /** Rows written to batch files (by this run: not those of a batch another member wrote first). */
   rows: number
   files: number
   deadLetters: number
@@ -183,6 +184,10 @@ class BatchWriter {
       // Dead letters are kept only with the open batch they belong to.
       if (!this.#output.hasPending(partition)) this.#deadLetters.drop(partition)
       this.#input.seek(partition, resumed.from)
+      // Objects past the group's offset were written by a member whose commit was lost (refused in a rebalance, or
+      // it stopped before committing): nobody else will commit past them, and there may be nothing left to read.
+      const behind = resumed.stored > (position.committed ?? position.earliest)
+      if (behind && !(await this.#commit(partition, resumed.stored))) return
     }
     this.stats.missingOffsets = Number([...this.#missing.values()].reduce((sum, n) => sum + n, 0n))
     for (const partition of event.partitions) {
@@ -220,21 +225,31 @@ class BatchWriter {
     this.stats.deadLetters = this.#deadLetters.sent
     const written = await this.#output.flush(partition)
     if (!written) return 'in-place'
-    this.stats.rows += written.rows
-    this.stats.files += 1
-    this.#options.onBatch?.(written)
-    if (!(await input.ack(partition, written.next))) {
-      // Another member may own the partition now. The file just written holds the right rows for its range;
-      // whoever writes the partition next prunes any overlap with it and reads again what that leaves out.
-      this.stats.refusedCommits += 1
-      this.#output.drop(partition)
-      this.#deadLetters.drop(partition)
-      input.resync()
-      return 'stopped'
+    // A batch another member wrote first is counted by that member only.
+    if (written.created) {
+      this.stats.rows += written.rows
+      this.stats.files += 1
+      this.#options.onBatch?.(written)
     }
+    // Refused: the file just written holds the right rows for its range; whoever writes the partition next prunes
+    // any overlap with it, reads again what that leaves out, and commits past it.
+    if (!(await this.#commit(partition, written.next))) return 'stopped'
     if (written.next === written.last + 1n) return 'in-place'
     input.seek(partition, written.next)
     return 'moved'
+  }
+
+  /**
+   * Commits the first offset the partition's objects lack. When the group refuses (another member may own the
+   * partition now), this member stops writing it until the group says which partitions are its own.
+   */
+  async #commit(partition: number, offset: bigint): Promise<boolean> {
+    if (await this.#input.ack(partition, offset)) return true
+    this.stats.refusedCommits += 1
+    this.#output.drop(partition)
+    this.#deadLetters.drop(partition)
+    this.#input.resync()
+    return false
   }
 
   async #flushAll(): Promise<boolean> {

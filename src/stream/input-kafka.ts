@@ -3,11 +3,14 @@
 // It runs its own fetch loop instead of the client's MessagesStream so that positions are exact: every fetch is
 // tagged with the assignment generation it was issued under, and a response that arrives after the assignment
 // changed is thrown away. A rebalance therefore can never deliver a record the caller did not ask for, nor skip
-// one. Lifecycle: connect → read (records or a new assignment) / ack (commit) → close.
-import { type Consumer, ListOffsetTimestamps } from '@platformatic/kafka'
+// one. Commits are fenced the same way: each is sent under the generation whose assignment the caller is acting
+// on, and refused by the coordinator once the group has moved on (the client's own commit would instead rejoin and
+// send it again under the new generation, where it can overwrite the newer offset of the partition's next owner).
+// Lifecycle: connect → read (records or a new assignment) / ack (commit) → close.
+import { type Consumer, type ConsumerGroupJoinPayload, ListOffsetTimestamps } from '@platformatic/kafka'
 import { TrafficError } from '../errors.ts'
 import { findKafkaError, type KafkaClients, kafkaError, SESSION_TIMEOUT_MS } from './kafka-clients.ts'
-import { type ConnectionPool, IS_CONTROL, type RecordsBatch } from './kafka-internals.ts'
+import { type ConnectionPool, IS_CONTROL, offsetCommitV8, type RecordsBatch } from './kafka-internals.ts'
 import type { PartitionPosition } from './output-batch-files.ts'
 import { scenarioOf } from './scenario-header.ts'
 
@@ -47,6 +50,16 @@ interface FetchResult {
   partitions: PartitionRecords[]
 }
 
+/** One generation of the group as this member saw it: who it was, and the partitions it was given. */
+interface Membership {
+  generationId: number
+  memberId: string
+  partitions: number[]
+}
+
+/** What the coordinator answers a commit sent under a generation the group has left (or is leaving). */
+const REJOIN_ERRORS = ['REBALANCE_IN_PROGRESS', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID']
+
 const PARTITION_MAX_BYTES = 1024 * 1024
 const MAX_BYTES = 4 * PARTITION_MAX_BYTES
 
@@ -57,11 +70,16 @@ export class KafkaGroupInput {
   readonly #maxWaitMs: number
   #consumer: Consumer | undefined
   #pool: ConnectionPool | undefined
+  /** Commits go to the group coordinator on connections of their own, never queued behind a waiting fetch. */
+  #coordinatorPool: ConnectionPool | undefined
   /** Bumped on every (re)join: results of fetches issued before are stale. */
   #generation = 0
   #assignmentPending = false
   #rebalancing = false
-  #assigned = new Set<number>()
+  /** The latest generation the group formed with this member in it. */
+  #joined: Membership | undefined
+  /** The generation of the assignment last reported by read(): commits are sent under it. */
+  #reported: Membership | undefined
   #positions = new Map<number, bigint>()
   #prefetch: Promise<FetchResult> | undefined
   #failure: Error | undefined
@@ -82,10 +100,17 @@ export class KafkaGroupInput {
     const consumer = this.#clients.consumer('consumer', this.#groupId)
     this.#consumer = consumer
     this.#pool = this.#clients.connectionPool('fetch')
+    this.#coordinatorPool = this.#clients.connectionPool('commit')
     consumer.on('consumer:group:rebalance', () => {
       this.#rebalancing = true
     })
-    consumer.on('consumer:group:join', () => {
+    consumer.on('consumer:group:join', (joined: ConsumerGroupJoinPayload) => {
+      const assignment = joined.assignments?.find((a) => a.topic === this.#topic)
+      this.#joined = {
+        generationId: joined.generationId ?? -1,
+        memberId: joined.memberId,
+        partitions: [...(assignment?.partitions ?? [])].sort((a, b) => a - b),
+      }
       this.#rebalancing = false
       this.#assignmentPending = true
       this.#generation += 1
@@ -121,9 +146,11 @@ export class KafkaGroupInput {
    * member as far as the coordinator can tell (a heartbeat it accepted within the session timeout).
    */
   owns(partition: number): boolean {
-    return (
-      !this.#rebalancing && !this.#assignmentPending && this.#inSession() && this.#assigned.has(partition)
-    )
+    return !this.#rebalancing && !this.#assignmentPending && this.#inSession() && this.#isAssigned(partition)
+  }
+
+  #isAssigned(partition: number): boolean {
+    return this.#reported?.partitions.includes(partition) ?? false
   }
 
   #inSession(): boolean {
@@ -145,7 +172,7 @@ export class KafkaGroupInput {
 
   /** Where reading of an assigned partition continues. */
   seek(partition: number, offset: bigint): void {
-    if (!this.#assigned.has(partition)) return
+    if (!this.#isAssigned(partition)) return
     this.#prefetch = undefined
     this.#positions.set(partition, offset)
   }
@@ -164,15 +191,41 @@ export class KafkaGroupInput {
     return { kind: 'records', partitions: result.partitions.filter((p) => p.records.length > 0) }
   }
 
-  /** Commits `nextOffset` (the first offset not yet stored) for a partition; false when the group refused it. */
+  /**
+   * Commits `nextOffset` (the first offset not yet stored) for a partition of the assignment last read; false when
+   * the group refused it (it has moved on to a newer generation, or is forming one) or the coordinator could not be
+   * reached. It is never sent again under another generation: the caller reads the new assignment first.
+   */
   async ack(partition: number, nextOffset: bigint): Promise<boolean> {
+    const member = this.#reported
+    if (!member || !this.#isAssigned(partition)) return false
+    const consumer = this.#require()
     try {
-      await this.#require().commit({
-        offsets: [{ topic: this.#topic, partition, offset: nextOffset, leaderEpoch: -1 }],
-      })
+      const metadata = await consumer.metadata({ topics: [this.#topic] })
+      const coordinator = metadata.brokers.get(consumer.coordinatorId ?? -1)
+      if (!coordinator || !this.#coordinatorPool) return false
+      const connection = await this.#coordinatorPool.get(coordinator)
+      await offsetCommitV8.api.async(connection, this.#groupId, member.generationId, member.memberId, null, [
+        {
+          name: this.#topic,
+          partitions: [
+            {
+              partitionIndex: partition,
+              committedOffset: nextOffset,
+              committedLeaderEpoch: -1,
+              committedMetadata: null,
+            },
+          ],
+        },
+      ])
       return true
-    } catch {
-      // Files are the source of truth: the next owner resumes from them even without this commit.
+    } catch (error) {
+      // Refused because the group is forming a generation this member has not joined yet: nothing more is written
+      // until it has (its client rejoins on its next heartbeat), since the partition may be another member's now.
+      // Files are the source of truth: the partition's next owner resumes from them and commits past them.
+      if (this.#joined === member && REJOIN_ERRORS.some((id) => findKafkaError(error as Error, id))) {
+        this.#rebalancing = true
+      }
       return false
     }
   }
@@ -180,6 +233,7 @@ export class KafkaGroupInput {
   async close(): Promise<void> {
     this.#prefetch = undefined
     await this.#pool?.close().catch(() => undefined)
+    await this.#coordinatorPool?.close().catch(() => undefined)
     const consumer = this.#consumer
     // Force: leave the group at once so the partitions move to the other members without waiting.
     if (consumer) await new Promise<void>((resolve) => consumer.close(true, () => resolve()))
@@ -197,9 +251,8 @@ export class KafkaGroupInput {
     this.#prefetch = undefined
     this.#positions.clear()
     const generation = this.#generation
-    const assignment = consumer.assignments?.find((a) => a.topic === this.#topic)
-    const partitions = [...(assignment?.partitions ?? [])].sort((a, b) => a - b)
-    this.#assigned = new Set(partitions)
+    this.#reported = this.#joined
+    const partitions = this.#reported?.partitions ?? []
     const positions = new Map<number, PartitionPosition>()
     if (partitions.length > 0) {
       try {

@@ -31,6 +31,8 @@ export interface WrittenBatch {
   rows: number
   /** The object's key. */
   file: string
+  /** False when the object was there already: another member (or an earlier run) wrote the same range first. */
+  created: boolean
   /** Where reading continues: after `last`, or elsewhere when the files have a gap to fill or end further on. */
   next: bigint
 }
@@ -38,6 +40,8 @@ export interface WrittenBatch {
 /** Where a newly assigned partition's reading starts, and the offsets lost to retention before it. */
 export interface Resumption {
   from: bigint
+  /** The first offset the objects lack (or, before it, the topic no longer holds): what the group may commit. */
+  stored: bigint
   /** Offsets the files lack that the topic no longer holds (deleted by retention before they were read). */
   missing: bigint
 }
@@ -126,9 +130,9 @@ export class BatchFilesOutput {
     }
     this.#floors.set(partition, gap.start)
     const current = this.#batches.get(partition)
-    if (current?.first === gap.start) return { from: current.next, missing }
+    if (current?.first === gap.start) return { from: current.next, stored: gap.start, missing }
     this.#batches.set(partition, emptyBatch(gap))
-    return { from: gap.start, missing }
+    return { from: gap.start, stored: gap.start, missing }
   }
 
   async #files(partition: number): Promise<BatchFile[]> {
@@ -238,11 +242,11 @@ export class BatchFilesOutput {
     } else if (!(await readOrigin(store, topic, partition))) {
       throw batchStoreDeleted(store.location, topic, partition)
     }
-    await store.createIfAbsent(name, Buffer.concat([HEADER, batch.text.bytes()]))
+    const created = await store.createIfAbsent(name, Buffer.concat([HEADER, batch.text.bytes()]))
     const files = await pruneOverlaps(store, await listBatchFiles(store, topic, partition))
     const gap = firstGap(files, this.#floors.get(partition) ?? batch.first)
     this.#batches.set(partition, emptyBatch(gap))
-    return { partition, first: batch.first, last, rows: batch.rows, file: name, next: gap.start }
+    return { partition, first: batch.first, last, rows: batch.rows, file: name, created, next: gap.start }
   }
 
   async close(): Promise<void> {

@@ -185,9 +185,9 @@ export function batchInvariants(name: string, storage: () => BatchStorage): void
           partitions: 3,
           onBatch: (b) => byMember[member]?.push(b.partition),
         })
-      // Rows arrive over ~4 s, and the second member joins while they flow: a rebalance mid-run.
+      // Rows arrive over ~4 s, and the second member joins while they flow: a rebalance mid-run. The first member
+      // starts once they flow: on a loaded machine the producer may take longer to start than its idle timeout.
       let sent = 0
-      const first = consumeToBatchFiles(clients, options(0))
       const produced = produceCsvToTopic(clients, {
         file: csv,
         topic: s.topic,
@@ -198,6 +198,8 @@ export function batchInvariants(name: string, storage: () => BatchStorage): void
           sent = progress.sent
         },
       })
+      await until('the first rows are sent', () => sent > 0)
+      const first = consumeToBatchFiles(clients, options(0))
       await until('40,000 rows are sent', () => sent >= 40_000)
       assert.ok(sent < 120_000, 'the second member joins while rows still flow')
       const second = consumeToBatchFiles(clients, options(1))

@@ -108,6 +108,22 @@ describe('consume: topic → batch files', () => {
     assert.equal((await committedOffsets(s.groupId, s.topic)).get(0), 70_000n)
   })
 
+  it('commits past the batches already written when a commit was lost and nothing is left to read', async () => {
+    const s = await scenario('lost-last-commit')
+    const csv = await generateCsv(s.work, 30_000, 18)
+    await produceCsvToTopic(clients, { file: csv, topic: s.topic, partitions: 1, rejectsFile: `${s.work}/r` })
+    await consumeToBatchFiles(clients, consumeOptions(s, { batchSize: 10_000, idleTimeoutMs: 1_000 }))
+    // As if the member that wrote the last two batches lost the partition before its commits went through.
+    await rewindGroup(s.groupId, s.topic, 10_000n)
+
+    const again = await consumeToBatchFiles(
+      clients,
+      consumeOptions(s, { batchSize: 10_000, idleTimeoutMs: 1_000 }),
+    )
+    assert.equal(again.rows, 0, 'the batches were not written again')
+    assert.equal((await committedOffsets(s.groupId, s.topic)).get(0), 30_000n)
+  })
+
   it('bad messages go to the dead-letter topic with their reason and source; the good ones around them all land', async () => {
     const s = await scenario('dlq')
     await clients.ensureTopic(s.topic, 1)

@@ -38,12 +38,18 @@ test('every internal is exported with its kind', () => {
   kindOf('Writer', 'function')
   kindOf('ConnectionPool', 'function')
   kindOf('produceV9', 'object')
+  kindOf('offsetCommitV8', 'object')
   kindOf('compressionsAlgorithms', 'object')
   kindOf('IS_CONTROL', 'number')
   assert.equal(
     typeof internals.produceV9.parseResponse,
     'function',
     changed('produceV9.parseResponse', 'is gone'),
+  )
+  assert.equal(
+    typeof internals.offsetCommitV8.api?.async,
+    'function',
+    changed('offsetCommitV8.api', 'is gone'),
   )
   for (const method of ['get', 'close'] as const) {
     assert.equal(
@@ -158,4 +164,26 @@ test('createAPI gives a callback API with a promise twin', () => {
   const api = internals.createAPI(0, 9, () => internals.Writer.create(), internals.produceV9.parseResponse)
   assert.equal(typeof api, 'function', changed('createAPI', 'no longer returns a function'))
   assert.equal(typeof api.async, 'function', changed('createAPI', 'no longer gives .async'))
+})
+
+test('OffsetCommit v8 sends the generation it is given, and a refused commit is an error naming the reason', async () => {
+  const request = internals.offsetCommitV8.createRequest('g', 7, 'm', null, [
+    {
+      name: 't',
+      partitions: [
+        { partitionIndex: 2, committedOffset: 5n, committedLeaderEpoch: -1, committedMetadata: null },
+      ],
+    },
+  ])
+  // group "g", generation 7, member "m", no instance id, topic "t": partition 2 at offset 5, no epoch, no metadata.
+  const expected = Buffer.from('026700000007026d0002027402000000020000000000000005ffffffff00000000', 'hex')
+  assert.deepEqual(request.buffer, expected, changed('offsetCommitV8.createRequest', 'writes other bytes'))
+  // No throttle, topic "t": partition 2 refused with ILLEGAL_GENERATION (22); tagged fields after each entry.
+  const response = Buffer.from('0000000002027402000000020016000000', 'hex')
+  await assert.rejects(
+    async () => internals.offsetCommitV8.parseResponse(0, 8, 8, Reader.from(response)),
+    (error: Error & { findBy?: (key: string, value: unknown) => unknown }) =>
+      Boolean(error.findBy?.('apiId', 'ILLEGAL_GENERATION')),
+    changed('offsetCommitV8.parseResponse', 'no longer reports a refused commit'),
+  )
 })

@@ -47,7 +47,7 @@ async function feed(out: BatchFilesOutput, first: bigint, last: bigint): Promise
 describe('batch-file output', () => {
   it('cuts full batches by rows, names them by offset range, keeps dead-letter offsets inside the range', async () => {
     const { out, dir, store } = await output('cut')
-    assert.deepEqual(await out.resume(0, { earliest: 0n }), { from: 0n, missing: 0n })
+    assert.deepEqual(await out.resume(0, { earliest: 0n }), { from: 0n, stored: 0n, missing: 0n })
     assert.equal(out.append(0, 0n, Buffer.from('r0')), false)
     assert.equal(out.append(0, 1n, undefined), false)
     assert.equal(out.append(0, 2n, Buffer.from('r2')), false)
@@ -58,6 +58,7 @@ describe('batch-file output', () => {
       last: 3n,
       rows: 3,
       file: batchFileName('t', 0, 0n, 3n),
+      created: true,
       next: 4n,
     })
     assert.equal(
@@ -65,7 +66,11 @@ describe('batch-file output', () => {
       `${CSV_HEADER}\nr0\nr2\nr3\n`,
     )
     assert.deepEqual(await readOrigin(store, 't', 0), { topicId: 'id-1', first: 0n })
-    assert.deepEqual(await out.resume(0, { earliest: 0n, committed: 2n }), { from: 4n, missing: 0n })
+    assert.deepEqual(await out.resume(0, { earliest: 0n, committed: 2n }), {
+      from: 4n,
+      stored: 4n,
+      missing: 0n,
+    })
   })
 
   it('ignores offsets it already holds, and writes a header-only file for a range of dead letters only', async () => {
@@ -85,13 +90,32 @@ describe('batch-file output', () => {
     ])
   })
 
+  it('says when the object of a batch was there already: another member wrote the same range first', async () => {
+    const { out: first } = await output('same-range')
+    const { out: second } = await output('same-range')
+    for (const out of [first, second]) {
+      await out.resume(0, { earliest: 0n })
+      for (const offset of [0n, 1n, 2n]) out.append(0, offset, Buffer.from(`r${offset}`))
+    }
+    assert.equal((await first.flush(0))?.created, true)
+    assert.deepEqual(await second.flush(0), {
+      partition: 0,
+      first: 0n,
+      last: 2n,
+      rows: 3,
+      file: batchFileName('t', 0, 0n, 2n),
+      created: false,
+      next: 3n,
+    })
+  })
+
   it('resumes after the last file, and keeps an open batch only if it starts there', async () => {
     const { out, store } = await output('resume')
     await store.createIfAbsent(batchFileName('t', 0, 0n, 2n), 'x')
-    assert.deepEqual(await out.resume(0, { earliest: 0n }), { from: 3n, missing: 0n })
+    assert.deepEqual(await out.resume(0, { earliest: 0n }), { from: 3n, stored: 3n, missing: 0n })
     out.append(0, 3n, Buffer.from('x3'))
-    // The partition stayed with this member through a rebalance: carry on after what it holds.
-    assert.equal((await out.resume(0, { earliest: 0n })).from, 4n)
+    // The partition stayed with this member through a rebalance: carry on after what it holds, which is not stored.
+    assert.deepEqual(await out.resume(0, { earliest: 0n }), { from: 4n, stored: 3n, missing: 0n })
     // Someone else wrote further meanwhile: the open batch is dropped and reading starts there.
     await store.createIfAbsent(batchFileName('t', 0, 3n, 5n), 'x')
     assert.equal((await out.resume(0, { earliest: 0n })).from, 6n)
@@ -106,7 +130,11 @@ describe('batch-file output', () => {
     await feed(out, 0n, 8n)
     await rm(path.join(dir, batchFileName('t', 0, 3n, 5n)))
     const { out: again } = await output('gap', { batchSize: 2 })
-    assert.deepEqual(await again.resume(0, { earliest: 0n, committed: 9n }), { from: 3n, missing: 0n })
+    assert.deepEqual(await again.resume(0, { earliest: 0n, committed: 9n }), {
+      from: 3n,
+      stored: 3n,
+      missing: 0n,
+    })
     const refill = await feed(again, 3n, 5n)
     assert.deepEqual(refill, [batchFileName('t', 0, 3n, 4n), batchFileName('t', 0, 5n, 5n)])
     assert.equal(again.expects(0, 6n), false, 'offsets 6..8 are in a file already')
@@ -119,7 +147,11 @@ describe('batch-file output', () => {
     await feed(out, 0n, 5n)
     await rm(path.join(dir, batchFileName('t', 0, 0n, 2n)))
     const { out: again } = await output('first-gap')
-    assert.deepEqual(await again.resume(0, { earliest: 0n, committed: 6n }), { from: 0n, missing: 0n })
+    assert.deepEqual(await again.resume(0, { earliest: 0n, committed: 6n }), {
+      from: 0n,
+      stored: 0n,
+      missing: 0n,
+    })
   })
 
   it('reads everything again when every file of the partition was deleted, from where the folder began', async () => {
@@ -128,7 +160,11 @@ describe('batch-file output', () => {
     await feed(out, 4n, 9n)
     for (const name of await batchNames(dir)) await rm(path.join(dir, name))
     const { out: again } = await output('all-deleted')
-    assert.deepEqual(await again.resume(0, { earliest: 0n, committed: 10n }), { from: 4n, missing: 0n })
+    assert.deepEqual(await again.resume(0, { earliest: 0n, committed: 10n }), {
+      from: 4n,
+      stored: 4n,
+      missing: 0n,
+    })
   })
 
   it('counts the offsets retention deleted before they were written, and starts at the first one left', async () => {
@@ -136,7 +172,11 @@ describe('batch-file output', () => {
     await out.resume(0, { earliest: 0n })
     await feed(out, 0n, 2n)
     const { out: again } = await output('retention')
-    assert.deepEqual(await again.resume(0, { earliest: 10n, committed: 3n }), { from: 10n, missing: 7n })
+    assert.deepEqual(await again.resume(0, { earliest: 10n, committed: 3n }), {
+      from: 10n,
+      stored: 10n,
+      missing: 7n,
+    })
     assert.deepEqual(await batchNames(dir), [batchFileName('t', 0, 0n, 2n)])
   })
 
@@ -147,7 +187,7 @@ describe('batch-file output', () => {
     const { out: recreated } = await output('recreated', { topicId: 'id-2' })
     await assert.rejects(recreated.resume(0, { earliest: 0n }), /earlier topic of that name.*id-1.*id-2/)
     await rm(path.join(dir, batchFileName('t', 0, 0n, 2n)))
-    assert.deepEqual(await recreated.resume(0, { earliest: 0n }), { from: 0n, missing: 0n })
+    assert.deepEqual(await recreated.resume(0, { earliest: 0n }), { from: 0n, stored: 0n, missing: 0n })
     await feed(recreated, 0n, 2n)
     assert.deepEqual(await readOrigin(store, 't', 0), { topicId: 'id-2', first: 0n })
   })
