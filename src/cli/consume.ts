@@ -14,7 +14,7 @@ interface ConsumeFlags {
   topic?: string
   group: string
   partitions?: number
-  batchSize: number
+  batchSize?: number
   idleTimeout: number
   follow?: boolean
 }
@@ -58,7 +58,7 @@ export function registerConsumeCommand(program: Command): void {
       CONSUME_DEFAULTS.groupId,
     )
     .option('--partitions <n>', 'partitions if the topic is created (env KAFKA_PARTITIONS, default 1)', count)
-    .option('--batch-size <rows>', 'rows per batch file', count, CONSUME_DEFAULTS.batchSize)
+    .option('--batch-size <rows>', 'rows per batch file (env TRAFFIC_BATCH_ROWS, default 100000)', count)
     .option(
       '--idle-timeout <seconds>',
       'with nothing new for this long, write the open (partial) batches, then stop unless --follow',
@@ -88,7 +88,7 @@ export function registerConsumeCommand(program: Command): void {
           deadLetterTopic: config.kafka.deadLetterTopic,
           groupId: flags.group,
           store,
-          batchSize: flags.batchSize,
+          batchSize: flags.batchSize ?? config.consume.batchRows,
           idleTimeoutMs: flags.idleTimeout * 1000,
           follow: flags.follow === true,
           partitions: config.kafka.partitions,

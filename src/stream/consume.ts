@@ -17,7 +17,6 @@ import { decodeToCsvLine } from './processor-decode.ts'
 
 export const CONSUME_DEFAULTS = {
   groupId: 'urban_traffic_batch_writer',
-  batchSize: 100_000,
   idleTimeoutSeconds: 60,
 } as const
 
