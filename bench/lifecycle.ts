@@ -69,6 +69,22 @@ for (const scenario of scenarios) {
   }
 }
 if (!CITIES.includes(args.city as City)) throw new Error(`--city must be one of ${CITIES.join(', ')}`)
+// Every number is checked before an engine starts: a bad flag must not leave engines running.
+const drift = {
+  clock: wholeNumber('clock', args.clock),
+  batchRows: wholeNumber('batch-rows', args['batch-rows']),
+  retrainRows: wholeNumber('retrain-rows', args['retrain-rows']),
+  windowRows: wholeNumber('window-rows', args['window-rows']),
+  rows: wholeNumber('rows', args.rows),
+  timeoutS: wholeNumber('timeout', args.timeout),
+}
+const swaps = {
+  rate: wholeNumber('rate', args.rate),
+  connections: wholeNumber('connections', args.connections),
+  baselineMs: positiveNumber('baseline', args.baseline, true) * 1000,
+  intervalMs: positiveNumber('interval', args.interval, true) * 1000,
+  settleMs: positiveNumber('settle', args.settle, true),
+}
 
 const loadAverage = () => os.loadavg().map((n) => Number(n.toFixed(2)))
 const results: Record<string, unknown> = {
@@ -85,36 +101,32 @@ const work = mkdtempSync(path.join(os.tmpdir(), 'bench-lifecycle-'))
 try {
   let trained: string | undefined
   if (scenarios.includes('drift')) {
-    const base = loadConfig({ liveClock: wholeNumber('clock', args.clock) })
+    const base = loadConfig({ liveClock: drift.clock })
     const config = {
       ...base,
-      consume: { batchRows: wholeNumber('batch-rows', args['batch-rows']) },
-      lifecycle: {
-        ...base.lifecycle,
-        minNewRows: wholeNumber('retrain-rows', args['retrain-rows']),
-        windowRows: wholeNumber('window-rows', args['window-rows']),
-      },
+      consume: { batchRows: drift.batchRows },
+      lifecycle: { ...base.lifecycle, minNewRows: drift.retrainRows, windowRows: drift.windowRows },
     }
     const engines = await startEngines(config)
     try {
-      const drift = await driftToServing({
+      const measured = await driftToServing({
         config,
-        rows: wholeNumber('rows', args.rows),
+        rows: drift.rows,
         city: args.city as City,
         params: DEFAULT_PARAMS,
-        timeoutMs: wholeNumber('timeout', args.timeout) * 1000,
+        timeoutMs: drift.timeoutS * 1000,
         work,
       })
-      results.driftToServing = drift
+      results.driftToServing = measured
       trained = path.join(work, 'models')
-      const { promoted } = drift
+      const { promoted } = measured
       process.stdout.write(
         promoted
           ? `\ndrift → serving: ${promoted.driftToServingS} s (${promoted.version}); until the trigger ` +
               `${promoted.phases.untilTriggerS} s (${promoted.phases.rowsUntilTrigger.toLocaleString('en')} rows ` +
               `sent), training ${promoted.phases.trainingS} s, saving + comparison ` +
               `${promoted.phases.saveAndCompareS} s, swap ${promoted.phases.swapS} s\n`
-          : `\ndrift → serving: no challenger promoted within ${args.timeout} s (${drift.rounds.length} round(s))\n`,
+          : `\ndrift → serving: no challenger promoted within ${args.timeout} s (${measured.rounds.length} round(s))\n`,
       )
     } finally {
       const started = engines.filter((e) => e.action === 'started').map((e) => e.name)
@@ -127,14 +139,7 @@ try {
     if (!existsSync(source)) {
       throw new Error(`--models: no trained models at ${source} (train some, or run --scenarios drift first)`)
     }
-    results.zeroDowntime = await zeroDowntimeSwaps({
-      source: realpathSync(source),
-      rate: wholeNumber('rate', args.rate),
-      connections: wholeNumber('connections', args.connections),
-      baselineMs: positiveNumber('baseline', args.baseline, true) * 1000,
-      intervalMs: positiveNumber('interval', args.interval, true) * 1000,
-      settleMs: positiveNumber('settle', args.settle, true),
-    })
+    results.zeroDowntime = await zeroDowntimeSwaps({ source: realpathSync(source), ...swaps })
   }
   ;(results.machine as Record<string, unknown>).loadAverageAtEnd = loadAverage()
   const file = path.join('bench', 'results', `lifecycle-${String(results.date).slice(0, 10)}.json`)
