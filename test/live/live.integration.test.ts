@@ -240,6 +240,17 @@ async function liveAcrossSigkill(place: CheckpointPlace): Promise<void> {
       JSON.stringify(seen.map((q) => q.recentMalformedRows)),
     )
 
+    // The supervisor counts malformed rows from the progress it polls, which a killed server takes with it; the
+    // queries may have caught up in a batch polled after the count: the kill comes once it has counted them (after
+    // the restart they must not be counted again).
+    await until(
+      'the supervisor to count the malformed messages',
+      async () => {
+        await supervisor.poll()
+        return supervisor.totals.malformed === MALFORMED.length || undefined
+      },
+      QUERIES_WAIT,
+    )
     const pid = (await engineStatuses(own)).find((engine) => engine.name === 'Spark Connect')?.pid
     assert.ok(pid !== undefined, 'the Spark Connect server this test started is running')
     process.kill(pid, 'SIGKILL')
