@@ -140,15 +140,23 @@ test('a worse challenger is rejected with its numbers; drift triggers a challeng
   await live(2 * BATCH_ROWS)
   await consume()
   const stop = new AbortController()
+  /** One round of the loop with these lifecycle settings and learners: its trigger, challenger and decision. */
+  const oneRound = async (
+    lifecycle: Partial<Config['lifecycle']>,
+    params: TrainingParams,
+  ): Promise<Round> => {
+    const [round] = (await follow({
+      config: { ...base, lifecycle: { ...base.lifecycle, ...lifecycle } },
+      params,
+      parityRows: 10,
+      log,
+      signal: stop.signal,
+      rounds: 1,
+    })) as [Round]
+    return round
+  }
   const newRows = { minNewRows: 2 * BATCH_ROWS, windowRows: 2 * BATCH_ROWS }
-  const [rejected] = (await follow({
-    config: { ...base, lifecycle: { ...base.lifecycle, ...newRows } },
-    params: WORSE,
-    parityRows: 10,
-    log,
-    signal: stop.signal,
-    rounds: 1,
-  })) as [Round]
+  const rejected = await oneRound(newRows, WORSE)
   assert.equal(rejected.trigger, `new rows: ${2 * BATCH_ROWS}`)
   assert.equal(rejected.challenger.reason, rejected.trigger)
   assert.equal(rejected.challenger.data.rows <= 2 * BATCH_ROWS, true)
@@ -183,14 +191,7 @@ test('a worse challenger is rejected with its numbers; drift triggers a challeng
     driftMinRows: DRIFT_MIN_ROWS,
     driftErrorRatio: DRIFT_ERROR_RATIO,
   }
-  const [drifted] = (await follow({
-    config: { ...base, lifecycle },
-    params: PARAMS,
-    parityRows: 10,
-    log,
-    signal: stop.signal,
-    rounds: 1,
-  })) as [Round]
+  const drifted = await oneRound(lifecycle, PARAMS)
   assert.match(drifted.trigger, /^drift: \w+ error [\d.]+× held-out/)
   t.diagnostic(`trigger: ${drifted.trigger}`)
   // The loop measured the champion's error per city too: every city had enough rows on both sides.
@@ -244,14 +245,7 @@ test('a worse challenger is rejected with its numbers; drift triggers a challeng
   // A window of five files, the oldest the champion's: compared on held-out rows of the four newer ones only,
   // a few hundred per model here but fewer than the thousand asked for, so rejected without a comparison.
   const reaching = { minNewRows: 4 * BATCH_ROWS, windowRows: 5 * BATCH_ROWS, driftMinRows: 1000 }
-  const [short] = (await follow({
-    config: { ...base, lifecycle: { ...base.lifecycle, ...reaching } },
-    params: WORSE,
-    parityRows: 10,
-    log,
-    signal: stop.signal,
-    rounds: 1,
-  })) as [Round]
+  const short = await oneRound(reaching, WORSE)
   assert.equal(short.entry.action, 'reject')
   assert.equal(short.entry.comparison, undefined)
   assert.match(short.entry.reason, /; too few new held-out rows: .* \(at least 1000 per model, /)
